@@ -1,0 +1,253 @@
+"""Command line: parse, load settings once, open the database, dispatch.
+
+The UI (Textual) and the PDF code are imported only by the commands that need them.
+Any bad input is one line on stderr and exit status 2; nothing is half-done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+import peewee
+
+from cafepol_tui.db.database import DatabaseConfigError, open_database
+from cafepol_tui.settings import Settings, SettingsError, load_settings
+
+EXIT_BAD_INPUT = 2
+
+
+class CliError(Exception):
+    """A problem to report in one line, exit status 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message}\n")
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="cafepol", description="CaféPol kiosk and tools.")
+    parser.add_argument("--db", help="database file path or URL (sqlite:///…, postgresql://…)")
+    parser.add_argument("--config", help="TOML config file")
+    parser.add_argument("--lang", choices=["fr", "nl", "de", "en"], help="language")
+    parser.add_argument("--demo", action="store_true", help="seed the demo zone, then start")
+    sub = parser.add_subparsers(dest="command", parser_class=Parser)
+
+    run = sub.add_parser("run", help="start the kiosk (default)")
+    run.add_argument("--demo", action="store_true", dest="run_demo", help="seed demo data first")
+
+    seed = sub.add_parser("seed", help="fill the database with demo data")
+    seed.add_argument("--demo", action="store_true", required=True, help="the demo zone")
+    seed.add_argument("--meetings", type=int, help="large data set: this many meetings")
+    seed.add_argument("--registrations", type=int, help="large data set: this many sign-ups")
+
+    meetings = sub.add_parser("meetings", help="list upcoming meetings")
+    meetings.add_argument("--json", action="store_true")
+    meetings.add_argument("--commune")
+
+    register = sub.add_parser("register", help="sign someone up")
+    register.add_argument("meeting_id", type=int, metavar="MEETING_ID")
+    register.add_argument("--name", required=True)
+    register.add_argument("--people", type=int, default=1)
+    register.add_argument("--phone", default="")
+    register.add_argument("--email", default="")
+    register.add_argument("--topic", default="")
+    register.add_argument("--consent", action="store_true")
+    register.add_argument("--channel", choices=["kiosk", "counter", "phone"], default="counter")
+
+    cancel = sub.add_parser("cancel", help="cancel a registration by its reference code")
+    cancel.add_argument("code", metavar="CODE")
+
+    export = sub.add_parser("export", help="export data")
+    export.add_argument("format", choices=["json", "csv"])
+    export.add_argument("--out", help="output file (default: standard output)")
+
+    set_pin = sub.add_parser("set-pin", help="set a staff PIN (read twice from the terminal)")
+    set_pin.add_argument("--name", default="admin", help="staff account name (default: admin)")
+    set_pin.add_argument("--role", choices=["counter", "officer", "admin"], default="admin")
+    return parser
+
+
+# --- commands ---------------------------------------------------------------------------
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    db = open_database(settings.resolved_database_url)
+    if args.demo or getattr(args, "run_demo", False):
+        _seed_demo(db)
+    from cafepol_tui.ui.app import make_app
+
+    make_app(settings, db).run()
+    return 0
+
+
+def _seed_demo(db: peewee.Database) -> None:
+    from cafepol_tui.services.demo import seed_demo
+
+    with db.connection_context():
+        seed_demo()
+
+
+def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.services.demo import seed_bulk, seed_demo
+
+    if (args.meetings is None) != (args.registrations is None):
+        raise CliError("--meetings and --registrations go together")
+    if args.meetings is not None and (args.meetings < 1 or args.registrations < 0):
+        raise CliError("--meetings must be at least 1 and --registrations at least 0")
+    db = open_database(settings.resolved_database_url)
+    with db.connection_context():
+        if args.meetings is not None:
+            report = seed_bulk(args.meetings, args.registrations)
+        else:
+            report = seed_demo()
+    if report.created:
+        print(f"seeded {report.meetings} meetings and {report.registrations} registrations")
+    else:
+        print("demo data already present: nothing added")
+    return 0
+
+
+def cmd_meetings(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.services.formatting import format_when
+    from cafepol_tui.services.meetings import find_commune, list_upcoming, meeting_as_json
+
+    db = open_database(settings.resolved_database_url)
+    with db.connection_context():
+        if args.commune:
+            find_commune(args.commune)
+        rows = list_upcoming(commune=args.commune)
+    if args.json:
+        print(json.dumps([meeting_as_json(m) for m in rows], ensure_ascii=False, indent=2))
+        return 0
+    for m in rows:
+        seats = "annulée" if m.is_cancelled else (
+            "complet" if m.is_full else f"{m.seats_left} places"
+        )
+        print(f"{m.id:>5}  {format_when(m.starts_at, settings.language):<36}  "
+              f"{m.commune:<15} {m.place}  [{seats}]")
+    return 0
+
+
+def cmd_register(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.services.registrations import register
+    from cafepol_tui.services.validation import SignupForm
+
+    db = open_database(settings.resolved_database_url)
+    form = SignupForm(
+        name=args.name, people=args.people, phone=args.phone, email=args.email,
+        topic=args.topic, consent=args.consent,
+    )
+    with db.connection_context():
+        result = register(
+            args.meeting_id, form,
+            max_party=settings.kiosk.max_party_size,
+            topic_max=settings.kiosk.topic_max_length,
+            channel=args.channel,
+        )
+    suffix = f" (position {result.waitlist_rank})" if result.waitlist_rank else ""
+    print(f"{result.reference} {result.status}{suffix}")
+    return 0
+
+
+def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.services.registrations import cancel
+
+    db = open_database(settings.resolved_database_url)
+    with db.connection_context():
+        result = cancel(args.code)
+    print(f"{result.reference} cancelled")
+    for code in result.promoted:
+        print(f"{code} confirmed (moved up from the waiting list)")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.documents.exports import export_data, registrations_csv, to_json
+
+    db = open_database(settings.resolved_database_url)
+    with db.connection_context():
+        data = export_data()
+    text = to_json(data) if args.format == "json" else registrations_csv(data)
+    write_output(text, args.out)
+    return 0
+
+
+def write_output(text: str, out: str | None) -> None:
+    if not out:
+        sys.stdout.write(text)
+        return
+    path = Path(out)
+    try:
+        path.write_text(text, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise CliError(f"can't write {path}: {exc.strerror}") from None
+    print(f"written {path}", file=sys.stderr)
+
+
+def cmd_set_pin(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.services.staff import check_pin_format, set_pin
+
+    if sys.stdin.isatty():
+        pin = getpass.getpass("New PIN (4-12 digits): ")
+        check_pin_format(pin)
+        if getpass.getpass("Again: ") != pin:
+            raise CliError("the two PINs differ: nothing changed")
+    else:
+        pin = sys.stdin.readline().strip()
+    db = open_database(settings.resolved_database_url)
+    with db.connection_context():
+        user = set_pin(args.name, pin, args.role)
+    print(f"PIN set for {user.name} ({user.role})")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "run": cmd_run,
+    "seed": cmd_seed,
+    "meetings": cmd_meetings,
+    "register": cmd_register,
+    "cancel": cmd_cancel,
+    "export": cmd_export,
+    "set-pin": cmd_set_pin,
+}
+
+
+def _flag_for(field: str) -> str:
+    return {"people": "--people", "phone": "--phone", "email": "--email", "topic": "--topic",
+            "name": "--name", "consent": "--consent"}.get(field, field)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from cafepol_tui.services.validation import NotFoundError, RefusedError, ValidationError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = load_settings(args.config, database_url=args.db, language=args.lang)
+        return COMMANDS[command](args, settings)
+    except ValidationError as exc:
+        field, message = next(iter(exc.errors.items()))
+        error = f"{_flag_for(field)}: {message}"
+    except (CliError, SettingsError, DatabaseConfigError, NotFoundError, RefusedError) as exc:
+        error = str(exc)
+    except peewee.OperationalError as exc:
+        error = f"database unreachable: {str(exc).splitlines()[0] if str(exc) else exc!r}"
+    except KeyboardInterrupt:
+        error = "interrupted"
+    except BrokenPipeError:  # e.g. `cafepol meetings | head`
+        sys.stderr.close()
+        return 0
+    print(f"cafepol: {error}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

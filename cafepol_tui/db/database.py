@@ -1,0 +1,102 @@
+"""Open a database from a path or URL and bind the models to it.
+
+The models point at `database_proxy`; nothing is opened at import time. `open_database`
+is called once by the CLI (or a test fixture) and returns the live peewee database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import peewee
+from playhouse.db_url import parse as parse_db_url
+
+database_proxy = peewee.DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 10_000,
+    "synchronous": "normal",
+}
+
+
+class DatabaseConfigError(Exception):
+    """The database URL can't be understood or the database can't be reached."""
+
+
+def is_sqlite(db: peewee.Database | peewee.DatabaseProxy) -> bool:
+    target = db.obj if isinstance(db, peewee.DatabaseProxy) else db
+    return isinstance(target, peewee.SqliteDatabase)
+
+
+def make_database(url: str) -> peewee.Database:
+    """Build (not connect) a peewee database for a file path, `sqlite:///…` or `postgresql://…`."""
+    if "://" not in url:
+        path = Path(url).expanduser()
+        return _sqlite(path)
+    scheme = urlparse(url).scheme.lower()
+    if scheme == "sqlite":
+        raw = url.split("://", 1)[1]
+        # sqlite:///relative.db -> "/relative.db" after split; sqlite:////abs -> "//abs"
+        path_part = unquote(raw[1:] if raw.startswith("/") else raw)
+        if path_part in ("", ":memory:"):
+            return peewee.SqliteDatabase(":memory:", pragmas={"foreign_keys": 1})
+        return _sqlite(Path(path_part).expanduser())
+    if scheme in ("postgres", "postgresql"):
+        params = parse_db_url(url)
+        params.setdefault("connect_timeout", 5)
+        return peewee.PostgresqlDatabase(**params)
+    raise DatabaseConfigError(
+        f"unsupported database URL scheme '{scheme}' (use a file path, sqlite:/// or postgresql://)"
+    )
+
+
+def _sqlite(path: Path) -> peewee.SqliteDatabase:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseConfigError(f"can't create the folder {path.parent}: {exc.strerror}") from None
+    return peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+
+
+def open_database(url: str, *, create: bool = True) -> peewee.Database:
+    """Bind the models to the database at `url`, check it answers, create tables on first use."""
+    from cafepol_tui.db.schema import ensure_schema
+
+    db = make_database(url)
+    database_proxy.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+        if create:
+            ensure_schema(db)
+    except peewee.OperationalError as exc:
+        raise DatabaseConfigError(f"database unreachable: {_first_line(exc)}") from None
+    except peewee.DatabaseError as exc:
+        raise DatabaseConfigError(f"database unusable: {_first_line(exc)}") from None
+    finally:
+        if not db.is_closed():
+            db.close()
+    return db
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+@contextmanager
+def write_transaction(db: peewee.Database) -> Iterator[None]:
+    """A transaction that another process can't interleave with (SQLite: BEGIN IMMEDIATE).
+
+    On PostgreSQL the callers also take a row lock (`SELECT … FOR UPDATE`) on the meeting.
+    """
+    if isinstance(db, peewee.SqliteDatabase):
+        with db.atomic("IMMEDIATE"):
+            yield
+    else:
+        with db.atomic():
+            yield

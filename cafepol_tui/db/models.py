@@ -1,0 +1,197 @@
+"""The peewee models. Times are stored as naive UTC and come back timezone-aware (UTC)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import peewee
+
+from cafepol_tui.db.database import database_proxy
+
+SCHEMA_VERSION = 1
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTimeField(peewee.DateTimeField):
+    """Aware datetimes in, aware UTC datetimes out; the column holds naive UTC on every backend."""
+
+    def db_value(self, value: Any) -> Any:
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                raise ValueError(f"{self.name}: naive datetime refused, give a timezone")
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return super().db_value(value)
+
+    def python_value(self, value: Any) -> Any:
+        value = super().python_value(value)
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+class Meta(BaseModel):
+    """Key/value facts about the database itself: schema version, demo marker."""
+
+    key = peewee.CharField(primary_key=True, max_length=64)
+    value = peewee.TextField()
+
+
+class Commune(BaseModel):
+    name = peewee.CharField(unique=True, max_length=80)
+    postal_code = peewee.CharField(max_length=10, default="")
+
+
+class Officer(BaseModel):
+    name = peewee.CharField(max_length=120)
+    commune = peewee.ForeignKeyField(Commune, backref="officers", null=True, on_delete="SET NULL")
+    commissariat = peewee.CharField(max_length=200, default="")
+    phone = peewee.CharField(max_length=32, default="")
+
+
+class Partner(BaseModel):
+    name = peewee.CharField(unique=True, max_length=120)
+    kind = peewee.CharField(max_length=80, default="")
+
+
+class Theme(BaseModel):
+    name = peewee.CharField(unique=True, max_length=120)
+
+
+class MeetingStatus:
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class Meeting(BaseModel):
+    commune = peewee.ForeignKeyField(Commune, backref="meetings", on_delete="RESTRICT")
+    place = peewee.CharField(max_length=160)
+    address = peewee.CharField(max_length=240, default="")
+    starts_at = UTCDateTimeField(index=True)
+    duration_min = peewee.IntegerField(default=90)
+    officer = peewee.ForeignKeyField(Officer, backref="meetings", null=True, on_delete="SET NULL")
+    capacity = peewee.IntegerField(default=45)
+    # Seats held by confirmed/attended parties; only services.registrations changes it,
+    # inside the same transaction as the registration rows.
+    seats_taken = peewee.IntegerField(default=0)
+    event_url = peewee.CharField(max_length=500, null=True)
+    interested_count = peewee.IntegerField(default=0)
+    description = peewee.TextField(default="")
+    status = peewee.CharField(max_length=16, default=MeetingStatus.SCHEDULED, index=True)
+    cancel_reason = peewee.TextField(default="")
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow, index=True)
+
+
+class MeetingPartner(BaseModel):
+    meeting = peewee.ForeignKeyField(Meeting, backref="partner_links", on_delete="CASCADE")
+    partner = peewee.ForeignKeyField(Partner, backref="meeting_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("meeting", "partner"), True),)
+
+
+class MeetingTheme(BaseModel):
+    meeting = peewee.ForeignKeyField(Meeting, backref="theme_links", on_delete="CASCADE")
+    theme = peewee.ForeignKeyField(Theme, backref="meeting_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("meeting", "theme"), True),)
+
+
+class RegistrationStatus:
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+
+    HOLDING_SEATS = (CONFIRMED, ATTENDED)
+    ACTIVE = (CONFIRMED, WAITLISTED, ATTENDED)
+
+
+class Channel:
+    KIOSK = "kiosk"
+    COUNTER = "counter"
+    PHONE = "phone"
+
+    ALL = (KIOSK, COUNTER, PHONE)
+
+
+class Registration(BaseModel):
+    meeting = peewee.ForeignKeyField(Meeting, backref="registrations", on_delete="CASCADE")
+    reference = peewee.CharField(unique=True, max_length=12)
+    name = peewee.CharField(max_length=100)
+    # Case- and accent-folded name, for the duplicate check.
+    name_key = peewee.CharField(max_length=100, index=True)
+    people = peewee.IntegerField(default=1)
+    phone = peewee.CharField(max_length=32, default="")
+    email = peewee.CharField(max_length=254, default="")
+    topic = peewee.TextField(default="")
+    consent_at = UTCDateTimeField(null=True)
+    status = peewee.CharField(max_length=16, index=True)
+    waitlist_position = peewee.IntegerField(null=True)
+    channel = peewee.CharField(max_length=16, default=Channel.KIOSK)
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+    anonymised_at = UTCDateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("meeting", "status"), False),)
+
+
+class StaffRole:
+    COUNTER = "counter"
+    OFFICER = "officer"
+    ADMIN = "admin"
+
+    ALL = (COUNTER, OFFICER, ADMIN)
+
+
+class StaffAccount(BaseModel):
+    name = peewee.CharField(unique=True, max_length=80)
+    role = peewee.CharField(max_length=16, default=StaffRole.ADMIN)
+    pin_hash = peewee.CharField(max_length=255)
+    active = peewee.BooleanField(default=True)
+    created_at = UTCDateTimeField(default=utcnow)
+
+
+class PinGuard(BaseModel):
+    """One row per terminal-wide PIN gate: failures and the lock kept across restarts."""
+
+    id = peewee.IntegerField(primary_key=True)
+    failures = peewee.IntegerField(default=0)
+    lockouts = peewee.IntegerField(default=0)
+    locked_until = UTCDateTimeField(null=True)
+
+
+class AuditEntry(BaseModel):
+    at = UTCDateTimeField(default=utcnow, index=True)
+    actor = peewee.CharField(max_length=80, default="")
+    action = peewee.CharField(max_length=64)
+    target = peewee.CharField(max_length=120, default="")
+    detail = peewee.TextField(default="")
+
+
+ALL_MODELS: list[type[BaseModel]] = [
+    Meta,
+    Commune,
+    Officer,
+    Partner,
+    Theme,
+    Meeting,
+    MeetingPartner,
+    MeetingTheme,
+    Registration,
+    StaffAccount,
+    PinGuard,
+    AuditEntry,
+]

@@ -1,0 +1,55 @@
+"""JSON and CSV exports. Keys and column names are a contract for the zone's scripts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from cafepol_tui.db.models import Commune, Meeting, Registration
+from cafepol_tui.services.formatting import local
+from cafepol_tui.services.meetings import SUMMARY_FIELDS, MeetingSummary, meeting_as_json
+
+REGISTRATION_COLUMNS = [
+    "meeting_id", "reference", "name", "people", "status", "waitlist_position",
+    "channel", "phone", "email", "topic", "created_at",
+]
+
+
+def export_data() -> dict[str, list[dict[str, Any]]]:
+    meetings = [
+        meeting_as_json(MeetingSummary(*row))
+        for row in Meeting.select(*SUMMARY_FIELDS).join(Commune).order_by(Meeting.starts_at).tuples()
+    ]
+    registrations = [
+        {
+            "meeting_id": r.meeting_id,
+            "reference": r.reference,
+            "name": r.name,
+            "people": r.people,
+            "status": r.status,
+            "waitlist_position": r.waitlist_position,
+            "channel": r.channel,
+            "phone": r.phone,
+            "email": r.email,
+            "topic": r.topic,
+            "created_at": local(r.created_at).isoformat(),
+        }
+        for r in Registration.select().order_by(Registration.meeting, Registration.id)
+    ]
+    return {"meetings": meetings, "registrations": registrations}
+
+
+def to_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def registrations_csv(data: dict[str, Any]) -> str:
+    """CSV with a UTF-8 BOM so spreadsheet programs keep the accents."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.DictWriter(buffer, fieldnames=REGISTRATION_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(data["registrations"])
+    return buffer.getvalue()

@@ -1,0 +1,1 @@
+"""The domain: plain functions over the models, returning plain dataclasses. Never imports Textual."""

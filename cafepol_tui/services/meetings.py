@@ -1,0 +1,208 @@
+"""Read meetings as plain data for screens, CLI and documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import peewee
+
+from cafepol_tui.db.models import (
+    Commune,
+    Meeting,
+    MeetingPartner,
+    MeetingStatus,
+    MeetingTheme,
+    Officer,
+    Partner,
+    Registration,
+    RegistrationStatus,
+    Theme,
+    utcnow,
+)
+from cafepol_tui.services.validation import NotFoundError
+
+
+@dataclass(frozen=True)
+class MeetingSummary:
+    id: int
+    starts_at: datetime
+    duration_min: int
+    commune: str
+    place: str
+    address: str
+    capacity: int
+    seats_taken: int
+    status: str
+    event_url: str | None
+
+    @property
+    def seats_left(self) -> int:
+        return max(0, self.capacity - self.seats_taken)
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_min)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
+
+    @property
+    def is_full(self) -> bool:
+        return self.seats_left == 0
+
+
+@dataclass(frozen=True)
+class MeetingDetail(MeetingSummary):
+    officer_name: str
+    officer_phone: str
+    commissariat: str
+    partners: tuple[str, ...]
+    themes: tuple[str, ...]
+    interested_count: int
+    description: str
+    cancel_reason: str
+    waitlist_count: int
+
+
+SUMMARY_FIELDS = (
+    Meeting.id,
+    Meeting.starts_at,
+    Meeting.duration_min,
+    Commune.name,
+    Meeting.place,
+    Meeting.address,
+    Meeting.capacity,
+    Meeting.seats_taken,
+    Meeting.status,
+    Meeting.event_url,
+)
+
+
+def _summary(row: tuple) -> MeetingSummary:
+    return MeetingSummary(*row)
+
+
+def list_upcoming(
+    *,
+    now: datetime | None = None,
+    commune: str | None = None,
+    include_cancelled: bool = True,
+    limit: int | None = None,
+) -> list[MeetingSummary]:
+    """Meetings not yet started, soonest first. One indexed query, no per-row lookups."""
+    now = now or utcnow()
+    query = (
+        Meeting.select(*SUMMARY_FIELDS)
+        .join(Commune)
+        .where(Meeting.starts_at > now)
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
+    if commune:
+        query = query.where(peewee.fn.LOWER(Commune.name) == commune.lower())
+    if not include_cancelled:
+        query = query.where(Meeting.status == MeetingStatus.SCHEDULED)
+    if limit:
+        query = query.limit(limit)
+    return [_summary(row) for row in query.tuples()]
+
+
+def list_between(start: datetime, end: datetime, commune: str | None = None) -> list[MeetingSummary]:
+    query = (
+        Meeting.select(*SUMMARY_FIELDS)
+        .join(Commune)
+        .where((Meeting.starts_at >= start) & (Meeting.starts_at < end))
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
+    if commune:
+        query = query.where(peewee.fn.LOWER(Commune.name) == commune.lower())
+    return [_summary(row) for row in query.tuples()]
+
+
+def commune_names() -> list[str]:
+    return [c.name for c in Commune.select(Commune.name).order_by(Commune.name)]
+
+
+def find_commune(name: str) -> Commune:
+    commune = Commune.get_or_none(peewee.fn.LOWER(Commune.name) == name.strip().lower())
+    if commune is None:
+        known = ", ".join(commune_names()) or "none"
+        raise NotFoundError(f"unknown commune '{name}' (known: {known})")
+    return commune
+
+
+def get_meeting(meeting_id: int) -> MeetingDetail:
+    meeting = (
+        Meeting.select(Meeting, Commune, Officer)
+        .join(Commune)
+        .switch(Meeting)
+        .join(Officer, peewee.JOIN.LEFT_OUTER)
+        .where(Meeting.id == meeting_id)
+        .first()
+    )
+    if meeting is None:
+        raise NotFoundError(f"no meeting with id {meeting_id}")
+    partners = tuple(
+        p.name
+        for p in Partner.select(Partner.name)
+        .join(MeetingPartner)
+        .where(MeetingPartner.meeting == meeting_id)
+        .order_by(Partner.name)
+    )
+    themes = tuple(
+        t.name
+        for t in Theme.select(Theme.name)
+        .join(MeetingTheme)
+        .where(MeetingTheme.meeting == meeting_id)
+        .order_by(Theme.name)
+    )
+    waitlist = (
+        Registration.select()
+        .where(
+            (Registration.meeting == meeting_id)
+            & (Registration.status == RegistrationStatus.WAITLISTED)
+        )
+        .count()
+    )
+    officer = meeting.officer
+    return MeetingDetail(
+        id=meeting.id,
+        starts_at=meeting.starts_at,
+        duration_min=meeting.duration_min,
+        commune=meeting.commune.name,
+        place=meeting.place,
+        address=meeting.address,
+        capacity=meeting.capacity,
+        seats_taken=meeting.seats_taken,
+        status=meeting.status,
+        event_url=meeting.event_url,
+        officer_name=officer.name if officer else "",
+        officer_phone=officer.phone if officer else "",
+        commissariat=officer.commissariat if officer else "",
+        partners=partners,
+        themes=themes,
+        interested_count=meeting.interested_count,
+        description=meeting.description,
+        cancel_reason=meeting.cancel_reason,
+        waitlist_count=waitlist,
+    )
+
+
+def meeting_as_json(m: MeetingSummary) -> dict[str, object]:
+    """The `cafepol meetings --json` / export shape; keys are a contract, add but don't rename."""
+    from cafepol_tui.services.formatting import local
+
+    return {
+        "id": m.id,
+        "starts_at": local(m.starts_at).isoformat(),
+        "ends_at": local(m.ends_at).isoformat(),
+        "commune": m.commune,
+        "place": m.place,
+        "address": m.address,
+        "capacity": m.capacity,
+        "seats_taken": m.seats_taken,
+        "seats_left": m.seats_left,
+        "status": m.status,
+        "event_url": m.event_url,
+    }

@@ -1,0 +1,159 @@
+"""Check what a person typed. Every problem is a French sentence tied to the field it concerns."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+NAME_MAX = 100
+
+
+class ValidationError(Exception):
+    """One or more fields are wrong. `errors` maps a field name to the message shown beside it."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
+
+    def first(self) -> str:
+        return next(iter(self.errors.values()))
+
+
+class RefusedError(Exception):
+    """The request is understood but can't be granted (full stop, started meeting, duplicate…)."""
+
+
+class NotFoundError(Exception):
+    """An id or reference that does not exist."""
+
+
+def has_control_chars(text: str) -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in text)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive key: « Éloïse  D'Hondt » -> « eloise d'hondt »."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.replace("’", "'").split())
+
+
+def clean_name(raw: str) -> str:
+    name = " ".join(unicodedata.normalize("NFC", raw).split())
+    if not name:
+        raise ValidationError({"name": "Indiquez votre nom."})
+    if has_control_chars(raw.replace("\n", "").replace("\t", "")) or "\n" in raw or "\t" in raw:
+        raise ValidationError({"name": "Le nom contient des caractères non autorisés."})
+    if len(name) > NAME_MAX:
+        raise ValidationError({"name": f"Le nom est trop long ({NAME_MAX} caractères au maximum)."})
+    return name
+
+
+def clean_phone(raw: str) -> str:
+    """Return the number in E.164 form, or '' when empty. Belgian numbers may omit +32."""
+    text = raw.strip()
+    if not text:
+        return ""
+    try:
+        number = phonenumbers.parse(text, "BE")
+    except phonenumbers.NumberParseException:
+        raise ValidationError(
+            {"phone": "Ce numéro de téléphone n'est pas valable (ex. 065 12 34 56 ou +32 470 12 34 56)."}
+        ) from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            {"phone": "Ce numéro de téléphone n'est pas valable (ex. 065 12 34 56 ou +32 470 12 34 56)."}
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(e164: str) -> str:
+    if not e164:
+        return ""
+    number = phonenumbers.parse(e164, "BE")
+    fmt = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 32
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, fmt)
+
+
+def clean_email(raw: str) -> str:
+    text = raw.strip()
+    if not text:
+        return ""
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise ValidationError(
+            {"email": "Cette adresse e-mail n'est pas valable (ex. prenom.nom@exemple.be)."}
+        ) from None
+
+
+def clean_topic(raw: str, max_length: int) -> str:
+    text = unicodedata.normalize("NFC", raw).strip()
+    if has_control_chars(text.replace("\n", "").replace("\t", "")):
+        raise ValidationError({"topic": "Le texte contient des caractères non autorisés."})
+    if len(text) > max_length:
+        raise ValidationError(
+            {"topic": f"Le texte est trop long ({len(text)} caractères, {max_length} au maximum)."}
+        )
+    return text
+
+
+def clean_people(value: int | str, max_party: int) -> int:
+    try:
+        people = int(str(value).strip())
+    except ValueError:
+        raise ValidationError({"people": f"Indiquez un nombre de personnes de 1 à {max_party}."}) from None
+    if not 1 <= people <= max_party:
+        raise ValidationError({"people": f"Indiquez un nombre de personnes de 1 à {max_party}."})
+    return people
+
+
+def clean_url(raw: str, field: str = "event_url") -> str | None:
+    text = raw.strip()
+    if not text:
+        return None
+    parsed = urlparse(text)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in text:
+        raise ValidationError({field: "L'adresse doit commencer par http:// ou https://."})
+    return text
+
+
+@dataclass(frozen=True)
+class SignupForm:
+    """What the citizen typed, as typed. `clean()` returns a checked copy or raises."""
+
+    name: str
+    people: int | str = 1
+    phone: str = ""
+    email: str = ""
+    topic: str = ""
+    consent: bool = False
+
+    def clean(self, *, max_party: int, topic_max: int) -> SignupForm:
+        errors: dict[str, str] = {}
+        values: dict[str, object] = {}
+        checks = (
+            ("name", lambda: clean_name(self.name)),
+            ("people", lambda: clean_people(self.people, max_party)),
+            ("phone", lambda: clean_phone(self.phone)),
+            ("email", lambda: clean_email(self.email)),
+            ("topic", lambda: clean_topic(self.topic, topic_max)),
+        )
+        for key, check in checks:
+            try:
+                values[key] = check()
+            except ValidationError as exc:
+                errors.update(exc.errors)
+        if not self.consent:
+            errors["consent"] = "Cochez la case pour accepter que vos données soient enregistrées."
+        if errors:
+            raise ValidationError(errors)
+        return SignupForm(consent=True, **values)  # type: ignore[arg-type]

@@ -1,0 +1,178 @@
+"""One typed, frozen settings object: defaults < TOML file < environment < command-line flags.
+
+It is loaded once by the CLI and passed to whoever needs it; nothing reads the file again.
+A wrong key or a wrong type is a `SettingsError` that names it, so a typo in the config
+never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+APP_NAME = "cafepol"
+
+DEFAULT_COMMUNES = ("Boussu", "Colfontaine", "Frameries", "Quaregnon", "Saint-Ghislain")
+
+DEFAULT_INTRO = (
+    "Autour d'un café, votre policier de quartier vous écoute : sentiment d'insécurité, "
+    "nuisances, cambriolages, vie du quartier… Chaque situation est entendue ; ce qui ne "
+    "peut être réglé sur place est suivi dans les jours qui suivent, et vous recevez une réponse."
+)
+
+
+class SettingsError(Exception):
+    """The configuration can't be used; the message names the file, key and problem."""
+
+
+@dataclass(frozen=True)
+class KioskSettings:
+    idle_timeout_s: int = 90
+    max_party_size: int = 4
+    topic_max_length: int = 300
+    pin_max_attempts: int = 5
+    pin_lock_base_s: int = 30
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    printer: str = ""
+    media: str = ""
+    copies: int = 1
+    output_dir: str = ""
+    lp_command: str = "lp"
+
+
+@dataclass(frozen=True)
+class DocumentSettings:
+    logo: str = ""
+    intro_text: str = DEFAULT_INTRO
+    slip_format: str = "a6"
+
+
+@dataclass(frozen=True)
+class Settings:
+    zone_name: str = "Zone de Police Boraine"
+    zone_page_url: str = ""
+    communes: tuple[str, ...] = DEFAULT_COMMUNES
+    database_url: str = ""
+    language: str = "fr"
+    retention_days: int = 30
+    kiosk: KioskSettings = field(default_factory=KioskSettings)
+    printing: PrintSettings = field(default_factory=PrintSettings)
+    documents: DocumentSettings = field(default_factory=DocumentSettings)
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or default_database_path().as_posix()
+
+    @property
+    def output_dir(self) -> Path:
+        if self.printing.output_dir:
+            return Path(self.printing.output_dir).expanduser()
+        return Path(platformdirs.user_data_dir(APP_NAME)) / "documents"
+
+
+def default_database_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "cafepol.sqlite3"
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def _type_name(tp: Any) -> str:
+    return getattr(tp, "__name__", str(tp))
+
+
+def _coerce(value: Any, tp: Any, where: str) -> Any:
+    """Check one TOML value against a dataclass field type, converting lists to tuples."""
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(value, dict):
+            raise SettingsError(f"{where}: expected a table [{where}]")
+        return _build(tp, value, where)
+    origin = typing.get_origin(tp)
+    if origin is tuple:
+        (item_type, _) = typing.get_args(tp)
+        if not isinstance(value, list) or not all(isinstance(v, item_type) for v in value):
+            raise SettingsError(f"{where}: expected a list of {_type_name(item_type)}")
+        return tuple(value)
+    if origin in (typing.Union, types.UnionType):
+        raise SettingsError(f"{where}: unsupported type")  # pragma: no cover - not used
+    if tp is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise SettingsError(f"{where}: expected a whole number, got {value!r}")
+    if tp is str and not isinstance(value, str):
+        raise SettingsError(f"{where}: expected text, got {value!r}")
+    if tp is bool and not isinstance(value, bool):
+        raise SettingsError(f"{where}: expected true or false, got {value!r}")
+    return value
+
+
+def _build(cls: Any, data: dict[str, Any], prefix: str = "") -> Any:
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        where = f"{prefix}.{key}" if prefix else key
+        if key not in known:
+            raise SettingsError(f"unknown setting '{where}'")
+        values[key] = _coerce(value, hints[key], where)
+    return cls(**values)
+
+
+def _validate(settings: Settings) -> Settings:
+    k = settings.kiosk
+    if k.idle_timeout_s < 5:
+        raise SettingsError("kiosk.idle_timeout_s: must be at least 5 seconds")
+    if not 1 <= k.max_party_size <= 45:
+        raise SettingsError("kiosk.max_party_size: must be between 1 and 45")
+    if settings.retention_days < 1:
+        raise SettingsError("retention_days: must be at least 1 day")
+    if settings.language not in ("fr", "nl", "de", "en"):
+        raise SettingsError("language: must be one of fr, nl, de, en")
+    if settings.printing.copies < 1:
+        raise SettingsError("printing.copies: must be at least 1")
+    return settings
+
+
+def load_settings(
+    config_file: str | os.PathLike[str] | None = None,
+    *,
+    database_url: str | None = None,
+    language: str | None = None,
+    environ: typing.Mapping[str, str] | None = None,
+) -> Settings:
+    """Read the TOML file (explicit, $CAFEPOL_CONFIG, or the user config dir) and apply overrides."""
+    env = os.environ if environ is None else environ
+    explicit = config_file or env.get("CAFEPOL_CONFIG")
+    path = Path(explicit).expanduser() if explicit else default_config_path()
+    data: dict[str, Any] = {}
+    if explicit or path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SettingsError(f"config file {path} not found") from None
+        except OSError as exc:
+            raise SettingsError(f"config file {path} can't be read: {exc.strerror}") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"config file {path} is not valid TOML: {exc}") from None
+    try:
+        settings = _build(Settings, data)
+    except SettingsError as exc:
+        raise SettingsError(f"config file {path}: {exc}") from None
+    overrides: dict[str, Any] = {}
+    if env.get("CAFEPOL_DB"):
+        overrides["database_url"] = env["CAFEPOL_DB"]
+    if database_url:
+        overrides["database_url"] = database_url
+    if language:
+        overrides["language"] = language
+    return _validate(dataclasses.replace(settings, **overrides))

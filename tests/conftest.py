@@ -1,0 +1,44 @@
+"""Shared fixtures: every test gets its own SQLite file, fixed settings and a frozen 'now'."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import peewee
+import pytest
+
+from cafepol_tui.db.database import open_database
+from cafepol_tui.settings import Settings, load_settings
+
+# A fixed instant for anything compared exactly: Saturday 28 November 2026, 10:00 in Brussels.
+FIXED_NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _isolate_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the developer's config, database or printer."""
+    monkeypatch.delenv("CAFEPOL_DB", raising=False)
+    monkeypatch.delenv("CAFEPOL_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "cafepol.sqlite3"
+
+
+@pytest.fixture
+def settings(db_path: Path) -> Settings:
+    return load_settings(database_url=str(db_path), environ={})
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[peewee.Database]:
+    database = open_database(settings.resolved_database_url)
+    with database.connection_context():
+        yield database

@@ -20,9 +20,10 @@ def local(dt: datetime) -> datetime:
     return dt.astimezone(BRUSSELS)
 
 
-def format_day(dt: datetime, lang: str = "fr") -> str:
-    """« mardi 12 janvier 2027 »"""
-    return format_date(local(dt), "EEEE d MMMM y", locale=babel_locale(lang))
+def format_day(dt: datetime, lang: str = "fr", *, year: bool = True) -> str:
+    """« mardi 12 janvier 2027 » (or « mardi 12 janvier » without the year)."""
+    pattern = "EEEE d MMMM y" if year else "EEEE d MMMM"
+    return format_date(local(dt), pattern, locale=babel_locale(lang))
 
 
 def format_short_day(dt: datetime, lang: str = "fr") -> str:

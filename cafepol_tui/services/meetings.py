@@ -206,3 +206,22 @@ def meeting_as_json(m: MeetingSummary) -> dict[str, object]:
         "status": m.status,
         "event_url": m.event_url,
     }
+
+
+def availability_text(m: MeetingSummary) -> str:
+    """What a citizen reads about seats, in words (never colour alone)."""
+    if m.is_cancelled:
+        return "Annulée"
+    if m.is_full:
+        return "Complet – liste d'attente"
+    return "1 place libre" if m.seats_left == 1 else f"{m.seats_left} places libres"
+
+
+def change_token() -> tuple[object, int]:
+    """A cheap fingerprint of everything a citizen sees: the latest change and the row count.
+
+    Every sign-up, cancellation and meeting edit bumps `Meeting.updated_at`, so a kiosk can poll
+    this (one indexed aggregate) and reload only when it moves.
+    """
+    row = Meeting.select(peewee.fn.MAX(Meeting.updated_at), peewee.fn.COUNT(Meeting.id)).tuples().first()
+    return (row[0], row[1]) if row else (None, 0)

@@ -1,0 +1,1 @@
+"""The Textual user interface: a thin App, citizen and staff screens, small widgets."""

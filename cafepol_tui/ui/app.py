@@ -1,0 +1,89 @@
+"""The kiosk App: two modes (citizen, staff), the idle reset, and the services it was given."""
+
+from __future__ import annotations
+
+from time import monotonic
+
+import peewee
+from textual import events
+from textual.app import App
+from textual.binding import Binding
+
+from cafepol_tui.services.staff import StaffUser
+from cafepol_tui.settings import Settings
+from cafepol_tui.ui.screens.citizen.home import HomeScreen
+from cafepol_tui.ui.screens.staff.home import StaffHomeScreen
+
+STAFF_IDLE_TIMEOUT_S = 300
+
+
+class CafePolApp(App[None], inherit_bindings=False):
+    """Locked down: no inherited bindings (ctrl+q, ctrl+c…), no command palette for citizens."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Un café avec votre policier de quartier"
+    ENABLE_COMMAND_PALETTE = False
+    MODES = {"citizen": HomeScreen, "staff": StaffHomeScreen}
+    DEFAULT_MODE = "citizen"
+    BINDINGS = [
+        Binding("tab", "app.focus_next", "Suivant", show=False, id="focus-next"),
+        Binding("shift+tab", "app.focus_previous", "Précédent", show=False, id="focus-previous"),
+    ]
+
+    def __init__(self, settings: Settings, database: peewee.Database) -> None:
+        super().__init__()
+        self.settings = settings
+        self.database = database
+        self.staff_user: StaffUser | None = None
+        self.last_input = monotonic()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.settings.zone_name
+        self.set_interval(1.0, self.check_inactivity)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
+                              events.MouseScrollUp)):
+            self.last_input = monotonic()
+        await super().on_event(event)
+
+    @property
+    def idle_limit(self) -> float:
+        if self.current_mode == "staff":
+            return STAFF_IDLE_TIMEOUT_S
+        return self.settings.kiosk.idle_timeout_s
+
+    def check_inactivity(self, now: float | None = None) -> None:
+        """Back to a clean citizen home after the idle timeout, whatever screen is open."""
+        if (now or monotonic()) - self.last_input >= self.idle_limit:
+            self.last_input = now or monotonic()
+            self.reset_to_home()
+
+    def reset_to_home(self) -> None:
+        """Drop every open citizen screen (and so every half-typed form) and leave staff mode."""
+        if self.current_mode == "staff":
+            self.leave_staff_mode()
+            return
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        home = self.screen
+        if isinstance(home, HomeScreen):
+            home.reset()
+
+    def enter_staff_mode(self, user: StaffUser) -> None:
+        self.staff_user = user
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.switch_mode("staff")
+
+    def leave_staff_mode(self) -> None:
+        self.staff_user = None
+        self.switch_mode("citizen")
+        self.remove_mode("staff")
+        self.add_mode("staff", StaffHomeScreen)
+        self.reset_to_home()
+
+
+def make_app(settings: Settings, database: peewee.Database) -> CafePolApp:
+    """The one factory, used by the CLI, the tests and the benchmarks."""
+    return CafePolApp(settings, database)

@@ -1,0 +1,135 @@
+"""Cancel with the reference code: look it up, confirm, cancel. Frees seats for the waiting list."""
+
+from __future__ import annotations
+
+import peewee
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Static
+
+from cafepol_tui.db.models import RegistrationStatus
+from cafepol_tui.services.formatting import format_when
+from cafepol_tui.services.meetings import MeetingDetail, get_meeting
+from cafepol_tui.services.registrations import (
+    REFERENCE_ALPHABET,
+    RegistrationView,
+    cancel,
+    get_registration,
+    normalise_reference,
+)
+from cafepol_tui.services.validation import NotFoundError, RefusedError
+from cafepol_tui.ui.screens.base import KioskScreen
+
+UNAVAILABLE = "Service momentanément indisponible : adressez-vous au guichet."
+
+
+class CancelScreen(KioskScreen):
+    def compose(self) -> ComposeResult:
+        with Vertical(id="cancel-page"):
+            yield Static("Annuler une inscription", id="cancel-heading")
+            yield Label("Code de référence (6 caractères, sur votre confirmation)")
+            yield Input(
+                placeholder="ex. K7M 3QX",
+                id="code",
+                max_length=9,
+                restrict=rf"[{REFERENCE_ALPHABET}{REFERENCE_ALPHABET.lower()}0-9oOiI \-]*",
+            )
+            yield Static("", id="error-code", classes="field-error")
+            yield Static("", id="cancel-found")
+            with Horizontal(classes="actions"):
+                yield Button("← Retour", id="back")
+                yield Button("Rechercher", id="lookup", variant="primary")
+                yield Button("Oui, annuler cette inscription", id="confirm-cancel",
+                             variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-cancel").display = False
+        self.query_one("#error-code").display = False
+        self.query_one("#code", Input).focus()
+
+    @property
+    def code(self) -> str:
+        return normalise_reference(self.query_one("#code", Input).value)
+
+    def say(self, error: str = "", found: Text | str = "") -> None:
+        box = self.query_one("#error-code", Static)
+        box.update(f"⚠ {error}" if error else "")
+        box.display = bool(error)
+        self.query_one("#cancel-found", Static).update(found)
+
+    @on(Input.Changed, "#code")
+    def _typing(self) -> None:
+        self.query_one("#confirm-cancel").display = False
+        self.query_one("#lookup").display = True
+
+    @on(Input.Submitted, "#code")
+    @on(Button.Pressed, "#lookup")
+    def _lookup(self) -> None:
+        if len(self.code) != 6:
+            self.say("Le code compte 6 caractères (lettres et chiffres).")
+            return
+        self.lookup(self.code)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def lookup(self, code: str) -> None:
+        try:
+            with self.kiosk.database.connection_context():
+                registration = get_registration(code)
+                meeting = get_meeting(registration.meeting_id)
+        except NotFoundError:
+            self.app.call_from_thread(self.say, f"Aucune inscription ne porte le code {code}.")
+        except peewee.DatabaseError:
+            self.app.call_from_thread(self.say, UNAVAILABLE)
+        else:
+            self.app.call_from_thread(self.found, registration, meeting)
+
+    def found(self, registration: RegistrationView, meeting: MeetingDetail) -> None:
+        if registration.status == RegistrationStatus.CANCELLED:
+            self.say(f"L'inscription {registration.reference} est déjà annulée.")
+            return
+        people = registration.people
+        text = Text()
+        text.append(f"Inscription {registration.reference}\n", style="bold")
+        text.append(f"{meeting.commune} — {meeting.place}\n")
+        text.append(f"{format_when(meeting.starts_at, self.kiosk.settings.language).capitalize()}\n")
+        text.append(f"{people} personne{'s' if people > 1 else ''}")
+        self.say(found=text)
+        self.query_one("#lookup").display = False
+        confirm = self.query_one("#confirm-cancel", Button)
+        confirm.display = True
+        confirm.focus()
+
+    @on(Button.Pressed, "#confirm-cancel")
+    def _confirm(self) -> None:
+        self.query_one("#confirm-cancel", Button).disabled = True
+        self.do_cancel(self.code)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def do_cancel(self, code: str) -> None:
+        try:
+            with self.kiosk.database.connection_context():
+                cancel(code)
+        except (NotFoundError, RefusedError) as exc:
+            self.app.call_from_thread(self.cancelled, str(exc))
+        except peewee.DatabaseError:
+            self.app.call_from_thread(self.cancelled, UNAVAILABLE)
+        else:
+            self.app.call_from_thread(self.cancelled, "")
+
+    def cancelled(self, error: str) -> None:
+        confirm = self.query_one("#confirm-cancel", Button)
+        confirm.disabled = False
+        confirm.display = False
+        if error:
+            self.say(error)
+            return
+        self.query_one("#code", Input).value = ""
+        self.say(found=Text(
+            "✔ Votre inscription est annulée. Merci de nous avoir prévenus : "
+            "votre place profite à quelqu'un d'autre.", style="bold"))
+
+    @on(Button.Pressed, "#back")
+    def _back(self) -> None:
+        self.action_back()

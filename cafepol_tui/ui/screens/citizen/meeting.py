@@ -1,0 +1,94 @@
+"""One meeting: everything about it, and its event page as a QR code."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Static
+
+from cafepol_tui.services.formatting import format_span
+from cafepol_tui.services.meetings import MeetingDetail, availability_text, get_meeting
+from cafepol_tui.ui.screens.base import KioskScreen
+from cafepol_tui.ui.widgets.qr import QRCode
+
+
+class MeetingScreen(KioskScreen):
+    def __init__(self, meeting_id: int) -> None:
+        super().__init__()
+        self.meeting_id = meeting_id
+        self.meeting: MeetingDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="meeting-page"):
+            with Horizontal(id="meeting-body"):
+                yield VerticalScroll(Static("Chargement…", id="meeting-info"), id="meeting-left")
+                yield Vertical(id="meeting-qr")
+            with Horizontal(classes="actions"):
+                yield Button("← Retour", id="back")
+                yield Button("S'inscrire", id="signup", variant="success", disabled=True)
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        with self.kiosk.database.connection_context():
+            meeting = get_meeting(self.meeting_id)
+        self.app.call_from_thread(self.show, meeting)
+
+    def show(self, m: MeetingDetail) -> None:
+        self.meeting = m
+        lang = self.kiosk.settings.language
+        text = Text()
+
+        def add(label: str, value: str = "", style: str = "bold") -> None:
+            text.append(label, style=style)
+            text.append(f"{value}\n")
+
+        add(f"{m.commune} — {m.place}\n")
+        add("", format_span(m.starts_at, m.ends_at, lang).capitalize())
+        add("", f"{m.address}\n")
+        if m.is_cancelled:
+            add(" RENCONTRE ANNULÉE ", style="bold reverse")
+            add("", f"{m.cancel_reason}\n")
+        if m.officer_name:
+            add("Votre policier de quartier : ", m.officer_name)
+        if m.partners:
+            add("Avec : ", ", ".join(m.partners))
+        if m.themes:
+            add("Thèmes : ", ", ".join(m.themes))
+        if m.description:
+            add("", f"\n{m.description}")
+        add("\nPlaces : ", f"{availability_text(m)} (sur {m.capacity})")
+        if m.is_full and not m.is_cancelled:
+            waiting = m.waitlist_count
+            add("", f"Liste d'attente : {waiting} inscription{'s' if waiting > 1 else ''}")
+        if m.interested_count:
+            add("", f"{m.interested_count} personnes intéressées sur Facebook")
+        text.rstrip()
+        self.query_one("#meeting-info", Static).update(text)
+        qr_box = self.query_one("#meeting-qr", Vertical)
+        if m.event_url:
+            qr_box.mount(Static("Scannez pour voir l'événement :", classes="qr-caption"))
+            qr_box.mount(QRCode(m.event_url, id="qr"))
+            qr_box.mount(Static(Text(m.event_url, overflow="fold"), classes="qr-url"))
+        else:
+            qr_box.display = False
+        signup = self.query_one("#signup", Button)
+        signup.disabled = m.is_cancelled
+        if m.is_full and not m.is_cancelled:
+            signup.label = "S'inscrire sur la liste d'attente"
+
+    @on(Button.Pressed, "#back")
+    def _back(self) -> None:
+        self.action_back()
+
+    @on(Button.Pressed, "#signup")
+    def _signup(self) -> None:
+        from cafepol_tui.ui.screens.citizen.signup import SignupScreen
+
+        if self.meeting is not None:
+            self.app.push_screen(SignupScreen(self.meeting))
+

@@ -1,0 +1,89 @@
+"""The gate to staff mode. Wrong PINs are counted in the database and lock the gate for a while."""
+
+from __future__ import annotations
+
+import peewee
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Static
+
+from cafepol_tui.services.formatting import format_clock
+from cafepol_tui.services.staff import (
+    PinLockedError,
+    StaffUser,
+    WrongPinError,
+    has_accounts,
+    verify_pin,
+)
+from cafepol_tui.ui.screens.base import KioskScreen
+
+
+class PinScreen(KioskScreen):
+    def compose(self) -> ComposeResult:
+        with Vertical(id="pin-page"):
+            yield Static("Accès réservé au personnel", id="pin-heading")
+            yield Label("Code PIN")
+            yield Input(password=True, restrict=r"[0-9]*", max_length=12, id="pin")
+            yield Static("", id="pin-message", classes="field-error")
+            with Horizontal(classes="actions"):
+                yield Button("← Retour", id="back")
+                yield Button("Valider", id="submit-pin", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#pin-message").display = False
+        self.query_one("#pin", Input).focus()
+
+    def say(self, message: str) -> None:
+        box = self.query_one("#pin-message", Static)
+        box.update(f"⚠ {message}" if message else "")
+        box.display = bool(message)
+
+    @on(Input.Submitted, "#pin")
+    @on(Button.Pressed, "#submit-pin")
+    def _submit(self) -> None:
+        pin_input = self.query_one("#pin", Input)
+        pin = pin_input.value
+        pin_input.value = ""
+        if not pin:
+            self.say("Tapez le code PIN.")
+            return
+        self.query_one("#submit-pin", Button).disabled = True
+        self.check(pin)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def check(self, pin: str) -> None:
+        kiosk = self.kiosk.settings.kiosk
+        try:
+            with self.kiosk.database.connection_context():
+                if not has_accounts():
+                    message = "Aucun code PIN n'est défini : utilisez « cafepol set-pin »."
+                    self.app.call_from_thread(self.refused, message)
+                    return
+                user = verify_pin(pin, max_attempts=kiosk.pin_max_attempts,
+                                  base_s=kiosk.pin_lock_base_s)
+        except WrongPinError as exc:
+            left = exc.attempts_left
+            self.app.call_from_thread(
+                self.refused, f"Code incorrect. Encore {left} essai{'s' if left > 1 else ''}."
+            )
+        except PinLockedError as exc:
+            until = format_clock(exc.until, self.kiosk.settings.language)
+            self.app.call_from_thread(
+                self.refused, f"Trop d'essais : accès bloqué jusqu'à {until}."
+            )
+        except peewee.DatabaseError:
+            self.app.call_from_thread(self.refused, "Service momentanément indisponible.")
+        else:
+            self.app.call_from_thread(self.granted, user)
+
+    def refused(self, message: str) -> None:
+        self.query_one("#submit-pin", Button).disabled = False
+        self.say(message)
+
+    def granted(self, user: StaffUser) -> None:
+        self.kiosk.enter_staff_mode(user)
+
+    @on(Button.Pressed, "#back")
+    def _back(self) -> None:
+        self.action_back()

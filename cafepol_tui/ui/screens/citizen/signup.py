@@ -1,0 +1,159 @@
+"""The sign-up form. Each wrong field gets its message beside it; nothing is saved until all is right."""
+
+from __future__ import annotations
+
+import peewee
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
+
+from cafepol_tui.db.models import Channel
+from cafepol_tui.services.formatting import format_when
+from cafepol_tui.services.meetings import MeetingDetail
+from cafepol_tui.services.registrations import SignupResult, register
+from cafepol_tui.services.validation import (
+    NotFoundError,
+    RefusedError,
+    SignupForm,
+    ValidationError,
+)
+from cafepol_tui.ui.screens.base import KioskScreen
+from cafepol_tui.ui.widgets.party_size import PartySize
+
+FIELDS = ("name", "people", "phone", "email", "topic", "consent")
+
+
+class SignupScreen(KioskScreen):
+    def __init__(self, meeting: MeetingDetail) -> None:
+        super().__init__()
+        self.meeting = meeting
+
+    def compose(self) -> ComposeResult:
+        settings = self.kiosk.settings
+        m = self.meeting
+        with Vertical(id="signup-page"):
+            heading = "Inscription" if not m.is_full else "Inscription sur la liste d'attente"
+            yield Static(
+                f"{heading} — {m.commune}, {m.place}, {format_when(m.starts_at, settings.language)}",
+                id="signup-heading",
+                markup=False,
+            )
+            with VerticalScroll(id="signup-form"):
+                yield Label("Votre nom et prénom *", classes="field-label")
+                yield Input(placeholder="ex. Marie Dubois", id="name", max_length=120)
+                yield Static("", id="error-name", classes="field-error")
+                yield Label("Nombre de personnes (vous compris)", classes="field-label")
+                yield PartySize(settings.kiosk.max_party_size, id="people")
+                yield Static("", id="error-people", classes="field-error")
+                yield Label("Téléphone (facultatif)", classes="field-label")
+                yield Input(placeholder="ex. 0470 12 34 56", id="phone", max_length=32)
+                yield Static("", id="error-phone", classes="field-error")
+                yield Label("E-mail (facultatif)", classes="field-label")
+                yield Input(placeholder="ex. prenom.nom@exemple.be", id="email", max_length=254)
+                yield Static("", id="error-email", classes="field-error")
+                yield Label(
+                    f"Ce que je voudrais aborder (facultatif, {settings.kiosk.topic_max_length} "
+                    "caractères au plus)",
+                    classes="field-label",
+                )
+                yield TextArea(id="topic", soft_wrap=True, show_line_numbers=False)
+                yield Static("", id="error-topic", classes="field-error")
+                yield Static(privacy_notice(settings.retention_days), id="privacy")
+                yield Checkbox("J'accepte que ces données soient enregistrées *", id="consent")
+                yield Static("", id="error-consent", classes="field-error")
+            yield Static("", id="form-error", classes="field-error")
+            with Horizontal(classes="actions"):
+                yield Button("← Retour", id="back")
+                yield Button("Confirmer mon inscription", id="submit", variant="success")
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def read_form(self) -> SignupForm:
+        return SignupForm(
+            name=self.query_one("#name", Input).value,
+            people=self.query_one(PartySize).value,
+            phone=self.query_one("#phone", Input).value,
+            email=self.query_one("#email", Input).value,
+            topic=self.query_one("#topic", TextArea).text,
+            consent=self.query_one("#consent", Checkbox).value,
+        )
+
+    def show_errors(self, errors: dict[str, str], general: str = "") -> None:
+        for field in FIELDS:
+            message = errors.get(field, "")
+            box = self.query_one(f"#error-{field}", Static)
+            box.update(f"⚠ {message}" if message else "")
+            box.display = bool(message)
+        form_error = self.query_one("#form-error", Static)
+        form_error.update(f"⚠ {general}" if general else "")
+        form_error.display = bool(general)
+        first = next((f for f in FIELDS if f in errors), None)
+        if first is not None:
+            target = self.query_one(f"#{first}")
+            target.focus()
+            target.scroll_visible(animate=False)
+
+    @on(Button.Pressed, "#back")
+    def _back(self) -> None:
+        self.action_back()
+
+    @on(Input.Submitted)
+    def _next_field(self) -> None:
+        self.focus_next()
+
+    @on(Button.Pressed, "#submit")
+    def _submit(self) -> None:
+        settings = self.kiosk.settings.kiosk
+        form = self.read_form()
+        try:
+            form.clean(max_party=settings.max_party_size, topic_max=settings.topic_max_length)
+        except ValidationError as exc:
+            self.show_errors(exc.errors, "Vérifiez les champs signalés.")
+            return
+        self.show_errors({})
+        self.query_one("#submit", Button).disabled = True
+        self.save(form)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def save(self, form: SignupForm) -> None:
+        settings = self.kiosk.settings.kiosk
+        try:
+            with self.kiosk.database.connection_context():
+                result = register(
+                    self.meeting.id,
+                    form,
+                    max_party=settings.max_party_size,
+                    topic_max=settings.topic_max_length,
+                    channel=Channel.KIOSK,
+                )
+        except ValidationError as exc:
+            self.app.call_from_thread(self.refused, exc.errors, "Vérifiez les champs signalés.")
+        except (RefusedError, NotFoundError) as exc:
+            self.app.call_from_thread(self.refused, {}, str(exc))
+        except peewee.DatabaseError:
+            self.app.call_from_thread(
+                self.refused, {},
+                "Votre inscription n'a pas pu être enregistrée (service indisponible). "
+                "Adressez-vous au guichet.",
+            )
+        else:
+            self.app.call_from_thread(self.done, result)
+
+    def refused(self, errors: dict[str, str], message: str) -> None:
+        self.query_one("#submit", Button).disabled = False
+        self.show_errors(errors, message)
+
+    def done(self, result: SignupResult) -> None:
+        from cafepol_tui.ui.screens.citizen.confirmation import ConfirmationScreen
+
+        self.app.switch_screen(ConfirmationScreen(result, self.meeting))
+
+
+def privacy_notice(retention_days: int) -> str:
+    return (
+        "Vie privée : vos données servent uniquement à organiser cette rencontre et, si vous le "
+        "souhaitez, à vous donner une réponse. Seuls la police locale et ses partenaires de la "
+        f"rencontre y ont accès. Elles sont effacées {retention_days} jours après la rencontre."
+    )

@@ -1,0 +1,39 @@
+"""Party size with big − and + buttons: no typing needed on a touch screen."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.widgets import Button, Static
+
+
+class PartySize(Horizontal):
+    value: reactive[int] = reactive(1)
+
+    def __init__(self, maximum: int, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.maximum = maximum
+
+    def compose(self) -> ComposeResult:
+        yield Button("−", id="fewer", classes="stepper", tooltip="Une personne de moins")
+        yield Static("1 personne", id="party-count")
+        yield Button("+", id="more", classes="stepper", tooltip="Une personne de plus")
+
+    def watch_value(self, value: int) -> None:
+        self.query_one("#party-count", Static).update(
+            f"{value} personne{'s' if value > 1 else ''}"
+        )
+        self.query_one("#fewer", Button).disabled = value <= 1
+        self.query_one("#more", Button).disabled = value >= self.maximum
+
+    @on(Button.Pressed, "#fewer")
+    def _fewer(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.value = max(1, self.value - 1)
+
+    @on(Button.Pressed, "#more")
+    def _more(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.value = min(self.maximum, self.value + 1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,6 +21,12 @@ from cafepol_tui.db.database import DatabaseConfigError, open_database
 from cafepol_tui.settings import Settings, SettingsError, load_settings
 
 EXIT_BAD_INPUT = 2
+EXIT_UNEXPECTED = 70  # a bug: logged with its traceback; systemd restarts the kiosk
+
+log = logging.getLogger("cafepol.cli")
+# Until setup_logging runs (or when the config can't be read), log lines go nowhere rather
+# than to Python's last-resort stderr handler: stderr carries one line per error, no more.
+logging.getLogger("cafepol").addHandler(logging.NullHandler())
 
 
 class CliError(Exception):
@@ -37,6 +44,7 @@ def build_parser() -> Parser:
     parser.add_argument("--config", help="TOML config file")
     parser.add_argument("--lang", choices=["fr", "nl", "de", "en"], help="language")
     parser.add_argument("--demo", action="store_true", help="seed the demo zone, then start")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug log, echoed on stderr")
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
 
     run = sub.add_parser("run", help="start the kiosk (default)")
@@ -71,6 +79,19 @@ def build_parser() -> Parser:
     set_pin = sub.add_parser("set-pin", help="set a staff PIN (read twice from the terminal)")
     set_pin.add_argument("--name", default="admin", help="staff account name (default: admin)")
     set_pin.add_argument("--role", choices=["counter", "officer", "admin"], default="admin")
+
+    backup = sub.add_parser("backup", help="copy the SQLite database safely, verify it, rotate")
+    backup.add_argument("--out", help="file or folder for this copy (default: the backup folder)")
+    backup.add_argument(
+        "--if-due",
+        action="store_true",
+        help="only if the last copy is older than backup.interval_h",
+    )
+
+    restore = sub.add_parser("restore", help="put a backup back (the current database is kept)")
+    restore.add_argument("file", metavar="FILE")
+
+    sub.add_parser("doctor", help="check the installation: exit 0 OK, 1 warning, 2 failure")
     return parser
 
 
@@ -151,6 +172,15 @@ def cmd_register(args: argparse.Namespace, settings: Settings) -> int:
             topic_max=settings.kiosk.topic_max_length,
             channel=args.channel,
         )
+    # Reference, meeting and status only: never the name, phone or e-mail.
+    log.info(
+        "registration %s for meeting %d: %s (%d people, %s)",
+        result.reference,
+        result.meeting_id,
+        result.status,
+        result.people,
+        args.channel,
+    )
     suffix = f" (position {result.waitlist_rank})" if result.waitlist_rank else ""
     print(f"{result.reference} {result.status}{suffix}")
     return 0
@@ -208,6 +238,74 @@ def cmd_set_pin(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.services.backup import BackupError, backup, is_backup_due
+
+    try:
+        if args.if_due and not is_backup_due(settings):
+            print("backup not due yet: nothing done")
+            return 0
+        report = backup(settings, args.out)
+    except BackupError as exc:
+        raise CliError(str(exc)) from None
+    print(
+        f"backup {report.path}: {report.size_bytes // 1024} kB, {report.rows} rows, "
+        f"integrity ok, {report.duration_s:.2f} s"
+    )
+    for path in report.removed:
+        print(f"removed old backup {path.name}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.services.backup import BackupError, restore
+
+    try:
+        report = restore(settings, args.file)
+    except BackupError as exc:
+        raise CliError(str(exc)) from None
+    print(
+        f"restored {report.database} from {report.restored_from}: "
+        f"{sum(report.tables.values())} rows, schema {report.schema_version}"
+    )
+    if report.kept_aside:
+        print(f"previous database kept at {report.kept_aside}")
+    print("restart the kiosks so they show the restored data")
+    return 0
+
+
+def cmd_doctor(
+    args: argparse.Namespace, settings: Settings, config_error: str | None = None
+) -> int:
+    from cafepol_tui.services.doctor import exit_code, run_checks
+
+    config = Path(args.config).expanduser() if args.config else None
+    checks = run_checks(settings, config_path=config, config_error=config_error)
+    for check in checks:
+        print(check.line)
+        if check.status != "OK":
+            log.warning("doctor: %s %s: %s", check.status, check.name, check.detail)
+    return exit_code(checks)
+
+
+def _doctor_without_settings(args: argparse.Namespace, error: SettingsError) -> int:
+    """The config is broken: report it as the first failed check and run the rest on defaults."""
+    import os
+
+    fallback = Settings(database_url=args.db or os.environ.get("CAFEPOL_DB", ""))
+    _start_logging(fallback, args, "doctor")
+    return cmd_doctor(args, fallback, config_error=str(error))
+
+
+def _start_logging(settings: Settings, args: argparse.Namespace, command: str) -> None:
+    from cafepol_tui import __version__
+    from cafepol_tui.logging_setup import setup_logging
+
+    # The kiosk owns the screen: never echo the log on it, even with --verbose.
+    setup_logging(settings, verbose=args.verbose, console=args.verbose and command != "run")
+    log.info("cafepol %s: '%s' started", __version__, command)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "run": cmd_run,
     "seed": cmd_seed,
@@ -216,6 +314,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "cancel": cmd_cancel,
     "export": cmd_export,
     "set-pin": cmd_set_pin,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "doctor": cmd_doctor,
 }
 
 
@@ -232,11 +333,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     try:
         settings = load_settings(args.config, database_url=args.db, language=args.lang)
-        return COMMANDS[command](args, settings)
+        _start_logging(settings, args, command)
+        status = COMMANDS[command](args, settings)
+        log.info("'%s' finished, exit status %d", command, status)
+        return status
+    except SettingsError as exc:
+        if command == "doctor":
+            return _doctor_without_settings(args, exc)
+        error = str(exc)
     except ValidationError as exc:
         field, message = next(iter(exc.errors.items()))
         error = f"{_flag_for(field)}: {message}"
-    except (CliError, SettingsError, DatabaseConfigError, NotFoundError, RefusedError) as exc:
+    except (CliError, DatabaseConfigError, NotFoundError, RefusedError) as exc:
         error = str(exc)
     except peewee.OperationalError as exc:
         error = f"database unreachable: {str(exc).splitlines()[0] if str(exc) else exc!r}"
@@ -245,6 +353,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `cafepol meetings | head`
         sys.stderr.close()
         return 0
+    except Exception as exc:
+        from cafepol_tui.logging_setup import log_incident
+
+        code = log_incident(exc, f"command '{command}'", log)
+        print(
+            f"cafepol: unexpected error {code} ({type(exc).__name__}); the log file has "
+            "the details",
+            file=sys.stderr,
+        )
+        return EXIT_UNEXPECTED
+    log.warning("'%s' refused: %s", command, error)
     print(f"cafepol: {error}", file=sys.stderr)
     return EXIT_BAD_INPUT
 

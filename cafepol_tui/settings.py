@@ -59,6 +59,23 @@ class DocumentSettings:
 
 
 @dataclass(frozen=True)
+class BackupSettings:
+    """SQLite backups: where, how many to keep, how often the running kiosk takes one."""
+
+    folder: str = ""
+    keep_daily: int = 7
+    keep_weekly: int = 4
+    interval_h: int = 24
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    folder: str = ""
+    max_bytes: int = 1_000_000
+    keep_files: int = 5
+
+
+@dataclass(frozen=True)
 class Settings:
     zone_name: str = "Zone de Police Boraine"
     zone_page_url: str = ""
@@ -69,6 +86,8 @@ class Settings:
     kiosk: KioskSettings = field(default_factory=KioskSettings)
     printing: PrintSettings = field(default_factory=PrintSettings)
     documents: DocumentSettings = field(default_factory=DocumentSettings)
+    backup: BackupSettings = field(default_factory=BackupSettings)
+    logging: LogSettings = field(default_factory=LogSettings)
 
     @property
     def resolved_database_url(self) -> str:
@@ -79,6 +98,18 @@ class Settings:
         if self.printing.output_dir:
             return Path(self.printing.output_dir).expanduser()
         return Path(platformdirs.user_data_dir(APP_NAME)) / "documents"
+
+    @property
+    def backup_dir(self) -> Path:
+        if self.backup.folder:
+            return Path(self.backup.folder).expanduser()
+        return Path(platformdirs.user_data_dir(APP_NAME)) / "backups"
+
+    @property
+    def log_dir(self) -> Path:
+        if self.logging.folder:
+            return Path(self.logging.folder).expanduser()
+        return Path(platformdirs.user_log_dir(APP_NAME))
 
 
 def default_database_path() -> Path:
@@ -140,6 +171,13 @@ def _validate(settings: Settings) -> Settings:
         raise SettingsError("language: must be one of fr, nl, de, en")
     if settings.printing.copies < 1:
         raise SettingsError("printing.copies: must be at least 1")
+    b = settings.backup
+    if b.keep_daily < 1 or b.keep_weekly < 0:
+        raise SettingsError("backup.keep_daily: at least 1; backup.keep_weekly: at least 0")
+    if b.interval_h < 1:
+        raise SettingsError("backup.interval_h: must be at least 1 hour")
+    if settings.logging.max_bytes < 10_000 or settings.logging.keep_files < 1:
+        raise SettingsError("logging.max_bytes: at least 10000; logging.keep_files: at least 1")
     return settings
 
 

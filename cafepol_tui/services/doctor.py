@@ -1,0 +1,374 @@
+"""Checks an IT contact can read without being a Python developer: one line each, OK/WARN/FAIL.
+
+`run_checks` returns plain `Check` objects so the CLI (`cafepol doctor`) and the staff console
+show the same list. Nothing here touches the live `database_proxy`: the database check opens
+its own short connection, so calling it from inside the running kiosk is harmless. Each check
+is wrapped so one that blows up is reported as FAIL instead of hiding the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import peewee
+
+import cafepol_tui
+from cafepol_tui.db.database import make_database
+from cafepol_tui.db.models import SCHEMA_VERSION
+from cafepol_tui.settings import Settings, default_config_path
+
+log = logging.getLogger("cafepol.doctor")
+
+OK, WARN, FAIL = "OK", "WARN", "FAIL"
+EXIT_CODES = {OK: 0, WARN: 1, FAIL: 2}
+
+MIN_COLUMNS, MIN_LINES = 80, 24
+DISK_FAIL_BYTES = 50 * 1024**2
+DISK_WARN_BYTES = 500 * 1024**2
+COMMAND_TIMEOUT_S = 5
+FONT_SUFFIXES = (".ttf", ".otf")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: str  # "OK" | "WARN" | "FAIL"
+    detail: str
+
+    @property
+    def line(self) -> str:
+        return f"{self.status:<4}  {self.name:<9} {self.detail}"
+
+
+def overall_status(checks: list[Check]) -> str:
+    statuses = {c.status for c in checks}
+    return FAIL if FAIL in statuses else WARN if WARN in statuses else OK
+
+
+def exit_code(checks: list[Check]) -> int:
+    return EXIT_CODES[overall_status(checks)]
+
+
+def run_checks(
+    settings: Settings,
+    *,
+    terminal_size: tuple[int, int] | None = None,
+    config_path: Path | None = None,
+    config_error: str | None = None,
+    assets_dir: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    now: datetime | None = None,
+) -> list[Check]:
+    """Run every check. `terminal_size` is (columns, lines); the app passes its own size.
+
+    `config_error` is the message of a SettingsError the caller got while loading the
+    config (the other checks then run on the defaults).
+    """
+    env = os.environ if environ is None else environ
+    now = now or datetime.now(UTC)
+    steps: list[tuple[str, Callable[[], Check | list[Check]]]] = [
+        ("config", lambda: _check_config(config_path, config_error, env)),
+        ("database", lambda: _check_database(settings)),
+        ("disk", lambda: _check_disk(settings)),
+        ("backup", lambda: _check_backup(settings, now)),
+        ("printer", lambda: _check_printer(settings, env)),
+        ("assets", lambda: _check_assets(settings, assets_dir)),
+        ("log", lambda: _check_log(settings)),
+        ("terminal", lambda: _check_terminal(terminal_size, env)),
+    ]
+    checks: list[Check] = []
+    for name, step in steps:
+        try:
+            result = step()
+        except Exception as exc:  # a broken check is a finding, not a crash
+            log.exception("doctor check %s crashed", name)
+            result = Check(name, FAIL, f"the check itself failed: {type(exc).__name__}: {exc}")
+        checks.extend(result if isinstance(result, list) else [result])
+    return checks
+
+
+# --- the checks ------------------------------------------------------------------------
+
+
+def _check_config(path: Path | None, error: str | None, env: Mapping[str, str]) -> Check:
+    if error:
+        return Check("config", FAIL, error)
+    if path is None:
+        explicit = env.get("CAFEPOL_CONFIG")
+        path = Path(explicit).expanduser() if explicit else default_config_path()
+    if path.exists():
+        return Check("config", OK, f"{path} read")
+    return Check("config", OK, f"no file at {path}: built-in defaults")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+def _check_database(settings: Settings) -> Check:
+    url = settings.resolved_database_url
+    try:
+        db = make_database(url)
+    except Exception as exc:
+        return Check("database", FAIL, _first_line(exc))
+    sqlite = isinstance(db, peewee.SqliteDatabase)
+    where = db.database if sqlite else f"PostgreSQL {db.database}"
+    if sqlite and db.database != ":memory:" and not Path(db.database).exists():
+        return Check(
+            "database",
+            FAIL,
+            f"no database at {where} (run `cafepol seed --demo` or start the kiosk once)",
+        )
+    try:
+        db.connect()
+        try:
+            row = db.execute_sql("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if sqlite:
+                mode = db.execute_sql("PRAGMA journal_mode").fetchone()[0]
+        finally:
+            db.close()
+    except Exception as exc:  # OperationalError, ImproperlyConfigured (no driver), …
+        return Check("database", FAIL, f"{where} unreachable: {_first_line(exc)}")
+    if row is None:
+        return Check("database", FAIL, f"{where} answers but has no schema version")
+    version = int(row[0])
+    detail = f"{where} reachable, schema version {version}"
+    if sqlite:
+        detail += f", journal {mode}"
+    if version > SCHEMA_VERSION:
+        return Check("database", FAIL, f"{detail}: newer than this cafepol ({SCHEMA_VERSION})")
+    if version < SCHEMA_VERSION:
+        return Check("database", WARN, f"{detail}: older than this cafepol ({SCHEMA_VERSION})")
+    return Check("database", OK, detail)
+
+
+def _existing_parent(path: Path) -> Path:
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return candidate
+    return Path("/")
+
+
+def _human(n: float) -> str:
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if n < 1024 or unit == "TB":
+            return f"{n:.0f} {unit}" if unit in ("B", "kB") else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"  # pragma: no cover
+
+
+def _disk_line(label: str, folder: Path, need: int) -> tuple[str, str]:
+    usage = shutil.disk_usage(_existing_parent(folder))
+    text = f"{label} {_human(usage.free)} free"
+    if usage.free < max(DISK_FAIL_BYTES, need):
+        return FAIL, text
+    if usage.free < max(DISK_WARN_BYTES, 3 * need):
+        return WARN, text
+    return OK, text
+
+
+def _check_disk(settings: Settings) -> Check:
+    from cafepol_tui.services.backup import BackupError, sqlite_path
+
+    parts: list[tuple[str, str]] = []
+    try:
+        db_file = sqlite_path(settings)
+    except BackupError:
+        db_file = None  # PostgreSQL: its disk is the server's business
+    db_size = db_file.stat().st_size if db_file is not None and db_file.exists() else 0
+    if db_file is not None:
+        parts.append(_disk_line("database:", db_file.parent, db_size))
+    parts.append(_disk_line("backups:", settings.backup_dir, 2 * db_size))
+    note = ""
+    if db_file is not None:
+        try:
+            same = (
+                os.stat(_existing_parent(db_file.parent)).st_dev
+                == os.stat(_existing_parent(settings.backup_dir)).st_dev
+            )
+        except OSError:
+            same = False
+        if same:
+            note = " (same disk: also keep copies elsewhere)"
+    statuses = [s for s, _ in parts]
+    status = FAIL if FAIL in statuses else WARN if WARN in statuses else OK
+    return Check("disk", status, ", ".join(t for _, t in parts) + note)
+
+
+def _format_age(age: timedelta) -> str:
+    hours = age.total_seconds() / 3600
+    if hours < 1:
+        return f"{int(age.total_seconds() // 60)} min ago"
+    if hours < 48:
+        return f"{hours:.0f} h ago"
+    return f"{hours / 24:.0f} days ago"
+
+
+def _check_backup(settings: Settings, now: datetime) -> Check:
+    from cafepol_tui.services.backup import (
+        BackupUnsupportedError,
+        last_backup_age,
+        list_backups,
+        sqlite_path,
+    )
+
+    try:
+        sqlite_path(settings)
+    except BackupUnsupportedError:
+        return Check("backup", WARN, "backups: use pg_dump (PostgreSQL is not copied by cafepol)")
+    age = last_backup_age(settings, now=now)
+    folder = settings.backup_dir
+    if age is None:
+        return Check("backup", WARN, f"no backup yet in {folder} (run `cafepol backup`)")
+    copies = len(list_backups(settings))
+    detail = f"last {_format_age(age)}, {copies} kept in {folder}"
+    interval = timedelta(hours=settings.backup.interval_h)
+    if age <= interval * 1.5:
+        return Check("backup", OK, detail)
+    if age <= max(interval * 3, timedelta(days=3)):
+        return Check("backup", WARN, detail)
+    return Check("backup", FAIL, detail)
+
+
+def _run(argv: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        argv,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT_S,
+        env={**os.environ, "LC_ALL": "C", "LANG": "C"},
+    )
+
+
+def _check_printer(settings: Settings, env: Mapping[str, str]) -> Check:
+    printer = settings.printing.printer
+    lp = settings.printing.lp_command
+    path = env.get("PATH", os.defpath)
+    if shutil.which(lp, path=path) is None:
+        return Check("printer", FAIL, f"print command '{lp}' not found (install cups-client)")
+    lpstat = shutil.which("lpstat", path=path)
+    if lpstat is None:
+        return Check("printer", WARN, "lpstat not found: CUPS state can't be checked")
+    try:
+        scheduler = _run([lpstat, "-r"])
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Check("printer", FAIL, f"CUPS not answering ({type(exc).__name__})")
+    if "is running" not in scheduler.stdout:
+        text = (scheduler.stdout or scheduler.stderr).strip().splitlines()
+        return Check("printer", FAIL, f"CUPS not answering: {text[0] if text else 'no reply'}")
+    if not printer:
+        default = _run([lpstat, "-d"]).stdout.strip()
+        if ":" in default and "no system default" not in default:
+            name = default.split(":", 1)[1].strip()
+            return Check("printer", OK, f"no printer set in config: CUPS default '{name}' is used")
+        return Check(
+            "printer", WARN, "no printer configured and no CUPS default (printing.printer)"
+        )
+    try:
+        state = _run([lpstat, "-p", printer])
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Check(
+            "printer", FAIL, f"CUPS not answering about '{printer}' ({type(exc).__name__})"
+        )
+    text = state.stdout.strip()
+    if state.returncode != 0 or not text.startswith(f"printer {printer} "):
+        return Check("printer", FAIL, f"printer '{printer}' unknown to CUPS")
+    first = text.splitlines()[0]
+    if "disabled" in first:
+        return Check("printer", FAIL, f"printer '{printer}' is disabled in CUPS")
+    summary = first.removeprefix(f"printer {printer} ").split(".")[0]
+    return Check("printer", OK, f"'{printer}' {summary}")
+
+
+def find_assets_dir() -> Path | None:
+    """The packaged assets (wheel) or, in a source checkout, the repository's `assets/`."""
+    package = Path(cafepol_tui.__file__).resolve().parent
+    for candidate in (package / "assets", package.parent / "assets"):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def _check_assets(settings: Settings, assets_dir: Path | None) -> Check:
+    folder = assets_dir or find_assets_dir()
+    if folder is None or not folder.is_dir():
+        return Check("assets", FAIL, "assets folder not found (fonts, logo): reinstall cafepol")
+    fonts_dir = folder / "fonts"
+    fonts = (
+        sorted(p for p in fonts_dir.glob("*") if p.suffix.lower() in FONT_SUFFIXES)
+        if fonts_dir.is_dir()
+        else []
+    )
+    problems: list[tuple[str, str]] = []
+    if not fonts:
+        problems.append(
+            (WARN, f"no fonts in {fonts_dir}: slips and flyers can't use the house font")
+        )
+    elif not any(
+        p.name.upper().startswith(("LICENSE", "LICENCE", "OFL")) for p in fonts_dir.iterdir()
+    ):
+        problems.append(
+            (WARN, f"{len(fonts)} fonts in {fonts_dir} but no licence file beside them")
+        )
+    logo = settings.documents.logo
+    if logo and not Path(logo).expanduser().is_file():
+        problems.append((FAIL, f"logo {logo} not found"))
+    if problems:
+        status = FAIL if any(s == FAIL for s, _ in problems) else WARN
+        return Check("assets", status, "; ".join(t for _, t in problems))
+    detail = f"{len(fonts)} fonts in {fonts_dir}"
+    if logo:
+        detail += ", logo present"
+    return Check("assets", OK, detail)
+
+
+def _check_log(settings: Settings) -> Check:
+    from cafepol_tui.logging_setup import log_file_path
+
+    path = log_file_path(settings)
+    folder = _existing_parent(path.parent)
+    target = path if path.exists() else folder
+    if not os.access(target, os.W_OK):
+        return Check("log", FAIL, f"{path} can't be written")
+    return Check("log", OK, f"{path}")
+
+
+def _check_terminal(size: tuple[int, int] | None, env: Mapping[str, str]) -> Check:
+    if size is None:
+        try:
+            columns, lines = os.get_terminal_size(1)
+        except OSError:
+            return Check(
+                "terminal",
+                WARN,
+                "not a terminal: size and colours not checked "
+                "(run `cafepol doctor` on the kiosk screen or see the staff console)",
+            )
+    else:
+        columns, lines = size
+    term = env.get("TERM", "")
+    colorterm = env.get("COLORTERM", "").lower()
+    if env.get("NO_COLOR"):
+        colours, colour_status = "no colours (NO_COLOR set)", WARN
+    elif colorterm in ("truecolor", "24bit"):
+        colours, colour_status = "true colour", OK
+    elif "256color" in term:
+        colours, colour_status = "256 colours", OK
+    elif term in ("", "dumb"):
+        colours, colour_status = f"TERM={term or 'unset'}: no colours", WARN
+    elif term == "linux":
+        colours, colour_status = "16 colours (Linux console)", OK
+    else:
+        colours, colour_status = f"TERM={term}", OK
+    detail = f"{columns}×{lines}, {colours}"
+    if columns < MIN_COLUMNS or lines < MIN_LINES:
+        return Check("terminal", WARN, f"{detail}: smaller than {MIN_COLUMNS}×{MIN_LINES}")
+    return Check("terminal", colour_status, detail)

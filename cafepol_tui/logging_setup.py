@@ -75,10 +75,8 @@ def setup_logging(
     the log file path, or None when the folder can't be written (then a warning goes to
     stderr once and the program carries on: a kiosk must not refuse to start over its log).
     """
+    shutdown_logging()
     root = logging.getLogger()
-    for handler in [h for h in root.handlers if getattr(h, _HANDLER_MARK, False)]:
-        root.removeHandler(handler)
-        handler.close()
     level = logging.DEBUG if verbose else logging.INFO
     root.setLevel(level)
     for name in QUIET_LOGGERS:
@@ -112,6 +110,14 @@ def setup_logging(
         root.addHandler(handler)
     logging.captureWarnings(True)
     return path
+
+
+def shutdown_logging() -> None:
+    """Remove and close the handlers `setup_logging` installed (end of process, tests)."""
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, _HANDLER_MARK, False)]:
+        root.removeHandler(handler)
+        handler.close()
 
 
 def log_incident(exc: BaseException, where: str, logger: logging.Logger | None = None) -> str:

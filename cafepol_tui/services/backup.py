@@ -38,7 +38,7 @@ log = logging.getLogger("cafepol.backup")
 PREFIX = "cafepol-"
 SUFFIX = ".sqlite3"
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
-NAME_RE = re.compile(r"^cafepol-(\d{8}T\d{6}Z)(?:-\d+)?\.sqlite3$")
+NAME_RE = re.compile(r"^cafepol-(\d{8}T\d{6}Z)(?:-(\d+))?\.sqlite3$")
 REQUIRED_TABLES = ("meta", "meeting", "registration")
 BUSY_TIMEOUT_MS = 10_000
 
@@ -150,13 +150,6 @@ def _stamp(now: datetime) -> str:
     return now.astimezone(UTC).strftime(STAMP_FORMAT)
 
 
-def _parse_stamp(name: str) -> datetime | None:
-    match = NAME_RE.match(name)
-    if not match:
-        return None
-    return datetime.strptime(match.group(1), STAMP_FORMAT).replace(tzinfo=UTC)
-
-
 def list_backups(settings: Settings) -> list[tuple[datetime, Path]]:
     """Our backup files in the backup folder, newest first."""
     folder = settings.backup_dir
@@ -164,11 +157,12 @@ def list_backups(settings: Settings) -> list[tuple[datetime, Path]]:
         return []
     found = []
     for path in folder.iterdir():
-        when = _parse_stamp(path.name)
-        if when is not None and path.is_file():
-            found.append((when, path))
-    found.sort(reverse=True)
-    return found
+        match = NAME_RE.match(path.name)
+        if match and path.is_file():
+            when = datetime.strptime(match.group(1), STAMP_FORMAT).replace(tzinfo=UTC)
+            found.append((when, int(match.group(2) or 0), path))
+    found.sort(reverse=True)  # newest first; cafepol-…Z-1 was written after cafepol-…Z
+    return [(when, path) for when, _, path in found]
 
 
 def _free_name(folder: Path, now: datetime) -> Path:
@@ -239,7 +233,8 @@ def backup(
         _remove_with_sidecars(partial)
         raise
     duration = time.perf_counter() - started
-    removed = rotate(settings) if target.parent.resolve() == settings.backup_dir.resolve() else ()
+    in_folder = target.parent.resolve() == settings.backup_dir.resolve()
+    removed = rotate(settings, protect=target) if in_folder else []
     report = BackupReport(
         path=target,
         size_bytes=target.stat().st_size,
@@ -260,10 +255,13 @@ def backup(
     return report
 
 
-def rotate(settings: Settings) -> list[Path]:
-    """Delete copies beyond the newest per day (keep_daily days) and per week (keep_weekly)."""
+def rotate(settings: Settings, *, protect: Path | None = None) -> list[Path]:
+    """Delete copies beyond the newest per day (keep_daily days) and per week (keep_weekly).
+
+    `protect` (the copy just written) is never deleted, even if the clock went backwards.
+    """
     backups = list_backups(settings)
-    keep: set[Path] = set()
+    keep: set[Path] = {protect} if protect is not None else set()
     days: set[object] = set()
     weeks: set[object] = set()
     for when, path in backups:  # newest first, so the first one seen for a period wins
@@ -350,9 +348,9 @@ def restore(
     either the old or the restored database, never a mix. Stop the kiosks first all the same:
     they would keep showing screens built from the old data.
     """
+    target = sqlite_path(settings)  # PostgreSQL: refused before looking at the file
     source = Path(file).expanduser()
     expected, version = check_backup_file(source)
-    target = sqlite_path(settings)
     if target.exists() and source.resolve() == target.resolve():
         raise BackupError("that file is the live database itself")
     now = now or datetime.now(UTC)

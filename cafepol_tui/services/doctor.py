@@ -262,10 +262,13 @@ def _check_printer(settings: Settings, env: Mapping[str, str]) -> Check:
     except (OSError, subprocess.TimeoutExpired) as exc:
         return Check("printer", FAIL, f"CUPS not answering ({type(exc).__name__})")
     if "is running" not in scheduler.stdout:
-        text = (scheduler.stdout or scheduler.stderr).strip().splitlines()
-        return Check("printer", FAIL, f"CUPS not answering: {text[0] if text else 'no reply'}")
+        reply = (scheduler.stdout or scheduler.stderr).strip().splitlines()
+        return Check("printer", FAIL, f"CUPS not answering: {reply[0] if reply else 'no reply'}")
     if not printer:
-        default = _run([lpstat, "-d"]).stdout.strip()
+        try:
+            default = _run([lpstat, "-d"]).stdout.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            default = ""
         if ":" in default and "no system default" not in default:
             name = default.split(":", 1)[1].strip()
             return Check("printer", OK, f"no printer set in config: CUPS default '{name}' is used")
@@ -324,7 +327,7 @@ def _check_assets(settings: Settings, assets_dir: Path | None) -> Check:
     if problems:
         status = FAIL if any(s == FAIL for s, _ in problems) else WARN
         return Check("assets", status, "; ".join(t for _, t in problems))
-    detail = f"{len(fonts)} fonts in {fonts_dir}"
+    detail = f"{len(fonts)} font{'s' if len(fonts) > 1 else ''} in {fonts_dir}"
     if logo:
         detail += ", logo present"
     return Check("assets", OK, detail)

@@ -1,0 +1,221 @@
+"""`cafepol doctor`: a healthy set-up, a missing printer, an unreachable database, exit codes."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import peewee
+import pytest
+
+from cafepol_tui.cli import main
+from cafepol_tui.services import doctor
+from cafepol_tui.services.backup import backup
+from cafepol_tui.settings import Settings
+
+GOOD_TERMINAL = {"TERM": "xterm-256color"}
+
+
+def _with_printer(settings: Settings, name: str = "Guichet") -> Settings:
+    return dataclasses.replace(
+        settings, printing=dataclasses.replace(settings.printing, printer=name)
+    )
+
+
+def _by_name(checks: list[doctor.Check]) -> dict[str, doctor.Check]:
+    return {c.name: c for c in checks}
+
+
+def _run(settings: Settings, assets_dir: Path, **kw) -> list[doctor.Check]:
+    env = {**GOOD_TERMINAL, "PATH": os.environ["PATH"]}
+    return doctor.run_checks(
+        settings, terminal_size=(120, 40), assets_dir=assets_dir, environ=env, **kw
+    )
+
+
+@pytest.fixture
+def healthy(ops_settings: Settings, db: peewee.Database, fake_cups: Path) -> Settings:
+    settings = _with_printer(ops_settings)
+    backup(settings)
+    return settings
+
+
+def test_healthy_setup_is_all_ok(healthy: Settings, assets_dir: Path) -> None:
+    checks = _run(healthy, assets_dir)
+    assert [c.name for c in checks] == [
+        "config",
+        "database",
+        "disk",
+        "backup",
+        "printer",
+        "assets",
+        "log",
+        "terminal",
+    ]
+    assert all(c.status == "OK" for c in checks), "\n".join(c.line for c in checks)
+    assert doctor.exit_code(checks) == 0
+    found = _by_name(checks)
+    assert "schema version" in found["database"].detail
+    assert "Guichet" in found["printer"].detail and "idle" in found["printer"].detail
+    assert found["terminal"].detail.startswith("120×40")
+
+
+def test_missing_printer_fails(healthy: Settings, assets_dir: Path) -> None:
+    checks = _run(_with_printer(healthy, "Etage2"), assets_dir)
+    printer = _by_name(checks)["printer"]
+    assert printer.status == "FAIL" and "'Etage2' unknown to CUPS" in printer.detail
+    assert doctor.exit_code(checks) == 2
+
+
+def test_cups_not_running_fails(healthy: Settings, assets_dir: Path, fake_cups: Path) -> None:
+    (fake_cups / "lpstat").write_text("#!/bin/sh\necho 'scheduler is not running'\n")
+    printer = _by_name(_run(healthy, assets_dir))["printer"]
+    assert printer.status == "FAIL" and "CUPS not answering" in printer.detail
+
+
+def test_no_lp_command_fails(healthy: Settings, assets_dir: Path) -> None:
+    settings = dataclasses.replace(
+        healthy, printing=dataclasses.replace(healthy.printing, lp_command="lp-does-not-exist")
+    )
+    printer = _by_name(_run(settings, assets_dir))["printer"]
+    assert printer.status == "FAIL" and "not found" in printer.detail
+
+
+def test_unreachable_database_fails(settings: Settings, assets_dir: Path, fake_cups: Path) -> None:
+    pg = dataclasses.replace(settings, database_url="postgresql://cafepol:x@127.0.0.1:1/cafepol")
+    checks = _by_name(_run(pg, assets_dir))
+    assert checks["database"].status == "FAIL"
+    assert "unreachable" in checks["database"].detail
+    assert checks["backup"].status == "WARN" and "use pg_dump" in checks["backup"].detail
+    assert doctor.exit_code(list(checks.values())) == 2
+
+
+def test_missing_sqlite_file_fails(settings: Settings, assets_dir: Path) -> None:
+    database = _by_name(_run(settings, assets_dir))["database"]
+    assert database.status == "FAIL" and "no database" in database.detail
+
+
+def test_backup_age(healthy: Settings, assets_dir: Path) -> None:
+    now = datetime.now(UTC)
+    assert (
+        _by_name(_run(healthy, assets_dir, now=now + timedelta(hours=30)))["backup"].status == "OK"
+    )
+    assert (
+        _by_name(_run(healthy, assets_dir, now=now + timedelta(days=2)))["backup"].status == "WARN"
+    )
+    assert (
+        _by_name(_run(healthy, assets_dir, now=now + timedelta(days=10)))["backup"].status == "FAIL"
+    )
+
+
+def test_no_backup_yet_warns(ops_settings: Settings, db: peewee.Database, assets_dir: Path) -> None:
+    check = _by_name(_run(ops_settings, assets_dir))["backup"]
+    assert check.status == "WARN" and "no backup yet" in check.detail
+
+
+def test_fonts_missing_warns(healthy: Settings, tmp_path: Path) -> None:
+    bare = tmp_path / "bare-assets"
+    bare.mkdir()
+    checks = _run(healthy, bare)
+    assets = _by_name(checks)["assets"]
+    assert assets.status == "WARN" and "no fonts" in assets.detail
+    assert doctor.exit_code(checks) == 1
+
+
+def test_missing_logo_fails(healthy: Settings, assets_dir: Path) -> None:
+    settings = dataclasses.replace(
+        healthy, documents=dataclasses.replace(healthy.documents, logo="/nowhere/logo.png")
+    )
+    assert _by_name(_run(settings, assets_dir))["assets"].status == "FAIL"
+
+
+def test_assets_are_found_from_the_package() -> None:
+    found = doctor.find_assets_dir()
+    assert found is not None and found.name == "assets"
+
+
+@pytest.mark.parametrize(
+    ("size", "env", "status"),
+    [
+        ((160, 50), {"TERM": "linux"}, "OK"),
+        ((60, 20), {"TERM": "xterm-256color"}, "WARN"),
+        ((120, 40), {"TERM": "dumb"}, "WARN"),
+        ((120, 40), {"TERM": "xterm", "NO_COLOR": "1"}, "WARN"),
+    ],
+)
+def test_terminal(size: tuple[int, int], env: dict[str, str], status: str) -> None:
+    assert doctor._check_terminal(size, env).status == status
+
+
+def test_a_crashing_check_is_a_failure_not_a_crash(
+    healthy: Settings, assets_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(*args: object) -> None:
+        raise RuntimeError("disk exploded")
+
+    monkeypatch.setattr(doctor, "_check_disk", boom)
+    checks = _by_name(_run(healthy, assets_dir))
+    assert checks["disk"].status == "FAIL" and "disk exploded" in checks["disk"].detail
+    assert checks["terminal"].status == "OK"  # the checks after it still ran
+
+
+# --- through the CLI -------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, assets_dir: Path, fake_cups: Path) -> None:
+    monkeypatch.setattr(doctor, "find_assets_dir", lambda: assets_dir)
+    monkeypatch.setattr(doctor.os, "get_terminal_size", lambda fd=1: os.terminal_size((120, 40)))
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def _config(tmp_path: Path, settings: Settings, printer: str = "Guichet") -> Path:
+    path = tmp_path / f"config-{printer}.toml"
+    path.write_text(
+        f'[printing]\nprinter = "{printer}"\n\n[backup]\nfolder = "{settings.backup_dir}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_cli_doctor_exit_codes(
+    cli_env: None, healthy: Settings, db_path: Path, tmp_path: Path, capsys
+) -> None:
+    config = _config(tmp_path, healthy)
+    assert main(["--config", str(config), "--db", str(db_path), "doctor"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 8 and all(line.startswith("OK") for line in out.splitlines())
+
+    missing = _config(tmp_path, healthy, printer="Etage2")
+    assert main(["--config", str(missing), "--db", str(db_path), "doctor"]) == 2
+    assert "FAIL  printer" in capsys.readouterr().out
+
+    (healthy.backup_dir).rename(tmp_path / "moved")
+    assert main(["--config", str(config), "--db", str(db_path), "doctor"]) == 1
+    assert "WARN  backup" in capsys.readouterr().out
+
+
+def test_cli_doctor_unreachable_database(cli_env: None, tmp_path: Path, capsys) -> None:
+    code = main(["--db", "postgresql://cafepol:x@127.0.0.1:1/cafepol", "doctor"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "FAIL  database" in captured.out and captured.err == ""
+
+
+def test_cli_doctor_broken_config(cli_env: None, tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[printing]\nprinter = 3\n", encoding="utf-8")
+    assert main(["--config", str(bad), "doctor"]) == 2
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("FAIL  config") and "printing.printer" in out
+    assert len(out.splitlines()) == 8  # the other checks still ran, on the defaults
+
+
+def test_no_printer_configured_uses_the_cups_default(
+    ops_settings: Settings, db: peewee.Database, fake_cups: Path, assets_dir: Path
+) -> None:
+    printer = _by_name(_run(ops_settings, assets_dir))["printer"]
+    assert printer.status == "OK" and "CUPS default 'Guichet'" in printer.detail

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from cafepol_tui.services.formatting import format_span, format_when
+from cafepol_tui.settings import SettingsError, load_settings
+
+
+def test_french_dates_in_brussels_time():
+    winter = datetime(2027, 1, 12, 9, 0, tzinfo=UTC)
+    assert format_when(winter) == "mardi 12 janvier 2027 à 10 h"
+    summer = datetime(2027, 6, 15, 16, 30, tzinfo=UTC)
+    assert format_when(summer) == "mardi 15 juin 2027 à 18 h 30"
+    end = datetime(2027, 1, 12, 10, 30, tzinfo=UTC)
+    assert format_span(winter, end) == "mardi 12 janvier 2027 de 10 h à 11 h 30"
+
+
+def test_defaults_without_a_file(tmp_path):
+    settings = load_settings(environ={})
+    assert settings.kiosk.idle_timeout_s == 90
+    assert settings.kiosk.max_party_size == 4
+    assert settings.retention_days == 30
+    assert "Frameries" in settings.communes
+
+
+def test_file_env_and_flags(tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text(
+        'zone_name = "Zone Test"\ndatabase_url = "/tmp/a.db"\nretention_days = 10\n'
+        "[kiosk]\nidle_timeout_s = 30\nmax_party_size = 6\n",
+        encoding="utf-8",
+    )
+    settings = load_settings(environ={"CAFEPOL_CONFIG": str(config), "CAFEPOL_DB": "/tmp/b.db"})
+    assert settings.zone_name == "Zone Test"
+    assert settings.kiosk.idle_timeout_s == 30
+    assert settings.kiosk.max_party_size == 6
+    assert settings.database_url == "/tmp/b.db"
+    assert load_settings(config, database_url="/tmp/c.db", environ={}).database_url == "/tmp/c.db"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("zone_nom = 'x'\n", "unknown setting 'zone_nom'"),
+        ("[kiosk]\nidle_timeout = 3\n", "unknown setting 'kiosk.idle_timeout'"),
+        ("[kiosk]\nidle_timeout_s = 'long'\n", "kiosk.idle_timeout_s: expected a whole number"),
+        ("communes = 'Boussu'\n", "communes: expected a list of str"),
+        ("kiosk = 3\n", "kiosk: expected a table"),
+        ("retention_days = 0\n", "retention_days: must be at least 1"),
+        ("zone_name = \n", "not valid TOML"),
+    ],
+)
+def test_wrong_keys_and_types_are_named(tmp_path, text, needle):
+    config = tmp_path / "c.toml"
+    config.write_text(text, encoding="utf-8")
+    with pytest.raises(SettingsError, match=needle.replace("(", r"\(")):
+        load_settings(config, environ={})

@@ -1,0 +1,241 @@
+"""The whole citizen journey with Pilot: browse → meeting → sign up → confirmation → cancel."""
+
+from __future__ import annotations
+
+from time import monotonic
+
+from textual.widgets import Button, Checkbox, Input, Static
+
+from cafepol_tui.db.models import Registration, RegistrationStatus
+from cafepol_tui.services.staff import set_pin
+from cafepol_tui.ui.screens.citizen.cancel import CancelScreen
+from cafepol_tui.ui.screens.citizen.confirmation import ConfirmationScreen
+from cafepol_tui.ui.screens.citizen.home import HomeScreen
+from cafepol_tui.ui.screens.citizen.meeting import MeetingScreen
+from cafepol_tui.ui.screens.citizen.pin import PinScreen
+from cafepol_tui.ui.screens.citizen.signup import SignupScreen
+from cafepol_tui.ui.screens.staff.home import StaffHomeScreen
+from cafepol_tui.ui.widgets.meeting_table import MeetingTable
+from cafepol_tui.ui.widgets.party_size import PartySize
+from tests.ui.conftest import settle
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_browse_sign_up_confirm_and_cancel(kiosk, meetings):
+    async with kiosk.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        home = kiosk.screen
+        assert isinstance(home, HomeScreen)
+        table = home.query_one(MeetingTable)
+        assert table.row_count == 3
+        assert "Complet – liste d'attente" in str(table.get_row_at(1)[2])
+
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(kiosk.screen, MeetingScreen)
+        info = text_of(kiosk.screen, "#meeting-info")
+        assert "Frameries — Salle Le Trianon" in info
+        assert "Mardi 8 décembre 2026 de 10 h à 11 h 30" in info
+        assert "Hygea" in info and "Sentiment d'insécurité" in info
+        assert kiosk.screen.query("#qr")
+
+        await pilot.click("#signup")
+        await settle(pilot)
+        form = kiosk.screen
+        assert isinstance(form, SignupScreen)
+
+        await pilot.click("#submit")  # empty form: errors beside the fields, nothing saved
+        await settle(pilot)
+        assert "Indiquez votre nom" in text_of(form, "#error-name")
+        assert "Cochez la case" in text_of(form, "#error-consent")
+        assert form.query_one("#error-phone").display is False
+        assert Registration.select().where(Registration.meeting == meetings[0].id).count() == 0
+
+        await pilot.pause(0.3)
+        await pilot.click("#name")
+        await pilot.press(*"Marie Dubois")
+        await pilot.click("#more")
+        await pilot.click("#phone")
+        await pilot.press(*"12")
+        await pilot.click("#consent")
+        await pilot.click("#submit")
+        await settle(pilot)
+        assert "numéro de téléphone n'est pas valable" in text_of(form, "#error-phone")
+        assert form.query_one("#error-name").display is False
+        assert Registration.select().where(Registration.meeting == meetings[0].id).count() == 0
+
+        form.query_one("#phone", Input).value = "0470 12 34 56"
+        await pilot.pause(0.3)  # a Button ignores a second click during its 0.2 s press effect
+        await pilot.click("#submit")
+        await settle(pilot)
+        assert isinstance(kiosk.screen, ConfirmationScreen)
+        assert "confirmée" in text_of(kiosk.screen, "#confirmation-headline")
+        saved = Registration.get(Registration.meeting == meetings[0].id)
+        assert saved.people == 2 and saved.phone == "+32470123456" and saved.channel == "kiosk"
+        assert text_of(kiosk.screen, "#reference").replace(" ", "") == saved.reference
+
+        await pilot.click("#finish")
+        await settle(pilot)
+        assert isinstance(kiosk.screen, HomeScreen) and len(kiosk.screen_stack) == 1
+
+        await pilot.click("#open-cancel")
+        await settle(pilot)
+        assert isinstance(kiosk.screen, CancelScreen)
+        await pilot.click("#code")
+        await pilot.press(*saved.reference.lower())
+        await pilot.click("#lookup")
+        await settle(pilot)
+        assert "2 personnes" in text_of(kiosk.screen, "#cancel-found")
+        await pilot.click("#confirm-cancel")
+        await settle(pilot)
+        assert "est annulée" in text_of(kiosk.screen, "#cancel-found")
+        assert Registration.get_by_id(saved.id).status == RegistrationStatus.CANCELLED
+
+
+async def test_full_meeting_puts_you_on_the_waiting_list(kiosk, meetings):
+    async with kiosk.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        button = kiosk.screen.query_one("#signup", Button)
+        assert "liste d'attente" in str(button.label)
+        await pilot.click("#signup")
+        await settle(pilot)
+        kiosk.screen.query_one("#name", Input).value = "Paul Fontaine"
+        kiosk.screen.query_one("#consent", Checkbox).value = True
+        await pilot.click("#submit")
+        await settle(pilot)
+        assert isinstance(kiosk.screen, ConfirmationScreen)
+        assert "liste d'attente (position 2)" in text_of(kiosk.screen, "#confirmation-headline")
+
+
+async def test_duplicate_is_refused_beside_the_form(kiosk, meetings):
+    async with kiosk.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        await pilot.click("#signup")
+        await settle(pilot)
+        kiosk.screen.query_one("#name", Input).value = "nguyen thi hoa"
+        kiosk.screen.query_one("#consent", Checkbox).value = True
+        await pilot.click("#submit")
+        await settle(pilot)
+        assert isinstance(kiosk.screen, SignupScreen)
+        assert "existe déjà" in text_of(kiosk.screen, "#form-error")
+
+
+async def test_commune_filter(kiosk):
+    async with kiosk.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.click("#commune-0")  # Boussu
+        await settle(pilot)
+        table = kiosk.screen.query_one(MeetingTable)
+        assert table.row_count == 1
+        assert "✓ Boussu" in str(kiosk.screen.query_one("#commune-0", Button).label)
+        await pilot.click("#commune-all")
+        await settle(pilot)
+        assert table.row_count == 3
+
+
+async def test_one_click_opens_a_meeting(kiosk):
+    async with kiosk.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = kiosk.screen.query_one(MeetingTable)
+        await pilot.click(MeetingTable, offset=(30, table.region.height and 5))
+        await settle(pilot)
+        assert isinstance(kiosk.screen, MeetingScreen)
+
+
+async def test_no_citizen_screen_shows_another_citizens_name(kiosk, meetings):
+    async with kiosk.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        seen = [kiosk.export_screenshot()]
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        seen.append(kiosk.export_screenshot())
+        await pilot.click("#signup")
+        await settle(pilot)
+        seen.append(kiosk.export_screenshot())
+        for text in seen:
+            assert "Wiśniewski" not in text and "Nguyễn" not in text
+
+
+async def test_idle_timeout_returns_home_and_clears_the_form(kiosk):
+    async with kiosk.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.click("#signup")
+        await settle(pilot)
+        kiosk.screen.query_one("#name", Input).value = "Marie Dubois"
+        kiosk.screen.query_one(PartySize).value = 3
+        kiosk.check_inactivity(now=monotonic() + 30)  # not yet
+        await settle(pilot)
+        assert isinstance(kiosk.screen, SignupScreen)
+        kiosk.check_inactivity(now=monotonic() + 61)
+        await settle(pilot)
+        assert isinstance(kiosk.screen, HomeScreen) and len(kiosk.screen_stack) == 1
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.click("#signup")
+        await settle(pilot)
+        assert kiosk.screen.query_one("#name", Input).value == ""
+        assert kiosk.screen.query_one(PartySize).value == 1
+
+
+async def test_pin_gate_locks_after_five_wrong_tries_and_staff_can_return(kiosk, db):
+    set_pin("Greffe", "482913", "counter")
+    async with kiosk.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.click("#open-staff")
+        await settle(pilot)
+        assert isinstance(kiosk.screen, PinScreen)
+        for attempt in range(5):
+            await pilot.click("#pin")
+            await pilot.press(*"0000", "enter")
+            await settle(pilot)
+            message = text_of(kiosk.screen, "#pin-message")
+            if attempt < 4:
+                assert f"Encore {4 - attempt} essai" in message
+        assert "Trop d'essais" in message
+        await pilot.click("#pin")
+        await pilot.press(*"482913", "enter")  # right PIN, but locked
+        await settle(pilot)
+        assert isinstance(kiosk.screen, PinScreen)
+        assert "Trop d'essais" in text_of(kiosk.screen, "#pin-message")
+
+
+async def test_right_pin_enters_staff_mode_and_back(kiosk, db):
+    set_pin("Greffe", "482913", "counter")
+    async with kiosk.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.click("#open-staff")
+        await settle(pilot)
+        await pilot.press(*"482913", "enter")
+        await settle(pilot)
+        assert isinstance(kiosk.screen, StaffHomeScreen)
+        assert kiosk.staff_user is not None and kiosk.staff_user.name == "Greffe"
+        await pilot.click("#citizen-mode")
+        await settle(pilot)
+        assert isinstance(kiosk.screen, HomeScreen)
+        assert kiosk.staff_user is None
+
+
+async def test_staff_mode_times_out_to_citizen_home(kiosk, db):
+    set_pin("Greffe", "482913", "counter")
+    async with kiosk.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.click("#open-staff")
+        await settle(pilot)
+        await pilot.press(*"482913", "enter")
+        await settle(pilot)
+        assert isinstance(kiosk.screen, StaffHomeScreen)
+        kiosk.check_inactivity(now=monotonic() + 120)  # citizen timeout does not apply here
+        await settle(pilot)
+        assert isinstance(kiosk.screen, StaffHomeScreen)
+        kiosk.check_inactivity(now=monotonic() + 301)
+        await settle(pilot)
+        assert isinstance(kiosk.screen, HomeScreen) and kiosk.staff_user is None

@@ -102,9 +102,15 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     db = open_database(settings.resolved_database_url)
     if args.demo or getattr(args, "run_demo", False):
         _seed_demo(db)
+    from cafepol_tui.services.backup import BackupScheduler
     from cafepol_tui.ui.app import make_app
 
-    make_app(settings, db).run()
+    # The daily copy while the kiosk runs (at start if due, then every interval_h hours).
+    scheduler = BackupScheduler(settings).start()
+    try:
+        make_app(settings, db).run()
+    finally:
+        scheduler.stop()
     return 0
 
 

@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -315,6 +316,43 @@ def backup_if_due(settings: Settings, *, now: datetime | None = None) -> BackupR
         return backup(settings, now=now)
     except Exception as exc:
         log.error("scheduled backup failed: %s", exc, exc_info=not isinstance(exc, BackupError))
+        return None
+
+
+class BackupScheduler:
+    """The running kiosk's own daily copy: a daemon thread, Textual-free.
+
+    It takes a copy at start if one is due, then looks again every `check_s` seconds (so a
+    PC that slept or whose clock jumped still gets its copy within minutes of being due).
+    Harmless beside the systemd timer: a copy that isn't due is not taken.
+    """
+
+    def __init__(self, settings: Settings, *, check_s: float = 600) -> None:
+        self.settings = settings
+        self.check_s = check_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="cafepol-backup", daemon=True)
+
+    def start(self) -> BackupScheduler:
+        if sqlite_path_or_none(self.settings) is not None:  # PostgreSQL: pg_dump's job
+            self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            backup_if_due(self.settings)
+            self._stop.wait(self.check_s)
+
+
+def sqlite_path_or_none(settings: Settings) -> Path | None:
+    try:
+        return sqlite_path(settings)
+    except BackupError:
         return None
 
 

@@ -267,3 +267,23 @@ def test_restore_refuses_foreign_and_newer_databases(
 def test_backup_without_database(ops_settings: Settings) -> None:
     with pytest.raises(bk.BackupError, match="no database"):
         bk.backup(ops_settings)
+
+
+def test_scheduler_takes_a_copy_at_start_then_only_when_due(
+    ops_settings: Settings, db: peewee.Database
+) -> None:
+    scheduler = bk.BackupScheduler(ops_settings, check_s=0.05).start()
+    try:
+        _wait_for(lambda: len(bk.list_backups(ops_settings)) == 1)
+        time.sleep(0.3)  # several more looks: not due again for 24 h
+        assert len(bk.list_backups(ops_settings)) == 1
+    finally:
+        scheduler.stop()
+    assert not scheduler._thread.is_alive()
+
+
+def test_scheduler_does_nothing_on_postgresql(settings: Settings) -> None:
+    pg = dataclasses.replace(settings, database_url="postgresql://u:p@127.0.0.1:1/x")
+    scheduler = bk.BackupScheduler(pg).start()
+    assert not scheduler._thread.is_alive()
+    scheduler.stop()

@@ -10,6 +10,7 @@ import argparse
 import getpass
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -92,7 +93,34 @@ def build_parser() -> Parser:
     restore.add_argument("file", metavar="FILE")
 
     sub.add_parser("doctor", help="check the installation: exit 0 OK, 1 warning, 2 failure")
+
+    flyer = sub.add_parser("flyer", help="PDF flyer for one meeting (QR code to its event page)")
+    flyer.add_argument("meeting_id", type=int, metavar="MEETING_ID")
+    flyer.add_argument("--layout", choices=["a5", "a4-2up", "a4-4up"], default="a5")
+    flyer.add_argument("--copies", type=int, default=1, help="flyers wanted (fills whole pages)")
+    _pdf_options(flyer)
+
+    programme = sub.add_parser("programme", help="A4 poster of a month's meetings")
+    programme.add_argument("--month", required=True, metavar="YYYY-MM")
+    programme.add_argument("--commune", help="one commune (default: the whole zone)")
+    _pdf_options(programme)
+
+    slip = sub.add_parser("slip", help="confirmation slip for a registration")
+    slip.add_argument("reference", metavar="REFERENCE")
+    slip.add_argument("--format", choices=["a6", "receipt"], help="default: documents.slip_format")
+    _pdf_options(slip)
+
+    attendance = sub.add_parser("attendance", help="attendance sheet for the officer")
+    attendance.add_argument("meeting_id", type=int, metavar="MEETING_ID")
+    _pdf_options(attendance)
     return parser
+
+
+def _pdf_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--out", metavar="FILE", help="write the PDF here")
+    command.add_argument(
+        "--print", action="store_true", help="send it to the configured CUPS printer (lp)"
+    )
 
 
 # --- commands ---------------------------------------------------------------------------
@@ -107,14 +135,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     # The daily copy while the kiosk runs (at start if due, then every interval_h hours).
     scheduler = BackupScheduler(settings).start()
-    app = make_app(settings, db)
     try:
-        app.run()
+        make_app(settings, db).run()
     finally:
         scheduler.stop()
-    if app.return_code:  # Textual gave up on an unhandled error: let systemd restart us
-        log.error("the kiosk stopped on an error (exit status %d)", app.return_code)
-    return app.return_code or 0
+    return 0
 
 
 def _seed_demo(db: peewee.Database) -> None:
@@ -315,6 +340,112 @@ def _start_logging(settings: Settings, args: argparse.Namespace, command: str) -
     log.info("cafepol %s: '%s' started", __version__, command)
 
 
+# --- PDF documents (fpdf2 is imported here only; never Textual) ----------------------------
+
+EXIT_PRINT_FAILED = 1  # the PDF is kept and its path shown, but the printer didn't take it
+
+
+def _check_out(out: str | None) -> Path | None:
+    """Refuse an unwritable --out before any work is done."""
+    if not out:
+        return None
+    path = Path(out).expanduser()
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise CliError(f"can't write {path}: it is a folder")
+    if not parent.is_dir():
+        raise CliError(f"can't write {path}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise CliError(f"can't write {path}: permission denied")
+    return path
+
+
+def _emit_pdf(
+    pdf: bytes, name: str, args: argparse.Namespace, settings: Settings, out: Path | None,
+    copies: int | None = None,
+) -> int:
+    from cafepol_tui.documents.printing import deliver
+
+    if out is not None:
+        try:
+            out.write_bytes(pdf)
+        except OSError as exc:
+            raise CliError(f"can't write {out}: {exc.strerror}") from None
+        print(f"written {out}", file=sys.stderr)
+        if not args.print:
+            return 0
+    outcome = deliver(pdf, name, settings, print_=args.print, copies=copies)
+    print(outcome.message, file=sys.stdout if outcome.ok else sys.stderr)
+    log.info("document %s: %s", name, outcome.message)
+    return 0 if outcome.ok else EXIT_PRINT_FAILED
+
+
+def cmd_flyer(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.documents.flyer import render_flyer
+    from cafepol_tui.services.meetings import get_meeting
+
+    if not 1 <= args.copies <= 10_000:
+        raise CliError("--copies must be between 1 and 10000")
+    out = _check_out(args.out)
+    db = open_database(settings.resolved_database_url)
+    with db.connection_context():
+        meeting = get_meeting(args.meeting_id)
+    pdf = render_flyer(meeting, settings, args.layout, args.copies)
+    name = f"flyer-{meeting.id}-{args.layout}.pdf"
+    return _emit_pdf(pdf, name, args, settings, out, copies=1)
+
+
+def cmd_programme(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.documents.programme import (
+        MonthError,
+        parse_month,
+        programme_meetings,
+        render_programme,
+    )
+    from cafepol_tui.services.meetings import find_commune
+
+    try:
+        month = parse_month(args.month)
+    except MonthError as exc:
+        raise CliError(str(exc)) from None
+    out = _check_out(args.out)
+    db = open_database(settings.resolved_database_url)
+    with db.connection_context():
+        commune = find_commune(args.commune).name if args.commune else None
+        meetings = programme_meetings(month, commune)
+    pdf = render_programme(meetings, settings, month, commune)
+    suffix = f"-{commune.lower()}" if commune else ""
+    return _emit_pdf(pdf, f"programme-{month:%Y-%m}{suffix}.pdf", args, settings, out)
+
+
+def cmd_slip(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.documents.slip import render_slip
+    from cafepol_tui.services.meetings import get_meeting
+    from cafepol_tui.services.registrations import get_registration
+
+    out = _check_out(args.out)
+    db = open_database(settings.resolved_database_url)
+    with db.connection_context():
+        registration = get_registration(args.reference)
+        meeting = get_meeting(registration.meeting_id)
+    pdf = render_slip(registration, meeting, settings, args.format)
+    return _emit_pdf(pdf, f"slip-{registration.reference}.pdf", args, settings, out)
+
+
+def cmd_attendance(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.documents.attendance import render_attendance
+    from cafepol_tui.services.meetings import get_meeting
+    from cafepol_tui.services.registrations import list_for_meeting
+
+    out = _check_out(args.out)
+    db = open_database(settings.resolved_database_url)
+    with db.connection_context():
+        meeting = get_meeting(args.meeting_id)
+        registrations = list_for_meeting(meeting.id)
+    pdf = render_attendance(meeting, registrations, settings)
+    return _emit_pdf(pdf, f"attendance-{meeting.id}.pdf", args, settings, out)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "run": cmd_run,
     "seed": cmd_seed,
@@ -326,6 +457,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "doctor": cmd_doctor,
+    "flyer": cmd_flyer,
+    "programme": cmd_programme,
+    "slip": cmd_slip,
+    "attendance": cmd_attendance,
 }
 
 

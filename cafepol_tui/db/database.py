@@ -24,8 +24,28 @@ SQLITE_PRAGMAS = {
 }
 
 
+# What a lost server or network looks like through peewee: the kiosk shows its outage screen
+# and retries; any other DatabaseError is a real problem (constraint, bug) and is reported.
+OUTAGE_ERRORS: tuple[type[Exception], ...] = (peewee.OperationalError, peewee.InterfaceError)
+
+# libpq settings for a zone server across a WAN link: give up connecting after 5 s, notice a
+# dead link within ~25 s instead of hanging on TCP, and never wait forever on a lock.
+PG_DEFAULTS: dict[str, object] = {
+    "connect_timeout": 5,
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "options": "-c lock_timeout=10000 -c statement_timeout=30000",
+}
+
+
 class DatabaseConfigError(Exception):
     """The database URL can't be understood or the database can't be reached."""
+
+
+class DatabaseUnreachableError(DatabaseConfigError):
+    """The database did not answer (network, server down). Worth retrying later."""
 
 
 def is_sqlite(db: peewee.Database | peewee.DatabaseProxy) -> bool:
@@ -48,7 +68,8 @@ def make_database(url: str) -> peewee.Database:
         return _sqlite(Path(path_part).expanduser())
     if scheme in ("postgres", "postgresql"):
         params = parse_db_url(url)
-        params.setdefault("connect_timeout", 5)
+        for key, value in PG_DEFAULTS.items():
+            params.setdefault(key, value)
         return peewee.PostgresqlDatabase(**params)
     raise DatabaseConfigError(
         f"unsupported database URL scheme '{scheme}' (use a file path, sqlite:/// or postgresql://)"
@@ -59,7 +80,9 @@ def _sqlite(path: Path) -> peewee.SqliteDatabase:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DatabaseConfigError(f"can't create the folder {path.parent}: {exc.strerror}") from None
+        raise DatabaseConfigError(
+            f"can't create the folder {path.parent}: {exc.strerror}"
+        ) from None
     return peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
 
 
@@ -73,14 +96,25 @@ def open_database(url: str, *, create: bool = True) -> peewee.Database:
         db.connect(reuse_if_open=True)
         if create:
             ensure_schema(db)
-    except peewee.OperationalError as exc:
-        raise DatabaseConfigError(f"database unreachable: {_first_line(exc)}") from None
+    except OUTAGE_ERRORS as exc:
+        raise DatabaseUnreachableError(f"database unreachable: {_first_line(exc)}") from None
     except peewee.DatabaseError as exc:
         raise DatabaseConfigError(f"database unusable: {_first_line(exc)}") from None
     finally:
         if not db.is_closed():
             db.close()
     return db
+
+
+def is_outage(exc: BaseException) -> bool:
+    """True for a lost connection or server (retry later), False for any other error."""
+    if isinstance(exc, DatabaseUnreachableError):
+        return True
+    from cafepol_tui.db.migrations import MigrationError, SchemaTooNewError
+
+    if isinstance(exc, (SchemaTooNewError, MigrationError)):
+        return False
+    return isinstance(exc, OUTAGE_ERRORS)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -9,7 +9,7 @@ import peewee
 
 from cafepol_tui.db.database import database_proxy
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # bump together with db/migrations.py MIGRATIONS
 
 
 def utcnow() -> datetime:
@@ -88,6 +88,8 @@ class Meeting(BaseModel):
     description = peewee.TextField(default="")
     status = peewee.CharField(max_length=16, default=MeetingStatus.SCHEDULED, index=True)
     cancel_reason = peewee.TextField(default="")
+    # People who came without signing up, counted at the door (no names).
+    walkins = peewee.IntegerField(default=0)
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow, index=True)
 
@@ -143,9 +145,16 @@ class Registration(BaseModel):
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
     anonymised_at = UTCDateTimeField(null=True)
+    # Schema 2: the terminal that took the sign-up (NULL before then), and the key the kiosk
+    # draws before its first attempt so that a submit retried after an outage is saved once.
+    kiosk_id = peewee.CharField(max_length=64, null=True)
+    submission_key = peewee.CharField(max_length=36, null=True, unique=True)
 
     class Meta:
-        indexes = ((("meeting", "status"), False),)
+        indexes = (
+            (("meeting", "status"), False),
+            (("meeting", "status", "waitlist_position"), False),
+        )
 
 
 class StaffRole:

@@ -1,24 +1,18 @@
-"""Create the tables on first use and record the schema version."""
+"""Bring the database to this program's schema: create it, upgrade it, or refuse it.
+
+The work is done by `migrations.upgrade` (one transaction, ordered migrations); this module keeps
+the entry point every command uses when it opens the database.
+"""
 
 from __future__ import annotations
 
 import peewee
 
-from cafepol_tui.db.models import ALL_MODELS, SCHEMA_VERSION, Meta
+from cafepol_tui.db.migrations import SchemaTooNewError, UpgradeReport, read_version, upgrade
+
+__all__ = ["SchemaTooNewError", "ensure_schema", "read_version"]
 
 
-class SchemaTooNewError(peewee.DatabaseError):
-    """The database was written by a newer cafepol than this one."""
-
-
-def ensure_schema(db: peewee.Database) -> None:
-    with db.atomic():
-        db.create_tables(ALL_MODELS, safe=True)
-        row = Meta.get_or_none(Meta.key == "schema_version")
-        if row is None:
-            Meta.create(key="schema_version", value=str(SCHEMA_VERSION))
-        elif int(row.value) > SCHEMA_VERSION:
-            raise SchemaTooNewError(
-                f"the database has schema version {row.value}, this cafepol knows up to "
-                f"{SCHEMA_VERSION}: update cafepol"
-            )
+def ensure_schema(db: peewee.Database) -> UpgradeReport:
+    """Fresh database: create the tables at the latest version. Older: migrate. Newer: refuse."""
+    return upgrade(db)

@@ -1,1 +1,66 @@
-"""Documents made from plain service data: exports now, PDFs (flyers, slips, sheets) later."""
+"""Documents made from plain service data: exports, and PDFs (flyers, slips, sheets, programme).
+
+No Textual here, and fpdf2 is imported only when a PDF is asked for, so `cafepol export`
+stays light. Every renderer returns the PDF as bytes and is safe to call from a worker
+thread; wrap the database reads in `with db.connection_context():` in that thread.
+
+The API for the UI and the CLI::
+
+    from cafepol_tui.documents import (
+        render_flyer, render_slip, render_attendance, render_programme, deliver,
+    )
+
+    render_flyer(meeting: MeetingDetail, settings: Settings, layout: str = "a5",
+                 copies: int = 1, *, creation_date: datetime | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> bytes
+        layout: "a5" (one A5 per page), "a4-2up" (two A5 on A4 landscape) or "a4-4up"
+        (four A6 on A4 portrait), with cut marks; ceil(copies / per page) pages, all slots
+        filled. progress(page_done, pages_total). Unknown layout: flyer.LayoutError.
+
+    render_slip(registration: RegistrationView, meeting: MeetingDetail, settings: Settings,
+                fmt: str | None = None, *, creation_date: datetime | None = None) -> bytes
+        fmt: "a6" or "receipt" (80 mm wide, as long as needed); None = settings.documents.slip_format.
+
+    render_attendance(meeting: MeetingDetail, registrations: Sequence[RegistrationView],
+                      settings: Settings, *, creation_date=None, progress=None) -> bytes
+        registrations as from services.registrations.list_for_meeting(meeting.id).
+
+    programme_meetings(month: date, commune: str | None = None) -> list[MeetingDetail]
+    render_programme(meetings: Sequence[MeetingDetail], settings: Settings, month: date,
+                     commune: str | None = None, *, creation_date=None, progress=None) -> bytes
+        parse_month("2026-12") -> date(2026, 12, 1); a bad month raises programme.MonthError.
+
+    deliver(pdf: bytes, name: str, settings: Settings, print_: bool = True, *,
+            copies: int | None = None) -> PrintOutcome
+        Saves the PDF in settings.output_dir (atomically), then runs `lp` if print_.
+        Never raises for disk or printer problems. PrintOutcome(ok: bool, path: Path | None,
+        message: str (French, for a person), job_id: str | None, printed: bool).
+
+`creation_date` fixes the PDF's dates so identical input gives identical bytes (tests).
+Text in any script is accepted: undrawable characters print as « � », never raise.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_LAZY = {
+    "render_flyer": "flyer",
+    "render_slip": "slip",
+    "render_attendance": "attendance",
+    "render_programme": "programme",
+    "programme_meetings": "programme",
+    "parse_month": "programme",
+    "deliver": "printing",
+    "PrintOutcome": "printing",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{module}"), name)

@@ -344,10 +344,9 @@ class BackupScheduler:
             self._thread.join(timeout)
 
     def _loop(self) -> None:
-        while True:  # the start-up copy is taken even if stop() comes first
+        while not self._stop.is_set():
             backup_if_due(self.settings)
-            if self._stop.wait(self.check_s):
-                return
+            self._stop.wait(self.check_s)
 
 
 def sqlite_path_or_none(settings: Settings) -> Path | None:

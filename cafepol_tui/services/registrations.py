@@ -7,7 +7,9 @@ PostgreSQL with SELECT … FOR UPDATE on the meeting.
 
 from __future__ import annotations
 
+import os
 import secrets
+import socket
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,6 +33,11 @@ REFERENCE_LENGTH = 6
 
 def new_reference() -> str:
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def terminal_id() -> str:
+    """Which terminal records a sign-up: `CAFEPOL_KIOSK_ID`, else the host name."""
+    return os.environ.get("CAFEPOL_KIOSK_ID") or socket.gethostname() or "unknown"
 
 
 def normalise_reference(raw: str) -> str:
@@ -136,8 +143,15 @@ def register(
     topic_max: int,
     channel: str = Channel.KIOSK,
     now: datetime | None = None,
+    kiosk_id: str | None = None,
+    submission_key: str | None = None,
 ) -> SignupResult:
-    """Check the form, then confirm the party if it fits or put it on the waiting list."""
+    """Check the form, then confirm the party if it fits or put it on the waiting list.
+
+    `submission_key` (drawn by the kiosk once per form) makes a retry safe: when the first
+    attempt was committed but its answer lost with the connection, the retry returns that
+    registration instead of saving it twice.
+    """
     clean = form.clean(max_party=max_party, topic_max=topic_max)
     if channel not in Channel.ALL:
         raise ValueError(f"unknown channel {channel!r}")
@@ -145,6 +159,16 @@ def register(
     key = fold(clean.name)
     with write_transaction(database_proxy.obj):
         meeting = _lock_meeting(meeting_id)
+        if submission_key:
+            earlier = Registration.get_or_none(Registration.submission_key == submission_key)
+            if earlier is not None:
+                return SignupResult(
+                    reference=earlier.reference,
+                    status=earlier.status,
+                    waitlist_rank=waitlist_rank(earlier),
+                    meeting_id=earlier.meeting_id,
+                    people=earlier.people,
+                )
         _check_open(meeting, now)
         _check_duplicate(meeting, clean, key)
         people = int(clean.people)
@@ -183,6 +207,8 @@ def register(
             channel=channel,
             created_at=now,
             updated_at=now,
+            kiosk_id=(kiosk_id or terminal_id())[:64],
+            submission_key=submission_key,
         )
         return SignupResult(
             reference=registration.reference,

@@ -1,0 +1,196 @@
+"""Ordered schema migrations, run in one transaction by `upgrade`.
+
+Kiosks are updated one at a time against a shared database, so the first newer cafepol to start
+upgrades the schema in place and the others find it done. Rules for adding a migration:
+
+- append `(version, description, function)` to `MIGRATIONS`, version = previous + 1, and set
+  `models.SCHEMA_VERSION` to it; never edit or reorder a released migration;
+- the function receives a `playhouse.migrate` migrator and must leave the database exactly as
+  `create_tables` would build it from the models (tests/db/test_migrations.py checks this);
+- prefer additive changes (nullable columns, indexes): they are cheap on a large table and an
+  older kiosk still running during the roll-out keeps working.
+
+Brand-new tables need no migration: `upgrade` ends with `create_tables(safe=True)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import peewee
+from playhouse.migrate import SchemaMigrator
+
+from cafepol_tui.db.database import is_sqlite, write_transaction
+
+SCHEMA_KEY = "schema_version"
+# Any constant: the advisory lock that serialises two kiosks upgrading the same PostgreSQL.
+_PG_LOCK_KEY = 0x0CAFE901
+
+
+class SchemaTooNewError(peewee.DatabaseError):
+    """The database was written by a newer cafepol than this one."""
+
+
+class MigrationError(peewee.DatabaseError):
+    """A migration failed; the transaction was rolled back and the database is unchanged."""
+
+
+Migration = Callable[[SchemaMigrator], None]
+
+
+def _v2_zone_database(migrator: SchemaMigrator) -> None:
+    """Which kiosk took each sign-up, an idempotency key for retried submits, a waitlist index.
+
+    Also `meeting.walkins` (staff console, same unreleased version): a column added to an
+    existing table always needs a migration, unlike a whole new table.
+    """
+    migrator.migrate(
+        migrator.add_column("meeting", "walkins", peewee.IntegerField(default=0)),
+        migrator.add_column("registration", "kiosk_id", peewee.CharField(max_length=64, null=True)),
+        migrator.add_column(
+            "registration",
+            "submission_key",
+            peewee.CharField(max_length=36, null=True, unique=True),
+        ),
+        migrator.add_index("registration", ("meeting_id", "status", "waitlist_position"), False),
+    )
+
+
+MIGRATIONS: list[tuple[int, str, Migration]] = [
+    (
+        2,
+        "registration kiosk_id + submission_key + waitlist index, meeting walkins",
+        _v2_zone_database,
+    ),
+]
+
+
+@dataclass
+class UpgradeReport:
+    before: int | None  # None: the database was empty
+    after: int
+    applied: list[str] = field(default_factory=list)
+
+    @property
+    def created(self) -> bool:
+        return self.before is None
+
+    def summary(self) -> str:
+        if self.created:
+            return f"created the schema at version {self.after}"
+        if not self.applied:
+            return f"schema already at version {self.after}: nothing to do"
+        steps = "; ".join(self.applied)
+        return f"schema upgraded from version {self.before} to {self.after} ({steps})"
+
+
+def latest_version() -> int:
+    from cafepol_tui.db.models import SCHEMA_VERSION
+
+    return SCHEMA_VERSION
+
+
+def _check_migrations() -> None:
+    versions = [version for version, _, _ in MIGRATIONS]
+    expected = list(range(2, len(MIGRATIONS) + 2))
+    if versions != expected or (versions and versions[-1] != latest_version()):
+        raise RuntimeError(  # a programming error, caught by the tests
+            f"migrations {versions} must run 2, 3, … up to SCHEMA_VERSION={latest_version()}"
+        )
+
+
+def read_version(db: peewee.Database) -> int | None:
+    """The schema version stored in the database; None when it has no cafepol tables yet."""
+    if not db.table_exists("meta"):
+        return 1 if db.table_exists("registration") else None
+    row = _meta(db).select(_meta(db).value).where(_meta(db).key == SCHEMA_KEY).tuples().first()
+    if row is None:
+        # Tables without a version row: only a version-1 database can look like this.
+        return 1 if db.table_exists("registration") else None
+    return int(row[0])
+
+
+def _meta(db: peewee.Database) -> peewee.Table:
+    """The `meta` table bound to `db` itself, not to the models' proxy (copy-db has two)."""
+    return peewee.Table("meta", ("key", "value")).bind(db)
+
+
+def _write_version(db: peewee.Database, version: int) -> None:
+    meta = _meta(db)
+    updated = meta.update(value=str(version)).where(meta.key == SCHEMA_KEY).execute()
+    if not updated:
+        meta.insert(key=SCHEMA_KEY, value=str(version)).execute()
+
+
+@contextmanager
+def _exclusive(db: peewee.Database) -> Iterator[None]:
+    """One transaction no other cafepol can interleave with, foreign keys off on SQLite.
+
+    SQLite: foreign-key enforcement can only be switched off outside a transaction (table
+    rebuilds would otherwise cascade deletes); it is checked again before commit.
+    PostgreSQL: DDL is transactional; an advisory lock makes a second kiosk wait, then find the
+    work done.
+    """
+    sqlite = is_sqlite(db)
+    fks = sqlite and bool(db.pragma("foreign_keys"))
+    if fks:
+        db.pragma("foreign_keys", 0)
+    try:
+        with write_transaction(db):
+            if not sqlite:
+                db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_PG_LOCK_KEY,))
+            yield
+            if sqlite:
+                broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise MigrationError(f"foreign keys broken by the upgrade: {broken[:3]}")
+    finally:
+        if fks:
+            db.pragma("foreign_keys", 1)
+
+
+def _create_tables(db: peewee.Database) -> None:
+    from cafepol_tui.db.models import ALL_MODELS
+
+    with db.bind_ctx(ALL_MODELS, bind_refs=False, bind_backrefs=False):
+        db.create_tables(ALL_MODELS, safe=True)
+
+
+def upgrade(db: peewee.Database, *, target: int | None = None) -> UpgradeReport:
+    """Create a fresh schema, or run the pending migrations, in one transaction.
+
+    A database newer than this program is refused (`SchemaTooNewError`); nothing is changed.
+    """
+    _check_migrations()
+    latest = latest_version()
+    target = latest if target is None else target
+    with _exclusive(db):
+        before = read_version(db)
+        if before is None:
+            _create_tables(db)
+            _write_version(db, latest)
+            return UpgradeReport(before=None, after=latest)
+        if before > latest:
+            raise SchemaTooNewError(
+                f"the database has schema version {before}, this cafepol knows up to {latest}: "
+                "update cafepol on this terminal"
+            )
+        report = UpgradeReport(before=before, after=before)
+        migrator = SchemaMigrator.from_database(db)
+        for version, description, migrate in MIGRATIONS:
+            if before < version <= target:
+                try:
+                    migrate(migrator)
+                except peewee.DatabaseError as exc:
+                    raise MigrationError(
+                        f"migration to version {version} failed ({description}): "
+                        f"{str(exc).strip() or type(exc).__name__}; nothing was changed"
+                    ) from exc
+                _write_version(db, version)
+                report.after = version
+                report.applied.append(f"v{version}: {description}")
+        if report.after == latest:
+            _create_tables(db)  # tables added since: a whole new table needs no migration
+        return report

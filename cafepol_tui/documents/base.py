@@ -1,0 +1,274 @@
+"""The fpdf2 document every PDF starts from: shipped fonts, fixed dates, text that always fits.
+
+The drawing helpers take text as people typed it (any script) and never raise on content:
+text is cleaned by `fonts.printable`, Arabic runs switch to the Arabic face with HarfBuzz
+shaping and the bidi algorithm, and text too long for its box shrinks, then ends in « … ».
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from fpdf import FPDF
+from fpdf.enums import MethodReturnValue, XPos, YPos
+
+from cafepol_tui.documents import fonts
+
+Progress = Callable[[int, int], None]
+
+# Zone colours (RGB): police blue for titles, a soft grey for rules and cut marks.
+BLUE = (24, 52, 102)
+GREY = (120, 120, 120)
+LIGHT = (190, 190, 190)
+RED = (170, 20, 20)
+BLACK = (0, 0, 0)
+
+PT = 0.3528  # mm per point
+
+
+class DocumentPDF(FPDF):
+    def __init__(
+        self,
+        page_size: tuple[float, float],
+        *,
+        title: str = "",
+        creation_date: datetime | None = None,
+    ) -> None:
+        # fpdf2 takes (width, height) as given with "P"; "L" would swap them.
+        super().__init__(orientation="P", unit="mm", format=page_size)
+        self.set_auto_page_break(False)
+        self.set_margins(0, 0, 0)
+        self.c_margin = 0
+        for (family, style), _name in fonts.FONT_FILES.items():
+            self.add_font(family, style, str(fonts.font_path(family, style)))
+        self.set_font(fonts.MAIN_FAMILY, "", 10)
+        self.set_fallback_fonts([fonts.ARABIC_FAMILY], exact_match=False)
+        self._shaping = fonts.shaping_available()
+        self._style = ""
+        self._size = 10.0
+        self._color: tuple[int, int, int] = BLACK
+        self._ops: list[tuple[Any, ...]] | None = None
+        self.set_creator("cafepol_tui")
+        self.set_producer("cafepol_tui (fpdf2)")
+        if title:
+            self.set_title(fonts.printable(title))
+        self.set_creation_date(creation_date or datetime.now(UTC))
+
+    # --- fonts --------------------------------------------------------------------------
+
+    def use(self, size: float, bold: bool = False, color: tuple[int, int, int] = BLACK) -> None:
+        """Choose size, weight and colour for the next text calls."""
+        self._style = "B" if bold else ""
+        self._size = size
+        self._color = color
+        self.set_font(fonts.MAIN_FAMILY, self._style, size)
+        self.set_text_color(*color)
+
+    def _prepare(self, text: str, size: float | None = None) -> str:
+        """Clean the text and set font and shaping for its script (Arabic: Noto, shaped, bidi)."""
+        clean = fonts.printable(text)
+        size = self._size if size is None else size
+        if fonts.has_arabic(clean):
+            self.set_font(fonts.ARABIC_FAMILY, self._style, size)
+            self.set_fallback_fonts([fonts.MAIN_FAMILY], exact_match=False)
+        else:
+            self.set_font(fonts.MAIN_FAMILY, self._style, size)
+            self.set_fallback_fonts([fonts.ARABIC_FAMILY], exact_match=False)
+        if self._shaping and fonts.is_right_to_left(clean):
+            self.set_text_shaping(True)
+        elif self.text_shaping:
+            self.set_text_shaping(False)
+        return clean
+
+    def width_of(self, text: str, size: float | None = None) -> float:
+        return self.get_string_width(self._prepare(text, size))
+
+    # --- drawing ------------------------------------------------------------------------
+
+    def put(
+        self,
+        text: str,
+        x: float,
+        y: float,
+        w: float,
+        *,
+        align: str = "L",
+        min_size: float = 5.0,
+    ) -> float:
+        """One line in a box `w` wide, top at `y`: shrink to fit, then cut with « … ».
+
+        Returns the y under the line.
+        """
+        size = self._size
+        clean = self._prepare(text, size)
+        width = self.get_string_width(clean)
+        if width > w and size > min_size:
+            size = max(min_size, size * w / width)
+            width = self.get_string_width(self._prepare(text, size))
+        if width > w:
+            clean = self._truncate(clean, w)
+        h = size * PT * 1.25
+        self._text(clean, x, y, w, h, align, size)
+        self.set_font_size(self._size)
+        return y + h
+
+    def _truncate(self, clean: str, w: float) -> str:
+        ellipsis = "…"
+        lo, hi = 0, len(clean)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.get_string_width(clean[:mid].rstrip() + ellipsis) <= w:
+                lo = mid
+            else:
+                hi = mid - 1
+        return clean[:lo].rstrip() + ellipsis
+
+    def para(
+        self,
+        text: str,
+        x: float,
+        y: float,
+        w: float,
+        *,
+        max_lines: int = 6,
+        align: str = "L",
+        leading: float = 1.3,
+        min_size: float = 5.5,
+    ) -> float:
+        """Wrapped text in a box `w` wide and at most `max_lines` lines: shrink, then cut.
+
+        Returns the y under the last line.
+        """
+        if not text.strip():
+            return y
+        size = self._size
+        while True:
+            clean = self._prepare(text, size)
+            lines = self.multi_cell(
+                w, size * PT * leading, clean, dry_run=True, output=MethodReturnValue.LINES
+            )
+            if len(lines) <= max_lines or size <= min_size:
+                break
+            size = max(min_size, size * 0.9)
+        if len(lines) > max_lines:
+            lines = lines[:max_lines]
+            lines[-1] = self._truncate(lines[-1] + " …", w)
+        h = size * PT * leading
+        for i, line in enumerate(lines):
+            self._text(line, x, y + i * h, w, h, align, size)
+        self.set_font_size(self._size)
+        return y + len(lines) * h
+
+    def rule(
+        self, x: float, y: float, w: float, color: tuple[int, int, int] = LIGHT, width: float = 0.3
+    ) -> None:
+        self.stroke(x, y, x + w, y, color, width)
+
+    # --- primitives, recorded or drawn ----------------------------------------------------
+    #
+    # A flyer is laid out once (widths measured, lines wrapped, sizes shrunk) and the drawing
+    # operations are replayed in every slot of every page: 500 copies cost 500 replays, not
+    # 500 layouts.
+
+    @contextmanager
+    def recording(self) -> Iterator[list[tuple[Any, ...]]]:
+        ops: list[tuple[Any, ...]] = []
+        self._ops = ops
+        try:
+            yield ops
+        finally:
+            self._ops = None
+
+    def replay(self, ops: list[tuple[Any, ...]], dx: float = 0.0, dy: float = 0.0) -> None:
+        for op in ops:
+            kind = op[0]
+            if kind == "text":
+                _, clean, x, y, w, h, align, size, style, color = op
+                self._style, self._color = style, color
+                self._draw_text(clean, x + dx, y + dy, w, h, align, size)
+            elif kind == "image":
+                _, image, x, y, w, h = op
+                self.image(image, x + dx, y + dy, w, h)
+            elif kind == "stroke":
+                _, x1, y1, x2, y2, color, width = op
+                self._draw_stroke(x1 + dx, y1 + dy, x2 + dx, y2 + dy, color, width)
+            elif kind == "box":
+                _, x, y, w, h, color, fill, width = op
+                self._draw_box(x + dx, y + dy, w, h, color, fill, width)
+
+    def _text(
+        self, clean: str, x: float, y: float, w: float, h: float, align: str, size: float
+    ) -> None:
+        if self._ops is not None:
+            self._ops.append(("text", clean, x, y, w, h, align, size, self._style, self._color))
+        else:
+            self._draw_text(clean, x, y, w, h, align, size)
+
+    def _draw_text(
+        self, clean: str, x: float, y: float, w: float, h: float, align: str, size: float
+    ) -> None:
+        self._prepare(clean, size)
+        self.set_text_color(*self._color)
+        self.set_xy(x, y)
+        self.cell(w, h, clean, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def picture(self, image: Any, x: float, y: float, w: float, h: float) -> None:
+        if self._ops is not None:
+            self._ops.append(("image", image, x, y, w, h))
+        else:
+            self.image(image, x, y, w, h)
+
+    def stroke(
+        self,
+        x1: float,
+        y1: float,
+        x2: float,
+        y2: float,
+        color: tuple[int, int, int] = LIGHT,
+        width: float = 0.3,
+    ) -> None:
+        if self._ops is not None:
+            self._ops.append(("stroke", x1, y1, x2, y2, color, width))
+        else:
+            self._draw_stroke(x1, y1, x2, y2, color, width)
+
+    def _draw_stroke(
+        self, x1: float, y1: float, x2: float, y2: float, color: tuple[int, int, int], width: float
+    ) -> None:
+        self.set_draw_color(*color)
+        self.set_line_width(width)
+        self.line(x1, y1, x2, y2)
+
+    def box(
+        self,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        color: tuple[int, int, int] = LIGHT,
+        fill: tuple[int, int, int] | None = None,
+        width: float = 0.3,
+    ) -> None:
+        if self._ops is not None:
+            self._ops.append(("box", x, y, w, h, color, fill, width))
+        else:
+            self._draw_box(x, y, w, h, color, fill, width)
+
+    def _draw_box(
+        self,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        color: tuple[int, int, int],
+        fill: tuple[int, int, int] | None,
+        width: float,
+    ) -> None:
+        self.set_draw_color(*color)
+        self.set_line_width(width)
+        if fill is not None:
+            self.set_fill_color(*fill)
+        self.rect(x, y, w, h, style="DF" if fill is not None else "D")

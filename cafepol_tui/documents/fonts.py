@@ -1,0 +1,127 @@
+"""Where the shipped assets are, which characters our fonts can draw, and text made safe to draw.
+
+The fonts travel with the package (hatchling force-includes the top-level `assets/` as
+`cafepol_tui/assets`), so a PDF looks the same on every kiosk whatever fonts the system has.
+DejaVu Sans is the main family (Latin incl. Polish, Turkish and Vietnamese, Greek, Cyrillic,
+€ œ ’ and U+FFFD); Noto Sans Arabic draws Arabic runs, shaped right to left by HarfBuzz.
+
+A character that none of the fonts has is replaced by U+FFFD before fpdf2 sees it: a visible
+« � » on paper tells the officer something was there, where a silently dropped glyph would not.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import cafepol_tui
+
+MAIN_FAMILY = "DejaVu"
+ARABIC_FAMILY = "NotoArabic"
+
+FONT_FILES: dict[tuple[str, str], str] = {
+    (MAIN_FAMILY, ""): "DejaVuSans.ttf",
+    (MAIN_FAMILY, "B"): "DejaVuSans-Bold.ttf",
+    (ARABIC_FAMILY, ""): "NotoSansArabic-Regular.ttf",
+    (ARABIC_FAMILY, "B"): "NotoSansArabic-Bold.ttf",
+}
+
+REPLACEMENT = "\ufffd"
+
+# Format characters the shaper needs (joiners, bidi marks); anything else of category Cf goes.
+_KEPT_FORMAT = {"\u200c", "\u200d", "\u200e", "\u200f"}
+
+
+class AssetError(Exception):
+    """A shipped file (font, logo) can't be found: the installation is broken."""
+
+
+def assets_dir() -> Path:
+    """The installed `cafepol_tui/assets`, or the repository's `assets/` in an editable install."""
+    package = Path(cafepol_tui.__file__).resolve().parent
+    for candidate in (package / "assets", package.parent / "assets"):
+        if (candidate / "fonts").is_dir():
+            return candidate
+    raise AssetError(f"assets folder not found next to {package}")
+
+
+def font_path(family: str, style: str = "") -> Path:
+    path = assets_dir() / "fonts" / FONT_FILES[(family, style)]
+    if not path.is_file():
+        raise AssetError(f"font file missing: {path}")
+    return path
+
+
+@lru_cache(maxsize=1)
+def covered_codepoints() -> frozenset[int]:
+    """Every code point at least one shipped font maps (the regular faces; bold ones match)."""
+    from fontTools.ttLib import TTFont
+
+    points: set[int] = set()
+    for (_family, style), _name in FONT_FILES.items():
+        if style:
+            continue
+        font = TTFont(font_path(_family, style), lazy=True)
+        points.update(font.getBestCmap())
+        font.close()
+    return frozenset(points)
+
+
+def printable(text: str) -> str:
+    """NFC text with control characters removed and undrawable characters made visible as �."""
+    if text.isascii() and text.isprintable():
+        return text
+    covered = covered_codepoints()
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        category = unicodedata.category(ch)
+        if ch in "\n\t":
+            out.append(" " if ch == "\t" else ch)
+        elif category in ("Cc", "Cs") or (category == "Cf" and ch not in _KEPT_FORMAT):
+            continue
+        elif ch in _KEPT_FORMAT or ord(ch) in covered:
+            out.append(ch)
+        else:
+            out.append(REPLACEMENT)
+    return "".join(out)
+
+
+def is_right_to_left(text: str) -> bool:
+    """True when the text holds Arabic or Hebrew letters: it needs shaping and the bidi algorithm."""
+    if text.isascii():
+        return False
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
+
+
+def has_arabic(text: str) -> bool:
+    return not text.isascii() and any(
+        "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufeff"
+        for ch in text
+    )
+
+
+def shaping_available() -> bool:
+    """HarfBuzz (uharfbuzz) joins Arabic letters; without it Arabic still prints, unjoined."""
+    try:
+        import uharfbuzz  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def logo_path(configured: str = "") -> Path | None:
+    """The configured logo (absolute, or relative to the assets folder), else the shipped one.
+
+    "none" turns the logo off; a configured file that doesn't exist prints no logo rather
+    than stopping a print run at the counter.
+    """
+    if configured.strip().lower() == "none":
+        return None
+    if configured:
+        path = Path(configured).expanduser()
+        if not path.is_absolute():
+            path = assets_dir() / path
+        return path if path.is_file() else None
+    shipped = assets_dir() / "logo.png"
+    return shipped if shipped.is_file() else None

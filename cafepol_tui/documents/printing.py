@@ -1,0 +1,151 @@
+"""Keep the PDF, then send it to CUPS with `lp`. A print job is never lost silently.
+
+The file is written to the configured output folder first, whatever happens next; if `lp`
+is missing, the printer unknown, CUPS down or the command fails, the outcome says so in a
+sentence for the person at the counter and gives the path of the kept PDF.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from cafepol_tui.settings import Settings
+
+LP_TIMEOUT_S = 30
+_JOB_ID = re.compile(r"request id is (\S+)")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    """What happened. `message` is French, for a person; `path` is the kept PDF (None if even
+    that failed)."""
+
+    ok: bool
+    path: Path | None
+    message: str
+    job_id: str | None = None
+    printed: bool = False
+
+
+def safe_name(name: str) -> str:
+    """A file name without folders or odd characters; always ends in .pdf."""
+    stem = _UNSAFE.sub("-", Path(name).name).strip("-.") or "document"
+    return stem if stem.lower().endswith(".pdf") else f"{stem}.pdf"
+
+
+def save_pdf(pdf: bytes, name: str, folder: Path) -> Path:
+    """Write atomically (temp file + rename): a reader never sees half a PDF."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / safe_name(name)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pdf")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pdf)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _keep(pdf: bytes, name: str, settings: Settings) -> tuple[Path | None, str]:
+    """Save in the output folder, or in the temporary folder if that one can't be written."""
+    try:
+        return save_pdf(pdf, name, settings.output_dir), ""
+    except OSError as exc:
+        problem = f"le dossier {settings.output_dir} n'est pas accessible ({exc.strerror})"
+    try:
+        return save_pdf(pdf, name, Path(tempfile.gettempdir()) / "cafepol"), problem
+    except OSError as exc:
+        return None, f"{problem} et le PDF n'a pu être enregistré nulle part ({exc.strerror})"
+
+
+def lp_arguments(
+    path: Path, settings: Settings, copies: int | None = None, title: str = ""
+) -> list[str]:
+    """The `lp` command line: printer (-d), copies (-n), media (-o media=…), title (-t)."""
+    p = settings.printing
+    command = shlex.split(p.lp_command or "lp")
+    if p.printer:
+        command += ["-d", p.printer]
+    command += ["-n", str(copies if copies is not None else p.copies)]
+    if p.media:
+        command += ["-o", f"media={p.media}"]
+    if title:
+        command += ["-t", title]
+    return [*command, str(path.resolve())]  # absolute: a name can't be taken for an option
+
+
+def deliver(
+    pdf: bytes,
+    name: str,
+    settings: Settings,
+    print_: bool = True,
+    *,
+    copies: int | None = None,
+) -> PrintOutcome:
+    """Keep `pdf` as `name` in the output folder and, if `print_`, send it to the printer.
+
+    Never raises for a printing or disk problem: the outcome carries it. Safe to call from
+    a worker thread (no UI, no shared state).
+    """
+    path, problem = _keep(pdf, name, settings)
+    if path is None:
+        return PrintOutcome(False, None, f"Échec : {problem}.")
+    kept = f"Le PDF est conservé ici : {path}"
+    if problem:
+        kept = f"Attention : {problem}. {kept}"
+    if not print_:
+        return PrintOutcome(not problem, path, f"PDF enregistré : {path}" if not problem else kept)
+
+    argv = lp_arguments(path, settings, copies, title=Path(name).stem)
+    printer = settings.printing.printer or "par défaut"
+    if shutil.which(argv[0]) is None:
+        return PrintOutcome(
+            False,
+            path,
+            f"Impression impossible : la commande « {argv[0]} » est introuvable "
+            f"(CUPS n'est pas installé sur ce poste ?). {kept}",
+        )
+    try:
+        done = subprocess.run(
+            argv,
+            capture_output=True,
+            text=True,
+            timeout=LP_TIMEOUT_S,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired:
+        return PrintOutcome(
+            False,
+            path,
+            f"Impression impossible : l'imprimante {printer} ne répond pas "
+            f"après {LP_TIMEOUT_S} secondes (CUPS arrêté ?). {kept}",
+        )
+    except OSError as exc:
+        return PrintOutcome(False, path, f"Impression impossible : {exc.strerror or exc}. {kept}")
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()
+        reason = detail[0].rstrip(". ") if detail else f"code de sortie {done.returncode}"
+        return PrintOutcome(
+            False, path, f"Impression impossible sur l'imprimante {printer} : {reason}. {kept}"
+        )
+    match = _JOB_ID.search(done.stdout)
+    job = match.group(1) if match else None
+    job_text = f" (tâche {job})" if job else ""
+    return PrintOutcome(
+        True,
+        path,
+        f"Document envoyé à l'imprimante {printer}{job_text}. Copie PDF : {path}",
+        job_id=job,
+        printed=True,
+    )

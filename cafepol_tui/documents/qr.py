@@ -1,0 +1,74 @@
+"""QR codes for event pages: error correction M, a 4-module quiet zone, never a broken code.
+
+A URL that isn't http(s), or so long that its modules would print too small to scan, gets
+no code at all (`None`): the caller prints a note instead. The image is 1-bit and carries
+its quiet zone, so fpdf2 embeds it once however many pages draw it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlparse
+
+import qrcode
+import qrcode.constants
+from PIL import Image
+
+# At 25 mm, version 10 (57 modules + 8 quiet) gives 0.38 mm modules: still fine for phones.
+MAX_VERSION = 10
+QUIET_ZONE = 4
+PIXELS_PER_MODULE = 8  # crisp edges whatever the viewer's or printer's scaling
+
+
+@dataclass(frozen=True)
+class EventLink:
+    """What a document links to: the URL, whether it is the meeting's own page, and its QR."""
+
+    url: str | None
+    own_page: bool
+    image: Image.Image | None
+
+
+def usable_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    text = url.strip()
+    parsed = urlparse(text)
+    if (
+        parsed.scheme not in ("http", "https")
+        or not parsed.netloc
+        or any(c.isspace() for c in text)
+    ):
+        return None
+    return text
+
+
+@lru_cache(maxsize=256)
+def qr_image(url: str) -> Image.Image | None:
+    """The QR of `url` as a 1-bit PIL image with its quiet zone, or None if it can't be scanned."""
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        box_size=PIXELS_PER_MODULE,
+        border=QUIET_ZONE,
+    )
+    code.add_data(url)
+    try:
+        code.make(fit=True)
+    except Exception:  # qrcode raises DataOverflowError past version 40
+        return None
+    if code.version > MAX_VERSION:
+        return None
+    image = code.make_image(fill_color="black", back_color="white").get_image()
+    return image.convert("1")
+
+
+def event_link(event_url: str | None, fallback_url: str | None) -> EventLink:
+    """The meeting's own page if it has a usable one, else the zone's page, else nothing."""
+    own = usable_url(event_url)
+    if own and (image := qr_image(own)) is not None:
+        return EventLink(own, True, image)
+    fallback = usable_url(fallback_url)
+    if fallback and (image := qr_image(fallback)) is not None:
+        return EventLink(fallback, False, image)
+    return EventLink(None, False, None)

@@ -1,0 +1,144 @@
+"""The slip a citizen takes home after signing up: the reference code first, then the meeting.
+
+A6 by default; "receipt" is an 80 mm wide strip for counter receipt printers, as long as
+its content (laid out once to measure, then replayed on a page of that height).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from cafepol_tui.db.models import RegistrationStatus
+from cafepol_tui.documents.base import BLUE, GREY, LIGHT, RED, DocumentPDF
+from cafepol_tui.documents.qr import EventLink, event_link
+from cafepol_tui.documents.texts import day_and_hours, phone_for_print, t
+from cafepol_tui.services.meetings import MeetingDetail
+from cafepol_tui.services.registrations import RegistrationView
+from cafepol_tui.settings import Settings
+
+SLIP_FORMATS = ("a6", "receipt")
+A6 = (105.0, 148.0)
+RECEIPT_WIDTH = 80.0
+RECEIPT_MARGIN = 4.0  # receipt printers print about 72 mm of the 80 mm paper
+A6_MARGIN = 7.0
+QR_MM = 30.0
+
+
+class SlipFormatError(ValueError):
+    """An unknown slip format."""
+
+
+def render_slip(
+    registration: RegistrationView,
+    meeting: MeetingDetail,
+    settings: Settings,
+    fmt: str | None = None,
+    *,
+    creation_date: datetime | None = None,
+) -> bytes:
+    """One page: A6, or an 80 mm receipt as long as it needs to be."""
+    fmt = fmt or settings.documents.slip_format
+    if fmt not in SLIP_FORMATS:
+        raise SlipFormatError(f"unknown slip format '{fmt}' (choose {', '.join(SLIP_FORMATS)})")
+    link = event_link(meeting.event_url, settings.zone_page_url)
+    title = f"{t('slip_title', settings.language)} {registration.reference}"
+    if fmt == "a6":
+        pdf = DocumentPDF(A6, title=title, creation_date=creation_date)
+        pdf.add_page()
+        _draw_slip(pdf, registration, meeting, settings, link, A6[0], A6_MARGIN)
+        return bytes(pdf.output())
+    probe = DocumentPDF((RECEIPT_WIDTH, 1000.0), creation_date=creation_date)
+    probe.add_page()
+    with probe.recording() as ops:
+        height = _draw_slip(
+            probe, registration, meeting, settings, link, RECEIPT_WIDTH, RECEIPT_MARGIN
+        )
+    pdf = DocumentPDF(
+        (RECEIPT_WIDTH, height + RECEIPT_MARGIN), title=title, creation_date=creation_date
+    )
+    pdf.add_page()
+    pdf.replay(ops)
+    return bytes(pdf.output())
+
+
+def _draw_slip(
+    pdf: DocumentPDF,
+    registration: RegistrationView,
+    meeting: MeetingDetail,
+    settings: Settings,
+    link: EventLink,
+    page_width: float,
+    margin: float,
+) -> float:
+    """Draw from the top; return the y under the last thing drawn."""
+    lang = settings.language
+    x, w = margin, page_width - 2 * margin
+    y = margin
+
+    pdf.use(8, bold=True, color=BLUE)
+    y = pdf.put(settings.zone_name, x, y, w)
+    pdf.rule(x, y + 1, w, BLUE, 0.4)
+    y += 2.5
+
+    status = registration.status
+    if status == RegistrationStatus.WAITLISTED:
+        heading = t("slip_waitlist", lang, rank=registration.waitlist_rank or "?")
+        color = RED
+    elif status == RegistrationStatus.CANCELLED:
+        heading, color = t("slip_cancelled", lang), RED
+    elif status == RegistrationStatus.ATTENDED:
+        heading, color = t("slip_attended", lang), BLUE
+    else:
+        heading, color = t("slip_title", lang), BLUE
+    pdf.use(12, bold=True, color=color)
+    y = pdf.para(heading, x, y, w, max_lines=2)
+    if status == RegistrationStatus.WAITLISTED:
+        pdf.use(7.5, color=RED)
+        y = pdf.para(t("slip_waitlist_note", lang), x, y, w, max_lines=2)
+
+    pdf.use(7.5, color=GREY)
+    y = pdf.put(t("slip_reference", lang), x, y + 1.5, w, align="C")
+    pdf.use(24, bold=True)
+    y = pdf.put(" ".join(registration.reference), x, y, w, align="C")
+    pdf.use(9)
+    y = pdf.para(t("slip_name", lang, name=registration.name), x, y + 1, w, max_lines=2)
+    y = pdf.put(t("slip_people", lang, people=registration.people), x, y, w)
+    pdf.rule(x, y + 1.5, w)
+    y += 3
+
+    pdf.use(8, color=GREY)
+    y = pdf.put(t("headline", lang), x, y, w)
+    if meeting.is_cancelled:
+        pdf.use(10, bold=True, color=RED)
+        y = pdf.put(t("cancelled", lang), x, y, w)
+    day, hours = day_and_hours(meeting.starts_at, meeting.ends_at, lang)
+    pdf.use(10.5, bold=True)
+    y = pdf.put(day, x, y + 0.5, w)
+    pdf.use(10)
+    y = pdf.put(hours, x, y, w)
+    pdf.use(9.5, bold=True)
+    y = pdf.para(meeting.place, x, y + 1, w, max_lines=2)
+    pdf.use(8.5)
+    if meeting.address:
+        y = pdf.para(meeting.address, x, y, w, max_lines=2)
+    y = pdf.put(t("commune", lang, commune=meeting.commune), x, y, w)
+    if meeting.officer_name:
+        y = pdf.para(t("officer", lang, name=meeting.officer_name), x, y, w, max_lines=2)
+    pdf.rule(x, y + 1.5, w)
+    y += 3
+
+    phone = f" ({phone_for_print(meeting.officer_phone)})" if meeting.officer_phone else ""
+    pdf.use(7.5)
+    y = pdf.para(t("slip_cancel", lang, phone=phone), x, y, w, max_lines=4)
+
+    if link.image is not None and link.url:
+        qr = min(QR_MM, w)
+        pdf.picture(link.image, x + (w - qr) / 2, y + 1.5, qr, qr)
+        y += qr + 1.5
+        pdf.use(6.5, color=GREY)
+        y = pdf.put(link.url, x, y, w, align="C", min_size=4.5)
+    else:
+        pdf.use(7.5, bold=True, color=RED)
+        y = pdf.para(t("no_link", lang), x, y + 1.5, w, max_lines=3)
+    pdf.rule(x, y + 1, w, LIGHT, 0.2)
+    return y + 1

@@ -1,0 +1,100 @@
+"""`cafepol serve`: the same kiosk in a web browser, through textual-serve.
+
+Each browser tab gets its own kiosk process (textual-serve starts `python -m cafepol_tui run`
+per connection), so staff mode, its PIN gate and the idle reset work exactly as on the counter
+terminal. The database URL reaches those processes through `CAFEPOL_DB` in their environment,
+never on a command line where `ps` would show a password.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import shlex
+import socket
+import sys
+
+from cafepol_tui.db.database import DatabaseUnreachableError, open_database
+from cafepol_tui.settings import Settings
+
+
+class ServeError(Exception):
+    """Can't serve (bad address, port taken, textual-serve missing)."""
+
+
+def is_loopback(host: str) -> bool:
+    """True when every address `host` names is a loopback one (127.0.0.0/8, ::1)."""
+    if host in ("localhost", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except socket.gaierror as exc:
+        raise ServeError(f"--host {host}: unknown address ({exc.strerror})") from None
+    return all(ipaddress.ip_address(info[4][0]).is_loopback for info in infos)
+
+
+def exposure_warning(host: str, port: int) -> str | None:
+    if is_loopback(host):
+        return None
+    return (
+        f"warning: serving on {host}:{port}, reachable from the network, in clear HTTP. "
+        "The staff PIN still guards staff mode; allow only the office PCs/tablets in the "
+        "firewall, or put a TLS proxy in front."
+    )
+
+
+def kiosk_command(args: argparse.Namespace) -> str:
+    """The shell command textual-serve runs for each browser connection."""
+    parts = [sys.executable, "-m", "cafepol_tui"]
+    if getattr(args, "config", None):
+        parts += ["--config", os.path.abspath(os.path.expanduser(args.config))]
+    if getattr(args, "lang", None):
+        parts += ["--lang", args.lang]
+    parts.append("run")
+    return shlex.join(parts)
+
+
+def check_port(host: str, port: int) -> None:
+    if not 1 <= port <= 65535:
+        raise ServeError(f"--port {port}: give a port between 1 and 65535")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    probe = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+    except OSError as exc:
+        raise ServeError(f"can't listen on {host}:{port}: {exc.strerror}") from None
+    finally:
+        probe.close()
+
+
+def serve(args: argparse.Namespace, settings: Settings) -> None:
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise ServeError("textual-serve is not installed (pip install textual-serve)") from None
+    host, port = args.host, args.port
+    check_port(host, port)
+    url = settings.resolved_database_url
+    try:
+        open_database(url)  # create or upgrade the schema once, before any tab connects
+    except DatabaseUnreachableError as exc:
+        # Serve anyway: each kiosk shows its outage screen and retries by itself.
+        print(f"cafepol: {exc} (the kiosks will retry)", file=sys.stderr)
+    warning = exposure_warning(host, port)
+    if warning:
+        print(warning, file=sys.stderr)
+    os.environ["CAFEPOL_DB"] = url
+    server = Server(
+        kiosk_command(args),
+        host=host,
+        port=port,
+        title=f"CaféPol — {settings.zone_name}",
+        public_url=getattr(args, "public_url", None),
+    )
+    server.serve()

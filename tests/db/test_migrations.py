@@ -1,0 +1,158 @@
+"""Schema versions and migrations on SQLite, from the committed version-1 database."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import peewee
+import pytest
+
+from cafepol_tui.cli import main
+from cafepol_tui.db import migrations
+from cafepol_tui.db.database import DatabaseConfigError, make_database, open_database
+from cafepol_tui.db.migrations import read_version, upgrade
+from cafepol_tui.db.models import ALL_MODELS, SCHEMA_VERSION, Registration
+from cafepol_tui.services.registrations import register
+from cafepol_tui.services.validation import SignupForm
+from tests.db.fixtures.make_v1 import FIXTURE, ROWS
+
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def v1_path(tmp_path: Path) -> Path:
+    path = tmp_path / "commissariat.sqlite3"
+    shutil.copyfile(FIXTURE, path)
+    return path
+
+
+def raw(path: Path) -> peewee.SqliteDatabase:
+    return peewee.SqliteDatabase(str(path))
+
+
+def shape(db: peewee.Database) -> dict[str, object]:
+    """Columns (name, type, null, pk) and indexes (name, columns, unique) of every table."""
+    result: dict[str, object] = {}
+    for table in sorted(db.get_tables()):
+        columns = sorted(
+            (c.name, c.data_type.upper(), c.null, c.primary_key) for c in db.get_columns(table)
+        )
+        indexes = sorted((i.name, tuple(i.columns), i.unique) for i in db.get_indexes(table))
+        result[table] = (columns, indexes)
+    return result
+
+
+def test_the_fixture_is_version_1() -> None:
+    db = raw(FIXTURE)
+    with db.connection_context():
+        assert read_version(db) == 1
+        assert not any(c.name == "kiosk_id" for c in db.get_columns("registration"))
+
+
+def test_migrations_are_numbered_up_to_schema_version() -> None:
+    migrations._check_migrations()
+    assert migrations.MIGRATIONS[-1][0] == SCHEMA_VERSION
+
+
+def test_a_fresh_database_is_created_at_the_latest_version(tmp_path: Path) -> None:
+    db = open_database(str(tmp_path / "new.sqlite3"))
+    with db.connection_context():
+        assert read_version(db) == SCHEMA_VERSION
+        report = upgrade(db)
+    assert report.summary() == f"schema already at version {SCHEMA_VERSION}: nothing to do"
+
+
+def test_opening_a_version_1_database_upgrades_it_keeping_every_row(v1_path: Path) -> None:
+    db = open_database(str(v1_path))
+    with db.connection_context():
+        assert read_version(db) == SCHEMA_VERSION
+        for table, rows in ROWS.items():
+            if table == "meta":
+                continue
+            count = db.execute_sql(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+            assert count == len(rows), table
+        waiting = Registration.get(Registration.reference == "W8HN5C")
+        assert (waiting.meeting_id, waiting.waitlist_position, waiting.kiosk_id) == (1, 1, None)
+        assert waiting.meeting.place == "Salle Le Trianon"
+        assert waiting.name == "Éloïse D'Hondt"
+        # The upgraded database takes new sign-ups, with the new columns.
+        result = register(
+            1,
+            SignupForm(name="Paul Fontaine", people=1, consent=True),
+            max_party=4,
+            topic_max=300,
+            now=NOW,
+        )
+        assert result.status == "waitlisted" and result.waitlist_rank == 2
+        new = Registration.get(Registration.reference == result.reference)
+        assert new.id == 6  # the ids continue after the highest kept one
+        assert new.kiosk_id
+
+
+def test_a_migrated_database_has_exactly_the_fresh_schema(v1_path: Path, tmp_path: Path) -> None:
+    migrated = open_database(str(v1_path))
+    with migrated.connection_context():
+        migrated_shape = shape(migrated)
+    fresh = open_database(str(tmp_path / "fresh.sqlite3"))
+    with fresh.connection_context():
+        fresh_shape = shape(fresh)
+    assert migrated_shape == fresh_shape
+
+
+def test_a_newer_database_is_refused_and_left_alone(v1_path: Path) -> None:
+    db = raw(v1_path)
+    with db.connection_context():
+        db.execute_sql("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(DatabaseConfigError, match="schema version 99, this cafepol knows up to"):
+        open_database(str(v1_path))
+    with db.connection_context():
+        assert read_version(db) == 99
+        assert not any(c.name == "kiosk_id" for c in db.get_columns("registration"))
+
+
+def test_a_failing_migration_changes_nothing(
+    v1_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def half_done(migrator: object) -> None:
+        migrations._v2_zone_database(migrator)  # type: ignore[arg-type]
+        raise peewee.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [(2, "boom", half_done)])
+    db = make_database(str(v1_path))
+    with db.connection_context():
+        with pytest.raises(migrations.MigrationError, match="nothing was changed"):
+            upgrade(db)
+        assert read_version(db) == 1
+        assert not any(c.name == "kiosk_id" for c in db.get_columns("registration"))
+        assert db.execute_sql("SELECT COUNT(*) FROM registration").fetchone()[0] == 4
+        assert db.pragma("foreign_keys") == 1
+
+
+def test_cli_migrate_runs_once_then_has_nothing_to_do(
+    v1_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", str(v1_path), "migrate"]) == 0
+    out = capsys.readouterr().out
+    assert f"schema upgraded from version 1 to {SCHEMA_VERSION}" in out
+    assert main(["--db", str(v1_path), "migrate"]) == 0
+    assert "nothing to do" in capsys.readouterr().out
+
+
+def test_cli_migrate_refuses_a_newer_database_in_one_line(
+    v1_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = raw(v1_path)
+    with db.connection_context():
+        db.execute_sql("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    assert main(["--db", str(v1_path), "migrate"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "schema version 99" in err
+
+
+def test_every_model_table_exists_after_upgrade(v1_path: Path) -> None:
+    db = open_database(str(v1_path))
+    with db.connection_context():
+        tables = set(db.get_tables())
+    assert {m._meta.table_name for m in ALL_MODELS} <= tables

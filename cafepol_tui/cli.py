@@ -135,11 +135,14 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     # The daily copy while the kiosk runs (at start if due, then every interval_h hours).
     scheduler = BackupScheduler(settings).start()
+    app = make_app(settings, db)
     try:
-        make_app(settings, db).run()
+        app.run()
     finally:
         scheduler.stop()
-    return 0
+    if app.return_code:  # Textual gave up on an unhandled error: let systemd restart us
+        log.error("the kiosk stopped on an error (exit status %d)", app.return_code)
+    return app.return_code or 0
 
 
 def _seed_demo(db: peewee.Database) -> None:

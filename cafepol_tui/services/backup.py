@@ -344,9 +344,10 @@ class BackupScheduler:
             self._thread.join(timeout)
 
     def _loop(self) -> None:
-        while not self._stop.is_set():
+        while True:  # the start-up copy is taken even if stop() comes first
             backup_if_due(self.settings)
-            self._stop.wait(self.check_s)
+            if self._stop.wait(self.check_s):
+                return
 
 
 def sqlite_path_or_none(settings: Settings) -> Path | None:

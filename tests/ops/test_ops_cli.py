@@ -143,3 +143,31 @@ def test_ops_modules_do_not_import_textual() -> None:
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+class _FakeApp:
+    """Stands in for the Textual app: 'runs', then reports how it ended."""
+
+    def __init__(self, return_code: int) -> None:
+        self.return_code = return_code
+
+    def run(self) -> None:
+        return None
+
+
+@pytest.mark.parametrize("return_code", [0, 1])
+def test_run_passes_the_app_exit_status_on_for_systemd(
+    return_code: int,
+    config: Path,
+    ops_settings: Settings,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import cafepol_tui.ui.app as ui_app
+
+    monkeypatch.setattr(ui_app, "make_app", lambda settings, db: _FakeApp(return_code))
+    assert main(["--config", str(config), "--db", str(db_path), "run"]) == return_code
+    log = log_file_path(ops_settings).read_text(encoding="utf-8")
+    assert "'run' started" in log
+    assert ("the kiosk stopped on an error" in log) == bool(return_code)
+    assert list(ops_settings.backup_dir.glob("cafepol-*.sqlite3"))  # the start-up copy

@@ -147,9 +147,10 @@ class DocumentPDF(FPDF):
         size = self._size
         while True:
             clean = self._prepare(text, size)
-            lines = self.multi_cell(
+            wrapped = self.multi_cell(
                 w, size * PT * leading, clean, dry_run=True, output=MethodReturnValue.LINES
             )
+            lines: list[str] = list(wrapped)  # type: ignore[arg-type]  # LINES gives list[str]
             if len(lines) <= max_lines or size <= min_size:
                 break
             size = max(min_size, size * 0.9)

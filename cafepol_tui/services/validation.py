@@ -6,8 +6,6 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 
 NAME_MAX = 100
 
@@ -55,6 +53,8 @@ def clean_name(raw: str) -> str:
 
 def clean_phone(raw: str) -> str:
     """Return the number in E.164 form, or '' when empty. Belgian numbers may omit +32."""
+    import phonenumbers  # imported when needed: the first screen must not wait for it
+
     text = raw.strip()
     if not text:
         return ""
@@ -72,6 +72,8 @@ def clean_phone(raw: str) -> str:
 
 
 def format_phone(e164: str) -> str:
+    import phonenumbers
+
     if not e164:
         return ""
     number = phonenumbers.parse(e164, "BE")
@@ -84,6 +86,8 @@ def format_phone(e164: str) -> str:
 
 
 def clean_email(raw: str) -> str:
+    from email_validator import EmailNotValidError, validate_email
+
     text = raw.strip()
     if not text:
         return ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
@@ -52,8 +52,51 @@ class ConfirmationScreen(KioskScreen):
                 classes="centered",
             )
             yield Static(details, id="confirmation-details")
+            yield Static("", id="print-status", classes="centered")
             with Horizontal(classes="actions"):
+                yield Button("🖨 Imprimer ma confirmation", id="print-slip", variant="success")
                 yield Button("Terminer", id="finish", variant="primary")
+
+    @on(Button.Pressed, "#print-slip")
+    def _print(self) -> None:
+        self.query_one("#print-slip", Button).disabled = True
+        self.query_one("#print-status", Static).update("Impression en cours…")
+        self.print_slip()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def print_slip(self) -> None:
+        """Render and print off the UI thread; the PDF is kept even when the printer fails."""
+        import logging
+
+        from cafepol_tui.documents import deliver, render_slip
+        from cafepol_tui.services.registrations import get_registration
+
+        settings = self.kiosk.settings
+        try:
+            with self.kiosk.database.connection_context():
+                registration = get_registration(self.result.reference)
+            pdf = render_slip(registration, self.meeting, settings)
+            outcome = deliver(pdf, f"confirmation-{self.result.reference}.pdf", settings)
+        except Exception:  # noqa: BLE001 - a citizen never sees a traceback
+            logging.getLogger("cafepol.ui").exception("slip %s not printed", self.result.reference)
+            ok = False
+        else:
+            logging.getLogger("cafepol.ui").info(
+                "slip %s: printed=%s job=%s", self.result.reference, outcome.printed, outcome.job_id
+            )
+            ok = outcome.ok and outcome.printed
+        self.app.call_from_thread(self.printed, ok)
+
+    def printed(self, ok: bool) -> None:
+        status = self.query_one("#print-status", Static)
+        if ok:
+            status.update("✔ Votre confirmation s'imprime : prenez-la à l'imprimante.")
+        else:
+            status.update(
+                "⚠ L'impression n'a pas fonctionné. Notez votre code ci-dessus ; "
+                "le guichet peut vous en imprimer une copie."
+            )
+            self.query_one("#print-slip", Button).disabled = False
 
     @on(Button.Pressed, "#finish")
     def _finish(self) -> None:

@@ -1,0 +1,50 @@
+"""« Imprimer ma confirmation »: the slip goes to `lp` off the UI thread; a failure is said calmly."""
+
+from __future__ import annotations
+
+import dataclasses
+import stat
+
+import pytest
+from textual.widgets import Checkbox, Input, Static
+
+from cafepol_tui.ui.app import make_app
+from cafepol_tui.ui.screens.citizen.confirmation import ConfirmationScreen
+from tests.ui.conftest import settle
+
+
+def fake_lp(folder, exit_code: int):
+    script = folder / "lp"
+    log = folder / "lp.args"
+    script.write_text(
+        f"#!/bin/sh\necho \"$@\" > {log}\necho 'request id is Kiosk-42 (1 file(s))'\nexit {exit_code}\n",
+        encoding="utf-8",
+    )
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return script, log
+
+
+@pytest.mark.parametrize(("exit_code", "expected"), [(0, "s'imprime"), (1, "n'a pas fonctionné")])
+async def test_print_my_confirmation(settings, db, meetings, tmp_path, exit_code, expected):
+    script, log = fake_lp(tmp_path, exit_code)
+    printing = dataclasses.replace(settings.printing, lp_command=str(script),
+                                   printer="Comptoir", output_dir=str(tmp_path / "out"))
+    app = make_app(dataclasses.replace(settings, printing=printing), db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.click("#signup")
+        await settle(pilot)
+        app.screen.query_one("#name", Input).value = "Agnieszka Kowalczyk"
+        app.screen.query_one("#consent", Checkbox).value = True
+        await pilot.click("#submit")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmationScreen)
+        await pilot.click("#print-slip")
+        await settle(pilot)
+        assert expected in str(app.screen.query_one("#print-status", Static).render())
+    args = log.read_text(encoding="utf-8")
+    assert "-d Comptoir" in args and args.strip().endswith(".pdf")
+    kept = list((tmp_path / "out").glob("confirmation-*.pdf"))
+    assert len(kept) == 1 and kept[0].read_bytes().startswith(b"%PDF")

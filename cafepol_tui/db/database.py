@@ -134,3 +134,10 @@ def write_transaction(db: peewee.Database) -> Iterator[None]:
     else:
         with db.atomic():
             yield
+
+
+def attach_database(url: str) -> peewee.Database:
+    """Bind the models to `url` without touching it (the kiosk starting while it is down)."""
+    db = make_database(url)
+    database_proxy.initialize(db)
+    return db

@@ -153,6 +153,11 @@ def _copy_table(model: type[BaseModel], source: peewee.Database, target: peewee.
         if model is Meta:
             keys = [row[pk_index] for row in batch]
             Meta.delete().where(Meta.key.in_(keys)).bind(target).execute()
-        model.insert_many(batch, fields=fields).bind(target).execute()
+        # A plain table insert (a model insert would carry the source backend's RETURNING).
+        values = [[f.db_value(v) for f, v in zip(fields, row, strict=True)] for row in batch]
+        table = peewee.Table(model._meta.table_name, [f.column_name for f in fields])
+        table.bind(target).insert(
+            values, columns=[getattr(table, f.column_name) for f in fields]
+        ).execute()
         copied += len(batch)
         last = batch[-1][pk_index]

@@ -115,8 +115,10 @@ class RegistrationStatus:
     WAITLISTED = "waitlisted"
     CANCELLED = "cancelled"
     ATTENDED = "attended"
+    # Checked in as absent on the day: the seat stays counted (nobody else can use it by then).
+    NO_SHOW = "no_show"
 
-    HOLDING_SEATS = (CONFIRMED, ATTENDED)
+    HOLDING_SEATS = (CONFIRMED, ATTENDED, NO_SHOW)
     ACTIVE = (CONFIRMED, WAITLISTED, ATTENDED)
 
 
@@ -190,6 +192,56 @@ class AuditEntry(BaseModel):
     detail = peewee.TextField(default="")
 
 
+class ConcernStatus:
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    FEEDBACK_GIVEN = "feedback_given"
+    CLOSED = "closed"  # closed without feedback, with a reason
+
+    ALL = (OPEN, IN_PROGRESS, RESOLVED, FEEDBACK_GIVEN, CLOSED)
+    FINAL = (FEEDBACK_GIVEN, CLOSED)
+
+
+class Concern(BaseModel):
+    """A situation raised at a meeting (doléance), followed until the citizen gets feedback."""
+
+    meeting = peewee.ForeignKeyField(Meeting, backref="concerns", null=True, on_delete="SET NULL")
+    commune = peewee.ForeignKeyField(Commune, backref="concerns", null=True, on_delete="SET NULL")
+    theme = peewee.ForeignKeyField(Theme, backref="concerns", null=True, on_delete="SET NULL")
+    partner = peewee.ForeignKeyField(Partner, backref="concerns", null=True, on_delete="SET NULL")
+    # The sign-up whose topic ("raised in advance") became this concern.
+    registration = peewee.ForeignKeyField(
+        Registration, backref="concerns", null=True, on_delete="SET NULL"
+    )
+    description = peewee.TextField()
+    place = peewee.CharField(max_length=200, default="")
+    # Citizen contact, kept only until feedback is given or the concern is closed.
+    wants_feedback = peewee.BooleanField(default=False)
+    contact_name = peewee.CharField(max_length=100, default="")
+    contact_phone = peewee.CharField(max_length=32, default="")
+    contact_email = peewee.CharField(max_length=254, default="")
+    contact_erased_at = UTCDateTimeField(null=True)
+    status = peewee.CharField(max_length=16, default=ConcernStatus.OPEN, index=True)
+    due_on = peewee.DateField(index=True)
+    close_reason = peewee.TextField(default="")
+    created_by = peewee.CharField(max_length=80, default="")
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+    feedback_at = UTCDateTimeField(null=True)
+    closed_at = UTCDateTimeField(null=True)
+
+
+class ConcernUpdate(BaseModel):
+    """Every change to a concern: who, when, the status it moved to and a note."""
+
+    concern = peewee.ForeignKeyField(Concern, backref="updates", on_delete="CASCADE")
+    at = UTCDateTimeField(default=utcnow)
+    actor = peewee.CharField(max_length=80, default="")
+    status = peewee.CharField(max_length=16)
+    note = peewee.TextField(default="")
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Meta,
     Commune,
@@ -203,4 +255,6 @@ ALL_MODELS: list[type[BaseModel]] = [
     StaffAccount,
     PinGuard,
     AuditEntry,
+    Concern,
+    ConcernUpdate,
 ]

@@ -38,7 +38,10 @@ def export_data() -> dict[str, list[dict[str, Any]]]:
         }
         for r in Registration.select().order_by(Registration.meeting, Registration.id)
     ]
-    return {"meetings": meetings, "registrations": registrations}
+    from cafepol_tui.services.concerns import concerns_for_export
+
+    return {"meetings": meetings, "registrations": registrations,
+            "concerns": concerns_for_export()}
 
 
 def to_json(data: dict[str, Any]) -> str:
@@ -52,4 +55,21 @@ def registrations_csv(data: dict[str, Any]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=REGISTRATION_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(data["registrations"])
+    return buffer.getvalue()
+
+
+CONCERN_COLUMNS = [
+    "id", "meeting_id", "commune", "theme", "partner", "place", "description", "status",
+    "wants_feedback", "due_on", "overdue", "created_at", "feedback_at", "closed_at",
+    "close_reason",
+]
+
+
+def concerns_csv(data: dict[str, Any]) -> str:
+    """Concerns (without citizen contacts), UTF-8 with BOM like the registrations."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.DictWriter(buffer, fieldnames=CONCERN_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(data.get("concerns", []))
     return buffer.getvalue()

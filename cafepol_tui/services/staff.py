@@ -110,3 +110,85 @@ def verify_pin(
     if locked_until is not None:
         raise PinLockedError(locked_until)
     raise WrongPinError(max_attempts - gate.failures)
+
+
+# --- account management (staff console, admins only) ------------------------------------
+
+ROLE_FR = {StaffRole.COUNTER: "guichet", StaffRole.OFFICER: "policier", StaffRole.ADMIN: "admin"}
+
+
+@dataclass(frozen=True)
+class AccountView:
+    id: int
+    name: str
+    role: str
+    active: bool
+    created_at: datetime
+
+
+def require_role(user: StaffUser | None, *roles: str) -> StaffUser:
+    """Refuse unless the staff member holds one of `roles`."""
+    from cafepol_tui.services.validation import RefusedError
+
+    if user is None or user.role not in roles:
+        raise RefusedError("Action réservée aux administrateurs.")
+    return user
+
+
+def list_accounts() -> list[AccountView]:
+    return [
+        AccountView(a.id, a.name, a.role, a.active, a.created_at)
+        for a in StaffAccount.select().order_by(StaffAccount.active.desc(), StaffAccount.name)
+    ]
+
+
+def create_account(name: str, pin: str, role: str, actor: StaffUser) -> StaffUser:
+    """An admin creates (or resets) an account; the PIN must not be another account's."""
+    require_role(actor, StaffRole.ADMIN)
+    errors: dict[str, str] = {}
+    try:
+        check_pin_format(pin)
+    except ValidationError as exc:
+        errors.update(exc.errors)
+    if not " ".join(name.split()):
+        errors["name"] = "Indiquez le nom du compte."
+    if role not in StaffRole.ALL:
+        errors["role"] = "Choisissez le rôle."
+    if errors:
+        raise ValidationError(errors)
+    # verify_pin takes the first account whose PIN matches: two accounts can't share one.
+    clean = " ".join(name.split())
+    for account in StaffAccount.select().where(
+        (StaffAccount.active == True) & (StaffAccount.name != clean)  # noqa: E712
+    ):
+        try:
+            if _hasher.verify(account.pin_hash, pin):
+                raise ValidationError({"pin": "Ce code PIN est déjà utilisé : choisissez-en un autre."})
+        except (VerificationError, InvalidHashError):
+            continue
+    user = set_pin(clean, pin, role)
+    AuditEntry.create(actor=actor.name, action="account-create", target=f"staff:{user.id}",
+                      detail=role)
+    return user
+
+
+def deactivate_account(account_id: int, actor: StaffUser) -> None:
+    require_role(actor, StaffRole.ADMIN)
+    from cafepol_tui.services.validation import NotFoundError, RefusedError
+
+    if account_id == actor.id:
+        raise RefusedError("Vous ne pouvez pas désactiver votre propre compte.")
+    with write_transaction(database_proxy.obj):
+        account = StaffAccount.get_or_none(StaffAccount.id == account_id)
+        if account is None:
+            raise NotFoundError(f"no staff account {account_id}")
+        others = StaffAccount.select().where(
+            (StaffAccount.active == True) & (StaffAccount.role == StaffRole.ADMIN)  # noqa: E712
+            & (StaffAccount.id != account_id)
+        ).exists()
+        if account.role == StaffRole.ADMIN and not others:
+            raise RefusedError("Il doit rester au moins un compte administrateur actif.")
+        account.active = False
+        account.save()
+        AuditEntry.create(actor=actor.name, action="account-deactivate",
+                          target=f"staff:{account_id}")

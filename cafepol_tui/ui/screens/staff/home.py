@@ -1,61 +1,134 @@
-"""Staff mode: the meetings with their sign-ups, and the way back to the citizen kiosk.
+"""Staff home: overdue concerns first, then the meetings (the last 30 days and upcoming).
 
-Reached only through the PIN screen. Here (and only here) the footer shows bindings and the
-app may be closed.
+Reached only through the PIN screen. Here (and only here) the footer shows bindings, the
+command palette opens with ctrl+p and the app may be closed.
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Footer, Static
+from textual.widgets import Button, DataTable, Static
 
+from cafepol_tui.db.models import utcnow
+from cafepol_tui.services import audit
+from cafepol_tui.services.concerns import ConcernSummary, list_concerns
 from cafepol_tui.services.formatting import format_clock, format_short_day
-from cafepol_tui.services.meetings import MeetingSummary, list_upcoming
-from cafepol_tui.ui.screens.base import KioskScreen
+from cafepol_tui.services.meetings import MeetingSummary, list_between
+from cafepol_tui.ui.screens.staff.base import StaffScreen
+
+PAST_DAYS = 30
+AHEAD_DAYS = 400
 
 
-class StaffHomeScreen(KioskScreen):
+class StaffHomeScreen(StaffScreen):
     BINDINGS = [
-        Binding("f2", "citizen_mode", "Mode citoyen", id="staff-citizen"),
+        Binding("n", "new_meeting", "Nouvelle rencontre", id="staff-new-meeting"),
+        Binding("s", "new_series", "Série", id="staff-new-series"),
+        Binding("d", "concerns", "Doléances", id="staff-concerns"),
+        Binding("t", "stats", "Statistiques", id="staff-stats"),
+        Binding("j", "audit", "Journal", id="staff-audit"),
+        Binding("c", "accounts", "Comptes", id="staff-accounts"),
         Binding("f10", "quit_app", "Quitter l'application", id="staff-quit"),
     ]
+    AUTO_FOCUS = "#staff-meetings"
 
     def compose(self) -> ComposeResult:
         user = self.kiosk.staff_user
         who = f"{user.name} ({user.role})" if user else ""
         with Vertical(id="staff-home"):
             yield Static(f"Mode personnel — {who}", id="staff-heading", markup=False)
+            yield Static("Doléances à suivre", classes="staff-section", id="concerns-title")
+            yield DataTable(id="staff-concerns", cursor_type="row", zebra_stripes=True)
+            yield Static("Rencontres", classes="staff-section")
             yield DataTable(id="staff-meetings", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="actions"):
                 yield Button("Retour au mode citoyen", id="citizen-mode", variant="primary")
                 yield Button("Quitter l'application", id="quit-app", variant="error")
-        yield Footer()
+        yield self.compose_footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("N°", "Date", "Heure", "Commune", "Lieu", "Inscrits", "Statut")
+        self._user = self.kiosk.staff_user
+        self.query_one("#staff-concerns", DataTable).add_columns(
+            "N°", "Échéance", "État", "Thème", "Commune", "Situation"
+        )
+        self.query_one("#staff-meetings", DataTable).add_columns(
+            "N°", "Date", "Heure", "Commune", "Lieu", "Inscrits", "Statut"
+        )
         self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def reload(self) -> None:
+        self.load()
+
+    def on_unmount(self) -> None:
+        """Leaving staff mode (on demand or after the idle timeout) is a logout: audit it."""
+        user, db = getattr(self, "_user", None), self.kiosk.database
+        if user is None:
+            return
+
+        def write() -> None:
+            with db.connection_context(), db.atomic():
+                audit.record(user.name, "logout", f"staff:{user.id}")
+
+        self.app.run_worker(write, thread=True, exit_on_error=False, group="audit-logout")
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
+        now = utcnow()
         with self.kiosk.database.connection_context():
-            meetings = list_upcoming()
-        self.app.call_from_thread(self.show, meetings)
+            concerns = list_concerns(now=now)
+            meetings = list_between(
+                now - timedelta(days=PAST_DAYS), now + timedelta(days=AHEAD_DAYS)
+            )
+        self.app.call_from_thread(self.show, concerns, meetings)
 
-    def show(self, meetings: list[MeetingSummary]) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
+    def show(self, concerns: list[ConcernSummary], meetings: list[MeetingSummary]) -> None:
         lang = self.kiosk.settings.language
-        for m in meetings:
+        overdue = sum(c.overdue for c in concerns)
+        self.query_one("#concerns-title", Static).update(
+            f"Doléances à suivre : {len(concerns)}, dont {overdue} en retard"
+        )
+        table = self.query_one("#staff-concerns", DataTable)
+        table.clear()
+        for c in concerns:
+            due = c.due_on.strftime("%d/%m/%Y") + (" ⚠ en retard" if c.overdue else "")
             table.add_row(
-                str(m.id), format_short_day(m.starts_at, lang), format_clock(m.starts_at, lang),
-                m.commune, m.place, f"{m.seats_taken}/{m.capacity}",
-                "annulée" if m.is_cancelled else ("complet" if m.is_full else "ouverte"),
+                str(c.id),
+                due,
+                c.status_fr,
+                c.theme,
+                c.commune,
+                c.description.replace("\n", " ")[:50],
+                key=str(c.id),
+            )
+        table = self.query_one("#staff-meetings", DataTable)
+        table.clear()
+        now = utcnow()
+        for m in meetings:
+            status = (
+                "annulée"
+                if m.is_cancelled
+                else ("passée" if m.starts_at < now else ("complet" if m.is_full else "ouverte"))
+            )
+            table.add_row(
+                str(m.id),
+                format_short_day(m.starts_at, lang),
+                format_clock(m.starts_at, lang),
+                m.commune,
+                m.place,
+                f"{m.seats_taken}/{m.capacity}",
+                status,
                 key=str(m.id),
             )
+        upcoming = next((i for i, m in enumerate(meetings) if m.starts_at >= now), 0)
+        table.move_cursor(row=upcoming, animate=False)
 
     @on(DataTable.RowSelected, "#staff-meetings")
     def _open(self, event: DataTable.RowSelected) -> None:
@@ -64,9 +137,16 @@ class StaffHomeScreen(KioskScreen):
         if event.row_key.value is not None:
             self.app.push_screen(StaffMeetingScreen(int(event.row_key.value)))
 
+    @on(DataTable.RowSelected, "#staff-concerns")
+    def _open_concern(self, event: DataTable.RowSelected) -> None:
+        from cafepol_tui.ui.screens.staff.concerns import ConcernScreen
+
+        if event.row_key.value is not None:
+            self.app.push_screen(ConcernScreen(int(event.row_key.value)))
+
     @on(Button.Pressed, "#citizen-mode")
-    def action_citizen_mode(self) -> None:
-        self.kiosk.leave_staff_mode()
+    def _citizen(self) -> None:
+        self.action_citizen_mode()
 
     @on(Button.Pressed, "#quit-app")
     def action_quit_app(self) -> None:

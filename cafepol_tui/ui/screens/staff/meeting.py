@@ -1,46 +1,84 @@
-"""Staff view of one meeting: every registration with its contact and topic."""
+"""One meeting for staff: registrations with check-in, walk-ins, topics raised in advance.
+
+Every action opens a small dialog (or acts on the selected row) and reloads after saving.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Footer, Static
+from textual.widgets import Button, DataTable, Static
 
+from cafepol_tui.db.models import RegistrationStatus
+from cafepol_tui.services import registrations_admin as ra
+from cafepol_tui.services.concerns import AdvanceTopic, raised_in_advance
 from cafepol_tui.services.formatting import format_when
 from cafepol_tui.services.meetings import MeetingDetail, get_meeting
 from cafepol_tui.services.registrations import RegistrationView, list_for_meeting
-from cafepol_tui.services.validation import format_phone
-from cafepol_tui.ui.screens.base import KioskScreen
+from cafepol_tui.services.validation import NotFoundError, RefusedError, format_phone
+from cafepol_tui.ui.screens.staff import editors
+from cafepol_tui.ui.screens.staff.base import StaffScreen
+from cafepol_tui.ui.screens.staff.form import InfoDialog
 
 STATUS_FR = {
     "confirmed": "confirmée",
     "waitlisted": "liste d'attente",
     "cancelled": "annulée",
-    "attended": "présente",
+    "attended": "présente ✓",
+    "no_show": "absente ✗",
 }
 
 
-class StaffMeetingScreen(KioskScreen):
-    BINDINGS = [Binding("escape", "back", "Retour", id="back")]
+class StaffMeetingScreen(StaffScreen):
+    BINDINGS = [
+        Binding("e", "edit", "Modifier", id="meeting-edit"),
+        Binding("a", "add", "Inscrire", id="meeting-add"),
+        Binding("p", "present", "Présent", id="meeting-present"),
+        Binding("o", "absent", "Absent", id="meeting-absent"),
+        Binding("plus", "walkin(1)", "+1 sans inscription", id="meeting-walkin-plus"),
+        Binding("minus", "walkin(-1)", "−1", id="meeting-walkin-minus"),
+        Binding("r", "cancel_registration", "Annuler l'inscription", id="meeting-cancel-reg"),
+        Binding("m", "reorder", "Rang d'attente", id="meeting-reorder"),
+        Binding("g", "topic_to_concern", "Sujet → doléance", id="meeting-topic"),
+        Binding("k", "meeting_concern", "Doléance", id="meeting-concern"),
+        Binding("i", "interested", "Intéressés FB", id="meeting-interested"),
+        Binding("u", "duplicate", "Dupliquer", id="meeting-duplicate"),
+        Binding("x", "cancel_meeting", "Annuler la rencontre", id="meeting-cancel"),
+    ]
+    AUTO_FOCUS = "#registrations"
 
     def __init__(self, meeting_id: int) -> None:
         super().__init__()
         self.meeting_id = meeting_id
+        self.meeting: MeetingDetail | None = None
+        self.registrations: dict[str, RegistrationView] = {}
+        self.topics: dict[str, AdvanceTopic] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="staff-meeting"):
             yield Static("Chargement…", id="staff-meeting-heading", markup=False)
+            yield Static("", id="meeting-counts", markup=False)
             yield DataTable(id="registrations", cursor_type="row", zebra_stripes=True)
+            yield Static("Soulevé à l'avance (sujets des inscriptions)", classes="staff-section")
+            yield DataTable(id="advance-topics", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="actions"):
                 yield Button("← Retour", id="back")
-        yield Footer()
+                yield Button("Inscrire", id="add")
+                yield Button("Modifier", id="edit")
+        yield self.compose_footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(
+        self.query_one("#registrations", DataTable).add_columns(
             "Réf.", "Nom", "Pers.", "Statut", "Téléphone", "E-mail", "Canal", "À aborder"
         )
+        self.query_one("#advance-topics", DataTable).add_columns("Réf.", "Nom", "Sujet")
+        self.load()
+
+    def reload(self) -> None:
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -48,22 +86,148 @@ class StaffMeetingScreen(KioskScreen):
         with self.kiosk.database.connection_context():
             meeting = get_meeting(self.meeting_id)
             registrations = list_for_meeting(self.meeting_id)
-        self.app.call_from_thread(self.show, meeting, registrations)
+            topics = raised_in_advance(self.meeting_id)
+            walkins = ra.walkins(self.meeting_id)
+        self.app.call_from_thread(self.show, meeting, registrations, topics, walkins)
 
-    def show(self, m: MeetingDetail, registrations: list[RegistrationView]) -> None:
+    def show(
+        self,
+        m: MeetingDetail,
+        registrations: list[RegistrationView],
+        topics: list[AdvanceTopic],
+        walkins: int,
+    ) -> None:
+        self.meeting = m
+        cancelled = f" — ANNULÉE : {m.cancel_reason}" if m.is_cancelled else ""
         self.query_one("#staff-meeting-heading", Static).update(
-            f"{m.commune} — {m.place} — {format_when(m.starts_at, self.kiosk.settings.language)}"
-            f" — {m.seats_taken}/{m.capacity} places, {m.waitlist_count} en attente"
+            f"N° {m.id} · {m.commune} — {m.place} — "
+            f"{format_when(m.starts_at, self.kiosk.settings.language)}{cancelled}"
         )
-        table = self.query_one(DataTable)
+        present = sum(r.people for r in registrations if r.status == RegistrationStatus.ATTENDED)
+        self.query_one("#meeting-counts", Static).update(
+            f"{m.seats_taken}/{m.capacity} places · {m.waitlist_count} en attente · "
+            f"présents {present} + {walkins} sans inscription · "
+            f"intéressés Facebook {m.interested_count}"
+        )
+        table = self.query_one("#registrations", DataTable)
+        row = table.cursor_row
         table.clear()
+        self.registrations = {str(r.id): r for r in registrations}
         for r in registrations:
             status = STATUS_FR.get(r.status, r.status)
             if r.waitlist_rank:
                 status = f"{status} ({r.waitlist_rank})"
-            table.add_row(r.reference, r.name, str(r.people), status, format_phone(r.phone),
-                          r.email, r.channel, r.topic[:60], key=str(r.id))
+            table.add_row(
+                r.reference,
+                r.name,
+                str(r.people),
+                status,
+                format_phone(r.phone),
+                r.email,
+                r.channel,
+                r.topic.replace("\n", " ")[:40],
+                key=str(r.id),
+            )
+        if registrations:
+            table.move_cursor(row=min(row, len(registrations) - 1), animate=False)
+        topic_table = self.query_one("#advance-topics", DataTable)
+        topic_table.clear()
+        self.topics = {str(t.registration_id): t for t in topics}
+        for t in topics:
+            topic_table.add_row(
+                t.reference, t.name, t.topic.replace("\n", " ")[:70], key=str(t.registration_id)
+            )
+
+    def selected(self) -> RegistrationView | None:
+        table = self.query_one("#registrations", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.registrations.get(key or "")
+
+    def _dialog(self, dialog: object, then: Callable[[object], None] | None = None) -> None:
+        self.app.push_screen(dialog, then or self._saved)  # type: ignore[arg-type]
+
+    def action_edit(self) -> None:
+        self._dialog(editors.meeting_editor(self.kiosk, self.meeting_id))
+
+    def action_add(self) -> None:
+        self._dialog(editors.add_registration_dialog(self.kiosk, self.meeting_id))
+
+    def action_interested(self) -> None:
+        current = self.meeting.interested_count if self.meeting else 0
+        self._dialog(editors.interested_dialog(self.kiosk, self.meeting_id, current))
+
+    def action_duplicate(self) -> None:
+        self._dialog(editors.duplicate_dialog(self.kiosk, self.meeting_id))
+
+    def action_meeting_concern(self) -> None:
+        self.action_new_concern(self.meeting_id)
+
+    def action_cancel_meeting(self) -> None:
+        def done(result: object) -> None:
+            if isinstance(result, list):
+                self.reload()
+                self.app.push_screen(InfoDialog("Rencontre annulée", editors.warn_text(result)))
+
+        self._dialog(editors.cancel_meeting_dialog(self.kiosk, self.meeting_id), done)
+
+    def action_cancel_registration(self) -> None:
+        r = self.selected()
+        if r and r.status != RegistrationStatus.CANCELLED:
+            self._dialog(editors.confirm_cancel_registration(self.kiosk, r.reference))
+
+    def action_reorder(self) -> None:
+        r = self.selected()
+        if r is None or r.status != RegistrationStatus.WAITLISTED:
+            self.notify("Choisissez une inscription en liste d'attente.", severity="warning")
+            return
+        self._dialog(editors.reorder_dialog(self.kiosk, r.id, r.reference))
+
+    def action_topic_to_concern(self) -> None:
+        table = self.query_one("#advance-topics", DataTable)
+        if not table.row_count:
+            self.notify("Aucun sujet soulevé à l'avance.", severity="warning")
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        topic = self.topics.get(key or "")
+        if topic:
+            self._dialog(
+                editors.concern_from_topic_dialog(self.kiosk, topic.registration_id, topic.topic)
+            )
+
+    def action_present(self) -> None:
+        self._check_in(True)
+
+    def action_absent(self) -> None:
+        self._check_in(False)
+
+    def _check_in(self, attended: bool) -> None:
+        r = self.selected()
+        if r is not None:
+            self.run_quick(lambda: ra.check_in(r.id, attended, self.actor))
+
+    def action_walkin(self, delta: int) -> None:
+        self.run_quick(lambda: ra.add_walkins(self.meeting_id, delta, self.actor))
+
+    @work(thread=True, exclusive=True, group="quick", exit_on_error=False)
+    def run_quick(self, fn: Callable[[], object]) -> None:
+        try:
+            with self.kiosk.database.connection_context():
+                fn()
+        except (RefusedError, NotFoundError) as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="warning")
+            return
+        self.app.call_from_thread(self.load)
 
     @on(Button.Pressed, "#back")
     def _back(self) -> None:
         self.action_back()
+
+    @on(Button.Pressed, "#add")
+    def _add(self) -> None:
+        self.action_add()
+
+    @on(Button.Pressed, "#edit")
+    def _edit(self) -> None:
+        self.action_edit()

@@ -1,0 +1,47 @@
+"""The audit log, for administrators: who did what, when."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from cafepol_tui.db.models import StaffRole
+from cafepol_tui.services.audit import AuditView, list_entries
+from cafepol_tui.services.formatting import local
+from cafepol_tui.services.staff import require_role
+from cafepol_tui.ui.screens.staff.base import StaffScreen
+
+
+class AuditScreen(StaffScreen):
+    AUTO_FOCUS = "#audit-log"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="staff-audit-page"):
+            yield Static("Journal d'audit (500 dernières actions)", id="staff-heading")
+            yield DataTable(id="audit-log", cursor_type="row", zebra_stripes=True)
+        yield self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns("Quand", "Qui", "Action", "Objet", "Détail")
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        require_role(self.kiosk.staff_user, StaffRole.ADMIN)
+        with self.kiosk.database.connection_context():
+            entries = list_entries()
+        self.app.call_from_thread(self.show, entries)
+
+    def show(self, entries: list[AuditView]) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        for e in entries:
+            table.add_row(
+                local(e.at).strftime("%d/%m/%Y %H:%M:%S"),
+                e.actor or "—",
+                e.action,
+                e.target,
+                e.detail[:60],
+            )

@@ -1,0 +1,186 @@
+"""A dialog that edits a few fields and saves them through a service, off the UI thread.
+
+The service's `ValidationError` puts each French message beside its field and keeps the
+dialog open; nothing is saved unless the service accepted everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import peewee
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static, TextArea
+
+from cafepol_tui.services.validation import NotFoundError, RefusedError, ValidationError
+
+if TYPE_CHECKING:
+    from cafepol_tui.ui.app import CafePolApp
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    value: Any = ""
+    kind: str = "input"  # input | text | select | check | password | multi
+    options: tuple[tuple[str, Any], ...] = ()
+    placeholder: str = ""
+    hidden: bool = False
+
+
+class FormDialog(ModalScreen[object]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Annuler", id="form-cancel"),
+        Binding("ctrl+s", "submit", "Enregistrer", id="form-save"),
+    ]
+
+    def __init__(
+        self,
+        kiosk: CafePolApp,
+        title: str,
+        fields: list[Field],
+        save: Callable[[dict[str, Any]], object],
+        *,
+        intro: str = "",
+        ok_label: str = "Enregistrer",
+    ) -> None:
+        super().__init__(classes="staff-dialog")
+        self.kiosk = kiosk
+        self.title_text = title
+        self.fields = fields
+        self.save = save
+        self.intro = intro
+        self.ok_label = ok_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-dialog"):
+            yield Static(self.title_text, id="form-title", markup=False)
+            if self.intro:
+                yield Static(self.intro, id="form-intro", markup=False)
+            with VerticalScroll(id="form-fields"):
+                for f in self.fields:
+                    yield from self._field(f)
+            yield Static("", id="form-error", classes="field-error", markup=False)
+            with Horizontal(classes="actions"):
+                yield Button("Annuler", id="form-cancel")
+                yield Button(self.ok_label, id="form-ok", variant="primary")
+
+    def _field(self, f: Field) -> ComposeResult:
+        wid = f"f-{f.name}"
+        if f.kind != "check":
+            label = Label(f.label, classes="field-label", id=f"l-{f.name}")
+            label.display = not f.hidden
+            yield label
+        if f.kind == "text":
+            widget: Any = TextArea(str(f.value), id=wid, classes="form-text")
+        elif f.kind == "select":
+            value = f.value if any(v == f.value for _, v in f.options) else Select.NULL
+            widget = Select(f.options, value=value, id=wid, prompt="Choisir…")
+        elif f.kind == "check":
+            widget = Checkbox(f.label, bool(f.value), id=wid)
+        elif f.kind == "multi":
+            widget = SelectionList[Any](*f.options, id=wid)
+        else:
+            widget = Input(
+                str(f.value), id=wid, placeholder=f.placeholder, password=f.kind == "password"
+            )
+        widget.display = not f.hidden
+        yield widget
+        yield Static("", id=f"e-{f.name}", classes="field-error", markup=False)
+
+    def on_mount(self) -> None:
+        first = next((f for f in self.fields if not f.hidden), None)
+        if first:
+            self.query_one(f"#f-{first.name}").focus()
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in self.fields:
+            widget = self.query_one(f"#f-{f.name}")
+            if isinstance(widget, TextArea):
+                out[f.name] = widget.text
+            elif isinstance(widget, Select):
+                out[f.name] = "" if widget.value is Select.NULL else widget.value
+            elif isinstance(widget, Checkbox):
+                out[f.name] = widget.value
+            elif isinstance(widget, SelectionList):
+                out[f.name] = tuple(widget.selected)
+            else:
+                out[f.name] = widget.value  # type: ignore[attr-defined]
+        return out
+
+    def show_errors(self, errors: dict[str, str], general: str = "") -> None:
+        names = {f.name for f in self.fields}
+        leftovers = [general] if general else []
+        for f in self.fields:
+            box = self.query_one(f"#e-{f.name}", Static)
+            message = errors.get(f.name, "")
+            box.update(f"⚠ {message}" if message else "")
+            box.display = bool(message)
+        leftovers += [m for k, m in errors.items() if k not in names]
+        box = self.query_one("#form-error", Static)
+        box.update("\n".join(f"⚠ {m}" for m in leftovers))
+        box.display = bool(leftovers)
+        self.query_one("#form-ok", Button).disabled = False
+        first = next((f for f in self.fields if f.name in errors and not f.hidden), None)
+        if first:
+            self.query_one(f"#f-{first.name}").focus()
+
+    def on_validation_error(self, exc: ValidationError) -> None:
+        """Hook for dialogs that react to a particular error (e.g. the capacity choice)."""
+
+    @on(Button.Pressed, "#form-ok")
+    def action_submit(self) -> None:
+        self.query_one("#form-ok", Button).disabled = True
+        self.run_save(self.values())
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def run_save(self, values: dict[str, Any]) -> None:
+        try:
+            with self.kiosk.database.connection_context():
+                result = self.save(values)
+        except ValidationError as exc:
+            self.app.call_from_thread(self.on_validation_error, exc)
+            self.app.call_from_thread(self.show_errors, exc.errors)
+        except (RefusedError, NotFoundError) as exc:
+            self.app.call_from_thread(self.show_errors, {}, str(exc))
+        except peewee.DatabaseError:
+            self.app.call_from_thread(
+                self.show_errors, {}, "Base de données indisponible : rien n'a été enregistré."
+            )
+        else:
+            self.app.call_from_thread(self.dismiss, result if result is not None else "")
+
+    @on(Button.Pressed, "#form-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class InfoDialog(ModalScreen[None]):
+    """Read-only text (e.g. who to warn after a cancellation)."""
+
+    BINDINGS = [Binding("escape", "close", "Fermer", id="info-close")]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__(classes="staff-dialog")
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-dialog"):
+            yield Static(self.title_text, id="form-title", markup=False)
+            with VerticalScroll(id="form-fields"):
+                yield Static(self.text, id="info-text", markup=False)
+            with Horizontal(classes="actions"):
+                yield Button("Fermer", id="info-close", variant="primary")
+
+    @on(Button.Pressed, "#info-close")
+    def action_close(self) -> None:
+        self.dismiss(None)

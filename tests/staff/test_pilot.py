@@ -1,0 +1,322 @@
+"""Pilot journeys through the staff console."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import time_machine
+from textual.command import CommandPalette
+from textual.widgets import Button, DataTable, Input, SelectionList, Static
+
+from cafepol_tui.db.models import (
+    AuditEntry,
+    Concern,
+    ConcernStatus,
+    Meeting,
+    MeetingStatus,
+    Registration,
+)
+from cafepol_tui.services.registrations import register
+from cafepol_tui.services.validation import SignupForm
+from cafepol_tui.ui.app import make_app
+from cafepol_tui.ui.screens.citizen.home import HomeScreen
+from cafepol_tui.ui.screens.staff.form import FormDialog, InfoDialog
+from cafepol_tui.ui.screens.staff.home import StaffHomeScreen
+from cafepol_tui.ui.screens.staff.meeting import StaffMeetingScreen
+from tests.conftest import FIXED_NOW
+
+SIZE = (120, 40)
+
+
+async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def audit_actions() -> list[str]:
+    return [e.action for e in AuditEntry.select().order_by(AuditEntry.id)]
+
+
+async def login(app, pilot, pin: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.click("#open-staff")
+    await settle(app, pilot)
+    app.screen.query_one("#pin", Input).value = pin
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
+async def fill(app, pilot, values: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    dialog = app.screen
+    assert isinstance(dialog, FormDialog)
+    for name, value in values.items():
+        dialog.query_one(f"#f-{name}", Input).value = value
+    await pilot.click("#form-ok")
+    await settle(app, pilot)
+
+
+def field_error(app, name: str) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one(f"#e-{name}", Static).render())
+
+
+async def test_login_palette_only_in_staff_mode_and_back(zone, admin, settings, db):
+    app = make_app(settings, db)
+    with time_machine.travel(FIXED_NOW, tick=True):
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            assert not CommandPalette.is_open(app) and isinstance(app.screen, HomeScreen)
+            await login(app, pilot, "9999")
+            assert app.current_mode == "staff" and isinstance(app.screen, StaffHomeScreen)
+            assert app.staff_user.name == "Anne Admin"
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            assert CommandPalette.is_open(app)
+            await pilot.press(*"statis")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == "StatsScreen"
+            await pilot.press("f2")
+            await settle(app, pilot)
+            assert app.current_mode == "citizen" and app.staff_user is None
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            assert not CommandPalette.is_open(app)
+    assert {"login", "logout"} <= set(audit_actions())
+
+
+async def test_pin_lockout_and_idle_return(zone, admin, settings, db):
+    app = make_app(settings, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.click("#open-staff")
+        await settle(app, pilot)
+        for _ in range(settings.kiosk.pin_max_attempts):
+            app.screen.query_one("#pin", Input).value = "0000"
+            await pilot.press("enter")
+            await settle(app, pilot)
+        message = str(app.screen.query_one("#pin-message", Static).render())
+        assert "bloqué" in message
+        app.screen.query_one("#pin", Input).value = "9999"  # right PIN, but locked
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.current_mode == "citizen"
+        assert audit_actions().count("failed-pin") == settings.kiosk.pin_max_attempts
+        # Unlock by time and log in; then the staff idle timeout brings back the citizen home.
+        from cafepol_tui.db.models import PinGuard
+
+        PinGuard.update(locked_until=None).execute()
+        app.screen.query_one("#pin", Input).value = "9999"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.current_mode == "staff"
+        app.check_inactivity(now=app.last_input + 299)
+        assert app.current_mode == "staff"
+        app.check_inactivity(now=app.last_input + 301)
+        await settle(app, pilot)
+        assert app.current_mode == "citizen" and isinstance(app.screen, HomeScreen)
+
+
+async def test_create_meeting_with_field_errors_then_saved(zone, admin, settings, db):
+    app = make_app(settings, db)
+    count = Meeting.select().count()
+    with time_machine.travel(FIXED_NOW, tick=True):
+        async with app.run_test(size=SIZE) as pilot:
+            app.enter_staff_mode(admin)
+            await settle(app, pilot)
+            await pilot.press("n")
+            await settle(app, pilot)
+            from textual.widgets import Select
+
+            app.screen.query_one("#f-commune", Select).value = "Frameries"
+            await fill(app, pilot, {"place": "", "day": "35/12/2026", "event_url": "ftp://x"})
+            assert isinstance(app.screen, FormDialog)
+            assert "lieu" in field_error(app, "place")
+            assert "Date invalide" in field_error(app, "day")
+            assert "https://" in field_error(app, "event_url")
+            assert Meeting.select().count() == count
+            await fill(
+                app,
+                pilot,
+                {
+                    "place": "Salle Le Trianon",
+                    "day": "20/12/2026",
+                    "event_url": "https://www.facebook.com/events/7",
+                },
+            )
+            assert isinstance(app.screen, StaffHomeScreen)
+    assert Meeting.select().count() == count + 1
+    assert "meeting-create" in audit_actions()
+
+
+async def test_meeting_screen_capacity_choice_checkin_walkins(zone, counter, settings, db):
+    mid = zone["soon"]  # capacity 4, in 3 days
+    refs = [
+        register(
+            mid,
+            SignupForm(name=n, people=2, consent=True, topic=t),
+            max_party=4,
+            topic_max=300,
+            now=FIXED_NOW,
+        ).reference
+        for n, t in (("Alice Martin", "Dépôts sauvages"), ("Bruno Leroy", ""))
+    ]
+    app = make_app(settings, db)
+    with time_machine.travel(FIXED_NOW, tick=True):
+        async with app.run_test(size=SIZE) as pilot:
+            app.enter_staff_mode(counter)
+            await settle(app, pilot)
+            app.push_screen(StaffMeetingScreen(mid))
+            await settle(app, pilot)
+            assert app.screen.query_one("#registrations", DataTable).row_count == 2
+            assert app.screen.query_one("#advance-topics", DataTable).row_count == 1
+            await pilot.press("e")
+            await settle(app, pilot)
+            await fill(app, pilot, {"capacity": "2"})
+            assert "liste d'attente" in field_error(app, "capacity")
+            chooser = app.screen.query_one("#f-to_waitlist", SelectionList)
+            assert chooser.display and chooser.option_count == 2
+            chooser.select(Registration.get(Registration.reference == refs[1]).id)
+            await pilot.click("#form-ok")
+            await settle(app, pilot)
+            assert isinstance(app.screen, StaffMeetingScreen)
+            assert Registration.get(Registration.reference == refs[1]).status == "waitlisted"
+            # The topic raised in advance becomes a concern in one step.
+            app.screen.query_one("#advance-topics", DataTable).focus()
+            await pilot.press("g")
+            await settle(app, pilot)
+            from textual.widgets import Select
+
+            app.screen.query_one("#f-theme", Select).value = "Propreté"
+            await pilot.click("#form-ok")
+            await settle(app, pilot)
+            assert Concern.get().description == "Dépôts sauvages"
+    # On the day: check-in and walk-ins.
+    app = make_app(settings, db)
+    with time_machine.travel(FIXED_NOW + timedelta(days=3), tick=True):
+        async with app.run_test(size=SIZE) as pilot:
+            app.enter_staff_mode(counter)
+            await settle(app, pilot)
+            app.push_screen(StaffMeetingScreen(mid))
+            await settle(app, pilot)
+            app.screen.query_one("#registrations", DataTable).focus()
+            await pilot.press("p")
+            await settle(app, pilot)
+            await pilot.press("plus", "plus", "plus")
+            await settle(app, pilot)
+            counts = str(app.screen.query_one("#meeting-counts", Static).render())
+            assert "présents 2 + 3 sans inscription" in counts
+    assert Registration.get(Registration.reference == refs[0]).status == "attended"
+    assert Meeting.get_by_id(mid).walkins == 3
+    assert {"waitlist-demote", "meeting-edit", "concern-create", "check-in", "walk-in"} <= set(
+        audit_actions()
+    )
+
+
+async def test_cancel_meeting_shows_people_to_warn(zone, counter, settings, db):
+    mid = zone["soon"]
+    register(
+        mid,
+        SignupForm(name="Alice Martin", phone="0470123456", consent=True),
+        max_party=4,
+        topic_max=300,
+        now=FIXED_NOW,
+    )
+    app = make_app(settings, db)
+    with time_machine.travel(FIXED_NOW, tick=True):
+        async with app.run_test(size=SIZE) as pilot:
+            app.enter_staff_mode(counter)
+            app.push_screen(StaffMeetingScreen(mid))
+            await settle(app, pilot)
+            await pilot.press("x")
+            await settle(app, pilot)
+            await fill(app, pilot, {"reason": ""})
+            assert "raison" in field_error(app, "reason")
+            await fill(app, pilot, {"reason": "Salle inondée"})
+            assert isinstance(app.screen, InfoDialog)
+            text = str(app.screen.query_one("#info-text", Static).render())
+            assert "Alice Martin" in text and "0470 12 34 56" in text
+    m = Meeting.get_by_id(mid)
+    assert m.status == MeetingStatus.CANCELLED and m.cancel_reason == "Salle inondée"
+
+
+async def test_concern_follow_up_and_overdue_first_on_home(zone, counter, settings, db):
+    from cafepol_tui.services import concerns as cs
+
+    late = cs.create_concern(
+        cs.ConcernForm(theme="Propreté", description="Tags", due_on="01/11/2026"),
+        counter.name,
+        now=FIXED_NOW,
+    )
+    cs.create_concern(
+        cs.ConcernForm(theme="Propreté", description="Bruit", due_on="30/12/2026"),
+        counter.name,
+        now=FIXED_NOW,
+    )
+    app = make_app(settings, db)
+    with time_machine.travel(FIXED_NOW, tick=True):
+        async with app.run_test(size=SIZE) as pilot:
+            app.enter_staff_mode(counter)
+            await settle(app, pilot)
+            table = app.screen.query_one("#staff-concerns", DataTable)
+            assert table.get_row_at(0)[0] == str(late) and "retard" in table.get_row_at(0)[1]
+            table.focus()
+            await pilot.press("enter")
+            await settle(app, pilot)
+            await pilot.press("s")
+            await settle(app, pilot)
+            from textual.widgets import Select, TextArea
+
+            app.screen.query_one("#f-status", Select).value = ConcernStatus.IN_PROGRESS
+            app.screen.query_one("#f-note", TextArea).text = "Transmis au service propreté"
+            await pilot.click("#form-ok")
+            await settle(app, pilot)
+            history = app.screen.query_one("#concern-history", DataTable)
+            assert history.row_count == 2 and history.get_row_at(1)[1] == counter.name
+    assert Concern.get_by_id(late).status == ConcernStatus.IN_PROGRESS
+
+
+async def test_admin_screens_audit_and_accounts(zone, admin, counter, settings, db):
+    app = make_app(settings, db)
+    async with app.run_test(size=SIZE) as pilot:
+        app.enter_staff_mode(counter)
+        await settle(app, pilot)
+        await pilot.press("j")  # not an admin: refused
+        await settle(app, pilot)
+        assert isinstance(app.screen, StaffHomeScreen)
+        app.leave_staff_mode()
+        await settle(app, pilot)
+        app.enter_staff_mode(admin)
+        await settle(app, pilot)
+        await pilot.press("c")
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        await fill(app, pilot, {"name": "Olivia Officier", "pin": "12"})
+        assert "4 à 12 chiffres" in field_error(app, "pin")
+        await fill(app, pilot, {"pin": "9999"})
+        assert "déjà utilisé" in field_error(app, "pin")
+        await fill(app, pilot, {"pin": "5555"})
+        assert app.screen.query_one("#accounts", DataTable).row_count == 3
+        await pilot.press("escape")
+        await pilot.press("j")
+        await settle(app, pilot)
+        log = app.screen.query_one("#audit-log", DataTable)
+        actions = {log.get_row_at(i)[2] for i in range(log.row_count)}
+        assert {"account-create", "set-pin"} <= actions
+
+
+async def test_staff_console_fits_80x24(zone, admin, settings, db):
+    app = make_app(settings, db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.enter_staff_mode(admin)
+        await settle(app, pilot)
+        assert app.screen.query_one("#citizen-mode", Button).region.bottom <= 23
+        app.push_screen(StaffMeetingScreen(zone["soon"]))
+        await settle(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        ok = app.screen.query_one("#form-ok", Button)
+        assert ok.region.bottom <= 24 and ok.region.right <= 80

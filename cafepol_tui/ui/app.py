@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from time import monotonic
 
 import peewee
@@ -36,10 +37,40 @@ class CafePolApp(App[None], inherit_bindings=False):
         self.database = database
         self.staff_user: StaffUser | None = None
         self.last_input = monotonic()
+        # False when the kiosk started while the database was unreachable: the outage
+        # screen creates or upgrades the schema once it answers.
+        self.schema_ready = True
 
     def on_mount(self) -> None:
         self.sub_title = self.settings.zone_name
         self.set_interval(1.0, self.check_inactivity)
+        if not self.schema_ready:
+            self.show_outage()
+
+    def show_outage(self, on_back: Callable[[], None] | None = None, *, pending: bool = False) -> None:
+        """The database stopped answering: a calm screen on top that retries by itself.
+
+        The screens below stay as they were (a typed sign-up is kept); `on_back` runs when the
+        database answers again. Call on the UI thread; workers use `database_failed`.
+        """
+        from cafepol_tui.ui.screens.citizen.outage import OutageScreen
+
+        screen = self.screen
+        if not isinstance(screen, OutageScreen):
+            screen = OutageScreen()
+            self.push_screen(screen)
+        screen.add_callback(on_back, pending=pending)
+
+    def database_failed(
+        self, exc: BaseException, on_back: Callable[[], None] | None = None, *, pending: bool = False
+    ) -> bool:
+        """From a worker thread: True (and the outage screen shown) if `exc` is an outage."""
+        from cafepol_tui.db.database import is_outage
+
+        if not is_outage(exc):
+            return False
+        self.call_from_thread(self.show_outage, on_back, pending=pending)
+        return True
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
@@ -57,6 +88,8 @@ class CafePolApp(App[None], inherit_bindings=False):
         """Back to a clean citizen home after the idle timeout, whatever screen is open."""
         if (now or monotonic()) - self.last_input >= self.idle_limit:
             self.last_input = now or monotonic()
+            if self.screen.id == "outage":  # keep a pending sign-up until it is confirmed
+                return
             self.reset_to_home()
 
     def reset_to_home(self) -> None:

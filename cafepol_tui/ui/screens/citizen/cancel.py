@@ -80,7 +80,8 @@ class CancelScreen(KioskScreen):
                 meeting = get_meeting(registration.meeting_id)
         except NotFoundError:
             self.app.call_from_thread(self.say, f"Aucune inscription ne porte le code {code}.")
-        except peewee.DatabaseError:
+        except peewee.DatabaseError as exc:
+            self.kiosk.database_failed(exc)
             self.app.call_from_thread(self.say, UNAVAILABLE)
         else:
             self.app.call_from_thread(self.found, registration, meeting)
@@ -113,7 +114,8 @@ class CancelScreen(KioskScreen):
                 cancel(code)
         except (NotFoundError, RefusedError) as exc:
             self.app.call_from_thread(self.cancelled, str(exc))
-        except peewee.DatabaseError:
+        except peewee.DatabaseError as exc:
+            self.kiosk.database_failed(exc)
             self.app.call_from_thread(self.cancelled, UNAVAILABLE)
         else:
             self.app.call_from_thread(self.cancelled, "")

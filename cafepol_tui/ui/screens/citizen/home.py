@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+import peewee
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -15,6 +18,10 @@ from cafepol_tui.ui.screens.base import KioskScreen
 from cafepol_tui.ui.widgets.meeting_table import MeetingTable
 
 LIVE_REFRESH_S = 5.0
+
+
+class OutageHandled(Exception):
+    """Ends a worker quietly: the outage screen is up and will reload the list."""
 
 
 class CommuneFilter(Horizontal):
@@ -89,7 +96,7 @@ class HomeScreen(KioskScreen):
     @work(thread=True, exclusive=True, group="home-load", exit_on_error=False)
     def load(self) -> None:
         commune = self.commune
-        with self.kiosk.database.connection_context():
+        with self.outage_guard(), self.kiosk.database.connection_context():
             token = change_token()
             meetings = list_upcoming(commune=commune)
         self.app.call_from_thread(self.show_meetings, meetings, token)
@@ -97,10 +104,20 @@ class HomeScreen(KioskScreen):
     @work(thread=True, exclusive=True, group="home-poll", exit_on_error=False)
     def poll_changes(self) -> None:
         """Another kiosk or the staff changed something: reload only then."""
-        with self.kiosk.database.connection_context():
+        with self.outage_guard(), self.kiosk.database.connection_context():
             token = change_token()
         if token != self._token:
             self.load()
+
+    @contextmanager
+    def outage_guard(self) -> Iterator[None]:
+        """A lost database shows the outage screen, then the list is reloaded."""
+        try:
+            yield
+        except peewee.DatabaseError as exc:
+            if not self.kiosk.database_failed(exc, self.load):
+                raise
+            raise OutageHandled from None
 
     def show_meetings(self, meetings: list[MeetingSummary], token: object) -> None:
         self._token = token

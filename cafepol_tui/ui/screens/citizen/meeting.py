@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import peewee
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -34,8 +35,13 @@ class MeetingScreen(KioskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
-        with self.kiosk.database.connection_context():
-            meeting = get_meeting(self.meeting_id)
+        try:
+            with self.kiosk.database.connection_context():
+                meeting = get_meeting(self.meeting_id)
+        except peewee.DatabaseError as exc:
+            if self.kiosk.database_failed(exc, self.load):
+                return
+            raise
         self.app.call_from_thread(self.show, meeting)
 
     def show(self, m: MeetingDetail) -> None:

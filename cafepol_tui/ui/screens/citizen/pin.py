@@ -72,7 +72,8 @@ class PinScreen(KioskScreen):
             self.app.call_from_thread(
                 self.refused, f"Trop d'essais : accès bloqué jusqu'à {until}."
             )
-        except peewee.DatabaseError:
+        except peewee.DatabaseError as exc:
+            self.kiosk.database_failed(exc)
             self.app.call_from_thread(self.refused, "Service momentanément indisponible.")
         else:
             self.app.call_from_thread(self.granted, user)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import peewee
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,6 +30,7 @@ class SignupScreen(KioskScreen):
     def __init__(self, meeting: MeetingDetail) -> None:
         super().__init__()
         self.meeting = meeting
+        self.submission_key: str | None = None
 
     def compose(self) -> ComposeResult:
         settings = self.kiosk.settings
@@ -114,6 +117,8 @@ class SignupScreen(KioskScreen):
             return
         self.show_errors({})
         self.query_one("#submit", Button).disabled = True
+        if self.submission_key is None:  # one key per form: a retried submit is saved once
+            self.submission_key = uuid.uuid4().hex
         self.save(form)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -127,12 +132,15 @@ class SignupScreen(KioskScreen):
                     max_party=settings.max_party_size,
                     topic_max=settings.topic_max_length,
                     channel=Channel.KIOSK,
+                    submission_key=self.submission_key,
                 )
         except ValidationError as exc:
             self.app.call_from_thread(self.refused, exc.errors, "Vérifiez les champs signalés.")
         except (RefusedError, NotFoundError) as exc:
             self.app.call_from_thread(self.refused, {}, str(exc))
-        except peewee.DatabaseError:
+        except peewee.DatabaseError as exc:
+            if self.kiosk.database_failed(exc, lambda: self.resend(form), pending=True):
+                return
             self.app.call_from_thread(
                 self.refused, {},
                 "Votre inscription n'a pas pu être enregistrée (service indisponible). "
@@ -140,6 +148,11 @@ class SignupScreen(KioskScreen):
             )
         else:
             self.app.call_from_thread(self.done, result)
+
+    def resend(self, form: SignupForm) -> None:
+        """Back from an outage: send again with the same key (returns it if it was saved)."""
+        if self.is_attached:
+            self.save(form)
 
     def refused(self, errors: dict[str, str], message: str) -> None:
         self.query_one("#submit", Button).disabled = False

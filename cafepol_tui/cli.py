@@ -74,8 +74,14 @@ def build_parser() -> Parser:
     cancel.add_argument("code", metavar="CODE")
 
     export = sub.add_parser("export", help="export data")
-    export.add_argument("format", choices=["json", "csv"])
+    export.add_argument("format", choices=["json", "csv", "ics"])
     export.add_argument("--out", help="output file (default: standard output)")
+    export.add_argument(
+        "--table",
+        choices=["registrations", "concerns"],
+        default="registrations",
+        help="csv only: which table (default: registrations)",
+    )
 
     set_pin = sub.add_parser("set-pin", help="set a staff PIN (read twice from the terminal)")
     set_pin.add_argument("--name", default="admin", help="staff account name (default: admin)")
@@ -104,6 +110,13 @@ def build_parser() -> Parser:
     programme.add_argument("--month", required=True, metavar="YYYY-MM")
     programme.add_argument("--commune", help="one commune (default: the whole zone)")
     _pdf_options(programme)
+
+    stats = sub.add_parser("stats", help="meetings per commune, attendance, concerns")
+    stats.add_argument("--json", action="store_true")
+    stats.add_argument("--months", type=int, default=6, help="calendar months shown (default 6)")
+
+    purge = sub.add_parser("purge", help="anonymise personal data past the retention period")
+    purge.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD: purge as if on that day")
 
     slip = sub.add_parser("slip", help="confirmation slip for a registration")
     slip.add_argument("reference", metavar="REFERENCE")
@@ -243,12 +256,26 @@ def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    from cafepol_tui.documents.exports import export_data, registrations_csv, to_json
+    from cafepol_tui.documents.exports import (
+        concerns_csv,
+        export_data,
+        registrations_csv,
+        to_json,
+    )
+    from cafepol_tui.services import audit
 
     db = open_database(settings.resolved_database_url)
-    with db.connection_context():
-        data = export_data()
-    text = to_json(data) if args.format == "json" else registrations_csv(data)
+    if args.format == "ics":
+        text = _ics_text(settings)
+    else:
+        with db.connection_context():
+            data = export_data()
+        if args.format == "json":
+            text = to_json(data)
+        elif args.table == "concerns":
+            text = concerns_csv(data)
+        else:
+            text = registrations_csv(data)
     write_output(text, args.out)
     return 0
 
@@ -270,6 +297,73 @@ def cmd_set_pin(args: argparse.Namespace, settings: Settings) -> int:
 
     if sys.stdin.isatty():
         pin = getpass.getpass("New PIN (4-12 digits): ")
+    with db.connection_context(), db.atomic():
+        what = args.format if args.format != "csv" else f"csv {args.table}"
+        audit.record("cli", "export", args.out or "stdout", what)
+    return 0
+
+
+def _ics_text(settings: Settings) -> str:
+    from cafepol_tui.db.models import utcnow
+    from cafepol_tui.documents.ics import meetings_ics
+    from cafepol_tui.services.meetings import get_meeting, list_upcoming
+
+    with open_database(settings.resolved_database_url).connection_context():
+        meetings = [get_meeting(m.id) for m in list_upcoming(include_cancelled=False)]
+    # CRLF line ends are part of the format: write_output keeps them (newline="").
+    return meetings_ics(meetings, zone_name=settings.zone_name, now=utcnow()).decode("utf-8")
+
+
+def _parse_as_of(raw: str):  # type: ignore[no-untyped-def]
+    from datetime import date, datetime, time
+
+    from cafepol_tui.services.formatting import BRUSSELS
+
+    try:
+        day = date.fromisoformat(raw.strip())
+    except ValueError:
+        raise CliError(f"--as-of: '{raw}' is not a date (use YYYY-MM-DD)") from None
+    # The end of that day in Brussels: "as of the 30th" includes the whole 30th.
+    return datetime.combine(day, time(23, 59, 59), BRUSSELS)
+
+
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.services.retention import purge
+
+    as_of = _parse_as_of(args.as_of) if args.as_of else None
+    db = open_database(settings.resolved_database_url)
+    with db.connection_context():
+        report = purge(as_of, settings.retention_days, actor="cli")
+    print(
+        f"anonymised {report.registrations} registration(s) and {report.concern_contacts} "
+        f"concern contact(s) older than {settings.retention_days} days "
+        f"(meetings ended before {report.cutoff.date().isoformat()})"
+    )
+    return 0
+
+
+def _purge_at_start(db: peewee.Database, settings: Settings) -> None:
+    from cafepol_tui.services.retention import purge
+
+    with db.connection_context():
+        report = purge(None, settings.retention_days, actor="system", audit_empty=False)
+    if report.changed:
+        log.info("retention: anonymised %d registration(s), %d concern contact(s)",
+                 report.registrations, report.concern_contacts)
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.services.stats import compute, format_text
+
+    if not 1 <= args.months <= 36:
+        raise CliError("--months must be between 1 and 36")
+    db = open_database(settings.resolved_database_url)
+    with db.connection_context():
+        stats = compute(months=args.months)
+    if args.json:
+        print(json.dumps(stats.as_json(), ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(format_text(stats))
         check_pin_format(pin)
         if getpass.getpass("Again: ") != pin:
             raise CliError("the two PINs differ: nothing changed")
@@ -524,3 +618,5 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
+    "stats": cmd_stats,
+    "purge": cmd_purge,

@@ -97,4 +97,3 @@ class MeetingScreen(KioskScreen):
 
         if self.meeting is not None:
             self.app.push_screen(SignupScreen(self.meeting))
-

@@ -98,7 +98,25 @@ def build_parser() -> Parser:
     restore = sub.add_parser("restore", help="put a backup back (the current database is kept)")
     restore.add_argument("file", metavar="FILE")
 
+    sub.add_parser("migrate", help="upgrade the database schema now (also done at start)")
+
+    copy_db = sub.add_parser("copy-db", help="copy this database (ids kept) to another one")
+    copy_db.add_argument("--to", required=True, metavar="URL", help="target: postgresql://… or file")
+    copy_db.add_argument("--force", action="store_true", help="replace the target's rows if any")
+
+    serve = sub.add_parser("serve", help="serve the kiosk to a web browser (textual-serve)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback)")
+    serve.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
+    serve.add_argument("--public-url", help="URL the browser reaches, if behind a proxy")
+
     sub.add_parser("doctor", help="check the installation: exit 0 OK, 1 warning, 2 failure")
+
+    stats = sub.add_parser("stats", help="meetings per commune, attendance, concerns")
+    stats.add_argument("--json", action="store_true")
+    stats.add_argument("--months", type=int, default=6, help="calendar months shown (default 6)")
+
+    purge = sub.add_parser("purge", help="anonymise personal data past the retention period")
+    purge.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD: purge as if on that day")
 
     flyer = sub.add_parser("flyer", help="PDF flyer for one meeting (QR code to its event page)")
     flyer.add_argument("meeting_id", type=int, metavar="MEETING_ID")
@@ -110,13 +128,6 @@ def build_parser() -> Parser:
     programme.add_argument("--month", required=True, metavar="YYYY-MM")
     programme.add_argument("--commune", help="one commune (default: the whole zone)")
     _pdf_options(programme)
-
-    stats = sub.add_parser("stats", help="meetings per commune, attendance, concerns")
-    stats.add_argument("--json", action="store_true")
-    stats.add_argument("--months", type=int, default=6, help="calendar months shown (default 6)")
-
-    purge = sub.add_parser("purge", help="anonymise personal data past the retention period")
-    purge.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD: purge as if on that day")
 
     slip = sub.add_parser("slip", help="confirmation slip for a registration")
     slip.add_argument("reference", metavar="REFERENCE")
@@ -149,6 +160,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         db, schema_ready = attach_database(settings.resolved_database_url), False
     if schema_ready and (args.demo or getattr(args, "run_demo", False)):
         _seed_demo(db)
+    if schema_ready:
+        _purge_at_start(db, settings)
     from cafepol_tui.services.backup import BackupScheduler
     from cafepol_tui.ui.app import make_app
 
@@ -277,26 +290,6 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         else:
             text = registrations_csv(data)
     write_output(text, args.out)
-    return 0
-
-
-def write_output(text: str, out: str | None) -> None:
-    if not out:
-        sys.stdout.write(text)
-        return
-    path = Path(out)
-    try:
-        path.write_text(text, encoding="utf-8", newline="")
-    except OSError as exc:
-        raise CliError(f"can't write {path}: {exc.strerror}") from None
-    print(f"written {path}", file=sys.stderr)
-
-
-def cmd_set_pin(args: argparse.Namespace, settings: Settings) -> int:
-    from cafepol_tui.services.staff import check_pin_format, set_pin
-
-    if sys.stdin.isatty():
-        pin = getpass.getpass("New PIN (4-12 digits): ")
     with db.connection_context(), db.atomic():
         what = args.format if args.format != "csv" else f"csv {args.table}"
         audit.record("cli", "export", args.out or "stdout", what)
@@ -364,6 +357,26 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(stats.as_json(), ensure_ascii=False, indent=2))
     else:
         sys.stdout.write(format_text(stats))
+    return 0
+
+
+def write_output(text: str, out: str | None) -> None:
+    if not out:
+        sys.stdout.write(text)
+        return
+    path = Path(out)
+    try:
+        path.write_text(text, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise CliError(f"can't write {path}: {exc.strerror}") from None
+    print(f"written {path}", file=sys.stderr)
+
+
+def cmd_set_pin(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.services.staff import check_pin_format, set_pin
+
+    if sys.stdin.isatty():
+        pin = getpass.getpass("New PIN (4-12 digits): ")
         check_pin_format(pin)
         if getpass.getpass("Again: ") != pin:
             raise CliError("the two PINs differ: nothing changed")
@@ -409,6 +422,55 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     if report.kept_aside:
         print(f"previous database kept at {report.kept_aside}")
     print("restart the kiosks so they show the restored data")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.db.migrations import upgrade
+
+    db = open_database(settings.resolved_database_url, create=False)
+    try:
+        with db.connection_context():
+            report = upgrade(db)
+    except peewee.OperationalError:
+        raise
+    except peewee.DatabaseError as exc:
+        raise CliError(str(exc).splitlines()[0]) from None
+    log.info("migrate: %s", report.summary())
+    print(report.summary())
+    return 0
+
+
+def cmd_copy_db(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.db.database import make_database
+    from cafepol_tui.services.copy_db import CopyError, copy_database, redact
+
+    source_url = settings.resolved_database_url
+    if args.to.strip() == source_url.strip():
+        raise CliError("--to names the database being copied: give another one")
+    source = open_database(source_url)
+    target = make_database(args.to)
+    label = redact(args.to)
+    try:
+        with source.connection_context(), target.connection_context():
+            report = copy_database(source, target, target_label=label, force=args.force)
+    except CopyError as exc:
+        raise CliError(str(exc)) from None
+    except peewee.OperationalError as exc:
+        raise CliError(f"database unreachable: {str(exc).strip().splitlines()[0]}") from None
+    for line in report.lines():
+        print(line)
+    log.info("copy-db: %d rows to %s", report.rows, label)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.serve import ServeError, serve
+
+    try:
+        serve(args, settings)
+    except ServeError as exc:
+        raise CliError(str(exc)) from None
     return 0
 
 
@@ -560,7 +622,12 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "set-pin": cmd_set_pin,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "migrate": cmd_migrate,
+    "copy-db": cmd_copy_db,
+    "serve": cmd_serve,
     "doctor": cmd_doctor,
+    "stats": cmd_stats,
+    "purge": cmd_purge,
     "flyer": cmd_flyer,
     "programme": cmd_programme,
     "slip": cmd_slip,
@@ -577,7 +644,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from cafepol_tui.services.validation import NotFoundError, RefusedError, ValidationError
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error already printed in one line
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     command = args.command or "run"
     try:
         settings = load_settings(args.config, database_url=args.db, language=args.lang)
@@ -618,5 +688,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
-    "stats": cmd_stats,
-    "purge": cmd_purge,

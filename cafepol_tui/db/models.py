@@ -34,6 +34,10 @@ class UTCDateTimeField(peewee.DateTimeField):
 
 
 class BaseModel(peewee.Model):
+    # peewee adds these at run time; declared for the type checker only.
+    id: Any
+    DoesNotExist: type[Exception]
+
     class Meta:
         database = database_proxy
         legacy_table_names = False
@@ -53,6 +57,7 @@ class Commune(BaseModel):
 
 class Officer(BaseModel):
     name = peewee.CharField(max_length=120)
+    commune_id: Any
     commune = peewee.ForeignKeyField(Commune, backref="officers", null=True, on_delete="SET NULL")
     commissariat = peewee.CharField(max_length=200, default="")
     phone = peewee.CharField(max_length=32, default="")
@@ -73,11 +78,13 @@ class MeetingStatus:
 
 
 class Meeting(BaseModel):
+    commune_id: Any
     commune = peewee.ForeignKeyField(Commune, backref="meetings", on_delete="RESTRICT")
     place = peewee.CharField(max_length=160)
     address = peewee.CharField(max_length=240, default="")
     starts_at = UTCDateTimeField(index=True)
     duration_min = peewee.IntegerField(default=90)
+    officer_id: Any
     officer = peewee.ForeignKeyField(Officer, backref="meetings", null=True, on_delete="SET NULL")
     capacity = peewee.IntegerField(default=45)
     # Seats held by confirmed/attended parties; only services.registrations changes it,
@@ -95,7 +102,9 @@ class Meeting(BaseModel):
 
 
 class MeetingPartner(BaseModel):
+    meeting_id: Any
     meeting = peewee.ForeignKeyField(Meeting, backref="partner_links", on_delete="CASCADE")
+    partner_id: Any
     partner = peewee.ForeignKeyField(Partner, backref="meeting_links", on_delete="CASCADE")
 
     class Meta:
@@ -103,7 +112,9 @@ class MeetingPartner(BaseModel):
 
 
 class MeetingTheme(BaseModel):
+    meeting_id: Any
     meeting = peewee.ForeignKeyField(Meeting, backref="theme_links", on_delete="CASCADE")
+    theme_id: Any
     theme = peewee.ForeignKeyField(Theme, backref="meeting_links", on_delete="CASCADE")
 
     class Meta:
@@ -131,6 +142,7 @@ class Channel:
 
 
 class Registration(BaseModel):
+    meeting_id: Any
     meeting = peewee.ForeignKeyField(Meeting, backref="registrations", on_delete="CASCADE")
     reference = peewee.CharField(unique=True, max_length=12)
     name = peewee.CharField(max_length=100)
@@ -206,11 +218,16 @@ class ConcernStatus:
 class Concern(BaseModel):
     """A situation raised at a meeting (doléance), followed until the citizen gets feedback."""
 
+    meeting_id: Any
     meeting = peewee.ForeignKeyField(Meeting, backref="concerns", null=True, on_delete="SET NULL")
+    commune_id: Any
     commune = peewee.ForeignKeyField(Commune, backref="concerns", null=True, on_delete="SET NULL")
+    theme_id: Any
     theme = peewee.ForeignKeyField(Theme, backref="concerns", null=True, on_delete="SET NULL")
+    partner_id: Any
     partner = peewee.ForeignKeyField(Partner, backref="concerns", null=True, on_delete="SET NULL")
     # The sign-up whose topic ("raised in advance") became this concern.
+    registration_id: Any
     registration = peewee.ForeignKeyField(
         Registration, backref="concerns", null=True, on_delete="SET NULL"
     )
@@ -235,6 +252,7 @@ class Concern(BaseModel):
 class ConcernUpdate(BaseModel):
     """Every change to a concern: who, when, the status it moved to and a note."""
 
+    concern_id: Any
     concern = peewee.ForeignKeyField(Concern, backref="updates", on_delete="CASCADE")
     at = UTCDateTimeField(default=utcnow)
     actor = peewee.CharField(max_length=80, default="")

@@ -6,7 +6,6 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-
 NAME_MAX = 100
 
 

@@ -4,18 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from time import monotonic
+from typing import TYPE_CHECKING
 
 import peewee
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
-from cafepol_tui.services.staff import StaffUser
 from cafepol_tui.settings import Settings
 from cafepol_tui.ui.screens.citizen.home import HomeScreen
-from cafepol_tui.ui.screens.staff.home import StaffHomeScreen
+
+if TYPE_CHECKING:
+    from cafepol_tui.services.staff import StaffUser
 
 STAFF_IDLE_TIMEOUT_S = 300
+
+
+def staff_home() -> Screen[None]:
+    """Staff screens are imported on first use: the citizen's first screen must not wait."""
+    from cafepol_tui.ui.screens.staff.home import StaffHomeScreen
+
+    return StaffHomeScreen()
 
 
 class CafePolApp(App[None], inherit_bindings=False):
@@ -24,7 +34,7 @@ class CafePolApp(App[None], inherit_bindings=False):
     CSS_PATH = "app.tcss"
     TITLE = "Un café avec votre policier de quartier"
     ENABLE_COMMAND_PALETTE = False
-    MODES = {"citizen": HomeScreen, "staff": StaffHomeScreen}
+    MODES = {"citizen": HomeScreen, "staff": staff_home}
     DEFAULT_MODE = "citizen"
     BINDINGS = [
         Binding("tab", "app.focus_next", "Suivant", show=False, id="focus-next"),
@@ -113,7 +123,7 @@ class CafePolApp(App[None], inherit_bindings=False):
         self.staff_user = None
         self.switch_mode("citizen")
         self.remove_mode("staff")
-        self.add_mode("staff", StaffHomeScreen)
+        self.add_mode("staff", staff_home)
         self.reset_to_home()
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
-from rich.text import Text
-from textual.widgets import Static
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.strip import Strip
+from textual.widget import Widget
 
 # Each terminal cell holds two modules, one above the other.
 _CELLS = {(True, True): "█", (True, False): "▀", (False, True): "▄", (False, False): " "}
+_STYLE = Style(color="#000000", bgcolor="#ffffff")
 
 
 def qr_lines(data: str, border: int = 2) -> list[str]:
@@ -25,17 +29,28 @@ def qr_lines(data: str, border: int = 2) -> list[str]:
     ]
 
 
-class QRCode(Static):
-    """Shows `url` as a QR code. Always black on white, whatever the theme, so phones read it."""
+class QRCode(Widget):
+    """Shows `url` as a QR code, always black on white whatever the theme, so phones read it.
+
+    Drawn line by line as raw segments: no text processing may trim the quiet zone.
+    """
 
     DEFAULT_CSS = """
     QRCode { width: auto; height: auto; }
     """
 
     def __init__(self, url: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
         self.url = url
-        super().__init__(self._render_code(url), **kwargs)  # type: ignore[arg-type]
+        self.lines = qr_lines(url)
 
-    @staticmethod
-    def _render_code(url: str) -> Text:
-        return Text("\n".join(qr_lines(url)), style="#000000 on #ffffff", no_wrap=True)
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return len(self.lines[0])
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines)
+
+    def render_line(self, y: int) -> Strip:
+        if y >= len(self.lines):
+            return Strip.blank(self.size.width)
+        return Strip([Segment(self.lines[y], _STYLE)], len(self.lines[y]))

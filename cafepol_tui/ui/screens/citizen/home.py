@@ -18,6 +18,9 @@ from cafepol_tui.ui.screens.base import KioskScreen
 from cafepol_tui.ui.widgets.meeting_table import MeetingTable
 
 LIVE_REFRESH_S = 5.0
+# A zone holds a few dozen meetings a quarter; past this many the list is cut and the
+# citizen is invited to choose a commune (keeps the first screen fast on large databases).
+HOME_LIMIT = 100
 
 
 class OutageHandled(Exception):
@@ -98,7 +101,7 @@ class HomeScreen(KioskScreen):
         commune = self.commune
         with self.outage_guard(), self.kiosk.database.connection_context():
             token = change_token()
-            meetings = list_upcoming(commune=commune)
+            meetings = list_upcoming(commune=commune, limit=HOME_LIMIT + 1)
         self.app.call_from_thread(self.show_meetings, meetings, token)
 
     @work(thread=True, exclusive=True, group="home-poll", exit_on_error=False)
@@ -121,12 +124,17 @@ class HomeScreen(KioskScreen):
 
     def show_meetings(self, meetings: list[MeetingSummary], token: object) -> None:
         self._token = token
+        more = len(meetings) > HOME_LIMIT
+        meetings = meetings[:HOME_LIMIT]
         self.query_one(MeetingTable).show(meetings)
         status = self.query_one("#status-line", Static)
+        count = len(meetings)
         if not meetings:
             status.update("Aucune rencontre prévue pour le moment. Renseignez-vous au guichet.")
+        elif more:
+            status.update(f"Les {count} prochaines rencontres : choisissez une commune pour "
+                          "voir les suivantes.")
         else:
-            count = len(meetings)
             status.update(f"{count} rencontre{'s' if count > 1 else ''} à venir")
 
     @on(CommuneFilter.Changed)

@@ -1,0 +1,69 @@
+"""Redraw the README's pictures: the kiosk home and meeting screens (SVG) and a flyer (PNG).
+
+Uses the demo zone with the clock frozen on 28 November 2026, so the pictures only change when
+the screens or documents do.   python docs/make_pictures.py   (needs pdftoppm for the PNG)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import time_machine
+
+from cafepol_tui.db.database import open_database
+from cafepol_tui.settings import load_settings
+
+HERE = Path(__file__).parent
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+
+
+async def screenshots(settings, db) -> None:
+    from cafepol_tui.ui.app import make_app
+
+    app = make_app(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.save_screenshot("kiosk-home.svg", path=str(HERE))
+        await pilot.press("down", "down", "down", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.save_screenshot("kiosk-meeting.svg", path=str(HERE))
+
+
+def flyer(settings, db) -> None:
+    from cafepol_tui.documents import render_flyer
+    from cafepol_tui.services.meetings import get_meeting, list_upcoming
+
+    with db.connection_context():
+        first = next(m for m in list_upcoming() if m.event_url and not m.is_cancelled)
+        meeting = get_meeting(first.id)
+    pdf = HERE / "flyer.pdf"
+    pdf.write_bytes(render_flyer(meeting, settings, "a5", creation_date=NOW))
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-singlefile", str(pdf),
+                        str(HERE / "flyer")], check=True)
+    pdf.unlink()
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder, time_machine.travel(NOW, tick=True):
+        settings = load_settings(database_url=str(Path(folder) / "demo.sqlite3"), environ={})
+        db = open_database(settings.resolved_database_url)
+        from cafepol_tui.services.demo import seed_demo
+
+        with db.connection_context():
+            seed_demo()
+        asyncio.run(screenshots(settings, db))
+        flyer(settings, db)
+
+
+if __name__ == "__main__":
+    main()

@@ -21,6 +21,8 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 10_000,
     "synchronous": "normal",
+    # Erased personal data is overwritten in the file, not just unlinked (retention).
+    "secure_delete": 1,
 }
 
 

@@ -14,5 +14,17 @@ __all__ = ["SchemaTooNewError", "ensure_schema", "read_version"]
 
 
 def ensure_schema(db: peewee.Database) -> UpgradeReport:
-    """Fresh database: create the tables at the latest version. Older: migrate. Newer: refuse."""
+    """Fresh database: create the tables at the latest version. Older: migrate. Newer: refuse.
+
+    The usual case, an up-to-date database with every table, is answered by two reads and
+    takes no write lock, so a kiosk starting never waits behind the others' sign-ups.
+    """
+    from cafepol_tui.db.migrations import latest_version, read_version
+    from cafepol_tui.db.models import ALL_MODELS
+
+    latest = latest_version()
+    if read_version(db) == latest and set(db.get_tables()) >= {
+        m._meta.table_name for m in ALL_MODELS
+    }:
+        return UpgradeReport(before=latest, after=latest)
     return upgrade(db)

@@ -217,7 +217,7 @@ def _all_names() -> list[str]:
     """First names crossed with family names: hundreds of distinct, plausible people."""
     firsts = [n.split(" ", 1)[0] for n in NAMES]
     lasts = [n.split(" ", 1)[1] for n in NAMES]
-    return NAMES + [f"{f} {l}" for f in firsts for l in lasts if f"{f} {l}" not in NAMES]
+    return NAMES + [f"{f} {s}" for f in firsts for s in lasts if f"{f} {s}" not in NAMES]
 
 
 def seed_bulk(meetings: int, registrations: int, *, now: datetime | None = None, seed: int = 7) -> SeedReport:

@@ -19,6 +19,15 @@ if TYPE_CHECKING:
     from cafepol_tui.services.staff import StaffUser
 
 STAFF_IDLE_TIMEOUT_S = 300
+# More unexpected errors than this within the window: exit, and let systemd restart us.
+MAX_RECOVERIES = 3
+RECOVERY_WINDOW_S = 60.0
+
+
+def recovery_screen() -> Screen[None]:
+    from cafepol_tui.ui.screens.citizen.recovery import RecoveryScreen
+
+    return RecoveryScreen()
 
 
 def staff_home() -> Screen[None]:
@@ -34,7 +43,7 @@ class CafePolApp(App[None], inherit_bindings=False):
     CSS_PATH = "app.tcss"
     TITLE = "Un café avec votre policier de quartier"
     ENABLE_COMMAND_PALETTE = False
-    MODES = {"citizen": HomeScreen, "staff": staff_home}
+    MODES = {"citizen": HomeScreen, "staff": staff_home, "recovery": recovery_screen}
     DEFAULT_MODE = "citizen"
     BINDINGS = [
         Binding("tab", "app.focus_next", "Suivant", show=False, id="focus-next"),
@@ -47,6 +56,8 @@ class CafePolApp(App[None], inherit_bindings=False):
         self.database = database
         self.staff_user: StaffUser | None = None
         self.last_input = monotonic()
+        self.recoveries: list[float] = []
+        self.incident_code = ""
         # False when the kiosk started while the database was unreachable: the outage
         # screen creates or upgrades the schema once it answers.
         self.schema_ready = True
@@ -125,6 +136,42 @@ class CafePolApp(App[None], inherit_bindings=False):
         self.remove_mode("staff")
         self.add_mode("staff", staff_home)
         self.reset_to_home()
+
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error: log it, show « Un instant… », start again from a fresh home.
+
+        Only when errors repeat (a broken database file, a bug on the home screen itself) does
+        the app exit with status 1, for the service manager to restart it.
+        """
+        import logging
+
+        from cafepol_tui.logging_setup import log_incident
+
+        now = monotonic()
+        self.recoveries = [t for t in self.recoveries if now - t < RECOVERY_WINDOW_S]
+        if len(self.recoveries) >= MAX_RECOVERIES or self.current_mode == "recovery":
+            logging.getLogger("cafepol.ui").critical("errors repeat: exiting for a restart")
+            super()._handle_exception(error)
+            return
+        self.recoveries.append(now)
+        code = log_incident(error, f"screen {type(self.screen).__name__}")
+        self.call_later(self._start_recovery, code)
+
+    def _start_recovery(self, code: str) -> None:
+        """Every screen may be broken: replace both modes' stacks, not just pop screens."""
+        self.staff_user = None
+        self.incident_code = code
+        self.switch_mode("recovery")
+        for mode, base in (("citizen", HomeScreen), ("staff", staff_home)):
+            self.remove_mode(mode)
+            self.add_mode(mode, base)
+
+    def finish_recovery(self) -> None:
+        self.last_input = monotonic()
+        self.switch_mode("citizen")
+        self.remove_mode("recovery")
+        self.add_mode("recovery", recovery_screen)
 
 
 def make_app(settings: Settings, database: peewee.Database) -> CafePolApp:

@@ -239,3 +239,25 @@ async def test_staff_mode_times_out_to_citizen_home(kiosk, db):
         kiosk.check_inactivity(now=monotonic() + 301)
         await settle(pilot)
         assert isinstance(kiosk.screen, HomeScreen) and kiosk.staff_user is None
+
+
+async def test_live_view_updates_only_the_changed_row(kiosk, meetings, monkeypatch):
+    """A sign-up made elsewhere shows within one poll; unchanged rows are not rebuilt."""
+    from tests.factories import sign_up
+
+    async with kiosk.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = kiosk.screen.query_one(MeetingTable)
+        cleared = []
+        monkeypatch.setattr(table, "clear", lambda *a, **k: cleared.append(1))
+        updated = []
+        original = table.update_cell
+        monkeypatch.setattr(table, "update_cell",
+                            lambda row, col, value, **k: (updated.append(row),
+                                                          original(row, col, value, **k)))
+        sign_up(meetings[0], "Lucienne Hanot", 3)  # another kiosk, same database
+        kiosk.screen.poll_changes()
+        await settle(pilot)
+        assert "27 places libres" in str(table.get_row(str(meetings[0].id))[2])
+        assert not cleared
+        assert set(updated) == {str(meetings[0].id)}

@@ -24,7 +24,7 @@ class MeetingTable(DataTable[Text]):
 
     def on_resize(self) -> None:
         if self.size.width != self._width and self._meetings:
-            self.show(self._meetings)
+            self.show(list(self._meetings))
 
     async def _on_click(self, event: events.Click) -> None:
         meta = event.style.meta
@@ -35,7 +35,25 @@ class MeetingTable(DataTable[Text]):
             self.action_select_cursor()
 
     def show(self, meetings: list[MeetingSummary]) -> None:
-        """Replace the rows, keeping the cursor on the same meeting when it is still listed."""
+        """Show `meetings`, touching only what changed.
+
+        The same meetings in the same order (a sign-up elsewhere, a seat freed): only the
+        changed rows' cells are updated. Otherwise the rows are rebuilt, keeping the cursor on
+        the same meeting when it is still listed.
+        """
+        same_rows = (
+            self._width == self.size.width
+            and [m.id for m in meetings] == [m.id for m in self._meetings]
+            and self.row_count == len(meetings)
+        )
+        if same_rows:
+            for old, new in zip(self._meetings, meetings, strict=True):
+                if old != new:
+                    for column, cell in zip(("when", "where", "seats"), self.cells(new),
+                                            strict=True):
+                        self.update_cell(str(new.id), column, cell)
+            self._meetings = meetings
+            return
         current = self._current_key()
         self.clear(columns=True)
         place_width = max(12, self.size.width - WHEN_WIDTH - SEATS_WIDTH - 8)

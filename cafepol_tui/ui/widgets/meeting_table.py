@@ -17,7 +17,7 @@ class MeetingTable(DataTable[Text]):
     """A DataTable of meetings keyed by id. A single click (or tap) selects, as on a touch screen."""
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
         self.lang = "fr"
         self._meetings: list[MeetingSummary] = []
         self._width = 0

@@ -20,7 +20,7 @@ from cafepol_tui.ui.widgets.meeting_table import MeetingTable
 LIVE_REFRESH_S = 5.0
 # A zone holds a few dozen meetings a quarter; past this many the list is cut and the
 # citizen is invited to choose a commune (keeps the first screen fast on large databases).
-HOME_LIMIT = 100
+HOME_LIMIT = 50
 
 
 class OutageHandled(Exception):

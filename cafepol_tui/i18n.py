@@ -24,7 +24,7 @@ import gettext
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 LANGUAGES = {"fr": "Français", "nl": "Nederlands", "de": "Deutsch", "en": "English"}
@@ -60,7 +60,7 @@ def language(lang: str) -> Iterator[None]:
         _local_language.reset(token)
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(domain: str, lang: str) -> gettext.NullTranslations:
     if lang == SOURCE_LANGUAGE:
         return gettext.NullTranslations()

@@ -19,7 +19,10 @@ from typing import NoReturn
 import peewee
 
 from cafepol_tui.db.database import DatabaseConfigError, open_database
+from cafepol_tui.i18n import current_language, language, set_language, translator
 from cafepol_tui.settings import Settings, SettingsError, load_settings
+
+_ = translator("messages")
 
 EXIT_BAD_INPUT = 2
 EXIT_UNEXPECTED = 70  # a bug: logged with its traceback; systemd restarts the kiosk
@@ -189,9 +192,9 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
     from cafepol_tui.services.demo import seed_bulk, seed_demo
 
     if (args.meetings is None) != (args.registrations is None):
-        raise CliError("--meetings and --registrations go together")
+        raise CliError(_("--meetings and --registrations go together"))
     if args.meetings is not None and (args.meetings < 1 or args.registrations < 0):
-        raise CliError("--meetings must be at least 1 and --registrations at least 0")
+        raise CliError(_("--meetings must be at least 1 and --registrations at least 0"))
     db = open_database(settings.resolved_database_url)
     with db.connection_context():
         if args.meetings is not None:
@@ -199,9 +202,13 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
         else:
             report = seed_demo()
     if report.created:
-        print(f"seeded {report.meetings} meetings and {report.registrations} registrations")
+        print(
+            _("seeded {meetings} meetings and {registrations} registrations").format(
+                meetings=report.meetings, registrations=report.registrations
+            )
+        )
     else:
-        print("demo data already present: nothing added")
+        print(_("demo data already present: nothing added"))
     return 0
 
 
@@ -218,10 +225,13 @@ def cmd_meetings(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps([meeting_as_json(m) for m in rows], ensure_ascii=False, indent=2))
         return 0
     for m in rows:
-        seats = "annulée" if m.is_cancelled else (
-            "complet" if m.is_full else f"{m.seats_left} places"
-        )
-        print(f"{m.id:>5}  {format_when(m.starts_at, settings.language):<36}  "
+        if m.is_cancelled:
+            seats = _("annulée")
+        elif m.is_full:
+            seats = _("complet")
+        else:
+            seats = _.plural("{n} place", "{n} places", m.seats_left).format(n=m.seats_left)
+        print(f"{m.id:>5}  {format_when(m.starts_at):<36}  "
               f"{m.commune:<15} {m.place}  [{seats}]")
     return 0
 
@@ -251,7 +261,13 @@ def cmd_register(args: argparse.Namespace, settings: Settings) -> int:
         result.people,
         args.channel,
     )
-    suffix = f" (position {result.waitlist_rank})" if result.waitlist_rank else ""
+    # The first two words (reference, status: confirmed/waitlisted) are for scripts: never
+    # translated. Only the waiting-list position after them is.
+    suffix = (
+        " " + _("(position {rank})").format(rank=result.waitlist_rank)
+        if result.waitlist_rank
+        else ""
+    )
     print(f"{result.reference} {result.status}{suffix}")
     return 0
 
@@ -262,9 +278,10 @@ def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
     db = open_database(settings.resolved_database_url)
     with db.connection_context():
         result = cancel(args.code)
+    # « REFERENCE cancelled », « REFERENCE confirmed »: stable words for scripts.
     print(f"{result.reference} cancelled")
     for code in result.promoted:
-        print(f"{code} confirmed (moved up from the waiting list)")
+        print(f"{code} confirmed " + _("(moved up from the waiting list)"))
     return 0
 
 
@@ -315,7 +332,7 @@ def _parse_as_of(raw: str):  # type: ignore[no-untyped-def]
     try:
         day = date.fromisoformat(raw.strip())
     except ValueError:
-        raise CliError(f"--as-of: '{raw}' is not a date (use YYYY-MM-DD)") from None
+        raise CliError(_("--as-of: '{value}' is not a date (use YYYY-MM-DD)").format(value=raw)) from None
     # The end of that day in Brussels: "as of the 30th" includes the whole 30th.
     return datetime.combine(day, time(23, 59, 59), BRUSSELS)
 
@@ -328,9 +345,15 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     with db.connection_context():
         report = purge(as_of, settings.retention_days, actor="cli")
     print(
-        f"anonymised {report.registrations} registration(s) and {report.concern_contacts} "
-        f"concern contact(s) older than {settings.retention_days} days "
-        f"(meetings ended before {report.cutoff.date().isoformat()})"
+        _(
+            "anonymised {registrations} registration(s) and {contacts} concern contact(s) "
+            "older than {days} days (meetings ended before {cutoff})"
+        ).format(
+            registrations=report.registrations,
+            contacts=report.concern_contacts,
+            days=settings.retention_days,
+            cutoff=report.cutoff.date().isoformat(),
+        )
     )
     return 0
 
@@ -349,7 +372,7 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     from cafepol_tui.services.stats import compute, format_text
 
     if not 1 <= args.months <= 36:
-        raise CliError("--months must be between 1 and 36")
+        raise CliError(_("--months must be between 1 and 36"))
     db = open_database(settings.resolved_database_url)
     with db.connection_context():
         stats = compute(months=args.months)
@@ -368,24 +391,24 @@ def write_output(text: str, out: str | None) -> None:
     try:
         path.write_text(text, encoding="utf-8", newline="")
     except OSError as exc:
-        raise CliError(f"can't write {path}: {exc.strerror}") from None
-    print(f"written {path}", file=sys.stderr)
+        raise CliError(_("can't write {path}: {error}").format(path=path, error=exc.strerror)) from None
+    print(_("written {path}").format(path=path), file=sys.stderr)
 
 
 def cmd_set_pin(args: argparse.Namespace, settings: Settings) -> int:
     from cafepol_tui.services.staff import check_pin_format, set_pin
 
     if sys.stdin.isatty():
-        pin = getpass.getpass("New PIN (4-12 digits): ")
+        pin = getpass.getpass(_("New PIN (4-12 digits): "))
         check_pin_format(pin)
-        if getpass.getpass("Again: ") != pin:
-            raise CliError("the two PINs differ: nothing changed")
+        if getpass.getpass(_("Again: ")) != pin:
+            raise CliError(_("the two PINs differ: nothing changed"))
     else:
         pin = sys.stdin.readline().strip()
     db = open_database(settings.resolved_database_url)
     with db.connection_context():
         user = set_pin(args.name, pin, args.role)
-    print(f"PIN set for {user.name} ({user.role})")
+    print(_("PIN set for {name} ({role})").format(name=user.name, role=user.role))
     return 0
 
 
@@ -394,17 +417,21 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         if args.if_due and not is_backup_due(settings):
-            print("backup not due yet: nothing done")
+            print(_("backup not due yet: nothing done"))
             return 0
         report = backup(settings, args.out)
     except BackupError as exc:
         raise CliError(str(exc)) from None
     print(
-        f"backup {report.path}: {report.size_bytes // 1024} kB, {report.rows} rows, "
-        f"integrity ok, {report.duration_s:.2f} s"
+        _("backup {path}: {size} kB, {rows} rows, integrity ok, {seconds} s").format(
+            path=report.path,
+            size=report.size_bytes // 1024,
+            rows=report.rows,
+            seconds=f"{report.duration_s:.2f}",
+        )
     )
     for path in report.removed:
-        print(f"removed old backup {path.name}")
+        print(_("removed old backup {name}").format(name=path.name))
     return 0
 
 
@@ -416,12 +443,16 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     except BackupError as exc:
         raise CliError(str(exc)) from None
     print(
-        f"restored {report.database} from {report.restored_from}: "
-        f"{sum(report.tables.values())} rows, schema {report.schema_version}"
+        _("restored {database} from {source}: {rows} rows, schema {version}").format(
+            database=report.database,
+            source=report.restored_from,
+            rows=sum(report.tables.values()),
+            version=report.schema_version,
+        )
     )
     if report.kept_aside:
-        print(f"previous database kept at {report.kept_aside}")
-    print("restart the kiosks so they show the restored data")
+        print(_("previous database kept at {path}").format(path=report.kept_aside))
+    print(_("restart the kiosks so they show the restored data"))
     return 0
 
 
@@ -447,7 +478,7 @@ def cmd_copy_db(args: argparse.Namespace, settings: Settings) -> int:
 
     source_url = settings.resolved_database_url
     if args.to.strip() == source_url.strip():
-        raise CliError("--to names the database being copied: give another one")
+        raise CliError(_("--to names the database being copied: give another one"))
     source = open_database(source_url)
     target = make_database(args.to)
     label = redact(args.to)
@@ -457,7 +488,9 @@ def cmd_copy_db(args: argparse.Namespace, settings: Settings) -> int:
     except CopyError as exc:
         raise CliError(str(exc)) from None
     except peewee.OperationalError as exc:
-        raise CliError(f"database unreachable: {str(exc).strip().splitlines()[0]}") from None
+        raise CliError(
+            _("database unreachable: {error}").format(error=str(exc).strip().splitlines()[0])
+        ) from None
     for line in report.lines():
         print(line)
     log.info("copy-db: %d rows to %s", report.rows, label)
@@ -518,11 +551,13 @@ def _check_out(out: str | None) -> Path | None:
     path = Path(out).expanduser()
     parent = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
-        raise CliError(f"can't write {path}: it is a folder")
+        raise CliError(_("can't write {path}: it is a folder").format(path=path))
     if not parent.is_dir():
-        raise CliError(f"can't write {path}: folder {parent} does not exist")
+        raise CliError(
+            _("can't write {path}: folder {folder} does not exist").format(path=path, folder=parent)
+        )
     if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise CliError(f"can't write {path}: permission denied")
+        raise CliError(_("can't write {path}: permission denied").format(path=path))
     return path
 
 
@@ -536,8 +571,8 @@ def _emit_pdf(
         try:
             out.write_bytes(pdf)
         except OSError as exc:
-            raise CliError(f"can't write {out}: {exc.strerror}") from None
-        print(f"written {out}", file=sys.stderr)
+            raise CliError(_("can't write {path}: {error}").format(path=out, error=exc.strerror)) from None
+        print(_("written {path}").format(path=out), file=sys.stderr)
         if not args.print:
             return 0
     outcome = deliver(pdf, name, settings, print_=args.print, copies=copies)
@@ -551,7 +586,7 @@ def cmd_flyer(args: argparse.Namespace, settings: Settings) -> int:
     from cafepol_tui.services.meetings import get_meeting
 
     if not 1 <= args.copies <= 10_000:
-        raise CliError("--copies must be between 1 and 10000")
+        raise CliError(_("--copies must be between 1 and 10000"))
     out = _check_out(args.out)
     db = open_database(settings.resolved_database_url)
     with db.connection_context():
@@ -640,24 +675,49 @@ def _flag_for(field: str) -> str:
             "name": "--name", "consent": "--consent"}.get(field, field)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from cafepol_tui.services.validation import NotFoundError, RefusedError, ValidationError
+# The kiosk (and what serves it) sets its own process-wide language and lets citizens change
+# it: a block-local `language()` there would hide their choice.
+KIOSK_COMMANDS = {"run", "serve"}
 
+
+def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, or a usage error already printed in one line
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     command = args.command or "run"
+    # Until the config is read, --lang (or the current language) speaks for it.
+    with language(args.lang or current_language()):
+        try:
+            settings = load_settings(args.config, database_url=args.db, language=args.lang)
+        except SettingsError as exc:
+            if command == "doctor":
+                return _doctor_without_settings(args, exc)
+            return _refuse(command, str(exc))
+    if command in KIOSK_COMMANDS:
+        set_language(settings.language)
+        return _dispatch(command, args, settings)
+    # --lang, else the config's language, for everything the command says or prints.
+    with language(settings.language):
+        return _dispatch(command, args, settings)
+
+
+def _refuse(command: str, error: str) -> int:
+    log.warning("'%s' refused: %s", command, error)
+    print(f"cafepol: {error}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _dispatch(command: str, args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.services.validation import NotFoundError, RefusedError, ValidationError
+
     try:
-        settings = load_settings(args.config, database_url=args.db, language=args.lang)
         _start_logging(settings, args, command)
         status = COMMANDS[command](args, settings)
         log.info("'%s' finished, exit status %d", command, status)
         return status
     except SettingsError as exc:
-        if command == "doctor":
-            return _doctor_without_settings(args, exc)
         error = str(exc)
     except ValidationError as exc:
         field, message = next(iter(exc.errors.items()))
@@ -665,9 +725,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CliError, DatabaseConfigError, NotFoundError, RefusedError) as exc:
         error = str(exc)
     except peewee.OperationalError as exc:
-        error = f"database unreachable: {str(exc).splitlines()[0] if str(exc) else exc!r}"
+        detail = str(exc).splitlines()[0] if str(exc) else repr(exc)
+        error = _("database unreachable: {error}").format(error=detail)
     except KeyboardInterrupt:
-        error = "interrupted"
+        error = _("interrupted")
     except BrokenPipeError:  # e.g. `cafepol meetings | head`
         sys.stderr.close()
         return 0
@@ -676,14 +737,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         code = log_incident(exc, f"command '{command}'", log)
         print(
-            f"cafepol: unexpected error {code} ({type(exc).__name__}); the log file has "
-            "the details",
+            "cafepol: "
+            + _("unexpected error {code} ({kind}); the log file has the details").format(
+                code=code, kind=type(exc).__name__
+            ),
             file=sys.stderr,
         )
         return EXIT_UNEXPECTED
-    log.warning("'%s' refused: %s", command, error)
-    print(f"cafepol: {error}", file=sys.stderr)
-    return EXIT_BAD_INPUT
+    return _refuse(command, error)
 
 
 if __name__ == "__main__":  # pragma: no cover

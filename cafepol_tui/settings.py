@@ -18,6 +18,10 @@ from typing import Any
 
 import platformdirs
 
+from cafepol_tui.i18n import translator
+
+_ = translator("messages")
+
 APP_NAME = "cafepol"
 
 DEFAULT_COMMUNES = ("Boussu", "Colfontaine", "Frameries", "Quaregnon", "Saint-Ghislain")
@@ -128,22 +132,30 @@ def _coerce(value: Any, tp: Any, where: str) -> Any:
     """Check one TOML value against a dataclass field type, converting lists to tuples."""
     if dataclasses.is_dataclass(tp):
         if not isinstance(value, dict):
-            raise SettingsError(f"{where}: expected a table [{where}]")
+            raise SettingsError(_("{where}: expected a table [{where}]").format(where=where))
         return _build(tp, value, where)
     origin = typing.get_origin(tp)
     if origin is tuple:
-        (item_type, _) = typing.get_args(tp)
+        (item_type, _rest) = typing.get_args(tp)
         if not isinstance(value, list) or not all(isinstance(v, item_type) for v in value):
-            raise SettingsError(f"{where}: expected a list of {_type_name(item_type)}")
+            raise SettingsError(
+                _("{where}: expected a list of {type}").format(where=where, type=_type_name(item_type))
+            )
         return tuple(value)
     if origin in (typing.Union, types.UnionType):
-        raise SettingsError(f"{where}: unsupported type")  # pragma: no cover - not used
+        raise SettingsError(_("{where}: unsupported type").format(where=where))  # pragma: no cover - not used
     if tp is int and (isinstance(value, bool) or not isinstance(value, int)):
-        raise SettingsError(f"{where}: expected a whole number, got {value!r}")
+        raise SettingsError(
+            _("{where}: expected a whole number, got {value}").format(where=where, value=repr(value))
+        )
     if tp is str and not isinstance(value, str):
-        raise SettingsError(f"{where}: expected text, got {value!r}")
+        raise SettingsError(
+            _("{where}: expected text, got {value}").format(where=where, value=repr(value))
+        )
     if tp is bool and not isinstance(value, bool):
-        raise SettingsError(f"{where}: expected true or false, got {value!r}")
+        raise SettingsError(
+            _("{where}: expected true or false, got {value}").format(where=where, value=repr(value))
+        )
     return value
 
 
@@ -154,7 +166,7 @@ def _build(cls: Any, data: dict[str, Any], prefix: str = "") -> Any:
     for key, value in data.items():
         where = f"{prefix}.{key}" if prefix else key
         if key not in known:
-            raise SettingsError(f"unknown setting '{where}'")
+            raise SettingsError(_("unknown setting '{where}'").format(where=where))
         values[key] = _coerce(value, hints[key], where)
     return cls(**values)
 
@@ -162,22 +174,24 @@ def _build(cls: Any, data: dict[str, Any], prefix: str = "") -> Any:
 def _validate(settings: Settings) -> Settings:
     k = settings.kiosk
     if k.idle_timeout_s < 5:
-        raise SettingsError("kiosk.idle_timeout_s: must be at least 5 seconds")
+        raise SettingsError(_("kiosk.idle_timeout_s: must be at least 5 seconds"))
     if not 1 <= k.max_party_size <= 45:
-        raise SettingsError("kiosk.max_party_size: must be between 1 and 45")
+        raise SettingsError(_("kiosk.max_party_size: must be between 1 and 45"))
     if settings.retention_days < 1:
-        raise SettingsError("retention_days: must be at least 1 day")
+        raise SettingsError(_("retention_days: must be at least 1 day"))
     if settings.language not in ("fr", "nl", "de", "en"):
-        raise SettingsError("language: must be one of fr, nl, de, en")
+        raise SettingsError(_("language: must be one of fr, nl, de, en"))
     if settings.printing.copies < 1:
-        raise SettingsError("printing.copies: must be at least 1")
+        raise SettingsError(_("printing.copies: must be at least 1"))
     b = settings.backup
     if b.keep_daily < 1 or b.keep_weekly < 0:
-        raise SettingsError("backup.keep_daily: at least 1; backup.keep_weekly: at least 0")
+        raise SettingsError(_("backup.keep_daily: at least 1; backup.keep_weekly: at least 0"))
     if b.interval_h < 1:
-        raise SettingsError("backup.interval_h: must be at least 1 hour")
+        raise SettingsError(_("backup.interval_h: must be at least 1 hour"))
     if settings.logging.max_bytes < 10_000 or settings.logging.keep_files < 1:
-        raise SettingsError("logging.max_bytes: at least 10000; logging.keep_files: at least 1")
+        raise SettingsError(
+            _("logging.max_bytes: at least 10000; logging.keep_files: at least 1")
+        )
     return settings
 
 
@@ -197,15 +211,19 @@ def load_settings(
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise SettingsError(f"config file {path} not found") from None
+            raise SettingsError(_("config file {path} not found").format(path=path)) from None
         except OSError as exc:
-            raise SettingsError(f"config file {path} can't be read: {exc.strerror}") from None
+            raise SettingsError(
+                _("config file {path} can't be read: {error}").format(path=path, error=exc.strerror)
+            ) from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise SettingsError(f"config file {path} is not valid TOML: {exc}") from None
+            raise SettingsError(
+                _("config file {path} is not valid TOML: {error}").format(path=path, error=exc)
+            ) from None
     try:
         settings = _build(Settings, data)
     except SettingsError as exc:
-        raise SettingsError(f"config file {path}: {exc}") from None
+        raise SettingsError(_("config file {path}: {error}").format(path=path, error=exc)) from None
     overrides: dict[str, Any] = {}
     if env.get("CAFEPOL_DB"):
         overrides["database_url"] = env["CAFEPOL_DB"]

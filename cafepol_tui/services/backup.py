@@ -32,7 +32,10 @@ import peewee
 
 from cafepol_tui.db.database import make_database
 from cafepol_tui.db.models import SCHEMA_VERSION
+from cafepol_tui.i18n import N_, translator
 from cafepol_tui.settings import Settings
+
+_ = translator("messages")
 
 log = logging.getLogger("cafepol.backup")
 
@@ -43,7 +46,7 @@ NAME_RE = re.compile(r"^cafepol-(\d{8}T\d{6}Z)(?:-(\d+))?\.sqlite3$")
 REQUIRED_TABLES = ("meta", "meeting", "registration")
 BUSY_TIMEOUT_MS = 10_000
 
-PG_DUMP_HINT = (
+PG_DUMP_HINT = N_(
     "the database is PostgreSQL: back it up with pg_dump (e.g. `pg_dump -Fc -f cafepol.dump "
     "DBNAME`) and restore with pg_restore; cafepol backup/restore handle SQLite only"
 )
@@ -87,9 +90,9 @@ def sqlite_path(settings: Settings) -> Path:
     """The SQLite file behind the settings, or BackupUnsupportedError for anything else."""
     db = make_database(settings.resolved_database_url)
     if not isinstance(db, peewee.SqliteDatabase):
-        raise BackupUnsupportedError(PG_DUMP_HINT)
+        raise BackupUnsupportedError(_(PG_DUMP_HINT))
     if db.database == ":memory:":
-        raise BackupUnsupportedError("an in-memory database can't be backed up")
+        raise BackupUnsupportedError(_("an in-memory database can't be backed up"))
     return Path(db.database)
 
 
@@ -123,7 +126,7 @@ def _row_counts(conn: sqlite3.Connection) -> dict[str, int]:
 def _schema_version(conn: sqlite3.Connection) -> int:
     row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if row is None:
-        raise BackupError("no schema version in the meta table")
+        raise BackupError(_("no schema version in the meta table"))
     return int(row[0])
 
 
@@ -132,17 +135,27 @@ def _check_copy(conn: sqlite3.Connection, what: str) -> tuple[dict[str, int], in
     try:
         result = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
         if result != ["ok"]:
-            raise BackupError(f"{what} fails the integrity check: {result[0]}")
+            raise BackupError(
+                _("{what} fails the integrity check: {error}").format(what=what, error=result[0])
+            )
         tables = _row_counts(conn)
         missing = [t for t in REQUIRED_TABLES if t not in tables]
         if missing:
-            raise BackupError(f"{what} is not a cafepol database (no table {missing[0]})")
+            raise BackupError(
+                _("{what} is not a cafepol database (no table {table})").format(
+                    what=what, table=missing[0]
+                )
+            )
         version = _schema_version(conn)
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{what} is not a readable SQLite database: {exc}") from None
+        raise BackupError(
+            _("{what} is not a readable SQLite database: {error}").format(what=what, error=exc)
+        ) from None
     if version > SCHEMA_VERSION:
         raise BackupError(
-            f"{what} has schema version {version}, this cafepol knows up to {SCHEMA_VERSION}"
+            _("{what} has schema version {version}, this cafepol knows up to {known}").format(
+                what=what, version=version, known=SCHEMA_VERSION
+            )
         )
     return tables, version
 
@@ -191,7 +204,7 @@ def backup(
     """Copy the live database into the backup folder (or `out`), verify it, rotate old ones."""
     source = sqlite_path(settings)
     if not source.exists():
-        raise BackupError(f"no database at {source}: nothing to back up")
+        raise BackupError(_("no database at {path}: nothing to back up").format(path=source))
     now = now or datetime.now(UTC)
     if out is not None:
         target = Path(out).expanduser()
@@ -203,7 +216,9 @@ def backup(
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BackupError(
-            f"can't create the backup folder {target.parent}: {exc.strerror}"
+            _("can't create the backup folder {folder}: {error}").format(
+                folder=target.parent, error=exc.strerror
+            )
         ) from None
     partial = target.with_name(f".{target.name}.partial")
     _remove_with_sidecars(partial)
@@ -220,16 +235,20 @@ def backup(
             finally:
                 src.execute("COMMIT")
             dst.execute("PRAGMA journal_mode = DELETE")
-            tables, version = _check_copy(dst, "the copy")
+            tables, version = _check_copy(dst, _("the copy"))
         if tables != expected:
             diff = sorted(
                 t for t in set(tables) | set(expected) if tables.get(t) != expected.get(t)
             )
-            raise BackupError(f"the copy's row counts differ from the database's (tables {diff})")
+            raise BackupError(
+                _("the copy's row counts differ from the database's (tables {tables})").format(
+                    tables=diff
+                )
+            )
         os.replace(partial, target)
     except sqlite3.Error as exc:
         _remove_with_sidecars(partial)
-        raise BackupError(f"backup failed: {exc}") from None
+        raise BackupError(_("backup failed: {error}").format(error=exc)) from None
     except BaseException:
         _remove_with_sidecars(partial)
         raise
@@ -364,15 +383,15 @@ def check_backup_file(file: str | os.PathLike[str]) -> tuple[dict[str, int], int
     """Open a backup read-only and check it; returns its row counts and schema version."""
     path = Path(file).expanduser()
     if not path.is_file():
-        raise BackupError(f"no backup file at {path}")
+        raise BackupError(_("no backup file at {path}").format(path=path))
     with path.open("rb") as fh:
         if fh.read(16) != b"SQLite format 3\x00":
-            raise BackupError(f"{path} is not a SQLite database")
+            raise BackupError(_("{path} is not a SQLite database").format(path=path))
     try:
         with _closing(_connect(path, readonly=True)) as conn:
             return _check_copy(conn, str(path))
     except sqlite3.Error as exc:
-        raise BackupError(f"{path} can't be opened: {exc}") from None
+        raise BackupError(_("{path} can't be opened: {error}").format(path=path, error=exc)) from None
 
 
 def restore(
@@ -391,7 +410,7 @@ def restore(
     source = Path(file).expanduser()
     expected, version = check_backup_file(source)
     if target.exists() and source.resolve() == target.resolve():
-        raise BackupError("that file is the live database itself")
+        raise BackupError(_("that file is the live database itself"))
     now = now or datetime.now(UTC)
     kept_aside: Path | None = None
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -402,15 +421,19 @@ def restore(
         with _closing(_connect(source, readonly=True)) as src, _closing(_connect(target)) as dst:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode = WAL")
-            tables, restored_version = _check_copy(dst, "the restored database")
+            tables, restored_version = _check_copy(dst, _("the restored database"))
     except sqlite3.Error as exc:
         raise BackupError(
-            f"restore failed: {exc}; the previous database is kept at {kept_aside}"
+            _("restore failed: {error}; the previous database is kept at {path}").format(
+                error=exc, path=kept_aside
+            )
         ) from None
     if tables != expected:
         raise BackupError(
-            f"the restored database's row counts differ from the backup's; the previous "
-            f"database is kept at {kept_aside}"
+            _(
+                "the restored database's row counts differ from the backup's; the previous "
+                "database is kept at {path}"
+            ).format(path=kept_aside)
         )
     log.info(
         "database restored from %s (%d rows, schema %d); previous copy kept at %s",

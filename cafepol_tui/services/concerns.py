@@ -24,6 +24,7 @@ from cafepol_tui.db.models import (
     Theme,
     utcnow,
 )
+from cafepol_tui.i18n import N_, translator
 from cafepol_tui.services import audit
 from cafepol_tui.services.formatting import local
 from cafepol_tui.services.meetings_admin import parse_date
@@ -37,16 +38,24 @@ from cafepol_tui.services.validation import (
     has_control_chars,
 )
 
+_ = translator("messages")
+
 DEFAULT_DUE_DAYS = 14
 DESCRIPTION_MAX = 2000
 
+# French names of the states (translate with `status_label`, or `_()` of the messages catalog).
 STATUS_FR = {
-    ConcernStatus.OPEN: "ouverte",
-    ConcernStatus.IN_PROGRESS: "en cours",
-    ConcernStatus.RESOLVED: "résolue",
-    ConcernStatus.FEEDBACK_GIVEN: "retour donné",
-    ConcernStatus.CLOSED: "clôturée sans retour",
+    ConcernStatus.OPEN: N_("ouverte"),
+    ConcernStatus.IN_PROGRESS: N_("en cours"),
+    ConcernStatus.RESOLVED: N_("résolue"),
+    ConcernStatus.FEEDBACK_GIVEN: N_("retour donné"),
+    ConcernStatus.CLOSED: N_("clôturée sans retour"),
 }
+
+
+def status_label(status: str) -> str:
+    """The state's name in the current language (« ouverte », « open »…)."""
+    return _(STATUS_FR[status]) if status in STATUS_FR else status
 
 # Allowed next states. Closing (without feedback) is possible from any open state.
 TRANSITIONS = {
@@ -94,7 +103,7 @@ class ConcernSummary:
 
     @property
     def status_fr(self) -> str:
-        return STATUS_FR.get(self.status, self.status)
+        return status_label(self.status)
 
 
 @dataclass(frozen=True)
@@ -132,13 +141,13 @@ class AdvanceTopic:
     has_contact: bool
 
 
-def _lookup(model: type[Theme] | type[Partner], raw: str, field: str, label: str) -> int | None:
+def _lookup(model: type[Theme] | type[Partner], raw: str, field: str, unknown: str) -> int | None:
     text = raw.strip()
     if not text:
         return None
     row = model.get_or_none(peewee.fn.LOWER(model.name) == text.lower())
     if row is None:
-        raise ValidationError({field: f"{label} inconnu : choisissez dans la liste."})
+        raise ValidationError({field: unknown})
     return row.id
 
 
@@ -147,9 +156,9 @@ def _clean_text(raw: str, field: str, max_len: int, required: str | None = None)
     if required and not text:
         raise ValidationError({field: required})
     if has_control_chars(text.replace("\n", "").replace("\t", "")):
-        raise ValidationError({field: "Le texte contient des caractères non autorisés."})
+        raise ValidationError({field: _("Le texte contient des caractères non autorisés.")})
     if len(text) > max_len:
-        raise ValidationError({field: f"Trop long ({max_len} caractères au maximum)."})
+        raise ValidationError({field: _("Trop long ({max} caractères au maximum).").format(max=max_len)})
     return text
 
 
@@ -164,9 +173,9 @@ def _clean(form: ConcernForm, now: datetime) -> dict[str, object]:
             errors.update(exc.errors)
 
     def theme() -> int:
-        found = _lookup(Theme, form.theme, "theme", "Thème")
+        found = _lookup(Theme, form.theme, "theme", _("Thème inconnu : choisissez dans la liste."))
         if found is None:
-            raise ValidationError({"theme": "Choisissez le thème."})
+            raise ValidationError({"theme": _("Choisissez le thème.")})
         return found
 
     def due() -> date:
@@ -175,11 +184,16 @@ def _clean(form: ConcernForm, now: datetime) -> dict[str, object]:
         return parse_date(form.due_on, "due_on")
 
     check("theme", theme)
-    check("partner", lambda: _lookup(Partner, form.partner, "partner", "Partenaire"))
+    check(
+        "partner",
+        lambda: _lookup(
+            Partner, form.partner, "partner", _("Partenaire inconnu : choisissez dans la liste.")
+        ),
+    )
     check(
         "description",
         lambda: _clean_text(
-            form.description, "description", DESCRIPTION_MAX, "Décrivez la situation."
+            form.description, "description", DESCRIPTION_MAX, _("Décrivez la situation.")
         ),
     )
     check("place", lambda: _clean_text(form.place, "place", 200))
@@ -195,7 +209,7 @@ def _clean(form: ConcernForm, now: datetime) -> dict[str, object]:
                 errors[dst] = errors.pop(src)
         if not (form.contact_phone.strip() or form.contact_email.strip()):
             errors.setdefault(
-                "contact_phone", "Pour un retour, indiquez un téléphone ou une adresse e-mail."
+                "contact_phone", _("Pour un retour, indiquez un téléphone ou une adresse e-mail.")
             )
     else:
         out |= {"contact_name": "", "contact_phone": "", "contact_email": ""}
@@ -217,7 +231,7 @@ def create_concern(
     if form.meeting_id is not None:
         meeting = Meeting.get_or_none(Meeting.id == form.meeting_id)
         if meeting is None:
-            raise NotFoundError(f"no meeting with id {form.meeting_id}")
+            raise NotFoundError(_("no meeting with id {id}").format(id=form.meeting_id))
         commune_id = meeting.commune_id
     with write_transaction(database_proxy.obj):
         concern = Concern.create(
@@ -272,22 +286,23 @@ def update_concern(
     with write_transaction(database_proxy.obj):
         concern = Concern.get_or_none(Concern.id == concern_id)
         if concern is None:
-            raise NotFoundError(f"no concern with id {concern_id}")
+            raise NotFoundError(_("no concern with id {id}").format(id=concern_id))
         if concern.status in ConcernStatus.FINAL:
-            raise RefusedError("Cette doléance est terminée : elle ne peut plus changer.")
+            raise RefusedError(_("Cette doléance est terminée : elle ne peut plus changer."))
         if status != concern.status and status not in TRANSITIONS[concern.status]:
             raise ValidationError(
                 {
                     "status": (
-                        f"Passage impossible de « {STATUS_FR[concern.status]} » à "
-                        f"« {STATUS_FR.get(status, status)} »."
+                        _("Passage impossible de « {old} » à « {new} ».").format(
+                            old=status_label(concern.status), new=status_label(status)
+                        )
                     )
                 }
             )
         if status == ConcernStatus.CLOSED and not why:
-            raise ValidationError({"reason": "Indiquez pourquoi aucun retour n'est donné."})
+            raise ValidationError({"reason": _("Indiquez pourquoi aucun retour n'est donné.")})
         if status == concern.status and not (text or due_on.strip()):
-            raise ValidationError({"note": "Écrivez une note ou changez l'état."})
+            raise ValidationError({"note": _("Écrivez une note ou changez l'état.")})
         if due_on.strip():
             concern.due_on = parse_date(due_on, "due_on")
         concern.status = status
@@ -376,7 +391,7 @@ def get_concern(concern_id: int, *, now: datetime | None = None) -> ConcernDetai
     today = local(now or utcnow()).date()
     c = _summary_query().where(Concern.id == concern_id).first()
     if c is None:
-        raise NotFoundError(f"no concern with id {concern_id}")
+        raise NotFoundError(_("no concern with id {id}").format(id=concern_id))
     updates = tuple(
         UpdateView(u.at, u.actor, u.status, u.note)
         for u in ConcernUpdate.select()
@@ -424,11 +439,11 @@ def concern_from_topic(
     """One step from « raised in advance » to a concern; the contact is copied only if wanted."""
     registration = Registration.get_or_none(Registration.id == registration_id)
     if registration is None:
-        raise NotFoundError(f"no registration with id {registration_id}")
+        raise NotFoundError(_("no registration with id {id}").format(id=registration_id))
     if not registration.topic:
-        raise RefusedError("Cette inscription ne mentionne aucun sujet.")
+        raise RefusedError(_("Cette inscription ne mentionne aucun sujet."))
     if Concern.select().where(Concern.registration == registration_id).exists():
-        raise RefusedError("Ce sujet est déjà devenu une doléance.")
+        raise RefusedError(_("Ce sujet est déjà devenu une doléance."))
     form = ConcernForm(
         theme=theme,
         description=registration.topic,

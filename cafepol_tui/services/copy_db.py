@@ -17,6 +17,9 @@ import peewee
 from cafepol_tui.db.database import is_sqlite, write_transaction
 from cafepol_tui.db.migrations import SCHEMA_KEY, read_version, upgrade
 from cafepol_tui.db.models import ALL_MODELS, BaseModel, Meta
+from cafepol_tui.i18n import translator
+
+_ = translator("messages")
 
 BATCH = 500
 
@@ -38,11 +41,17 @@ class CopyReport:
 
     def lines(self) -> list[str]:
         copied = ", ".join(f"{n} {table}" for table, n in self.tables.items() if n)
-        lines = [f"copied {self.rows} rows to {self.target} (schema {self.schema_version})"]
+        lines = [
+            _("copied {rows} rows to {target} (schema {version})").format(
+                rows=self.rows, target=self.target, version=self.schema_version
+            )
+        ]
         if copied:
             lines.append(f"  {copied}")
         if self.replaced:
-            lines.append(f"  {self.replaced} rows that were in the target were replaced")
+            lines.append(
+                "  " + _("{rows} rows that were in the target were replaced").format(rows=self.replaced)
+            )
         return lines
 
 
@@ -101,20 +110,24 @@ def copy_database(
     """
     source_version = read_version(source)
     if source_version is None:
-        raise CopyError("the source database holds no cafepol data")
+        raise CopyError(_("the source database holds no cafepol data"))
     target_version = read_version(target)
     if target_version is not None and target_version > source_version:
         raise CopyError(
-            f"{target_label} has schema version {target_version}, newer than this cafepol "
-            f"({source_version}): update cafepol first"
+            _(
+                "{target} has schema version {version}, newer than this cafepol "
+                "({known}): update cafepol first"
+            ).format(target=target_label, version=target_version, known=source_version)
         )
     existing = count_rows(target) if target_version is not None else {}
     occupied = {table: n for table, n in existing.items() if n}
     if occupied and not force:
         listed = ", ".join(f"{n} {table}" for table, n in occupied.items())
         raise CopyError(
-            f"{target_label} is not empty ({listed}): nothing copied; add --force to replace "
-            "its rows with the source's"
+            _(
+                "{target} is not empty ({tables}): nothing copied; add --force to replace "
+                "its rows with the source's"
+            ).format(target=target_label, tables=listed)
         )
     upgrade(target)
     report = CopyReport(target=target_label, schema_version=source_version)

@@ -22,7 +22,10 @@ import peewee
 import cafepol_tui
 from cafepol_tui.db.database import make_database
 from cafepol_tui.db.models import SCHEMA_VERSION
+from cafepol_tui.i18n import translator
 from cafepol_tui.settings import Settings, default_config_path
+
+_ = translator("messages")
 
 log = logging.getLogger("cafepol.doctor")
 
@@ -89,7 +92,9 @@ def run_checks(
             result = step()
         except Exception as exc:  # a broken check is a finding, not a crash
             log.exception("doctor check %s crashed", name)
-            result = Check(name, FAIL, f"the check itself failed: {type(exc).__name__}: {exc}")
+            result = Check(name, FAIL, _("the check itself failed: {kind}: {error}").format(
+                kind=type(exc).__name__, error=exc
+            ))
         checks.extend(result if isinstance(result, list) else [result])
     return checks
 
@@ -104,8 +109,8 @@ def _check_config(path: Path | None, error: str | None, env: Mapping[str, str]) 
         explicit = env.get("CAFEPOL_CONFIG")
         path = Path(explicit).expanduser() if explicit else default_config_path()
     if path.exists():
-        return Check("config", OK, f"{path} read")
-    return Check("config", OK, f"no file at {path}: built-in defaults")
+        return Check("config", OK, _("{path} read").format(path=path))
+    return Check("config", OK, _("no file at {path}: built-in defaults").format(path=path))
 
 
 def _first_line(exc: BaseException) -> str:
@@ -125,7 +130,9 @@ def _check_database(settings: Settings) -> Check:
         return Check(
             "database",
             FAIL,
-            f"no database at {where} (run `cafepol seed --demo` or start the kiosk once)",
+            _(
+                "no database at {where} (run `cafepol seed --demo` or start the kiosk once)"
+            ).format(where=where),
         )
     try:
         db.connect()
@@ -136,17 +143,29 @@ def _check_database(settings: Settings) -> Check:
         finally:
             db.close()
     except Exception as exc:  # OperationalError, ImproperlyConfigured (no driver), …
-        return Check("database", FAIL, f"{where} unreachable: {_first_line(exc)}")
+        return Check(
+            "database", FAIL, _("{where} unreachable: {error}").format(where=where, error=_first_line(exc))
+        )
     if row is None:
-        return Check("database", FAIL, f"{where} answers but has no schema version")
+        return Check(
+            "database", FAIL, _("{where} answers but has no schema version").format(where=where)
+        )
     version = int(row[0])
-    detail = f"{where} reachable, schema version {version}"
+    detail = _("{where} reachable, schema version {version}").format(where=where, version=version)
     if sqlite:
-        detail += f", journal {mode}"
+        detail += _(", journal {mode}").format(mode=mode)
     if version > SCHEMA_VERSION:
-        return Check("database", FAIL, f"{detail}: newer than this cafepol ({SCHEMA_VERSION})")
+        return Check(
+            "database",
+            FAIL,
+            _("{detail}: newer than this cafepol ({known})").format(detail=detail, known=SCHEMA_VERSION),
+        )
     if version < SCHEMA_VERSION:
-        return Check("database", WARN, f"{detail}: older than this cafepol ({SCHEMA_VERSION})")
+        return Check(
+            "database",
+            WARN,
+            _("{detail}: older than this cafepol ({known})").format(detail=detail, known=SCHEMA_VERSION),
+        )
     return Check("database", OK, detail)
 
 
@@ -167,7 +186,7 @@ def _human(n: float) -> str:
 
 def _disk_line(label: str, folder: Path, need: int) -> tuple[str, str]:
     usage = shutil.disk_usage(_existing_parent(folder))
-    text = f"{label} {_human(usage.free)} free"
+    text = _("{label} {size} free").format(label=label, size=_human(usage.free))
     if usage.free < max(DISK_FAIL_BYTES, need):
         return FAIL, text
     if usage.free < max(DISK_WARN_BYTES, 3 * need):
@@ -185,8 +204,8 @@ def _check_disk(settings: Settings) -> Check:
         db_file = None  # PostgreSQL: its disk is the server's business
     db_size = db_file.stat().st_size if db_file is not None and db_file.exists() else 0
     if db_file is not None:
-        parts.append(_disk_line("database:", db_file.parent, db_size))
-    parts.append(_disk_line("backups:", settings.backup_dir, 2 * db_size))
+        parts.append(_disk_line(_("database:"), db_file.parent, db_size))
+    parts.append(_disk_line(_("backups:"), settings.backup_dir, 2 * db_size))
     note = ""
     if db_file is not None:
         try:
@@ -197,7 +216,7 @@ def _check_disk(settings: Settings) -> Check:
         except OSError:
             same = False
         if same:
-            note = " (same disk: also keep copies elsewhere)"
+            note = _(" (same disk: also keep copies elsewhere)")
     statuses = [s for s, _ in parts]
     status = FAIL if FAIL in statuses else WARN if WARN in statuses else OK
     return Check("disk", status, ", ".join(t for _, t in parts) + note)
@@ -206,10 +225,10 @@ def _check_disk(settings: Settings) -> Check:
 def _format_age(age: timedelta) -> str:
     hours = age.total_seconds() / 3600
     if hours < 1:
-        return f"{int(age.total_seconds() // 60)} min ago"
+        return _("{n} min ago").format(n=int(age.total_seconds() // 60))
     if hours < 48:
-        return f"{hours:.0f} h ago"
-    return f"{hours / 24:.0f} days ago"
+        return _("{n} h ago").format(n=f"{hours:.0f}")
+    return _("{n} days ago").format(n=f"{hours / 24:.0f}")
 
 
 def _check_backup(settings: Settings, now: datetime) -> Check:
@@ -223,13 +242,19 @@ def _check_backup(settings: Settings, now: datetime) -> Check:
     try:
         sqlite_path(settings)
     except BackupUnsupportedError:
-        return Check("backup", WARN, "backups: use pg_dump (PostgreSQL is not copied by cafepol)")
+        return Check(
+            "backup", WARN, _("backups: use pg_dump (PostgreSQL is not copied by cafepol)")
+        )
     age = last_backup_age(settings, now=now)
     folder = settings.backup_dir
     if age is None:
-        return Check("backup", WARN, f"no backup yet in {folder} (run `cafepol backup`)")
+        return Check(
+            "backup", WARN, _("no backup yet in {folder} (run `cafepol backup`)").format(folder=folder)
+        )
     copies = len(list_backups(settings))
-    detail = f"last {_format_age(age)}, {copies} kept in {folder}"
+    detail = _("last {age}, {copies} kept in {folder}").format(
+        age=_format_age(age), copies=copies, folder=folder
+    )
     interval = timedelta(hours=settings.backup.interval_h)
     if age <= interval * 1.5:
         return Check("backup", OK, detail)
@@ -253,17 +278,22 @@ def _check_printer(settings: Settings, env: Mapping[str, str]) -> Check:
     lp = settings.printing.lp_command
     path = env.get("PATH", os.defpath)
     if shutil.which(lp, path=path) is None:
-        return Check("printer", FAIL, f"print command '{lp}' not found (install cups-client)")
+        return Check(
+            "printer", FAIL, _("print command '{lp}' not found (install cups-client)").format(lp=lp)
+        )
     lpstat = shutil.which("lpstat", path=path)
     if lpstat is None:
-        return Check("printer", WARN, "lpstat not found: CUPS state can't be checked")
+        return Check("printer", WARN, _("lpstat not found: CUPS state can't be checked"))
     try:
         scheduler = _run([lpstat, "-r"])
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return Check("printer", FAIL, f"CUPS not answering ({type(exc).__name__})")
+        return Check(
+            "printer", FAIL, _("CUPS not answering ({error})").format(error=type(exc).__name__)
+        )
     if "is running" not in scheduler.stdout:
         reply = (scheduler.stdout or scheduler.stderr).strip().splitlines()
-        return Check("printer", FAIL, f"CUPS not answering: {reply[0] if reply else 'no reply'}")
+        answer = reply[0] if reply else _("no reply")
+        return Check("printer", FAIL, _("CUPS not answering: {reply}").format(reply=answer))
     if not printer:
         try:
             default = _run([lpstat, "-d"]).stdout.strip()
@@ -271,22 +301,32 @@ def _check_printer(settings: Settings, env: Mapping[str, str]) -> Check:
             default = ""
         if ":" in default and "no system default" not in default:
             name = default.split(":", 1)[1].strip()
-            return Check("printer", OK, f"no printer set in config: CUPS default '{name}' is used")
+            return Check(
+                "printer",
+                OK,
+                _("no printer set in config: CUPS default '{name}' is used").format(name=name),
+            )
         return Check(
-            "printer", WARN, "no printer configured and no CUPS default (printing.printer)"
+            "printer", WARN, _("no printer configured and no CUPS default (printing.printer)")
         )
     try:
         state = _run([lpstat, "-p", printer])
     except (OSError, subprocess.TimeoutExpired) as exc:
         return Check(
-            "printer", FAIL, f"CUPS not answering about '{printer}' ({type(exc).__name__})"
+            "printer",
+            FAIL,
+            _("CUPS not answering about '{printer}' ({error})").format(
+                printer=printer, error=type(exc).__name__
+            ),
         )
     text = state.stdout.strip()
     if state.returncode != 0 or not text.startswith(f"printer {printer} "):
-        return Check("printer", FAIL, f"printer '{printer}' unknown to CUPS")
+        return Check("printer", FAIL, _("printer '{printer}' unknown to CUPS").format(printer=printer))
     first = text.splitlines()[0]
     if "disabled" in first:
-        return Check("printer", FAIL, f"printer '{printer}' is disabled in CUPS")
+        return Check(
+            "printer", FAIL, _("printer '{printer}' is disabled in CUPS").format(printer=printer)
+        )
     summary = first.removeprefix(f"printer {printer} ").split(".")[0]
     return Check("printer", OK, f"'{printer}' {summary}")
 
@@ -303,7 +343,9 @@ def find_assets_dir() -> Path | None:
 def _check_assets(settings: Settings, assets_dir: Path | None) -> Check:
     folder = assets_dir or find_assets_dir()
     if folder is None or not folder.is_dir():
-        return Check("assets", FAIL, "assets folder not found (fonts, logo): reinstall cafepol")
+        return Check(
+            "assets", FAIL, _("assets folder not found (fonts, logo): reinstall cafepol")
+        )
     fonts_dir = folder / "fonts"
     fonts = (
         sorted(p for p in fonts_dir.glob("*") if p.suffix.lower() in FONT_SUFFIXES)
@@ -313,23 +355,35 @@ def _check_assets(settings: Settings, assets_dir: Path | None) -> Check:
     problems: list[tuple[str, str]] = []
     if not fonts:
         problems.append(
-            (WARN, f"no fonts in {fonts_dir}: slips and flyers can't use the house font")
+            (
+                WARN,
+                _("no fonts in {folder}: slips and flyers can't use the house font").format(
+                    folder=fonts_dir
+                ),
+            )
         )
     elif not any(
         p.name.upper().startswith(("LICENSE", "LICENCE", "OFL")) for p in fonts_dir.iterdir()
     ):
         problems.append(
-            (WARN, f"{len(fonts)} fonts in {fonts_dir} but no licence file beside them")
+            (
+                WARN,
+                _("{n} fonts in {folder} but no licence file beside them").format(
+                    n=len(fonts), folder=fonts_dir
+                ),
+            )
         )
     logo = settings.documents.logo
     if logo and not Path(logo).expanduser().is_file():
-        problems.append((FAIL, f"logo {logo} not found"))
+        problems.append((FAIL, _("logo {path} not found").format(path=logo)))
     if problems:
         status = FAIL if any(s == FAIL for s, _ in problems) else WARN
         return Check("assets", status, "; ".join(t for _, t in problems))
-    detail = f"{len(fonts)} font{'s' if len(fonts) > 1 else ''} in {fonts_dir}"
+    detail = _.plural("{n} font in {folder}", "{n} fonts in {folder}", len(fonts)).format(
+        n=len(fonts), folder=fonts_dir
+    )
     if logo:
-        detail += ", logo present"
+        detail += _(", logo present")
     return Check("assets", OK, detail)
 
 
@@ -340,7 +394,7 @@ def _check_log(settings: Settings) -> Check:
     folder = _existing_parent(path.parent)
     target = path if path.exists() else folder
     if not os.access(target, os.W_OK):
-        return Check("log", FAIL, f"{path} can't be written")
+        return Check("log", FAIL, _("{path} can't be written").format(path=path))
     return Check("log", OK, f"{path}")
 
 
@@ -352,26 +406,34 @@ def _check_terminal(size: tuple[int, int] | None, env: Mapping[str, str]) -> Che
             return Check(
                 "terminal",
                 WARN,
-                "not a terminal: size and colours not checked "
-                "(run `cafepol doctor` on the kiosk screen or see the staff console)",
+                _(
+                    "not a terminal: size and colours not checked "
+                    "(run `cafepol doctor` on the kiosk screen or see the staff console)"
+                ),
             )
     else:
         columns, lines = size
     term = env.get("TERM", "")
     colorterm = env.get("COLORTERM", "").lower()
     if env.get("NO_COLOR"):
-        colours, colour_status = "no colours (NO_COLOR set)", WARN
+        colours, colour_status = _("no colours (NO_COLOR set)"), WARN
     elif colorterm in ("truecolor", "24bit"):
-        colours, colour_status = "true colour", OK
+        colours, colour_status = _("true colour"), OK
     elif "256color" in term:
-        colours, colour_status = "256 colours", OK
+        colours, colour_status = _("256 colours"), OK
     elif term in ("", "dumb"):
-        colours, colour_status = f"TERM={term or 'unset'}: no colours", WARN
+        colours, colour_status = _("TERM={term}: no colours").format(term=term or "unset"), WARN
     elif term == "linux":
-        colours, colour_status = "16 colours (Linux console)", OK
+        colours, colour_status = _("16 colours (Linux console)"), OK
     else:
         colours, colour_status = f"TERM={term}", OK
     detail = f"{columns}×{lines}, {colours}"
     if columns < MIN_COLUMNS or lines < MIN_LINES:
-        return Check("terminal", WARN, f"{detail}: smaller than {MIN_COLUMNS}×{MIN_LINES}")
+        return Check(
+            "terminal",
+            WARN,
+            _("{detail}: smaller than {columns}×{lines}").format(
+                detail=detail, columns=MIN_COLUMNS, lines=MIN_LINES
+            ),
+        )
     return Check("terminal", colour_status, detail)

@@ -20,7 +20,10 @@ from cafepol_tui.db.models import (
     Theme,
     utcnow,
 )
+from cafepol_tui.i18n import translator
 from cafepol_tui.services.validation import NotFoundError
+
+_ = translator("messages")
 
 
 @dataclass(frozen=True)
@@ -127,8 +130,8 @@ def commune_names() -> list[str]:
 def find_commune(name: str) -> Commune:
     commune = Commune.get_or_none(peewee.fn.LOWER(Commune.name) == name.strip().lower())
     if commune is None:
-        known = ", ".join(commune_names()) or "none"
-        raise NotFoundError(f"unknown commune '{name}' (known: {known})")
+        known = ", ".join(commune_names()) or _("none")
+        raise NotFoundError(_("unknown commune '{name}' (known: {known})").format(name=name, known=known))
     return commune
 
 
@@ -142,7 +145,7 @@ def get_meeting(meeting_id: int) -> MeetingDetail:
         .first()
     )
     if meeting is None:
-        raise NotFoundError(f"no meeting with id {meeting_id}")
+        raise NotFoundError(_("no meeting with id {id}").format(id=meeting_id))
     partners = tuple(
         p.name
         for p in Partner.select(Partner.name)
@@ -211,10 +214,10 @@ def meeting_as_json(m: MeetingSummary) -> dict[str, object]:
 def availability_text(m: MeetingSummary) -> str:
     """What a citizen reads about seats, in words (never colour alone)."""
     if m.is_cancelled:
-        return "Annulée"
+        return _("Annulée")
     if m.is_full:
-        return "Complet – liste d'attente"
-    return "1 place libre" if m.seats_left == 1 else f"{m.seats_left} places libres"
+        return _("Complet – liste d'attente")
+    return _.plural("{n} place libre", "{n} places libres", m.seats_left).format(n=m.seats_left)
 
 
 def change_token() -> tuple[object, int]:

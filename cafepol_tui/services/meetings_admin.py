@@ -25,6 +25,7 @@ from cafepol_tui.db.models import (
     RegistrationStatus,
     utcnow,
 )
+from cafepol_tui.i18n import translator
 from cafepol_tui.services import audit
 from cafepol_tui.services.formatting import BRUSSELS, local
 from cafepol_tui.services.registrations import (
@@ -41,6 +42,8 @@ from cafepol_tui.services.validation import (
     has_control_chars,
 )
 
+_ = translator("messages")
+
 MAX_CAPACITY = 500
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
@@ -55,8 +58,13 @@ class CapacityConflict(ValidationError):
         super().__init__(
             {
                 "capacity": (
-                    f"{seats_taken} places sont déjà confirmées : choisissez qui passe en liste "
-                    f"d'attente pour libérer au moins {seats_taken - capacity} place(s)."
+                    _.plural(
+                        "{taken} places sont déjà confirmées : choisissez qui passe en liste "
+                        "d'attente pour libérer au moins {n} place.",
+                        "{taken} places sont déjà confirmées : choisissez qui passe en liste "
+                        "d'attente pour libérer au moins {n} places.",
+                        seats_taken - capacity,
+                    ).format(taken=seats_taken, n=seats_taken - capacity)
                 )
             }
         )
@@ -74,7 +82,7 @@ def parse_date(raw: str, field_name: str = "date") -> date:
             return date(y, m, d)
     except ValueError:
         pass
-    raise ValidationError({field_name: "Date invalide : écrivez JJ/MM/AAAA (ex. 12/01/2027)."})
+    raise ValidationError({field_name: _("Date invalide : écrivez JJ/MM/AAAA (ex. 12/01/2027).")})
 
 
 def parse_time(raw: str, field_name: str = "time") -> time:
@@ -84,7 +92,7 @@ def parse_time(raw: str, field_name: str = "time") -> time:
         hour, minute = int(match.group(1)), int(match.group(2) or 0)
         if hour < 24 and minute < 60:
             return time(hour, minute)
-    raise ValidationError({field_name: "Heure invalide : écrivez HH:MM (ex. 10:00)."})
+    raise ValidationError({field_name: _("Heure invalide : écrivez HH:MM (ex. 10:00).")})
 
 
 def _int(raw: str | int, field_name: str, low: int, high: int, message: str) -> int:
@@ -102,9 +110,9 @@ def _text(raw: str, field_name: str, max_len: int, *, required: str | None = Non
     if required and not text:
         raise ValidationError({field_name: required})
     if has_control_chars(text.replace("\n", "")):
-        raise ValidationError({field_name: "Le texte contient des caractères non autorisés."})
+        raise ValidationError({field_name: _("Le texte contient des caractères non autorisés.")})
     if len(text) > max_len:
-        raise ValidationError({field_name: f"Trop long ({max_len} caractères au maximum)."})
+        raise ValidationError({field_name: _("Trop long ({max} caractères au maximum).").format(max=max_len)})
     return text
 
 
@@ -155,7 +163,7 @@ def clean_meeting(
     def commune_id() -> int:
         commune = Commune.get_or_none(peewee.fn.LOWER(Commune.name) == form.commune.strip().lower())
         if commune is None:
-            raise ValidationError({"commune": "Choisissez la commune."})
+            raise ValidationError({"commune": _("Choisissez la commune.")})
         return commune.id
 
     def officer_id() -> int | None:
@@ -163,22 +171,22 @@ def clean_meeting(
             return None
         officer = Officer.get_or_none(peewee.fn.LOWER(Officer.name) == form.officer.strip().lower())
         if officer is None:
-            raise ValidationError({"officer": "Policier inconnu : choisissez dans la liste."})
+            raise ValidationError({"officer": _("Policier inconnu : choisissez dans la liste.")})
         return officer.id
 
     check("commune_id", commune_id)
-    check("place", lambda: _text(form.place, "place", 160, required="Indiquez le lieu."))
+    check("place", lambda: _text(form.place, "place", 160, required=_("Indiquez le lieu.")))
     check("address", lambda: _text(form.address, "address", 240))
     check("day", lambda: parse_date(form.day, "day"))
     check("start", lambda: parse_time(form.start, "start"))
     check(
         "duration_min",
-        lambda: _int(form.duration_min, "duration_min", 15, 480, "Durée : de 15 à 480 minutes."),
+        lambda: _int(form.duration_min, "duration_min", 15, 480, _("Durée : de 15 à 480 minutes.")),
     )
     check(
         "capacity",
         lambda: _int(
-            form.capacity, "capacity", 1, MAX_CAPACITY, f"Capacité : de 1 à {MAX_CAPACITY} places."
+            form.capacity, "capacity", 1, MAX_CAPACITY, _("Capacité : de 1 à {max} places.").format(max=MAX_CAPACITY)
         ),
     )
     check("officer_id", officer_id)
@@ -191,14 +199,14 @@ def clean_meeting(
             "interested_count",
             0,
             100_000,
-            "Nombre de personnes intéressées : un entier ≥ 0.",
+            _("Nombre de personnes intéressées : un entier ≥ 0."),
         ),
     )
     starts_at = None
     if "day" in out and "start" in out:
         starts_at = datetime.combine(out["day"], out["start"], BRUSSELS)  # type: ignore[arg-type]
         if require_future and starts_at <= now:
-            errors["day"] = "La rencontre doit avoir lieu dans le futur."
+            errors["day"] = _("La rencontre doit avoir lieu dans le futur.")
     if errors:
         raise ValidationError(errors)
     return CleanMeeting(
@@ -219,7 +227,7 @@ def form_for(meeting_id: int) -> MeetingForm:
     """The editor pre-filled with a meeting's current values."""
     m = Meeting.get_or_none(Meeting.id == meeting_id)
     if m is None:
-        raise NotFoundError(f"no meeting with id {meeting_id}")
+        raise NotFoundError(_("no meeting with id {id}").format(id=meeting_id))
     start = local(m.starts_at)
     return MeetingForm(
         commune=m.commune.name,
@@ -285,9 +293,9 @@ def update_meeting(
     with write_transaction(database_proxy.obj):
         meeting = _lock_meeting(meeting_id)
         if meeting.status == MeetingStatus.CANCELLED:
-            raise RefusedError("Cette rencontre est annulée : elle ne peut plus être modifiée.")
+            raise RefusedError(_("Cette rencontre est annulée : elle ne peut plus être modifiée."))
         if clean.starts_at != meeting.starts_at and clean.starts_at <= now:
-            raise ValidationError({"day": "La nouvelle date doit être dans le futur."})
+            raise ValidationError({"day": _("La nouvelle date doit être dans le futur.")})
         seats = meeting.seats_taken
         if clean.capacity < seats:
             movers = list(
@@ -352,11 +360,11 @@ def cancel_meeting(
 ) -> list[RegistrationView]:
     """Cancel with a reason. Returns the people to warn (confirmed and waitlisted, with contacts)."""
     now = now or utcnow()
-    text = _text(reason, "reason", 500, required="Indiquez la raison de l'annulation.")
+    text = _text(reason, "reason", 500, required=_("Indiquez la raison de l'annulation."))
     with write_transaction(database_proxy.obj):
         meeting = _lock_meeting(meeting_id)
         if meeting.status == MeetingStatus.CANCELLED:
-            raise RefusedError("Cette rencontre est déjà annulée.")
+            raise RefusedError(_("Cette rencontre est déjà annulée."))
         Meeting.update(status=MeetingStatus.CANCELLED, cancel_reason=text, updated_at=now).where(
             Meeting.id == meeting_id
         ).execute()
@@ -408,11 +416,11 @@ def duplicate_meeting(
     new_day = parse_date(day, "day")
     source = Meeting.get_or_none(Meeting.id == meeting_id)
     if source is None:
-        raise NotFoundError(f"no meeting with id {meeting_id}")
+        raise NotFoundError(_("no meeting with id {id}").format(id=meeting_id))
     clock = parse_time(start, "start") if start.strip() else local(source.starts_at).time()
     starts_at = datetime.combine(new_day, clock, BRUSSELS)
     if starts_at <= now:
-        raise ValidationError({"day": "La rencontre doit avoir lieu dans le futur."})
+        raise ValidationError({"day": _("La rencontre doit avoir lieu dans le futur.")})
     with write_transaction(database_proxy.obj):
         meeting = _clone(source, starts_at, now)
         audit.record(
@@ -461,7 +469,7 @@ def parse_series(
     elif text in WEEKDAYS_FR:
         wd = WEEKDAYS_FR.index(text)
     else:
-        errors["weekday"] = "Jour de la semaine : lundi, mardi, … dimanche."
+        errors["weekday"] = _("Jour de la semaine : lundi, mardi, … dimanche.")
     try:
         parts = (
             nths
@@ -471,10 +479,10 @@ def parse_series(
         if not parts or any(p not in (1, 2, 3, 4, 5, -1) for p in parts):
             raise ValueError
     except ValueError:
-        errors["nths"] = "Semaines du mois : ex. « 1,3 » (1er et 3e), 5 = dernier."
+        errors["nths"] = _("Semaines du mois : ex. « 1,3 » (1er et 3e), 5 = dernier.")
         parts = ()
     try:
-        count = _int(months, "months", 1, 12, "Durée : de 1 à 12 mois.")
+        count = _int(months, "months", 1, 12, _("Durée : de 1 à 12 mois."))
     except ValidationError as exc:
         errors.update(exc.errors)
         count = 0
@@ -515,7 +523,7 @@ def plan_series(
     ]
     dates = [d for d in dates if d >= first and d > now]
     if not dates:
-        raise ValidationError({"day": "Aucune date à venir ne correspond à cette série."})
+        raise ValidationError({"day": _("Aucune date à venir ne correspond à cette série.")})
     ids: list[int] = []
     with write_transaction(database_proxy.obj):
         for starts_at in dates:
@@ -538,7 +546,7 @@ def set_interested(
     """The Facebook event's « interested » count, entered by hand."""
     now = now or utcnow()
     value = _int(
-        count, "interested_count", 0, 100_000, "Nombre de personnes intéressées : un entier ≥ 0."
+        count, "interested_count", 0, 100_000, _("Nombre de personnes intéressées : un entier ≥ 0.")
     )
     with write_transaction(database_proxy.obj):
         updated = (
@@ -547,7 +555,7 @@ def set_interested(
             .execute()
         )
         if not updated:
-            raise NotFoundError(f"no meeting with id {meeting_id}")
+            raise NotFoundError(_("no meeting with id {id}").format(id=meeting_id))
         audit.record(actor, "meeting-interested", f"meeting:{meeting_id}", str(value), now=now)
     return value
 

@@ -24,7 +24,10 @@ from cafepol_tui.db.models import (
     RegistrationStatus,
     utcnow,
 )
+from cafepol_tui.i18n import translator
 from cafepol_tui.services.validation import NotFoundError, RefusedError, SignupForm, fold
+
+_ = translator("messages")
 
 # No 0/O/1/I: a reference read aloud over the phone or copied from a slip can't be misread.
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -86,15 +89,19 @@ def _lock_meeting(meeting_id: int) -> Meeting:
         query = query.for_update()
     meeting = query.first()
     if meeting is None:
-        raise NotFoundError(f"no meeting with id {meeting_id}")
+        raise NotFoundError(_("no meeting with id {id}").format(id=meeting_id))
     return meeting
 
 
 def _check_open(meeting: Meeting, now: datetime) -> None:
     if meeting.status == MeetingStatus.CANCELLED:
-        raise RefusedError("Cette rencontre a été annulée : il n'est plus possible de s'y inscrire.")
+        raise RefusedError(
+            _("Cette rencontre a été annulée : il n'est plus possible de s'y inscrire.")
+        )
     if meeting.starts_at <= now:
-        raise RefusedError("Cette rencontre a déjà commencé : il n'est plus possible de s'y inscrire.")
+        raise RefusedError(
+            _("Cette rencontre a déjà commencé : il n'est plus possible de s'y inscrire.")
+        )
 
 
 def _check_duplicate(meeting: Meeting, form: SignupForm, key: str) -> None:
@@ -109,8 +116,10 @@ def _check_duplicate(meeting: Meeting, form: SignupForm, key: str) -> None:
         no_contact = not (form.phone or form.email or other.phone or other.email)
         if same_phone or same_email or no_contact:
             raise RefusedError(
-                "Une inscription à ce nom existe déjà pour cette rencontre. "
-                "En cas de doute, adressez-vous au guichet."
+                _(
+                    "Une inscription à ce nom existe déjà pour cette rencontre. "
+                    "En cas de doute, adressez-vous au guichet."
+                )
             )
 
 
@@ -182,7 +191,7 @@ def register(
                 .execute()
             )
             if updated != 1:  # pragma: no cover - the lock makes this unreachable
-                raise RefusedError("Les places viennent d'être prises ; réessayez.")
+                raise RefusedError(_("Les places viennent d'être prises ; réessayez."))
         else:
             status = RegistrationStatus.WAITLISTED
             last = (
@@ -256,18 +265,20 @@ def cancel(reference: str, *, now: datetime | None = None) -> CancelResult:
     """Cancel by reference code; free seats go to the waiting list at once."""
     code = normalise_reference(reference)
     if not code:
-        raise NotFoundError("Indiquez le code de référence (6 caractères).")
+        raise NotFoundError(_("Indiquez le code de référence (6 caractères)."))
     now = now or utcnow()
     with write_transaction(database_proxy.obj):
         registration = Registration.get_or_none(Registration.reference == code)
         if registration is None:
-            raise NotFoundError(f"Aucune inscription ne porte le code {code}.")
+            raise NotFoundError(_("Aucune inscription ne porte le code {code}.").format(code=code))
         meeting = _lock_meeting(registration.meeting_id)
         registration = Registration.get_by_id(registration.id)  # re-read under the lock
         if registration.status == RegistrationStatus.CANCELLED:
-            raise RefusedError(f"L'inscription {code} est déjà annulée.")
+            raise RefusedError(_("L'inscription {code} est déjà annulée.").format(code=code))
         if meeting.starts_at <= now:
-            raise RefusedError(f"La rencontre de l'inscription {code} a déjà eu lieu.")
+            raise RefusedError(
+                _("La rencontre de l'inscription {code} a déjà eu lieu.").format(code=code)
+            )
         held = registration.status in RegistrationStatus.HOLDING_SEATS
         registration.status = RegistrationStatus.CANCELLED
         registration.waitlist_position = None
@@ -300,7 +311,9 @@ def get_registration(reference: str) -> RegistrationView:
     code = normalise_reference(reference)
     registration = Registration.get_or_none(Registration.reference == code)
     if registration is None:
-        raise NotFoundError(f"no registration with reference {code or reference!r}")
+        raise NotFoundError(
+            _("no registration with reference {code}").format(code=repr(code or reference))
+        )
     return _view(registration, waitlist_rank(registration))
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from cafepol_tui.db.database import database_proxy, write_transaction
 from cafepol_tui.db.models import Channel, Meeting, Registration, RegistrationStatus, utcnow
+from cafepol_tui.i18n import translator
 from cafepol_tui.services import audit
 from cafepol_tui.services.formatting import local
 from cafepol_tui.services.registrations import (
@@ -21,6 +22,8 @@ from cafepol_tui.services.registrations import (
     register,
 )
 from cafepol_tui.services.validation import NotFoundError, RefusedError, SignupForm, ValidationError
+
+_ = translator("messages")
 
 STAFF_CHANNELS = (Channel.COUNTER, Channel.PHONE)
 MAX_WALKINS = 500
@@ -38,7 +41,7 @@ def add_on_behalf(
 ) -> SignupResult:
     """Sign up someone at the counter or on the phone; same rules as the kiosk."""
     if channel not in STAFF_CHANNELS:
-        raise ValidationError({"channel": "Canal : guichet ou téléphone."})
+        raise ValidationError({"channel": _("Canal : guichet ou téléphone.")})
     now = now or utcnow()
     result = register(
         meeting_id, form, max_party=max_party, topic_max=topic_max, channel=channel, now=now
@@ -84,24 +87,24 @@ def move_in_waitlist(
     errors: dict[str, str] = {}
     text = " ".join(reason.split())
     if not text:
-        errors["reason"] = "Tout changement d'ordre de la liste d'attente demande une raison."
+        errors["reason"] = _("Tout changement d'ordre de la liste d'attente demande une raison.")
     try:
         rank = int(str(new_rank).strip())
         if rank < 1:
             raise ValueError
     except ValueError:
-        errors["rank"] = "Rang : un entier à partir de 1."
+        errors["rank"] = _("Rang : un entier à partir de 1.")
         rank = 0
     if errors:
         raise ValidationError(errors)
     with write_transaction(database_proxy.obj):
         registration = Registration.get_or_none(Registration.id == registration_id)
         if registration is None:
-            raise NotFoundError(f"no registration with id {registration_id}")
+            raise NotFoundError(_("no registration with id {id}").format(id=registration_id))
         meeting = _lock_meeting(registration.meeting_id)
         registration = Registration.get_by_id(registration_id)
         if registration.status != RegistrationStatus.WAITLISTED:
-            raise RefusedError("Seule une inscription en liste d'attente peut changer de rang.")
+            raise RefusedError(_("Seule une inscription en liste d'attente peut changer de rang."))
         waiting = list(
             Registration.select()
             .where(
@@ -145,7 +148,7 @@ def promote(meeting_id: int, actor: str, *, now: datetime | None = None) -> list
 
 def _check_day(meeting: Meeting, now: datetime) -> None:
     if local(meeting.starts_at).date() > local(now).date():
-        raise RefusedError("Le pointage se fait le jour de la rencontre.")
+        raise RefusedError(_("Le pointage se fait le jour de la rencontre."))
 
 
 def check_in(
@@ -156,11 +159,11 @@ def check_in(
     with write_transaction(database_proxy.obj):
         registration = Registration.get_or_none(Registration.id == registration_id)
         if registration is None:
-            raise NotFoundError(f"no registration with id {registration_id}")
+            raise NotFoundError(_("no registration with id {id}").format(id=registration_id))
         meeting = _lock_meeting(registration.meeting_id)
         _check_day(meeting, now)
         if registration.status not in RegistrationStatus.HOLDING_SEATS:
-            raise RefusedError("Seule une inscription confirmée peut être pointée.")
+            raise RefusedError(_("Seule une inscription confirmée peut être pointée."))
         status = RegistrationStatus.ATTENDED if attended else RegistrationStatus.NO_SHOW
         Registration.update(status=status, updated_at=now).where(
             Registration.id == registration_id
@@ -185,5 +188,5 @@ def add_walkins(meeting_id: int, delta: int, actor: str, *, now: datetime | None
 def walkins(meeting_id: int) -> int:
     meeting = Meeting.get_or_none(Meeting.id == meeting_id)
     if meeting is None:
-        raise NotFoundError(f"no meeting with id {meeting_id}")
+        raise NotFoundError(_("no meeting with id {id}").format(id=meeting_id))
     return meeting.walkins

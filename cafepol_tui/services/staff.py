@@ -15,7 +15,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from cafepol_tui.db.database import database_proxy, write_transaction
 from cafepol_tui.db.models import AuditEntry, PinGuard, StaffAccount, StaffRole, utcnow
+from cafepol_tui.i18n import translator
 from cafepol_tui.services.validation import ValidationError
+
+_ = translator("messages")
 
 _hasher = PasswordHasher()
 GATE_ID = 1
@@ -42,7 +45,7 @@ class WrongPinError(Exception):
 
 def check_pin_format(pin: str) -> str:
     if not (pin.isdigit() and 4 <= len(pin) <= 12):
-        raise ValidationError({"pin": "Le code PIN doit compter de 4 à 12 chiffres."})
+        raise ValidationError({"pin": _("Le code PIN doit compter de 4 à 12 chiffres.")})
     return pin
 
 
@@ -50,9 +53,9 @@ def set_pin(name: str, pin: str, role: str = StaffRole.ADMIN) -> StaffUser:
     """Create the account or change its PIN (and role)."""
     name = " ".join(name.split())
     if not name:
-        raise ValidationError({"name": "Indiquez le nom du compte."})
+        raise ValidationError({"name": _("Indiquez le nom du compte.")})
     if role not in StaffRole.ALL:
-        raise ValidationError({"role": f"Rôle inconnu : {role} ({', '.join(StaffRole.ALL)})."})
+        raise ValidationError({"role": _("Rôle inconnu : {role} ({known}).").format(role=role, known=", ".join(StaffRole.ALL))})
     pin_hash = _hasher.hash(check_pin_format(pin))
     with database_proxy.atomic():
         account = StaffAccount.get_or_none(StaffAccount.name == name)
@@ -84,7 +87,7 @@ def verify_pin(
     """Return the staff member whose PIN this is, or raise WrongPinError / PinLockedError."""
     now = now or utcnow()
     with write_transaction(database_proxy.obj):
-        gate, _ = PinGuard.get_or_create(id=GATE_ID)
+        gate, _created = PinGuard.get_or_create(id=GATE_ID)
         if gate.locked_until and gate.locked_until > now:
             raise PinLockedError(gate.locked_until)
         for account in StaffAccount.select().where(StaffAccount.active == True):  # noqa: E712
@@ -131,7 +134,7 @@ def require_role(user: StaffUser | None, *roles: str) -> StaffUser:
     from cafepol_tui.services.validation import RefusedError
 
     if user is None or user.role not in roles:
-        raise RefusedError("Action réservée aux administrateurs.")
+        raise RefusedError(_("Action réservée aux administrateurs."))
     return user
 
 
@@ -151,9 +154,9 @@ def create_account(name: str, pin: str, role: str, actor: StaffUser) -> StaffUse
     except ValidationError as exc:
         errors.update(exc.errors)
     if not " ".join(name.split()):
-        errors["name"] = "Indiquez le nom du compte."
+        errors["name"] = _("Indiquez le nom du compte.")
     if role not in StaffRole.ALL:
-        errors["role"] = "Choisissez le rôle."
+        errors["role"] = _("Choisissez le rôle.")
     if errors:
         raise ValidationError(errors)
     # verify_pin takes the first account whose PIN matches: two accounts can't share one.
@@ -163,7 +166,7 @@ def create_account(name: str, pin: str, role: str, actor: StaffUser) -> StaffUse
     ):
         try:
             if _hasher.verify(account.pin_hash, pin):
-                raise ValidationError({"pin": "Ce code PIN est déjà utilisé : choisissez-en un autre."})
+                raise ValidationError({"pin": _("Ce code PIN est déjà utilisé : choisissez-en un autre.")})
         except (VerificationError, InvalidHashError):
             continue
     user = set_pin(clean, pin, role)
@@ -177,17 +180,17 @@ def deactivate_account(account_id: int, actor: StaffUser) -> None:
     from cafepol_tui.services.validation import NotFoundError, RefusedError
 
     if account_id == actor.id:
-        raise RefusedError("Vous ne pouvez pas désactiver votre propre compte.")
+        raise RefusedError(_("Vous ne pouvez pas désactiver votre propre compte."))
     with write_transaction(database_proxy.obj):
         account = StaffAccount.get_or_none(StaffAccount.id == account_id)
         if account is None:
-            raise NotFoundError(f"no staff account {account_id}")
+            raise NotFoundError(_("no staff account {id}").format(id=account_id))
         others = StaffAccount.select().where(
             (StaffAccount.active == True) & (StaffAccount.role == StaffRole.ADMIN)  # noqa: E712
             & (StaffAccount.id != account_id)
         ).exists()
         if account.role == StaffRole.ADMIN and not others:
-            raise RefusedError("Il doit rester au moins un compte administrateur actif.")
+            raise RefusedError(_("Il doit rester au moins un compte administrateur actif."))
         account.active = False
         account.save()
         AuditEntry.create(actor=actor.name, action="account-deactivate",

@@ -25,6 +25,9 @@ from cafepol_tui.db.models import (
     utcnow,
 )
 from cafepol_tui.services.formatting import local
+from cafepol_tui.i18n import translator
+
+_ = translator("messages")
 
 AIM_MIN, AIM_MAX = 2, 3
 
@@ -202,9 +205,18 @@ def bar(value: float, maximum: float, width: int = 20) -> str:
 
 
 def format_text(s: Stats) -> str:
-    """The plain-text report printed by `cafepol stats`."""
-    lines = [f"Rencontres par commune et par mois (objectif {AIM_MIN}–{AIM_MAX})"]
-    header = f"  {'Commune':<16}" + "".join(f"{k[2:]:>8}" for k in s.months)
+    """The plain-text report printed by `cafepol stats`, in the current language."""
+    from babel.numbers import format_decimal, format_percent
+
+    from cafepol_tui.services.formatting import babel_locale
+
+    locale = babel_locale()
+    lines = [
+        _("Rencontres par commune et par mois (objectif {low}–{high})").format(
+            low=AIM_MIN, high=AIM_MAX
+        )
+    ]
+    header = f"  {_('Commune'):<16}" + "".join(f"{k[2:]:>8}" for k in s.months)
     lines.append(header)
     communes = sorted({r.commune for r in s.per_month})
     for c in communes:
@@ -221,16 +233,35 @@ def format_text(s: Stats) -> str:
     t = s.totals
     lines += [
         "",
-        f"Rencontres tenues : {len(s.attendance)} — inscrits {t['registered']}, "
-        f"présents {t['attended']}, intéressés (Facebook) {t['interested']}",
+        _(
+            "Rencontres tenues : {held} — inscrits {registered}, présents {attended}, "
+            "intéressés (Facebook) {interested}"
+        ).format(
+            held=len(s.attendance),
+            registered=t["registered"],
+            attended=t["attended"],
+            interested=t["interested"],
+        ),
         "",
-        f"Doléances : {s.concerns_total}",
+        _("Doléances : {n}").format(n=s.concerns_total),
     ]
-    top = max((n for _, n in s.concerns_by_theme), default=0)
+    top = max((n for _name, n in s.concerns_by_theme), default=0)
     for name, n in s.concerns_by_theme:
         lines.append(f"  {name[:34]:<34} {n:>4} {bar(n, top)}")
-    lines.append("  Par commune : " + ", ".join(f"{c} {n}" for c, n in s.concerns_by_commune))
-    share = f"{s.feedback_share:.0%}" if s.feedback_share is not None else "—"
-    median = f"{s.median_days_to_feedback:g} j" if s.median_days_to_feedback is not None else "—"
-    lines.append(f"  Retour donné : {s.feedback_given} ({share}) ; délai médian : {median}")
+    per_commune = ", ".join(f"{c} {n}" for c, n in s.concerns_by_commune)
+    lines.append("  " + _("Par commune : {list}").format(list=per_commune))
+    share = (
+        format_percent(s.feedback_share, locale=locale) if s.feedback_share is not None else "—"
+    )
+    median = (
+        _("{n} j").format(n=format_decimal(s.median_days_to_feedback, locale=locale))
+        if s.median_days_to_feedback is not None
+        else "—"
+    )
+    lines.append(
+        "  "
+        + _("Retour donné : {n} ({share}) ; délai médian : {median}").format(
+            n=s.feedback_given, share=share, median=median
+        )
+    )
     return "\n".join(lines) + "\n"

@@ -1,10 +1,15 @@
-"""Check what a person typed. Every problem is a French sentence tied to the field it concerns."""
+"""Check what a person typed. Every problem is a sentence tied to the field it concerns, in the
+current language: the messages are translated when they are raised (`_()` in each clean_*)."""
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlparse
+
+from cafepol_tui.i18n import translator
+
+_ = translator("messages")
 
 NAME_MAX = 100
 
@@ -42,11 +47,11 @@ def fold(text: str) -> str:
 def clean_name(raw: str) -> str:
     name = " ".join(unicodedata.normalize("NFC", raw).split())
     if not name:
-        raise ValidationError({"name": "Indiquez votre nom."})
+        raise ValidationError({"name": _("Indiquez votre nom.")})
     if has_control_chars(raw.replace("\n", "").replace("\t", "")) or "\n" in raw or "\t" in raw:
-        raise ValidationError({"name": "Le nom contient des caractères non autorisés."})
+        raise ValidationError({"name": _("Le nom contient des caractères non autorisés.")})
     if len(name) > NAME_MAX:
-        raise ValidationError({"name": f"Le nom est trop long ({NAME_MAX} caractères au maximum)."})
+        raise ValidationError({"name": _("Le nom est trop long ({max} caractères au maximum).").format(max=NAME_MAX)})
     return name
 
 
@@ -61,11 +66,11 @@ def clean_phone(raw: str) -> str:
         number = phonenumbers.parse(text, "BE")
     except phonenumbers.NumberParseException:
         raise ValidationError(
-            {"phone": "Ce numéro de téléphone n'est pas valable (ex. 065 12 34 56 ou +32 470 12 34 56)."}
+            {"phone": _("Ce numéro de téléphone n'est pas valable (ex. 065 12 34 56 ou +32 470 12 34 56).")}
         ) from None
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(
-            {"phone": "Ce numéro de téléphone n'est pas valable (ex. 065 12 34 56 ou +32 470 12 34 56)."}
+            {"phone": _("Ce numéro de téléphone n'est pas valable (ex. 065 12 34 56 ou +32 470 12 34 56).")}
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -94,17 +99,19 @@ def clean_email(raw: str) -> str:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError:
         raise ValidationError(
-            {"email": "Cette adresse e-mail n'est pas valable (ex. prenom.nom@exemple.be)."}
+            {"email": _("Cette adresse e-mail n'est pas valable (ex. prenom.nom@exemple.be).")}
         ) from None
 
 
 def clean_topic(raw: str, max_length: int) -> str:
     text = unicodedata.normalize("NFC", raw).strip()
     if has_control_chars(text.replace("\n", "").replace("\t", "")):
-        raise ValidationError({"topic": "Le texte contient des caractères non autorisés."})
+        raise ValidationError({"topic": _("Le texte contient des caractères non autorisés.")})
     if len(text) > max_length:
         raise ValidationError(
-            {"topic": f"Le texte est trop long ({len(text)} caractères, {max_length} au maximum)."}
+            {"topic": _("Le texte est trop long ({length} caractères, {max} au maximum).").format(
+                length=len(text), max=max_length
+            )}
         )
     return text
 
@@ -113,9 +120,9 @@ def clean_people(value: int | str, max_party: int) -> int:
     try:
         people = int(str(value).strip())
     except ValueError:
-        raise ValidationError({"people": f"Indiquez un nombre de personnes de 1 à {max_party}."}) from None
+        raise ValidationError({"people": _("Indiquez un nombre de personnes de 1 à {max}.").format(max=max_party)}) from None
     if not 1 <= people <= max_party:
-        raise ValidationError({"people": f"Indiquez un nombre de personnes de 1 à {max_party}."})
+        raise ValidationError({"people": _("Indiquez un nombre de personnes de 1 à {max}.").format(max=max_party)})
     return people
 
 
@@ -125,7 +132,7 @@ def clean_url(raw: str, field: str = "event_url") -> str | None:
         return None
     parsed = urlparse(text)
     if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in text:
-        raise ValidationError({field: "L'adresse doit commencer par http:// ou https://."})
+        raise ValidationError({field: _("L'adresse doit commencer par http:// ou https://.")})
     return text
 
 
@@ -156,7 +163,7 @@ class SignupForm:
             except ValidationError as exc:
                 errors.update(exc.errors)
         if not self.consent:
-            errors["consent"] = "Cochez la case pour accepter que vos données soient enregistrées."
+            errors["consent"] = _("Cochez la case pour accepter que vos données soient enregistrées.")
         if errors:
             raise ValidationError(errors)
         return SignupForm(consent=True, **values)  # type: ignore[arg-type]

@@ -591,7 +591,7 @@ def cmd_flyer(args: argparse.Namespace, settings: Settings) -> int:
     db = open_database(settings.resolved_database_url)
     with db.connection_context():
         meeting = get_meeting(args.meeting_id)
-    pdf = render_flyer(meeting, settings, args.layout, args.copies)
+    pdf = render_flyer(meeting, settings, args.layout, args.copies, lang=settings.language)
     name = f"flyer-{meeting.id}-{args.layout}.pdf"
     return _emit_pdf(pdf, name, args, settings, out, copies=1)
 
@@ -614,7 +614,7 @@ def cmd_programme(args: argparse.Namespace, settings: Settings) -> int:
     with db.connection_context():
         commune = find_commune(args.commune).name if args.commune else None
         meetings = programme_meetings(month, commune)
-    pdf = render_programme(meetings, settings, month, commune)
+    pdf = render_programme(meetings, settings, month, commune, lang=settings.language)
     suffix = f"-{commune.lower()}" if commune else ""
     return _emit_pdf(pdf, f"programme-{month:%Y-%m}{suffix}.pdf", args, settings, out)
 
@@ -629,7 +629,7 @@ def cmd_slip(args: argparse.Namespace, settings: Settings) -> int:
     with db.connection_context():
         registration = get_registration(args.reference)
         meeting = get_meeting(registration.meeting_id)
-    pdf = render_slip(registration, meeting, settings, args.format)
+    pdf = render_slip(registration, meeting, settings, args.format, lang=settings.language)
     return _emit_pdf(pdf, f"slip-{registration.reference}.pdf", args, settings, out)
 
 
@@ -643,7 +643,7 @@ def cmd_attendance(args: argparse.Namespace, settings: Settings) -> int:
     with db.connection_context():
         meeting = get_meeting(args.meeting_id)
         registrations = list_for_meeting(meeting.id)
-    pdf = render_attendance(meeting, registrations, settings)
+    pdf = render_attendance(meeting, registrations, settings, lang=settings.language)
     return _emit_pdf(pdf, f"attendance-{meeting.id}.pdf", args, settings, out)
 
 

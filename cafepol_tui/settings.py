@@ -18,7 +18,7 @@ from typing import Any
 
 import platformdirs
 
-from cafepol_tui.i18n import translator
+from cafepol_tui.i18n import N_, translator
 
 _ = translator("messages")
 
@@ -26,7 +26,9 @@ APP_NAME = "cafepol"
 
 DEFAULT_COMMUNES = ("Boussu", "Colfontaine", "Frameries", "Quaregnon", "Saint-Ghislain")
 
-DEFAULT_INTRO = (
+# The flyer's default introduction: translated on a flyer in another language (a configured
+# `documents.intro_text` is printed as typed).
+DEFAULT_INTRO = N_(
     "Autour d'un café, votre policier de quartier vous écoute : sentiment d'insécurité, "
     "nuisances, cambriolages, vie du quartier… Chaque situation est entendue ; ce qui ne "
     "peut être réglé sur place est suivi dans les jours qui suivent, et vous recevez une réponse."

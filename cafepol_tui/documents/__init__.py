@@ -11,31 +11,37 @@ The API for the UI and the CLI::
     )
 
     render_flyer(meeting: MeetingDetail, settings: Settings, layout: str = "a5",
-                 copies: int = 1, *, creation_date: datetime | None = None,
+                 copies: int = 1, *, lang: str | None = None,
+                 creation_date: datetime | None = None,
                  progress: Callable[[int, int], None] | None = None) -> bytes
         layout: "a5" (one A5 per page), "a4-2up" (two A5 on A4 landscape) or "a4-4up"
         (four A6 on A4 portrait), with cut marks; ceil(copies / per page) pages, all slots
         filled. progress(page_done, pages_total). Unknown layout: flyer.LayoutError.
 
     render_slip(registration: RegistrationView, meeting: MeetingDetail, settings: Settings,
-                fmt: str | None = None, *, creation_date: datetime | None = None) -> bytes
+                fmt: str | None = None, *, lang: str | None = None,
+                creation_date: datetime | None = None) -> bytes
         fmt: "a6" or "receipt" (80 mm wide, as long as needed); None = settings.documents.slip_format.
 
     render_attendance(meeting: MeetingDetail, registrations: Sequence[RegistrationView],
-                      settings: Settings, *, creation_date=None, progress=None) -> bytes
+                      settings: Settings, *, lang=None, creation_date=None, progress=None) -> bytes
         registrations as from services.registrations.list_for_meeting(meeting.id).
 
     programme_meetings(month: date, commune: str | None = None) -> list[MeetingDetail]
     render_programme(meetings: Sequence[MeetingDetail], settings: Settings, month: date,
-                     commune: str | None = None, *, creation_date=None, progress=None) -> bytes
+                     commune: str | None = None, *, lang=None, creation_date=None,
+                     progress=None) -> bytes
         parse_month("2026-12") -> date(2026, 12, 1); a bad month raises programme.MonthError.
 
     deliver(pdf: bytes, name: str, settings: Settings, print_: bool = True, *,
             copies: int | None = None) -> PrintOutcome
         Saves the PDF in settings.output_dir (atomically), then runs `lp` if print_.
         Never raises for disk or printer problems. PrintOutcome(ok: bool, path: Path | None,
-        message: str (French, for a person), job_id: str | None, printed: bool).
+        message: str (for a person, in the current language), job_id: str | None, printed: bool).
 
+`lang` ("fr", "nl", "de" or "en"; default: the current language, `i18n.current_language()`)
+is the language of every printed word and date; a meeting's own texts (place, address,
+description) are printed as staff typed them.
 `creation_date` fixes the PDF's dates so identical input gives identical bytes (tests).
 Text in any script is accepted: undrawable characters print as « � », never raise.
 """
@@ -62,5 +68,5 @@ __all__ = sorted(_LAZY)
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        raise AttributeError(f"{__name__}.{name}", name=name)
     return getattr(import_module(f"{__name__}.{module}"), name)

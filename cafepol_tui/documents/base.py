@@ -15,6 +15,7 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
+import cafepol_tui
 from cafepol_tui.documents import fonts
 
 Progress = Callable[[int, int], None]
@@ -27,6 +28,7 @@ RED = (170, 20, 20)
 BLACK = (0, 0, 0)
 
 PT = 0.3528  # mm per point
+CREATOR = cafepol_tui.__name__  # the PDF's Creator field: « cafepol_tui »
 
 
 class DocumentPDF(FPDF):
@@ -51,8 +53,8 @@ class DocumentPDF(FPDF):
         self._size = 10.0
         self._color: tuple[int, int, int] = BLACK
         self._ops: list[tuple[Any, ...]] | None = None
-        self.set_creator("cafepol_tui")
-        self.set_producer("cafepol_tui (fpdf2)")
+        self.set_creator(CREATOR)
+        self.set_producer(f"{CREATOR} (fpdf2)")
         if title:
             self.set_title(fonts.printable(title))
         self.set_creation_date(creation_date or datetime.now(UTC))

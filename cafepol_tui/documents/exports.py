@@ -1,4 +1,5 @@
-"""JSON and CSV exports. Keys and column names are a contract for the zone's scripts."""
+"""JSON and CSV exports. Keys and column names are a contract for the zone's scripts: the
+columns live in `services.contracts`, and nothing here is translated."""
 
 from __future__ import annotations
 
@@ -8,13 +9,9 @@ import json
 from typing import Any
 
 from cafepol_tui.db.models import Commune, Meeting, Registration
+from cafepol_tui.services.contracts import CONCERN_COLUMNS, REGISTRATION_COLUMNS
 from cafepol_tui.services.formatting import local
 from cafepol_tui.services.meetings import SUMMARY_FIELDS, MeetingSummary, meeting_as_json
-
-REGISTRATION_COLUMNS = [
-    "meeting_id", "reference", "name", "people", "status", "waitlist_position",
-    "channel", "phone", "email", "topic", "created_at",
-]
 
 
 def export_data() -> dict[str, list[dict[str, Any]]]:
@@ -57,12 +54,6 @@ def registrations_csv(data: dict[str, Any]) -> str:
     writer.writerows(data["registrations"])
     return buffer.getvalue()
 
-
-CONCERN_COLUMNS = [
-    "id", "meeting_id", "commune", "theme", "partner", "place", "description", "status",
-    "wants_feedback", "due_on", "overdue", "created_at", "feedback_at", "closed_at",
-    "close_reason",
-]
 
 
 def concerns_csv(data: dict[str, Any]) -> str:

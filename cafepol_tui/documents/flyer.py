@@ -14,9 +14,31 @@ from datetime import datetime
 from cafepol_tui.documents import fonts
 from cafepol_tui.documents.base import BLUE, GREY, LIGHT, RED, DocumentPDF, Progress
 from cafepol_tui.documents.qr import EventLink, event_link
-from cafepol_tui.documents.texts import day_and_hours, phone_for_print, t
+from cafepol_tui.documents.texts import (
+    CANCELLED,
+    CANCELLED_NOTE,
+    COMMUNE,
+    HEADLINE,
+    INTERESTED,
+    NO_LINK,
+    OFFICER,
+    PARTNERS,
+    SIGNUP_COUNTER,
+    SIGNUP_COUNTER_GENERIC,
+    SIGNUP_KIOSK,
+    SIGNUP_PHONE,
+    SIGNUP_TITLE,
+    THEMES,
+    ZONE_PAGE,
+    day_and_hours,
+    phone_for_print,
+    t,
+)
+from cafepol_tui.i18n import current_language, language, translator
 from cafepol_tui.services.meetings import MeetingDetail
 from cafepol_tui.settings import Settings
+
+_ = translator("messages")
 
 A5 = (148.0, 210.0)
 A4_PORTRAIT = (210.0, 297.0)
@@ -67,7 +89,7 @@ def get_layout(name: str) -> Layout:
         return LAYOUTS[name]
     except KeyError:
         known = ", ".join(LAYOUTS)
-        raise LayoutError(f"unknown layout '{name}' (choose {known})") from None
+        raise LayoutError(_("unknown layout '{name}' (choose {known})").format(name=name, known=known)) from None
 
 
 def render_flyer(
@@ -76,33 +98,35 @@ def render_flyer(
     layout: str = "a5",
     copies: int = 1,
     *,
+    lang: str | None = None,
     creation_date: datetime | None = None,
     progress: Progress | None = None,
 ) -> bytes:
     """The flyer PDF: ceil(copies / per page) pages, every slot of every page filled."""
-    chosen = get_layout(layout)
-    if copies < 1:
-        raise ValueError("copies must be at least 1")
-    pages = math.ceil(copies / chosen.per_page)
-    lang = settings.language
-    pdf = DocumentPDF(
-        chosen.page,
-        title=f"{t('headline', lang)} — {meeting.commune}",
-        creation_date=creation_date,
-    )
-    link = event_link(meeting.event_url, settings.zone_page_url)
-    pdf.add_page()  # fpdf2 measures text on a page
-    with pdf.recording() as ops:
-        draw_flyer(pdf, meeting, settings, link, chosen.scale)
-    for page in range(pages):
-        if page:
-            pdf.add_page()
-        for x, y in chosen.slots:
-            pdf.replay(ops, x, y)
-        _cut_marks(pdf, chosen)
-        if progress is not None:
-            progress(page + 1, pages)
-    return bytes(pdf.output())
+    lang = lang or current_language()
+    with language(lang):
+        chosen = get_layout(layout)
+        if copies < 1:
+            raise ValueError("copies must be at least 1")
+        pages = math.ceil(copies / chosen.per_page)
+        pdf = DocumentPDF(
+            chosen.page,
+            title=f"{t(HEADLINE)} — {meeting.commune}",
+            creation_date=creation_date,
+        )
+        link = event_link(meeting.event_url, settings.zone_page_url)
+        pdf.add_page()  # fpdf2 measures text on a page
+        with pdf.recording() as ops:
+            draw_flyer(pdf, meeting, settings, link, chosen.scale)
+        for page in range(pages):
+            if page:
+                pdf.add_page()
+            for x, y in chosen.slots:
+                pdf.replay(ops, x, y)
+            _cut_marks(pdf, chosen)
+            if progress is not None:
+                progress(page + 1, pages)
+        return bytes(pdf.output())
 
 
 def _cut_marks(pdf: DocumentPDF, layout: Layout) -> None:
@@ -129,7 +153,7 @@ def draw_flyer(
     scale: float = 1.0,
 ) -> None:
     """One flyer with its top-left corner at (0, 0), `scale` × A5."""
-    lang = settings.language
+    lang = current_language()
 
     def s(v: float) -> float:
         return v * scale
@@ -148,17 +172,17 @@ def draw_flyer(
     use(11, bold=True, color=BLUE)
     pdf.put(settings.zone_name, text_x, s(11), x + w - text_x)
     use(9, color=GREY)
-    pdf.put(t("commune", lang, commune=meeting.commune), text_x, s(17), x + w - text_x)
+    pdf.put(t(COMMUNE, commune=meeting.commune), text_x, s(17), x + w - text_x)
     pdf.stroke(x, s(28), x + w, s(28), BLUE, s(0.6))
 
     # Headline, then the meeting.
     use(22, bold=True, color=BLUE)
-    y = pdf.para(t("headline", lang), x, s(31), w, max_lines=2, leading=1.15)
+    y = pdf.para(t(HEADLINE), x, s(31), w, max_lines=2, leading=1.15)
     if meeting.is_cancelled:
         use(14, bold=True, color=RED)
-        y = pdf.put(t("cancelled", lang), x, y + s(1), w)
+        y = pdf.put(t(CANCELLED), x, y + s(1), w)
         use(9, color=RED)
-        y = pdf.para(meeting.cancel_reason or t("cancelled_note", lang), x, y, w, max_lines=2)
+        y = pdf.para(meeting.cancel_reason or t(CANCELLED_NOTE), x, y, w, max_lines=2)
     day, hours = day_and_hours(meeting.starts_at, meeting.ends_at, lang)
     use(17, bold=True)
     y = pdf.put(day, x, y + s(4), w)
@@ -169,7 +193,7 @@ def draw_flyer(
     use(11)
     if meeting.address:
         y = pdf.para(meeting.address, x, y, w, max_lines=2, leading=1.2)
-    y = pdf.put(t("commune", lang, commune=meeting.commune), x, y, w)
+    y = pdf.put(t(COMMUNE, commune=meeting.commune), x, y, w)
     pdf.stroke(x, y + s(2.5), x + w, y + s(2.5), LIGHT, s(0.3))
     y += s(5)
 
@@ -177,12 +201,13 @@ def draw_flyer(
     bottom_block = s(210 - MARGIN - QR_SIZE - 6)
     use(10.5)
     if meeting.officer_name:
-        y = pdf.para(t("officer", lang, name=meeting.officer_name), x, y, w, max_lines=2)
+        y = pdf.para(t(OFFICER, name=meeting.officer_name), x, y, w, max_lines=2)
     if meeting.partners:
-        y = pdf.para(t("partners", lang, names=", ".join(meeting.partners)), x, y, w, max_lines=2)
+        y = pdf.para(t(PARTNERS, names=", ".join(meeting.partners)), x, y, w, max_lines=2)
     if meeting.themes:
-        y = pdf.para(t("themes", lang, names=" · ".join(meeting.themes)), x, y, w, max_lines=2)
-    intro = meeting.description or settings.documents.intro_text
+        y = pdf.para(t(THEMES, names=" · ".join(meeting.themes)), x, y, w, max_lines=2)
+    # The meeting's own text as typed; the default introduction in the flyer's language.
+    intro = meeting.description or t(settings.documents.intro_text)
     use(9.5, color=(60, 60, 60))
     line_h = s(9.5) * 0.3528 * 1.3
     room = int((bottom_block - y - s(2)) // line_h)
@@ -196,7 +221,6 @@ def _draw_signup(
     pdf: DocumentPDF, meeting: MeetingDetail, settings: Settings, link: EventLink, scale: float
 ) -> None:
     """Bottom block: the QR and its URL on the left, how to sign up on the right."""
-    lang = settings.language
 
     def s(v: float) -> float:
         return v * scale
@@ -217,26 +241,26 @@ def _draw_signup(
     tw = x + w - text_x
     y = top + s(2)
     use(13, bold=True, color=BLUE)
-    y = pdf.put(t("signup_title", lang), text_x, y, tw)
+    y = pdf.put(t(SIGNUP_TITLE), text_x, y, tw)
     use(10)
     counter = (
-        t("signup_counter", lang, place=meeting.commissariat)
+        t(SIGNUP_COUNTER, place=meeting.commissariat)
         if meeting.commissariat
-        else t("signup_counter_generic", lang)
+        else t(SIGNUP_COUNTER_GENERIC)
     )
     y = pdf.para(counter, text_x, y + s(1), tw, max_lines=2)
     if meeting.officer_phone:
         use(10.5, bold=True)
         y = pdf.put(
-            t("signup_phone", lang, phone=phone_for_print(meeting.officer_phone)), text_x, y, tw
+            t(SIGNUP_PHONE, phone=phone_for_print(meeting.officer_phone)), text_x, y, tw
         )
     use(9.5)
-    y = pdf.put(t("signup_kiosk", lang), text_x, y, tw)
+    y = pdf.put(t(SIGNUP_KIOSK), text_x, y, tw)
     use(7.5, color=GREY)
     if link.image is None:
         use(9, bold=True, color=RED)
-        pdf.para(t("no_link", lang), text_x, y + s(3), tw, max_lines=3)
+        pdf.para(t(NO_LINK), text_x, y + s(3), tw, max_lines=3)
     elif link.own_page:
-        pdf.para(t("interested", lang), text_x, y + s(2), tw, max_lines=3)
+        pdf.para(t(INTERESTED), text_x, y + s(2), tw, max_lines=3)
     else:
-        pdf.para(t("zone_page", lang), text_x, y + s(2), tw, max_lines=3)
+        pdf.para(t(ZONE_PAGE), text_x, y + s(2), tw, max_lines=3)

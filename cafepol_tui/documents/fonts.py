@@ -16,15 +16,19 @@ from functools import lru_cache
 from pathlib import Path
 
 import cafepol_tui
+from cafepol_tui.i18n import translator
+
+_ = translator("messages")
 
 MAIN_FAMILY = "DejaVu"
 ARABIC_FAMILY = "NotoArabic"
 
-FONT_FILES: dict[tuple[str, str], str] = {
-    (MAIN_FAMILY, ""): "DejaVuSans.ttf",
-    (MAIN_FAMILY, "B"): "DejaVuSans-Bold.ttf",
-    (ARABIC_FAMILY, ""): "NotoSansArabic-Regular.ttf",
-    (ARABIC_FAMILY, "B"): "NotoSansArabic-Bold.ttf",
+# File names (Path: not words to translate).
+FONT_FILES: dict[tuple[str, str], Path] = {
+    (MAIN_FAMILY, ""): Path("DejaVuSans.ttf"),
+    (MAIN_FAMILY, "B"): Path("DejaVuSans-Bold.ttf"),
+    (ARABIC_FAMILY, ""): Path("NotoSansArabic-Regular.ttf"),
+    (ARABIC_FAMILY, "B"): Path("NotoSansArabic-Bold.ttf"),
 }
 
 REPLACEMENT = "\ufffd"
@@ -43,13 +47,13 @@ def assets_dir() -> Path:
     for candidate in (package / "assets", package.parent / "assets"):
         if (candidate / "fonts").is_dir():
             return candidate
-    raise AssetError(f"assets folder not found next to {package}")
+    raise AssetError(_("assets folder not found next to {path}").format(path=package))
 
 
 def font_path(family: str, style: str = "") -> Path:
     path = assets_dir() / "fonts" / FONT_FILES[(family, style)]
     if not path.is_file():
-        raise AssetError(f"font file missing: {path}")
+        raise AssetError(_("font file missing: {path}").format(path=path))
     return path
 
 
@@ -123,5 +127,5 @@ def logo_path(configured: str = "") -> Path | None:
         if not path.is_absolute():
             path = assets_dir() / path
         return path if path.is_file() else None
-    shipped = assets_dir() / "logo.png"
+    shipped = assets_dir() / Path("logo.png")
     return shipped if shipped.is_file() else None

@@ -16,7 +16,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from cafepol_tui.i18n import translator
 from cafepol_tui.settings import Settings
+
+_ = translator("messages")
 
 LP_TIMEOUT_S = 30
 _JOB_ID = re.compile(r"request id is (\S+)")
@@ -25,8 +28,8 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 @dataclass(frozen=True)
 class PrintOutcome:
-    """What happened. `message` is French, for a person; `path` is the kept PDF (None if even
-    that failed)."""
+    """What happened. `message` is for a person, in the language current when `deliver` ran;
+    `path` is the kept PDF (None if even that failed)."""
 
     ok: bool
     path: Path | None
@@ -61,11 +64,15 @@ def _keep(pdf: bytes, name: str, settings: Settings) -> tuple[Path | None, str]:
     try:
         return save_pdf(pdf, name, settings.output_dir), ""
     except OSError as exc:
-        problem = f"le dossier {settings.output_dir} n'est pas accessible ({exc.strerror})"
+        problem = _("le dossier {folder} n'est pas accessible ({error})").format(
+            folder=settings.output_dir, error=exc.strerror
+        )
     try:
         return save_pdf(pdf, name, Path(tempfile.gettempdir()) / "cafepol"), problem
     except OSError as exc:
-        return None, f"{problem} et le PDF n'a pu être enregistré nulle part ({exc.strerror})"
+        return None, _("{problem} et le PDF n'a pu être enregistré nulle part ({error})").format(
+            problem=problem, error=exc.strerror
+        )
 
 
 def lp_arguments(
@@ -99,21 +106,24 @@ def deliver(
     """
     path, problem = _keep(pdf, name, settings)
     if path is None:
-        return PrintOutcome(False, None, f"Échec : {problem}.")
-    kept = f"Le PDF est conservé ici : {path}"
+        return PrintOutcome(False, None, _("Échec : {problem}.").format(problem=problem))
+    kept = _("Le PDF est conservé ici : {path}").format(path=path)
     if problem:
-        kept = f"Attention : {problem}. {kept}"
+        kept = _("Attention : {problem}. {kept}").format(problem=problem, kept=kept)
     if not print_:
-        return PrintOutcome(not problem, path, f"PDF enregistré : {path}" if not problem else kept)
+        saved = _("PDF enregistré : {path}").format(path=path)
+        return PrintOutcome(not problem, path, saved if not problem else kept)
 
     argv = lp_arguments(path, settings, copies, title=Path(name).stem)
-    printer = settings.printing.printer or "par défaut"
+    printer = settings.printing.printer or _("par défaut")
     if shutil.which(argv[0]) is None:
         return PrintOutcome(
             False,
             path,
-            f"Impression impossible : la commande « {argv[0]} » est introuvable "
-            f"(CUPS n'est pas installé sur ce poste ?). {kept}",
+            _(
+                "Impression impossible : la commande « {command} » est introuvable "
+                "(CUPS n'est pas installé sur ce poste ?). {kept}"
+            ).format(command=argv[0], kept=kept),
         )
     try:
         done = subprocess.run(
@@ -128,24 +138,42 @@ def deliver(
         return PrintOutcome(
             False,
             path,
-            f"Impression impossible : l'imprimante {printer} ne répond pas "
-            f"après {LP_TIMEOUT_S} secondes (CUPS arrêté ?). {kept}",
+            _(
+                "Impression impossible : l'imprimante {printer} ne répond pas "
+                "après {seconds} secondes (CUPS arrêté ?). {kept}"
+            ).format(printer=printer, seconds=LP_TIMEOUT_S, kept=kept),
         )
     except OSError as exc:
-        return PrintOutcome(False, path, f"Impression impossible : {exc.strerror or exc}. {kept}")
+        return PrintOutcome(
+            False,
+            path,
+            _("Impression impossible : {error}. {kept}").format(error=exc.strerror or exc, kept=kept),
+        )
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().splitlines()
-        reason = detail[0].rstrip(". ") if detail else f"code de sortie {done.returncode}"
+        reason = (
+            detail[0].rstrip(". ")
+            if detail
+            else _("code de sortie {code}").format(code=done.returncode)
+        )
         return PrintOutcome(
-            False, path, f"Impression impossible sur l'imprimante {printer} : {reason}. {kept}"
+            False,
+            path,
+            _("Impression impossible sur l'imprimante {printer} : {reason}. {kept}").format(
+                printer=printer, reason=reason, kept=kept
+            ),
         )
     match = _JOB_ID.search(done.stdout)
     job = match.group(1) if match else None
-    job_text = f" (tâche {job})" if job else ""
+    sent = (
+        _("Document envoyé à l'imprimante {printer} (tâche {job}). Copie PDF : {path}")
+        if job
+        else _("Document envoyé à l'imprimante {printer}. Copie PDF : {path}")
+    )
     return PrintOutcome(
         True,
         path,
-        f"Document envoyé à l'imprimante {printer}{job_text}. Copie PDF : {path}",
+        sent.format(printer=printer, job=job, path=path),
         job_id=job,
         printed=True,
     )

@@ -15,10 +15,24 @@ from babel.dates import format_date
 from cafepol_tui.documents import fonts
 from cafepol_tui.documents.base import BLUE, GREY, LIGHT, RED, DocumentPDF, Progress
 from cafepol_tui.documents.qr import event_link
-from cafepol_tui.documents.texts import t
-from cafepol_tui.services.formatting import BRUSSELS, babel_locale, format_clock, local
+from cafepol_tui.documents.texts import (
+    CANCELLED,
+    COMMUNE,
+    HEADLINE,
+    PROGRAMME_COMMUNE,
+    PROGRAMME_EMPTY,
+    PROGRAMME_NO_LINK,
+    PROGRAMME_SIGNUP,
+    PROGRAMME_TITLE,
+    PROGRAMME_ZONE,
+    t,
+)
+from cafepol_tui.i18n import current_language, language, translator
+from cafepol_tui.services.formatting import BRUSSELS, babel_locale, format_clock, format_day
 from cafepol_tui.services.meetings import MeetingDetail
 from cafepol_tui.settings import Settings
+
+_ = translator("messages")
 
 A4 = (210.0, 297.0)
 MARGIN = 12.0
@@ -40,7 +54,9 @@ def parse_month(text: str) -> date:
         year, month = (int(part) for part in text.strip().split("-"))
         return date(year, month, 1)
     except ValueError:
-        raise MonthError(f"bad month '{text}' (expected YYYY-MM, e.g. 2026-12)") from None
+        raise MonthError(
+            _("bad month '{month}' (expected YYYY-MM, e.g. 2026-12)").format(month=text)
+        ) from None
 
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:
@@ -69,42 +85,43 @@ def render_programme(
     month: date,
     commune: str | None = None,
     *,
+    lang: str | None = None,
     creation_date: datetime | None = None,
     progress: Progress | None = None,
 ) -> bytes:
-    lang = settings.language
-    month_name = format_date(month, "MMMM y", locale=babel_locale(lang))
-    pdf = DocumentPDF(
-        A4,
-        title=t("programme_title", lang, month=month_name),
-        creation_date=creation_date,
-    )
-    per_page = 2 * ROWS
-    chunks = [meetings[i : i + per_page] for i in range(0, len(meetings), per_page)] or [[]]
-    done = 0
-    for chunk in chunks:
-        pdf.add_page()
-        _header(pdf, settings, month_name, commune)
-        if not meetings:
-            pdf.use(13, color=GREY)
-            pdf.put(
-                t("programme_empty", lang), MARGIN, HEADER_H + 20, A4[0] - 2 * MARGIN, align="C"
-            )
-        for index, meeting in enumerate(chunk):
-            column, row = index // ROWS, index % ROWS
-            x = MARGIN + column * (CARD_W + GAP)
-            y = HEADER_H + row * (CARD_H + 1.5)
-            _card(pdf, meeting, settings, x, y, show_commune=commune is None)
-            done += 1
-            if progress is not None:
-                progress(done, len(meetings))
-        pdf.use(9, bold=True, color=BLUE)
-        pdf.put(t("programme_signup", lang), MARGIN, A4[1] - 11, A4[0] - 2 * MARGIN, align="C")
-    return bytes(pdf.output())
+    lang = lang or current_language()
+    with language(lang):
+        month_name = format_date(month, "MMMM y", locale=babel_locale(lang))
+        pdf = DocumentPDF(
+            A4,
+            title=t(PROGRAMME_TITLE, month=month_name),
+            creation_date=creation_date,
+        )
+        per_page = 2 * ROWS
+        chunks = [meetings[i : i + per_page] for i in range(0, len(meetings), per_page)] or [[]]
+        done = 0
+        for chunk in chunks:
+            pdf.add_page()
+            _header(pdf, settings, month_name, commune)
+            if not meetings:
+                pdf.use(13, color=GREY)
+                pdf.put(
+                    t(PROGRAMME_EMPTY), MARGIN, HEADER_H + 20, A4[0] - 2 * MARGIN, align="C"
+                )
+            for index, meeting in enumerate(chunk):
+                column, row = index // ROWS, index % ROWS
+                x = MARGIN + column * (CARD_W + GAP)
+                y = HEADER_H + row * (CARD_H + 1.5)
+                _card(pdf, meeting, settings, x, y, show_commune=commune is None)
+                done += 1
+                if progress is not None:
+                    progress(done, len(meetings))
+            pdf.use(9, bold=True, color=BLUE)
+            pdf.put(t(PROGRAMME_SIGNUP), MARGIN, A4[1] - 11, A4[0] - 2 * MARGIN, align="C")
+        return bytes(pdf.output())
 
 
 def _header(pdf: DocumentPDF, settings: Settings, month_name: str, commune: str | None) -> None:
-    lang = settings.language
     w = A4[0] - 2 * MARGIN
     x = MARGIN
     logo = fonts.logo_path(settings.documents.logo)
@@ -115,14 +132,14 @@ def _header(pdf: DocumentPDF, settings: Settings, month_name: str, commune: str 
     pdf.use(10, bold=True, color=BLUE)
     y = pdf.put(settings.zone_name, x, MARGIN, w)
     pdf.use(19, bold=True, color=BLUE)
-    y = pdf.put(t("headline", lang), x, y + 0.5, w)
+    y = pdf.put(t(HEADLINE), x, y + 0.5, w)
     pdf.use(13, bold=True)
-    y = pdf.put(t("programme_title", lang, month=month_name), x, y + 0.5, w)
+    y = pdf.put(t(PROGRAMME_TITLE, month=month_name), x, y + 0.5, w)
     pdf.use(11, color=GREY)
     where = (
-        t("programme_commune", lang, commune=commune)
+        t(PROGRAMME_COMMUNE, commune=commune)
         if commune
-        else t("programme_zone", lang, zone=settings.zone_name)
+        else t(PROGRAMME_ZONE, zone=settings.zone_name)
     )
     y = pdf.put(where, x, y, w)
     pdf.rule(MARGIN, HEADER_H - 3.5, A4[0] - 2 * MARGIN, BLUE, 0.6)
@@ -136,7 +153,7 @@ def _card(
     y: float,
     show_commune: bool,
 ) -> None:
-    lang = settings.language
+    lang = current_language()
     pdf.box(x, y, CARD_W, CARD_H, LIGHT, width=0.25)
     link = event_link(meeting.event_url, None)
     text_w = CARD_W - 4
@@ -144,23 +161,23 @@ def _card(
         pdf.image(link.image, x + CARD_W - QR_MM - 2, y + 2, QR_MM, QR_MM)
         text_w = CARD_W - QR_MM - 6
     tx = x + 3
-    day = format_date(local(meeting.starts_at), "EEEE d MMMM", locale=babel_locale(lang))
+    day = format_day(meeting.starts_at, lang, year=False)
     when = f"{day[:1].upper()}{day[1:]} · {format_clock(meeting.starts_at, lang)}"
     pdf.use(9.5, bold=True, color=BLUE)
     ty = pdf.put(when, tx, y + 2, text_w)
     if meeting.is_cancelled:
         pdf.use(9, bold=True, color=RED)
-        ty = pdf.put(t("cancelled", lang), tx, ty, text_w)
+        ty = pdf.put(t(CANCELLED), tx, ty, text_w)
     pdf.use(8.5, bold=True)
     ty = pdf.para(meeting.place, tx, ty + 0.5, text_w, max_lines=2, leading=1.15)
     pdf.use(7.5)
     if meeting.address:
         ty = pdf.put(meeting.address, tx, ty, text_w)
     if show_commune:
-        ty = pdf.put(t("commune", lang, commune=meeting.commune), tx, ty, text_w)
+        ty = pdf.put(t(COMMUNE, commune=meeting.commune), tx, ty, text_w)
     if meeting.officer_name and ty < y + CARD_H - 7:
         pdf.use(7, color=GREY)
         ty = pdf.put(meeting.officer_name, tx, ty, text_w)
     if link.image is None and not meeting.is_cancelled and ty < y + CARD_H - 6:
         pdf.use(6.5, color=RED)
-        pdf.para(t("programme_no_link", lang), tx, ty + 0.5, text_w, max_lines=2)
+        pdf.para(t(PROGRAMME_NO_LINK), tx, ty + 0.5, text_w, max_lines=2)

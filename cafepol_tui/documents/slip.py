@@ -11,10 +11,31 @@ from datetime import datetime
 from cafepol_tui.db.models import RegistrationStatus
 from cafepol_tui.documents.base import BLUE, GREY, LIGHT, RED, DocumentPDF
 from cafepol_tui.documents.qr import EventLink, event_link
-from cafepol_tui.documents.texts import day_and_hours, phone_for_print, t
+from cafepol_tui.documents.texts import (
+    CANCELLED,
+    COMMUNE,
+    HEADLINE,
+    NO_LINK,
+    OFFICER,
+    SLIP_ATTENDED,
+    SLIP_CANCEL,
+    SLIP_CANCELLED,
+    SLIP_NAME,
+    SLIP_PEOPLE,
+    SLIP_REFERENCE,
+    SLIP_TITLE,
+    SLIP_WAITLIST,
+    SLIP_WAITLIST_NOTE,
+    day_and_hours,
+    phone_for_print,
+    t,
+)
+from cafepol_tui.i18n import current_language, language, translator
 from cafepol_tui.services.meetings import MeetingDetail
 from cafepol_tui.services.registrations import RegistrationView
 from cafepol_tui.settings import Settings
+
+_ = translator("messages")
 
 SLIP_FORMATS = ("a6", "receipt")
 A6 = (105.0, 148.0)
@@ -34,31 +55,38 @@ def render_slip(
     settings: Settings,
     fmt: str | None = None,
     *,
+    lang: str | None = None,
     creation_date: datetime | None = None,
 ) -> bytes:
     """One page: A6, or an 80 mm receipt as long as it needs to be."""
-    fmt = fmt or settings.documents.slip_format
-    if fmt not in SLIP_FORMATS:
-        raise SlipFormatError(f"unknown slip format '{fmt}' (choose {', '.join(SLIP_FORMATS)})")
-    link = event_link(meeting.event_url, settings.zone_page_url)
-    title = f"{t('slip_title', settings.language)} {registration.reference}"
-    if fmt == "a6":
-        pdf = DocumentPDF(A6, title=title, creation_date=creation_date)
-        pdf.add_page()
-        _draw_slip(pdf, registration, meeting, settings, link, A6[0], A6_MARGIN)
-        return bytes(pdf.output())
-    probe = DocumentPDF((RECEIPT_WIDTH, 1000.0), creation_date=creation_date)
-    probe.add_page()
-    with probe.recording() as ops:
-        height = _draw_slip(
-            probe, registration, meeting, settings, link, RECEIPT_WIDTH, RECEIPT_MARGIN
+    lang = lang or current_language()
+    with language(lang):
+        fmt = fmt or settings.documents.slip_format
+        if fmt not in SLIP_FORMATS:
+            raise SlipFormatError(
+                _("unknown slip format '{name}' (choose {known})").format(
+                    name=fmt, known=", ".join(SLIP_FORMATS)
+                )
+            )
+        link = event_link(meeting.event_url, settings.zone_page_url)
+        title = f"{t(SLIP_TITLE)} {registration.reference}"
+        if fmt == "a6":
+            pdf = DocumentPDF(A6, title=title, creation_date=creation_date)
+            pdf.add_page()
+            _draw_slip(pdf, registration, meeting, settings, link, A6[0], A6_MARGIN)
+            return bytes(pdf.output())
+        probe = DocumentPDF((RECEIPT_WIDTH, 1000.0), creation_date=creation_date)
+        probe.add_page()
+        with probe.recording() as ops:
+            height = _draw_slip(
+                probe, registration, meeting, settings, link, RECEIPT_WIDTH, RECEIPT_MARGIN
+            )
+        pdf = DocumentPDF(
+            (RECEIPT_WIDTH, height + RECEIPT_MARGIN), title=title, creation_date=creation_date
         )
-    pdf = DocumentPDF(
-        (RECEIPT_WIDTH, height + RECEIPT_MARGIN), title=title, creation_date=creation_date
-    )
-    pdf.add_page()
-    pdf.replay(ops)
-    return bytes(pdf.output())
+        pdf.add_page()
+        pdf.replay(ops)
+        return bytes(pdf.output())
 
 
 def _draw_slip(
@@ -71,7 +99,7 @@ def _draw_slip(
     margin: float,
 ) -> float:
     """Draw from the top; return the y under the last thing drawn."""
-    lang = settings.language
+    lang = current_language()
     x, w = margin, page_width - 2 * margin
     y = margin
 
@@ -82,35 +110,35 @@ def _draw_slip(
 
     status = registration.status
     if status == RegistrationStatus.WAITLISTED:
-        heading = t("slip_waitlist", lang, rank=registration.waitlist_rank or "?")
+        heading = t(SLIP_WAITLIST, rank=registration.waitlist_rank or "?")
         color = RED
     elif status == RegistrationStatus.CANCELLED:
-        heading, color = t("slip_cancelled", lang), RED
+        heading, color = t(SLIP_CANCELLED), RED
     elif status == RegistrationStatus.ATTENDED:
-        heading, color = t("slip_attended", lang), BLUE
+        heading, color = t(SLIP_ATTENDED), BLUE
     else:
-        heading, color = t("slip_title", lang), BLUE
+        heading, color = t(SLIP_TITLE), BLUE
     pdf.use(12, bold=True, color=color)
     y = pdf.para(heading, x, y, w, max_lines=2)
     if status == RegistrationStatus.WAITLISTED:
         pdf.use(7.5, color=RED)
-        y = pdf.para(t("slip_waitlist_note", lang), x, y, w, max_lines=2)
+        y = pdf.para(t(SLIP_WAITLIST_NOTE), x, y, w, max_lines=2)
 
     pdf.use(7.5, color=GREY)
-    y = pdf.put(t("slip_reference", lang), x, y + 1.5, w, align="C")
+    y = pdf.put(t(SLIP_REFERENCE), x, y + 1.5, w, align="C")
     pdf.use(24, bold=True)
     y = pdf.put(" ".join(registration.reference), x, y, w, align="C")
     pdf.use(9)
-    y = pdf.para(t("slip_name", lang, name=registration.name), x, y + 1, w, max_lines=2)
-    y = pdf.put(t("slip_people", lang, people=registration.people), x, y, w)
+    y = pdf.para(t(SLIP_NAME, name=registration.name), x, y + 1, w, max_lines=2)
+    y = pdf.put(t(SLIP_PEOPLE, people=registration.people), x, y, w)
     pdf.rule(x, y + 1.5, w)
     y += 3
 
     pdf.use(8, color=GREY)
-    y = pdf.put(t("headline", lang), x, y, w)
+    y = pdf.put(t(HEADLINE), x, y, w)
     if meeting.is_cancelled:
         pdf.use(10, bold=True, color=RED)
-        y = pdf.put(t("cancelled", lang), x, y, w)
+        y = pdf.put(t(CANCELLED), x, y, w)
     day, hours = day_and_hours(meeting.starts_at, meeting.ends_at, lang)
     pdf.use(10.5, bold=True)
     y = pdf.put(day, x, y + 0.5, w)
@@ -121,15 +149,15 @@ def _draw_slip(
     pdf.use(8.5)
     if meeting.address:
         y = pdf.para(meeting.address, x, y, w, max_lines=2)
-    y = pdf.put(t("commune", lang, commune=meeting.commune), x, y, w)
+    y = pdf.put(t(COMMUNE, commune=meeting.commune), x, y, w)
     if meeting.officer_name:
-        y = pdf.para(t("officer", lang, name=meeting.officer_name), x, y, w, max_lines=2)
+        y = pdf.para(t(OFFICER, name=meeting.officer_name), x, y, w, max_lines=2)
     pdf.rule(x, y + 1.5, w)
     y += 3
 
     phone = f" ({phone_for_print(meeting.officer_phone)})" if meeting.officer_phone else ""
     pdf.use(7.5)
-    y = pdf.para(t("slip_cancel", lang, phone=phone), x, y, w, max_lines=4)
+    y = pdf.para(t(SLIP_CANCEL, phone=phone), x, y, w, max_lines=4)
 
     if link.image is not None and link.url:
         qr = min(QR_MM, w)
@@ -139,6 +167,6 @@ def _draw_slip(
         y = pdf.put(link.url, x, y, w, align="C", min_size=4.5)
     else:
         pdf.use(7.5, bold=True, color=RED)
-        y = pdf.para(t("no_link", lang), x, y + 1.5, w, max_lines=3)
+        y = pdf.para(t(NO_LINK), x, y + 1.5, w, max_lines=3)
     pdf.rule(x, y + 1, w, LIGHT, 0.2)
     return y + 1

@@ -1,82 +1,92 @@
-"""Words printed on the documents, by language. French is complete; other languages fall back
-to it key by key until the language issue fills them in."""
+"""Words printed on the documents, marked for the `messages` catalog (French source).
+
+Every renderer takes `lang` (default: the current language) and draws inside
+`with language(lang):`, so `t(HEADLINE)` is in the document's language whoever asks for it: the
+CLI's `--lang`, the staff console's choice, or the kiosk's current language. A meeting's own
+texts (place, address, description, cancellation reason) are printed as staff typed them.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from cafepol_tui.services.formatting import format_clock, format_day
+from cafepol_tui.i18n import N_, translator
+from cafepol_tui.services.formatting import format_day, format_hours
 
-FR: dict[str, str] = {
-    "headline": "Un café avec votre policier de quartier",
-    "from_to": "de {start} à {end}",
-    "commune": "Commune de {commune}",
-    "officer": "Votre policier de quartier : {name}",
-    "partners": "Avec : {names}",
-    "themes": "Thèmes : {names}",
-    "signup_title": "Inscription gratuite",
-    "signup_counter": "au guichet du {place}",
-    "signup_counter_generic": "au guichet de votre commissariat",
-    "signup_phone": "par téléphone : {phone}",
-    "signup_kiosk": "ou sur la borne du commissariat",
-    "interested": "Scannez le code et cliquez « Intéressé(e) » : nous saurons combien de cafés prévoir.",
-    "zone_page": "Toutes les rencontres sur la page de la zone :",
-    "no_link": "Cette rencontre n'a pas de page en ligne : inscrivez-vous au guichet ou par téléphone.",
-    "cancelled": "ANNULÉE",
-    "cancelled_note": "Cette rencontre est annulée.",
-    "programme_title": "Programme du mois de {month}",
-    "programme_zone": "Toutes les communes de la {zone}",
-    "programme_commune": "Commune de {commune}",
-    "programme_empty": "Aucune rencontre n'est programmée ce mois-ci.",
-    "programme_signup": "Inscription gratuite au guichet de votre commissariat ou par téléphone.",
-    "programme_no_link": "Pas de page en ligne : inscription au guichet.",
-    "slip_title": "Confirmation d'inscription",
-    "slip_waitlist": "Liste d'attente — position {rank}",
-    "slip_waitlist_note": "Nous vous prévenons dès qu'une place se libère.",
-    "slip_cancelled": "Inscription annulée",
-    "slip_attended": "Présence enregistrée",
-    "slip_reference": "Votre code",
-    "slip_name": "Nom : {name}",
-    "slip_people": "Nombre de personnes : {people}",
-    "slip_cancel": (
-        "Pour annuler : donnez ce code au guichet, sur la borne ou par téléphone{phone}. "
-        "Votre place ira à une personne en liste d'attente."
-    ),
-    "slip_event": "Page de l'événement :",
-    "attendance_title": "Liste de présence",
-    "attendance_seats": "Places : {taken} / {capacity} · liste d'attente : {waiting}",
-    "attendance_confirmed": "Inscrits ({count} inscriptions, {people} personnes)",
-    "attendance_waitlist": "Liste d'attente ({count})",
-    "attendance_none": "Aucune inscription.",
-    "attendance_topics": "Sujets signalés à l'avance",
-    "attendance_no_topics": "Aucun sujet signalé.",
-    "attendance_col_tick": "Présent",
-    "attendance_col_name": "Nom",
-    "attendance_col_people": "Pers.",
-    "attendance_col_ref": "Code",
-    "attendance_col_phone": "Téléphone",
-    "attendance_col_status": "Statut",
-    "status_confirmed": "inscrit",
-    "status_attended": "présent",
-    "status_waitlisted": "attente {rank}",
-    "page": "Page {n}/{total}",
-    "printed": "Imprimé le {when}",
-}
+_ = translator("messages")
 
-LANGUAGES: dict[str, dict[str, str]] = {"fr": FR}
+# TRANSLATORS: the name of the meetings, as on the zone's posters (« Coffee with a cop »).
+HEADLINE = N_("Un café avec votre policier de quartier")
+COMMUNE = N_("Commune de {commune}")
+OFFICER = N_("Votre policier de quartier : {name}")
+PARTNERS = N_("Avec : {names}")
+THEMES = N_("Thèmes : {names}")
+SIGNUP_TITLE = N_("Inscription gratuite")
+# TRANSLATORS: {place} is the police station's name, « commissariat de Frameries ».
+SIGNUP_COUNTER = N_("au guichet du {place}")
+SIGNUP_COUNTER_GENERIC = N_("au guichet de votre commissariat")
+SIGNUP_PHONE = N_("par téléphone : {phone}")
+SIGNUP_KIOSK = N_("ou sur la borne du commissariat")
+INTERESTED = N_(
+    "Scannez le code et cliquez « Intéressé(e) » : nous saurons combien de cafés prévoir."
+)
+ZONE_PAGE = N_("Toutes les rencontres sur la page de la zone :")
+NO_LINK = N_(
+    "Cette rencontre n'a pas de page en ligne : inscrivez-vous au guichet ou par téléphone."
+)
+CANCELLED = N_("ANNULÉE")
+CANCELLED_NOTE = N_("Cette rencontre est annulée.")
+PROGRAMME_TITLE = N_("Programme du mois de {month}")
+PROGRAMME_ZONE = N_("Toutes les communes de la {zone}")
+PROGRAMME_COMMUNE = N_("Commune de {commune}")
+PROGRAMME_EMPTY = N_("Aucune rencontre n'est programmée ce mois-ci.")
+PROGRAMME_SIGNUP = N_("Inscription gratuite au guichet de votre commissariat ou par téléphone.")
+PROGRAMME_NO_LINK = N_("Pas de page en ligne : inscription au guichet.")
+SLIP_TITLE = N_("Confirmation d'inscription")
+SLIP_WAITLIST = N_("Liste d'attente — position {rank}")
+SLIP_WAITLIST_NOTE = N_("Nous vous prévenons dès qu'une place se libère.")
+SLIP_CANCELLED = N_("Inscription annulée")
+SLIP_ATTENDED = N_("Présence enregistrée")
+SLIP_REFERENCE = N_("Votre code")
+SLIP_NAME = N_("Nom : {name}")
+SLIP_PEOPLE = N_("Nombre de personnes : {people}")
+# TRANSLATORS: {phone} is empty or « (065 71 21 00) », with its leading space.
+SLIP_CANCEL = N_(
+    "Pour annuler : donnez ce code au guichet, sur la borne ou par téléphone{phone}. "
+    "Votre place ira à une personne en liste d'attente."
+)
+SLIP_EVENT = N_("Page de l'événement :")
+ATTENDANCE_TITLE = N_("Liste de présence")
+ATTENDANCE_SEATS = N_("Places : {taken} / {capacity} · liste d'attente : {waiting}")
+ATTENDANCE_CONFIRMED = N_("Inscrits ({count} inscriptions, {people} personnes)")
+ATTENDANCE_WAITLIST = N_("Liste d'attente ({count})")
+ATTENDANCE_NONE = N_("Aucune inscription.")
+ATTENDANCE_TOPICS = N_("Sujets signalés à l'avance")
+ATTENDANCE_NO_TOPICS = N_("Aucun sujet signalé.")
+# TRANSLATORS: column heads of the attendance sheet; keep them short (Pers. = people).
+ATTENDANCE_COL_TICK = N_("Présent")
+ATTENDANCE_COL_NAME = N_("Nom")
+ATTENDANCE_COL_PEOPLE = N_("Pers.")
+ATTENDANCE_COL_REF = N_("Code")
+ATTENDANCE_COL_PHONE = N_("Téléphone")
+ATTENDANCE_COL_STATUS = N_("Statut")
+STATUS_CONFIRMED = N_("inscrit")
+STATUS_ATTENDED = N_("présent")
+STATUS_WAITLISTED = N_("attente {rank}")
+PAGE = N_("Page {n}/{total}")
+PRINTED = N_("Imprimé le {when}")
 
 
-def t(key: str, lang: str = "fr", **values: object) -> str:
-    template = LANGUAGES.get(lang, FR).get(key, FR[key])
-    return template.format(**values) if values else template
+def t(text: str, **values: object) -> str:
+    """One of the texts above in the current language, its {fields} filled in."""
+    translated = _(text)
+    return translated.format(**values) if values else translated
 
 
-def day_and_hours(start: datetime, end: datetime, lang: str = "fr") -> tuple[str, str]:
-    """(« Samedi 12 décembre 2026 », « de 10 h à 11 h 30 »)"""
+def day_and_hours(start: datetime, end: datetime, lang: str | None = None) -> tuple[str, str]:
+    """(« Samedi 12 décembre 2026 », « de 10 h à 11 h 30 »), in `lang` or the current language."""
     day = format_day(start, lang)
-    return day[:1].upper() + day[1:], t(
-        "from_to", lang, start=format_clock(start, lang), end=format_clock(end, lang)
-    )
+    return day[:1].upper() + day[1:], format_hours(start, end, lang)
 
 
 def phone_for_print(e164: str) -> str:

@@ -8,27 +8,30 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from cafepol_tui.services.staff import ROLE_FR, AccountView, deactivate_account, list_accounts
+from cafepol_tui.i18n import N_, translator
+from cafepol_tui.services.staff import AccountView, deactivate_account, list_accounts
 from cafepol_tui.services.validation import NotFoundError, RefusedError
-from cafepol_tui.ui.screens.staff import editors
+from cafepol_tui.ui.screens.staff import editors, labels
 from cafepol_tui.ui.screens.staff.base import StaffScreen
+
+_ = translator("staff")
 
 
 class AccountsScreen(StaffScreen):
     BINDINGS = [
-        Binding("n", "new_account", "Nouveau compte / PIN", id="accounts-new"),
-        Binding("delete", "deactivate", "Désactiver", id="accounts-deactivate"),
+        Binding("n", "new_account", N_("Nouveau compte / PIN"), id="accounts-new"),
+        Binding("delete", "deactivate", N_("Désactiver"), id="accounts-deactivate"),
     ]
     AUTO_FOCUS = "#accounts"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="staff-accounts-page"):
-            yield Static("Comptes du personnel", id="staff-heading")
+            yield Static(_("Comptes du personnel"), id="staff-heading")
             yield DataTable(id="accounts", cursor_type="row", zebra_stripes=True)
         yield self.compose_footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("Nom", "Rôle", "Actif")
+        self.query_one(DataTable).add_columns(_("Nom"), _("Rôle"), _("Actif"))
         self.load()
 
     def reload(self) -> None:
@@ -43,10 +46,9 @@ class AccountsScreen(StaffScreen):
     def show(self, accounts: list[AccountView]) -> None:
         table = self.query_one(DataTable)
         table.clear()
+        yes, no = _("oui"), _("non")
         for a in accounts:
-            table.add_row(
-                a.name, ROLE_FR.get(a.role, a.role), "oui" if a.active else "non", key=str(a.id)
-            )
+            table.add_row(a.name, labels.role(a.role), yes if a.active else no, key=str(a.id))
 
     def action_new_account(self) -> None:
         self.app.push_screen(editors.account_dialog(self.kiosk), self._saved)
@@ -68,5 +70,5 @@ class AccountsScreen(StaffScreen):
         except (RefusedError, NotFoundError) as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="warning")
             return
-        self.app.call_from_thread(self.notify, "Compte désactivé.")
+        self.app.call_from_thread(self.notify, _("Compte désactivé."))
         self.app.call_from_thread(self.load)

@@ -8,23 +8,28 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from cafepol_tui.db.models import StaffRole
+from cafepol_tui.i18n import translator
 from cafepol_tui.services.audit import AuditView, list_entries
-from cafepol_tui.services.formatting import local
 from cafepol_tui.services.staff import require_role
+from cafepol_tui.ui.screens.staff import labels
 from cafepol_tui.ui.screens.staff.base import StaffScreen
+
+_ = translator("staff")
 
 
 class AuditScreen(StaffScreen):
-    AUTO_FOCUS = "#audit-log"
+    AUTO_FOCUS = "DataTable"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="staff-audit-page"):
-            yield Static("Journal d'audit (500 dernières actions)", id="staff-heading")
+            yield Static(_("Journal d'audit (500 dernières actions)"), id="staff-heading")
             yield DataTable(id="audit-log", cursor_type="row", zebra_stripes=True)
         yield self.compose_footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("Quand", "Qui", "Action", "Objet", "Détail")
+        self.query_one(DataTable).add_columns(
+            _("Quand"), _("Qui"), _("Action"), _("Objet"), _("Détail")
+        )
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -39,7 +44,7 @@ class AuditScreen(StaffScreen):
         table.clear()
         for e in entries:
             table.add_row(
-                local(e.at).strftime("%d/%m/%Y %H:%M:%S"),
+                labels.short_datetime(e.at, seconds=True),
                 e.actor or "—",
                 e.action,
                 e.target,

@@ -3,41 +3,90 @@
 The App keeps `ENABLE_COMMAND_PALETTE = False`, so citizens never get ctrl+p. Staff screens bind
 ctrl+p themselves and open the palette only after checking that a staff member is logged in;
 the palette then offers the staff commands below (plus Textual's system commands).
+
+Texts are in the kiosk's current language (catalog ``staff``); binding descriptions are marked
+with `N_` and translated when the footer asks for them (`TranslatedBindings`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.widgets import Footer
 
 from cafepol_tui.db.models import StaffRole
+from cafepol_tui.i18n import N_, translator
 from cafepol_tui.ui.screens.base import KioskScreen
 
 if TYPE_CHECKING:
     from cafepol_tui.services.staff import StaffUser
 
-# (action, title, help, admin only)
-STAFF_COMMANDS: tuple[tuple[str, str, str, bool], ...] = (
-    ("home", "Accueil du personnel", "Doléances en retard et liste des rencontres", False),
-    ("new_meeting", "Nouvelle rencontre", "Créer une rencontre", False),
-    ("new_series", "Planifier une série", "Ex. chaque 1er et 3e mardi pendant trois mois", False),
-    ("concerns", "Doléances", "Suivi des situations soulevées", False),
-    ("new_concern", "Nouvelle doléance", "Enregistrer une situation soulevée", False),
-    ("stats", "Statistiques", "Rythme des rencontres, participation, doléances", False),
-    ("audit", "Journal d'audit", "Qui a fait quoi, quand (administrateurs)", True),
-    ("accounts", "Comptes du personnel", "Créer ou désactiver des comptes (administrateurs)", True),
-    ("purge", "Purger les données personnelles", "Appliquer la durée de conservation", True),
-    ("citizen_mode", "Retour au mode citoyen", "Quitter le mode personnel", False),
-)
+_ = translator("staff")
+_kiosk = translator("kiosk")
+
+# action -> (title, help, admin only); translated when the palette lists them.
+STAFF_COMMANDS: dict[str, tuple[str, str, bool]] = {
+    "home": (
+        N_("Accueil du personnel"),
+        N_("Doléances en retard et liste des rencontres"),
+        False,
+    ),
+    "new_meeting": (N_("Nouvelle rencontre"), N_("Créer une rencontre"), False),
+    "new_series": (
+        N_("Planifier une série"),
+        N_("Ex. chaque 1er et 3e mardi pendant trois mois"),
+        False,
+    ),
+    "concerns": (N_("Doléances"), N_("Suivi des situations soulevées"), False),
+    "new_concern": (N_("Nouvelle doléance"), N_("Enregistrer une situation soulevée"), False),
+    "stats": (N_("Statistiques"), N_("Rythme des rencontres, participation, doléances"), False),
+    "audit": (N_("Journal d'audit"), N_("Qui a fait quoi, quand (administrateurs)"), True),
+    "accounts": (
+        N_("Comptes du personnel"),
+        N_("Créer ou désactiver des comptes (administrateurs)"),
+        True,
+    ),
+    "purge": (
+        N_("Purger les données personnelles"),
+        N_("Appliquer la durée de conservation"),
+        True,
+    ),
+    "citizen_mode": (N_("Retour au mode citoyen"), N_("Quitter le mode personnel"), False),
+}
+
+
+def translate_binding(description: str) -> str:
+    """A footer text: the staff catalog's, else the kiosk's (App-wide bindings), else as is."""
+    if not description:
+        return description
+    text = _(description)
+    return text if text != description else _kiosk(description)
+
+
+class TranslatedBindings:
+    """Mixin for a Screen: the footer (and the keys panel) show the bindings translated."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        bindings: dict[str, ActiveBinding] = super().active_bindings  # type: ignore[misc]
+        return {
+            key: active._replace(
+                binding=dataclasses.replace(
+                    active.binding, description=translate_binding(active.binding.description)
+                ),
+                tooltip=translate_binding(active.tooltip),
+            )
+            for key, active in bindings.items()
+        }
 
 
 class StaffCommands(Provider):
-    """The staff console's commands, in French, filtered by role."""
+    """The staff console's commands, in the kiosk's language, filtered by role."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
         screen = self.screen
@@ -46,8 +95,8 @@ class StaffCommands(Provider):
             return []
         is_admin = user.role == StaffRole.ADMIN
         return [
-            (title, help_text, partial(screen.run_staff_action, action))
-            for action, title, help_text, admin_only in STAFF_COMMANDS
+            (_(title), _(help_text), partial(screen.run_staff_action, action))
+            for action, (title, help_text, admin_only) in STAFF_COMMANDS.items()
             if is_admin or not admin_only
         ]
 
@@ -63,14 +112,14 @@ class StaffCommands(Provider):
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
 
 
-class StaffScreen(KioskScreen):
+class StaffScreen(TranslatedBindings, KioskScreen):
     """A staff console screen: footer bindings, palette, and the staff-wide actions."""
 
     COMMANDS = {StaffCommands}
     BINDINGS = [
-        Binding("escape", "back", "Retour", id="back"),
-        Binding("ctrl+p", "staff_palette", "Commandes", id="staff-palette"),
-        Binding("f2", "citizen_mode", "Mode citoyen", id="staff-citizen"),
+        Binding("escape", "back", N_("Retour"), id="back"),
+        Binding("ctrl+p", "staff_palette", N_("Commandes"), id="staff-palette"),
+        Binding("f2", "citizen_mode", N_("Mode citoyen"), id="staff-citizen"),
     ]
 
     def compose_footer(self) -> Footer:
@@ -92,7 +141,10 @@ class StaffScreen(KioskScreen):
         if self.kiosk.current_mode != "staff" or self.user is None:
             return
         if not CommandPalette.is_open(self.app):
-            self.app.push_screen(CommandPalette(id="--command-palette"))
+            palette = CommandPalette(
+                placeholder=_("Rechercher une commande…"), id="--command-palette"
+            )
+            self.app.push_screen(palette)
 
     def run_staff_action(self, action: str) -> None:
         getattr(self, f"action_{action}")()
@@ -102,7 +154,7 @@ class StaffScreen(KioskScreen):
 
     def _push_staff(self, screen_factory: Callable[[], object], admin_only: bool = False) -> None:
         if admin_only and not self.is_admin:
-            self.notify("Réservé aux administrateurs.", severity="warning")
+            self.notify(_("Réservé aux administrateurs."), severity="warning")
             return
         self.app.push_screen(screen_factory())  # type: ignore[arg-type]
 
@@ -149,7 +201,7 @@ class StaffScreen(KioskScreen):
         from cafepol_tui.ui.screens.staff.editors import purge_dialog
 
         if not self.is_admin:
-            self.notify("Réservé aux administrateurs.", severity="warning")
+            self.notify(_("Réservé aux administrateurs."), severity="warning")
             return
         self.app.push_screen(purge_dialog(self.kiosk), self._saved)
 

@@ -8,25 +8,28 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
+from cafepol_tui.i18n import N_, translator
 from cafepol_tui.services.concerns import (
-    STATUS_FR,
     ConcernDetail,
     ConcernSummary,
     get_concern,
     list_concerns,
 )
-from cafepol_tui.services.formatting import local
 from cafepol_tui.services.validation import format_phone
-from cafepol_tui.ui.screens.staff import editors
+from cafepol_tui.ui.screens.staff import editors, labels
 from cafepol_tui.ui.screens.staff.base import StaffScreen
+
+_ = translator("staff")
 
 
 class ConcernsScreen(StaffScreen):
     BINDINGS = [
-        Binding("n", "new_concern", "Nouvelle doléance", id="concerns-new"),
-        Binding("f", "toggle_finished", "Afficher/masquer les terminées", id="concerns-finished"),
+        Binding("n", "new_concern", N_("Nouvelle doléance"), id="concerns-new"),
+        Binding(
+            "f", "toggle_finished", N_("Afficher/masquer les terminées"), id="concerns-finished"
+        ),
     ]
-    AUTO_FOCUS = "#concern-list"
+    AUTO_FOCUS = "DataTable"
 
     def __init__(self) -> None:
         super().__init__()
@@ -34,13 +37,20 @@ class ConcernsScreen(StaffScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="staff-concerns-page"):
-            yield Static("Doléances — en retard d'abord", id="staff-heading")
+            yield Static(_("Doléances — en retard d'abord"), id="staff-heading")
             yield DataTable(id="concern-list", cursor_type="row", zebra_stripes=True)
         yield self.compose_footer()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(
-            "N°", "Échéance", "État", "Thème", "Commune", "Partenaire", "Lieu", "Situation"
+            _("N°"),
+            _("Échéance"),
+            _("État"),
+            _("Thème"),
+            _("Commune"),
+            _("Partenaire"),
+            _("Lieu"),
+            _("Situation"),
         )
         self.load()
 
@@ -63,12 +73,13 @@ class ConcernsScreen(StaffScreen):
     def show(self, rows: list[ConcernSummary]) -> None:
         table = self.query_one(DataTable)
         table.clear()
+        late = _("⚠ retard")
         for c in rows:
-            due = c.due_on.strftime("%d/%m/%Y") + (" ⚠ retard" if c.overdue else "")
+            due = labels.short_date(c.due_on) + (f" {late}" if c.overdue else "")
             table.add_row(
                 str(c.id),
                 due,
-                c.status_fr,
+                labels.concern_status(c.status),
                 c.theme,
                 c.commune,
                 c.partner,
@@ -76,10 +87,12 @@ class ConcernsScreen(StaffScreen):
                 c.description.replace("\n", " ")[:40],
                 key=str(c.id),
             )
-        finished = "avec" if self.include_finished else "sans"
-        self.query_one("#staff-heading", Static).update(
-            f"Doléances — en retard d'abord ({len(rows)}, {finished} les terminées)"
+        heading = (
+            _("Doléances — en retard d'abord ({count}, terminées comprises)")
+            if self.include_finished
+            else _("Doléances — en retard d'abord ({count}, sans les terminées)")
         )
+        self.query_one("#staff-heading", Static).update(heading.format(count=len(rows)))
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:
@@ -88,7 +101,7 @@ class ConcernsScreen(StaffScreen):
 
 
 class ConcernScreen(StaffScreen):
-    BINDINGS = [Binding("s", "update", "Suivi / changer l'état", id="concern-update")]
+    BINDINGS = [Binding("s", "update", N_("Suivi / changer l'état"), id="concern-update")]
 
     def __init__(self, concern_id: int) -> None:
         super().__init__()
@@ -97,15 +110,15 @@ class ConcernScreen(StaffScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="staff-concern-page"):
-            yield Static(f"Doléance n° {self.concern_id}", id="staff-heading")
+            yield Static(_("Doléance n° {id}").format(id=self.concern_id), id="staff-heading")
             with VerticalScroll(id="concern-body"):
-                yield Static("Chargement…", id="concern-detail", markup=False)
-                yield Static("Historique", classes="staff-section")
+                yield Static(_("Chargement…"), id="concern-detail", markup=False)
+                yield Static(_("Historique"), classes="staff-section")
                 yield DataTable(id="concern-history", cursor_type="row", zebra_stripes=True)
         yield self.compose_footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("Quand", "Qui", "État", "Note")
+        self.query_one(DataTable).add_columns(_("Quand"), _("Qui"), _("État"), _("Note"))
         self.load()
 
     def reload(self) -> None:
@@ -119,13 +132,19 @@ class ConcernScreen(StaffScreen):
 
     def show(self, d: ConcernDetail) -> None:
         self.detail = d
+        state = _("État : {status}").format(status=labels.concern_status(d.status))
+        if d.overdue:
+            state += " — " + _("EN RETARD")
+        place = _("Lieu : {place}").format(place=d.place or "—")
+        if d.meeting_id:
+            place += "   " + _("Rencontre n° {id}").format(id=d.meeting_id)
         lines = [
-            f"État : {d.status_fr}" + (" — EN RETARD" if d.overdue else ""),
-            f"Échéance : {d.due_on.strftime('%d/%m/%Y')}",
-            f"Thème : {d.theme or '—'}   Commune : {d.commune or '—'}   "
-            f"Partenaire : {d.partner or '—'}",
-            f"Lieu : {d.place or '—'}"
-            + (f"   Rencontre n° {d.meeting_id}" if d.meeting_id else ""),
+            state,
+            _("Échéance : {day}").format(day=labels.short_date(d.due_on)),
+            _("Thème : {theme}   Commune : {commune}   Partenaire : {partner}").format(
+                theme=d.theme or "—", commune=d.commune or "—", partner=d.partner or "—"
+            ),
+            place,
             "",
             d.description,
             "",
@@ -134,21 +153,21 @@ class ConcernScreen(StaffScreen):
             contact = " · ".join(
                 x for x in (d.contact_name, format_phone(d.contact_phone), d.contact_email) if x
             )
-            lines.append(f"Retour souhaité : {contact}")
+            lines.append(_("Retour souhaité : {contact}").format(contact=contact))
         elif d.wants_feedback:
-            lines.append("Retour souhaité (contact effacé après le retour ou la clôture)")
+            lines.append(_("Retour souhaité (contact effacé après le retour ou la clôture)"))
         else:
-            lines.append("Pas de retour demandé")
+            lines.append(_("Pas de retour demandé"))
         if d.close_reason:
-            lines.append(f"Clôturée sans retour : {d.close_reason}")
+            lines.append(_("Clôturée sans retour : {reason}").format(reason=d.close_reason))
         self.query_one("#concern-detail", Static).update("\n".join(lines))
         table = self.query_one(DataTable)
         table.clear()
         for u in d.updates:
             table.add_row(
-                local(u.at).strftime("%d/%m/%Y %H:%M"),
+                labels.short_datetime(u.at),
                 u.actor,
-                STATUS_FR.get(u.status, u.status),
+                labels.concern_status(u.status),
                 u.note.replace("\n", " ")[:60],
             )
 
@@ -156,6 +175,6 @@ class ConcernScreen(StaffScreen):
         if self.detail is None:
             return
         if not self.detail.next_states:
-            self.notify("Cette doléance est terminée.", severity="warning")
+            self.notify(_("Cette doléance est terminée."), severity="warning")
             return
         self.app.push_screen(editors.concern_update_dialog(self.kiosk, self.detail), self._saved)

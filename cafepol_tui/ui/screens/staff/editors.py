@@ -1,7 +1,8 @@
 """The staff dialogs: each is a `FormDialog` wired to one service call.
 
 Choice lists (communes, officers, themes, partners) are a handful of short rows read when the
-dialog opens; the save itself runs in the dialog's worker thread.
+dialog opens; the save itself runs in the dialog's worker thread. Labels are translated when the
+dialog is built, messages returned by a save when it succeeds (catalog ``staff``).
 """
 
 from __future__ import annotations
@@ -10,16 +11,20 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from cafepol_tui.db.models import Channel, ConcernStatus, StaffRole
+from cafepol_tui.i18n import translator
 from cafepol_tui.services import concerns as cs
 from cafepol_tui.services import meetings_admin as ma
 from cafepol_tui.services import registrations_admin as ra
 from cafepol_tui.services.formatting import BRUSSELS
 from cafepol_tui.services.meetings import commune_names
 from cafepol_tui.services.validation import SignupForm, ValidationError, format_phone
+from cafepol_tui.ui.screens.staff import labels
 from cafepol_tui.ui.screens.staff.form import Field, FormDialog
 
 if TYPE_CHECKING:
     from cafepol_tui.ui.app import CafePolApp
+
+_ = translator("staff")
 
 
 def _opts(names: list[str]) -> tuple[tuple[str, str], ...]:
@@ -32,17 +37,25 @@ def _actor(kiosk: CafePolApp) -> str:
 
 def _meeting_fields(form: ma.MeetingForm, communes: list[str], officers: list[str]) -> list[Field]:
     return [
-        Field("commune", "Commune", form.commune, "select", _opts(communes)),
-        Field("place", "Lieu", form.place, placeholder="ex. Cafétéria du Grand-Hornu"),
-        Field("address", "Adresse", form.address),
-        Field("day", "Date (JJ/MM/AAAA)", form.day, placeholder="12/01/2027"),
-        Field("start", "Heure (HH:MM)", form.start),
-        Field("duration_min", "Durée (minutes)", form.duration_min),
-        Field("capacity", "Capacité (places)", form.capacity),
-        Field("officer", "Policier de quartier", form.officer, "select", _opts(officers)),
-        Field("event_url", "Événement Facebook (http:// ou https://)", form.event_url),
-        Field("interested_count", "Personnes « intéressées » sur Facebook", form.interested_count),
-        Field("description", "Description", form.description, "text"),
+        Field("commune", _("Commune"), form.commune, "select", _opts(communes)),
+        Field("place", _("Lieu"), form.place, placeholder=_("ex. Cafétéria du Grand-Hornu")),
+        Field("address", _("Adresse"), form.address),
+        Field("day", _("Date (JJ/MM/AAAA)"), form.day, placeholder="12/01/2027"),
+        Field("start", _("Heure (HH:MM)"), form.start),
+        Field(name="duration_min", label=_("Durée (minutes)"), value=form.duration_min),
+        Field("capacity", _("Capacité (places)"), form.capacity),
+        Field("officer", _("Policier de quartier"), form.officer, "select", _opts(officers)),
+        Field(
+            name="event_url",
+            label=_("Événement Facebook (http:// ou https://)"),
+            value=form.event_url,
+        ),
+        Field(
+            name="interested_count",
+            label=_("Personnes « intéressées » sur Facebook"),
+            value=form.interested_count,
+        ),
+        Field("description", _("Description"), form.description, "text"),
     ]
 
 
@@ -63,9 +76,14 @@ class MeetingDialog(FormDialog):
         chooser = self.query_one("#f-to_waitlist", SelectionList)
         chosen = set(chooser.selected)
         chooser.clear_options()
+        party = _("{reference} — {name} ({people} pers.)")
         chooser.add_options(
             [
-                (f"{r.reference} — {r.name} ({r.people} pers.)", r.id, r.id in chosen)
+                (
+                    party.format(reference=r.reference, name=r.name, people=r.people),
+                    r.id,
+                    r.id in chosen,
+                )
                 for r in exc.confirmed
             ]
         )
@@ -82,45 +100,62 @@ def meeting_editor(kiosk: CafePolApp, meeting_id: int | None) -> FormDialog:
     if meeting_id is None:
         return FormDialog(
             kiosk,
-            "Nouvelle rencontre",
+            _("Nouvelle rencontre"),
             fields,
-            lambda v: f"Rencontre n° {ma.create_meeting(_form_from(v), actor)} créée.",
+            lambda v: _("Rencontre n° {id} créée.").format(
+                id=ma.create_meeting(_form_from(v), actor)
+            ),
         )
-    fields.append(Field("to_waitlist", "Qui passe en liste d'attente ?", kind="multi", hidden=True))
+    fields.append(
+        Field(
+            name="to_waitlist",
+            label=_("Qui passe en liste d'attente ?"),
+            kind="multi",
+            hidden=True,
+        )
+    )
 
     def save(values: dict[str, Any]) -> str:
         promoted = ma.update_meeting(
             meeting_id, _form_from(values), actor, to_waitlist=tuple(values.get("to_waitlist", ()))
         )
-        extra = f" Confirmés depuis la liste d'attente : {', '.join(promoted)}." if promoted else ""
-        return "Rencontre enregistrée." + extra
+        return _("Rencontre enregistrée.") + _promoted_text(promoted)
 
-    return MeetingDialog(kiosk, f"Modifier la rencontre n° {meeting_id}", fields, save)
+    return MeetingDialog(
+        kiosk, _("Modifier la rencontre n° {id}").format(id=meeting_id), fields, save
+    )
+
+
+def _promoted_text(promoted: list[str] | tuple[str, ...]) -> str:
+    """« Confirmés depuis la liste d'attente : … » after a change that freed seats."""
+    if not promoted:
+        return ""
+    return " " + _("Confirmés depuis la liste d'attente : {references}.").format(
+        references=", ".join(promoted)
+    )
 
 
 def series_editor(kiosk: CafePolApp) -> FormDialog:
     with kiosk.database.connection_context():
         communes, officers = commune_names(), ma.officer_names()
+    # The service reads the French weekday names; the list shows them in the kiosk's language.
+    weekdays = tuple(zip(labels.weekday_names(), ma.WEEKDAYS_FR, strict=True))
     fields = [
-        Field(
-            "weekday",
-            "Jour de la semaine",
-            "mardi",
-            "select",
-            tuple((d, d) for d in ma.WEEKDAYS_FR),
-        ),
-        Field("nths", "Semaines du mois (ex. 1,3 = 1er et 3e ; 5 = dernier)", "1,3"),
-        Field("months", "Pendant combien de mois", "3"),
+        Field("weekday", _("Jour de la semaine"), ma.WEEKDAYS_FR[1], "select", weekdays),
+        Field("nths", _("Semaines du mois (ex. 1,3 = 1er et 3e ; 5 = dernier)"), "1,3"),
+        Field("months", _("Pendant combien de mois"), "3"),
         *_meeting_fields(ma.MeetingForm(), communes, officers),
     ]
-    fields[3 + 3] = Field("day", "À partir du (JJ/MM/AAAA)", "", placeholder="01/01/2027")
+    fields[3 + 3] = Field("day", _("À partir du (JJ/MM/AAAA)"), "", placeholder="01/01/2027")
     actor = _actor(kiosk)
 
     def save(v: dict[str, Any]) -> str:
         ids = ma.plan_series(_form_from(v), v["weekday"], v["nths"], v["months"], actor)
-        return f"{len(ids)} rencontres planifiées."
+        return _.plural("{n} rencontre planifiée.", "{n} rencontres planifiées.", len(ids)).format(
+            n=len(ids)
+        )
 
-    return FormDialog(kiosk, "Planifier une série de rencontres", fields, save)
+    return FormDialog(kiosk, _("Planifier une série de rencontres"), fields, save)
 
 
 def cancel_meeting_dialog(kiosk: CafePolApp, meeting_id: int) -> FormDialog:
@@ -131,23 +166,28 @@ def cancel_meeting_dialog(kiosk: CafePolApp, meeting_id: int) -> FormDialog:
 
     return FormDialog(
         kiosk,
-        f"Annuler la rencontre n° {meeting_id}",
-        [Field("reason", "Raison (affichée aux citoyens)", "")],
+        _("Annuler la rencontre n° {id}").format(id=meeting_id),
+        [Field("reason", _("Raison (affichée aux citoyens)"), "")],
         save,
-        intro="Les personnes inscrites seront listées ensuite, pour les prévenir.",
-        ok_label="Annuler la rencontre",
+        intro=_("Les personnes inscrites seront listées ensuite, pour les prévenir."),
+        ok_label=_("Annuler la rencontre"),
     )
 
 
 def warn_text(people: list[Any]) -> str:
     if not people:
-        return "Personne n'était inscrit."
+        return _("Personne n'était inscrit.")
     lines = []
+    party = _("{reference}  {name} ({people} pers.)")
     for r in people:
-        contact = " · ".join(x for x in (format_phone(r.phone), r.email) if x) or "(sans contact)"
-        wait = " — liste d'attente" if r.status == "waitlisted" else ""
-        lines.append(f"{r.reference}  {r.name} ({r.people} pers.){wait}\n    {contact}")
-    return "À prévenir :\n\n" + "\n".join(lines)
+        contact = " · ".join(x for x in (format_phone(r.phone), r.email) if x) or _(
+            "(sans contact)"
+        )
+        line = party.format(reference=r.reference, name=r.name, people=r.people)
+        if r.status == "waitlisted":
+            line += " — " + labels.registration_status(r.status)
+        lines.append(f"{line}\n    {contact}")
+    return _("À prévenir :") + "\n\n" + "\n".join(lines)
 
 
 def duplicate_dialog(kiosk: CafePolApp, meeting_id: int) -> FormDialog:
@@ -155,17 +195,17 @@ def duplicate_dialog(kiosk: CafePolApp, meeting_id: int) -> FormDialog:
 
     def save(v: dict[str, Any]) -> str:
         new = ma.duplicate_meeting(meeting_id, v["day"], actor, start=v["start"])
-        return f"Copie créée : rencontre n° {new}."
+        return _("Copie créée : rencontre n° {id}.").format(id=new)
 
     return FormDialog(
         kiosk,
-        f"Dupliquer la rencontre n° {meeting_id}",
+        _("Dupliquer la rencontre n° {id}").format(id=meeting_id),
         [
-            Field("day", "Nouvelle date (JJ/MM/AAAA)", ""),
-            Field("start", "Heure (vide = même heure)", ""),
+            Field("day", _("Nouvelle date (JJ/MM/AAAA)"), ""),
+            Field("start", _("Heure (vide = même heure)"), ""),
         ],
         save,
-        ok_label="Dupliquer",
+        ok_label=_("Dupliquer"),
     )
 
 
@@ -173,9 +213,11 @@ def interested_dialog(kiosk: CafePolApp, meeting_id: int, current: int) -> FormD
     actor = _actor(kiosk)
     return FormDialog(
         kiosk,
-        "Personnes « intéressées » sur Facebook",
-        [Field("interested_count", "Nombre", str(current))],
-        lambda v: f"Intéressés : {ma.set_interested(meeting_id, v['interested_count'], actor)}.",
+        _("Personnes « intéressées » sur Facebook"),
+        [Field(name="interested_count", label=_("Nombre"), value=str(current))],
+        lambda v: _("Intéressés : {n}.").format(
+            n=ma.set_interested(meeting_id, v["interested_count"], actor)
+        ),
     )
 
 
@@ -200,29 +242,41 @@ def add_registration_dialog(kiosk: CafePolApp, meeting_id: int) -> FormDialog:
             max_party=k.max_party_size,
             topic_max=k.topic_max_length,
         )
-        state = "confirmée" if r.confirmed else f"en liste d'attente ({r.waitlist_rank})"
-        return f"Inscription {r.reference} {state}."
+        if r.confirmed:
+            return _("Inscription {reference} confirmée.").format(reference=r.reference)
+        return _("Inscription {reference} en liste d'attente ({rank}).").format(
+            reference=r.reference, rank=r.waitlist_rank
+        )
 
     return FormDialog(
         kiosk,
-        "Inscrire une personne",
+        _("Inscrire une personne"),
         [
             Field(
                 "channel",
-                "Canal",
+                _("Canal"),
                 Channel.COUNTER,
                 "select",
-                (("Guichet", Channel.COUNTER), ("Téléphone", Channel.PHONE)),
+                ((_("Guichet"), Channel.COUNTER), (_("Téléphone"), Channel.PHONE)),
             ),
-            Field("name", "Nom"),
-            Field("people", f"Nombre de personnes (1 à {k.max_party_size})", "1"),
-            Field("phone", "Téléphone"),
-            Field("email", "E-mail"),
-            Field("topic", "Sujet à aborder (facultatif)", "", "text"),
-            Field("consent", "La personne accepte l'enregistrement de ses données", False, "check"),
+            Field("name", _("Nom")),
+            Field(
+                "people",
+                _("Nombre de personnes (1 à {max})").format(max=k.max_party_size),
+                "1",
+            ),
+            Field("phone", _("Téléphone")),
+            Field("email", _("E-mail")),
+            Field("topic", _("Sujet à aborder (facultatif)"), "", "text"),
+            Field(
+                "consent",
+                _("La personne accepte l'enregistrement de ses données"),
+                False,
+                "check",
+            ),
         ],
         save,
-        ok_label="Inscrire",
+        ok_label=_("Inscrire"),
     )
 
 
@@ -231,17 +285,22 @@ def reorder_dialog(kiosk: CafePolApp, registration_id: int, reference: str) -> F
 
     def save(v: dict[str, Any]) -> str:
         promoted = ra.move_in_waitlist(registration_id, v["rank"], v["reason"], actor)
-        return "Ordre modifié." + (f" Confirmés : {', '.join(promoted)}." if promoted else "")
+        extra = (
+            " " + _("Confirmés : {references}.").format(references=", ".join(promoted))
+            if promoted
+            else ""
+        )
+        return _("Ordre modifié.") + extra
 
     return FormDialog(
         kiosk,
-        f"Changer le rang de {reference} en liste d'attente",
+        _("Changer le rang de {reference} en liste d'attente").format(reference=reference),
         [
-            Field("rank", "Nouveau rang (1 = le prochain)", "1"),
-            Field("reason", "Raison (gardée dans le journal d'audit)"),
+            Field("rank", _("Nouveau rang (1 = le prochain)"), "1"),
+            Field("reason", _("Raison (gardée dans le journal d'audit)")),
         ],
         save,
-        ok_label="Déplacer",
+        ok_label=_("Déplacer"),
     )
 
 
@@ -250,13 +309,15 @@ def confirm_cancel_registration(kiosk: CafePolApp, reference: str) -> FormDialog
 
     def save(_: dict[str, Any]) -> str:
         r = ra.cancel_registration(reference, actor)
-        extra = (
-            f" Confirmés depuis la liste d'attente : {', '.join(r.promoted)}." if r.promoted else ""
-        )
-        return f"Inscription {r.reference} annulée." + extra
+        cancelled = _("Inscription {reference} annulée.").format(reference=r.reference)
+        return cancelled + _promoted_text(r.promoted)
 
     return FormDialog(
-        kiosk, f"Annuler l'inscription {reference} ?", [], save, ok_label="Annuler l'inscription"
+        kiosk,
+        _("Annuler l'inscription {reference} ?").format(reference=reference),
+        [],
+        save,
+        ok_label=_("Annuler l'inscription"),
     )
 
 
@@ -278,22 +339,36 @@ def concern_editor(kiosk: CafePolApp, meeting_id: int | None) -> FormDialog:
             contact_email=v["contact_email"],
             due_on=v["due_on"],
         )
-        return f"Doléance n° {cs.create_concern(form, actor)} enregistrée."
+        return _("Doléance n° {id} enregistrée.").format(id=cs.create_concern(form, actor))
 
-    where = f" (rencontre n° {meeting_id})" if meeting_id else ""
+    title = (
+        _("Nouvelle doléance (rencontre n° {id})").format(id=meeting_id)
+        if meeting_id
+        else _("Nouvelle doléance")
+    )
+    due = _.plural(
+        "Échéance (vide = dans {n} jour)",
+        "Échéance (vide = dans {n} jours)",
+        cs.DEFAULT_DUE_DAYS,
+    ).format(n=cs.DEFAULT_DUE_DAYS)
     return FormDialog(
         kiosk,
-        "Nouvelle doléance" + where,
+        title,
         [
-            Field("theme", "Thème", "", "select", _opts(themes)),
-            Field("description", "Situation décrite", "", "text"),
-            Field("place", "Rue ou lieu"),
-            Field("partner", "Partenaire concerné", "", "select", _opts(partners)),
-            Field("due_on", f"Échéance (vide = dans {cs.DEFAULT_DUE_DAYS} jours)"),
-            Field("wants_feedback", "La personne souhaite un retour", False, "check"),
-            Field("contact_name", "Nom (si retour)"),
-            Field("contact_phone", "Téléphone (si retour)"),
-            Field("contact_email", "E-mail (si retour)"),
+            Field("theme", _("Thème"), "", "select", _opts(themes)),
+            Field("description", _("Situation décrite"), "", "text"),
+            Field("place", _("Rue ou lieu")),
+            Field("partner", _("Partenaire concerné"), "", "select", _opts(partners)),
+            Field(name="due_on", label=due),
+            Field(
+                name="wants_feedback",
+                label=_("La personne souhaite un retour"),
+                value=False,
+                kind="check",
+            ),
+            Field(name="contact_name", label=_("Nom (si retour)")),
+            Field(name="contact_phone", label=_("Téléphone (si retour)")),
+            Field(name="contact_email", label=_("E-mail (si retour)")),
         ],
         save,
     )
@@ -308,27 +383,31 @@ def concern_from_topic_dialog(kiosk: CafePolApp, registration_id: int, topic: st
         cid = cs.concern_from_topic(
             registration_id, v["theme"], actor, wants_feedback=v["wants_feedback"]
         )
-        return f"Doléance n° {cid} créée depuis le sujet."
+        return _("Doléance n° {id} créée depuis le sujet.").format(id=cid)
 
     return FormDialog(
         kiosk,
-        "Transformer le sujet en doléance",
+        _("Transformer le sujet en doléance"),
         [
-            Field("theme", "Thème", "", "select", _opts(themes)),
+            Field("theme", _("Thème"), "", "select", _opts(themes)),
             Field(
-                "wants_feedback", "La personne souhaite un retour (contact repris)", False, "check"
+                name="wants_feedback",
+                label=_("La personne souhaite un retour (contact repris)"),
+                value=False,
+                kind="check",
             ),
         ],
         save,
-        intro=f"« {topic} »",
-        ok_label="Créer la doléance",
+        intro=_("« {topic} »").format(topic=topic),
+        ok_label=_("Créer la doléance"),
     )
 
 
 def concern_update_dialog(kiosk: CafePolApp, detail: cs.ConcernDetail) -> FormDialog:
     actor = _actor(kiosk)
-    states = ((f"{cs.STATUS_FR[detail.status]} (inchangé)", detail.status),) + tuple(
-        (cs.STATUS_FR[s], s) for s in detail.next_states
+    unchanged = _("{status} (inchangé)").format(status=labels.concern_status(detail.status))
+    states = ((unchanged, detail.status),) + tuple(
+        (labels.concern_status(s), s) for s in detail.next_states
     )
 
     def save(v: dict[str, Any]) -> str:
@@ -336,16 +415,19 @@ def concern_update_dialog(kiosk: CafePolApp, detail: cs.ConcernDetail) -> FormDi
         cs.update_concern(
             detail.id, status, v["note"], actor, reason=v["reason"], due_on=v["due_on"]
         )
-        return f"Doléance n° {detail.id} : {cs.STATUS_FR[status]}."
+        return _("Doléance n° {id} : {status}.").format(
+            id=detail.id, status=labels.concern_status(status)
+        )
 
+    closed = labels.concern_status(ConcernStatus.CLOSED)
     return FormDialog(
         kiosk,
-        f"Suivi de la doléance n° {detail.id}",
+        _("Suivi de la doléance n° {id}").format(id=detail.id),
         [
-            Field("status", "État", detail.status, "select", states),
-            Field("note", "Note (ce qui a été fait)", "", "text"),
-            Field("reason", f"Raison si « {cs.STATUS_FR[ConcernStatus.CLOSED]} »"),
-            Field("due_on", "Nouvelle échéance (JJ/MM/AAAA, facultatif)"),
+            Field("status", _("État"), detail.status, "select", states),
+            Field("note", _("Note (ce qui a été fait)"), "", "text"),
+            Field("reason", _("Raison si « {status} »").format(status=closed)),
+            Field(name="due_on", label=_("Nouvelle échéance (JJ/MM/AAAA, facultatif)")),
         ],
         save,
     )
@@ -359,47 +441,59 @@ def purge_dialog(kiosk: CafePolApp) -> FormDialog:
 
     def save(v: dict[str, Any]) -> str:
         as_of = None
-        if v["as_of"].strip():
-            day: date = ma.parse_date(v["as_of"], "as_of")
+        if v["day"].strip():
+            day: date = ma.parse_date(v["day"], "day")
             as_of = datetime.combine(day, time(23, 59, 59), BRUSSELS)
         r = purge(as_of, days, actor=actor)
-        return f"{r.registrations} inscription(s) et {r.concern_contacts} contact(s) anonymisés."
+        registrations = _.plural("{n} inscription", "{n} inscriptions", r.registrations).format(
+            n=r.registrations
+        )
+        contacts = _.plural(
+            "{n} contact de doléance", "{n} contacts de doléance", r.concern_contacts
+        ).format(n=r.concern_contacts)
+        return _("Anonymisés : {registrations} et {contacts}.").format(
+            registrations=registrations, contacts=contacts
+        )
 
     return FormDialog(
         kiosk,
-        "Purger les données personnelles",
+        _("Purger les données personnelles"),
         [
-            Field("as_of", "À la date du (JJ/MM/AAAA, vide = aujourd'hui)"),
+            Field("day", _("À la date du (JJ/MM/AAAA, vide = aujourd'hui)")),
         ],
         save,
-        intro=f"Anonymise les inscriptions des rencontres passées depuis plus de {days} jours.",
-        ok_label="Purger",
+        intro=_.plural(
+            "Anonymise les inscriptions des rencontres passées depuis plus de {n} jour.",
+            "Anonymise les inscriptions des rencontres passées depuis plus de {n} jours.",
+            days,
+        ).format(n=days),
+        ok_label=_("Purger"),
     )
 
 
 def account_dialog(kiosk: CafePolApp) -> FormDialog:
-    from cafepol_tui.services.staff import ROLE_FR, create_account
+    from cafepol_tui.services.staff import create_account
 
     user = kiosk.staff_user
 
     def save(v: dict[str, Any]) -> str:
         assert user is not None
         account = create_account(v["name"], v["pin"], v["role"] or "", user)
-        return f"Compte « {account.name} » enregistré."
+        return _("Compte « {name} » enregistré.").format(name=account.name)
 
     return FormDialog(
         kiosk,
-        "Nouveau compte (ou nouveau PIN)",
+        _("Nouveau compte (ou nouveau PIN)"),
         [
-            Field("name", "Nom"),
+            Field("name", _("Nom")),
             Field(
                 "role",
-                "Rôle",
+                _("Rôle"),
                 StaffRole.COUNTER,
                 "select",
-                tuple((ROLE_FR[r], r) for r in StaffRole.ALL),
+                tuple((labels.role(r), r) for r in StaffRole.ALL),
             ),
-            Field("pin", "Code PIN (4 à 12 chiffres)", "", "password"),
+            Field("pin", _("Code PIN (4 à 12 chiffres)"), "", "password"),
         ],
         save,
     )

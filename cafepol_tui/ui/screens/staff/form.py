@@ -1,7 +1,7 @@
 """A dialog that edits a few fields and saves them through a service, off the UI thread.
 
-The service's `ValidationError` puts each French message beside its field and keeps the
-dialog open; nothing is saved unless the service accepted everything.
+The service's `ValidationError` puts each message (translated by the service) beside its field
+and keeps the dialog open; nothing is saved unless the service accepted everything.
 """
 
 from __future__ import annotations
@@ -18,10 +18,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static, TextArea
 
+from cafepol_tui.i18n import N_, translator
 from cafepol_tui.services.validation import NotFoundError, RefusedError, ValidationError
+from cafepol_tui.ui.screens.staff.base import TranslatedBindings
 
 if TYPE_CHECKING:
     from cafepol_tui.ui.app import CafePolApp
+
+_ = translator("staff")
 
 
 @dataclass(frozen=True)
@@ -35,10 +39,12 @@ class Field:
     hidden: bool = False
 
 
-class FormDialog(ModalScreen[object]):
+class FormDialog(TranslatedBindings, ModalScreen[object]):
+    """`title`, `intro`, `ok_label` and the fields' labels arrive translated."""
+
     BINDINGS = [
-        Binding("escape", "cancel", "Annuler", id="form-cancel"),
-        Binding("ctrl+s", "submit", "Enregistrer", id="form-save"),
+        Binding("escape", "cancel", N_("Annuler"), id="form-cancel"),
+        Binding("ctrl+s", "submit", N_("Enregistrer"), id="form-save"),
     ]
 
     def __init__(
@@ -49,7 +55,7 @@ class FormDialog(ModalScreen[object]):
         save: Callable[[dict[str, Any]], object],
         *,
         intro: str = "",
-        ok_label: str = "Enregistrer",
+        ok_label: str = "",
     ) -> None:
         super().__init__(classes="staff-dialog")
         self.kiosk = kiosk
@@ -57,7 +63,7 @@ class FormDialog(ModalScreen[object]):
         self.fields = fields
         self.save = save
         self.intro = intro
-        self.ok_label = ok_label
+        self.ok_label = ok_label or _("Enregistrer")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-dialog"):
@@ -69,7 +75,7 @@ class FormDialog(ModalScreen[object]):
                     yield from self._field(f)
             yield Static("", id="form-error", classes="field-error", markup=False)
             with Horizontal(classes="actions"):
-                yield Button("Annuler", id="form-cancel")
+                yield Button(_("Annuler"), id="form-cancel")
                 yield Button(self.ok_label, id="form-ok", variant="primary")
 
     def _field(self, f: Field) -> ComposeResult:
@@ -82,7 +88,7 @@ class FormDialog(ModalScreen[object]):
             widget: Any = TextArea(str(f.value), id=wid, classes="form-text")
         elif f.kind == "select":
             value = f.value if any(v == f.value for _, v in f.options) else Select.NULL
-            widget = Select(f.options, value=value, id=wid, prompt="Choisir…")
+            widget = Select(f.options, value=value, id=wid, prompt=_("Choisir…"))
         elif f.kind == "check":
             widget = Checkbox(f.label, bool(f.value), id=wid)
         elif f.kind == "multi":
@@ -153,7 +159,7 @@ class FormDialog(ModalScreen[object]):
             self.app.call_from_thread(self.show_errors, {}, str(exc))
         except peewee.DatabaseError:
             self.app.call_from_thread(
-                self.show_errors, {}, "Base de données indisponible : rien n'a été enregistré."
+                self.show_errors, {}, _("Base de données indisponible : rien n'a été enregistré.")
             )
         else:
             self.app.call_from_thread(self.dismiss, result if result is not None else "")
@@ -163,10 +169,10 @@ class FormDialog(ModalScreen[object]):
         self.dismiss(None)
 
 
-class InfoDialog(ModalScreen[None]):
+class InfoDialog(TranslatedBindings, ModalScreen[None]):
     """Read-only text (e.g. who to warn after a cancellation)."""
 
-    BINDINGS = [Binding("escape", "close", "Fermer", id="info-close")]
+    BINDINGS = [Binding("escape", "close", N_("Fermer"), id="info-close")]
 
     def __init__(self, title: str, text: str) -> None:
         super().__init__(classes="staff-dialog")
@@ -179,7 +185,7 @@ class InfoDialog(ModalScreen[None]):
             with VerticalScroll(id="form-fields"):
                 yield Static(self.text, id="info-text", markup=False)
             with Horizontal(classes="actions"):
-                yield Button("Fermer", id="info-close", variant="primary")
+                yield Button(_("Fermer"), id="info-close", variant="primary")
 
     @on(Button.Pressed, "#info-close")
     def action_close(self) -> None:

@@ -15,11 +15,15 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Static
 
 from cafepol_tui.db.models import utcnow
+from cafepol_tui.i18n import N_, current_language, translator
 from cafepol_tui.services import audit
 from cafepol_tui.services.concerns import ConcernSummary, list_concerns
 from cafepol_tui.services.formatting import format_clock, format_short_day
 from cafepol_tui.services.meetings import MeetingSummary, list_between
+from cafepol_tui.ui.screens.staff import labels
 from cafepol_tui.ui.screens.staff.base import StaffScreen
+
+_ = translator("staff")
 
 PAST_DAYS = 30
 AHEAD_DAYS = 400
@@ -27,38 +31,48 @@ AHEAD_DAYS = 400
 
 class StaffHomeScreen(StaffScreen):
     BINDINGS = [
-        Binding("n", "new_meeting", "Nouvelle rencontre", id="staff-new-meeting"),
-        Binding("s", "new_series", "Série", id="staff-new-series"),
-        Binding("d", "concerns", "Doléances", id="staff-concerns"),
-        Binding("t", "stats", "Statistiques", id="staff-stats"),
-        Binding("j", "audit", "Journal", id="staff-audit"),
-        Binding("c", "accounts", "Comptes", id="staff-accounts"),
-        Binding("f10", "quit_app", "Quitter l'application", id="staff-quit"),
+        Binding("n", "new_meeting", N_("Nouvelle rencontre"), id="staff-new-meeting"),
+        # TRANSLATORS: footer key: plan a series of meetings.
+        Binding("s", "new_series", N_("Série"), id="staff-new-series"),
+        Binding("d", "concerns", N_("Doléances"), id="staff-concerns"),
+        Binding("t", "stats", N_("Statistiques"), id="staff-stats"),
+        # TRANSLATORS: footer key: the audit log.
+        Binding("j", "audit", N_("Journal"), id="staff-audit"),
+        # TRANSLATORS: footer key: staff accounts.
+        Binding("c", "accounts", N_("Comptes"), id="staff-accounts"),
+        Binding("f10", "quit_app", N_("Quitter l'application"), id="staff-quit"),
     ]
-    AUTO_FOCUS = "#staff-meetings"
+    AUTO_FOCUS = ""  # the meetings table, focused in on_mount
 
     def compose(self) -> ComposeResult:
         user = self.kiosk.staff_user
-        who = f"{user.name} ({user.role})" if user else ""
+        heading = (
+            _("Mode personnel — {name} ({role})").format(
+                name=user.name, role=labels.role(user.role)
+            )
+            if user
+            else _("Mode personnel")
+        )
         with Vertical(id="staff-home"):
-            yield Static(f"Mode personnel — {who}", id="staff-heading", markup=False)
-            yield Static("Doléances à suivre", classes="staff-section", id="concerns-title")
+            yield Static(heading, id="staff-heading", markup=False)
+            yield Static(_("Doléances à suivre"), classes="staff-section", id="concerns-title")
             yield DataTable(id="staff-concerns", cursor_type="row", zebra_stripes=True)
-            yield Static("Rencontres", classes="staff-section")
+            yield Static(_("Rencontres"), classes="staff-section")
             yield DataTable(id="staff-meetings", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="actions"):
-                yield Button("Retour au mode citoyen", id="citizen-mode", variant="primary")
-                yield Button("Quitter l'application", id="quit-app", variant="error")
+                yield Button(_("Retour au mode citoyen"), id="citizen-mode", variant="primary")
+                yield Button(_("Quitter l'application"), id="quit-app", variant="error")
         yield self.compose_footer()
 
     def on_mount(self) -> None:
         self._user = self.kiosk.staff_user
         self.query_one("#staff-concerns", DataTable).add_columns(
-            "N°", "Échéance", "État", "Thème", "Commune", "Situation"
+            _("N°"), _("Échéance"), _("État"), _("Thème"), _("Commune"), _("Situation")
         )
         self.query_one("#staff-meetings", DataTable).add_columns(
-            "N°", "Date", "Heure", "Commune", "Lieu", "Inscrits", "Statut"
+            _("N°"), _("Date"), _("Heure"), _("Commune"), _("Lieu"), _("Inscrits"), _("Statut")
         )
+        self.query_one("#staff-meetings", DataTable).focus()
         self.load()
 
     def on_screen_resume(self) -> None:
@@ -90,19 +104,22 @@ class StaffHomeScreen(StaffScreen):
         self.app.call_from_thread(self.show, concerns, meetings)
 
     def show(self, concerns: list[ConcernSummary], meetings: list[MeetingSummary]) -> None:
-        lang = self.kiosk.settings.language
+        lang = current_language()
         overdue = sum(c.overdue for c in concerns)
         self.query_one("#concerns-title", Static).update(
-            f"Doléances à suivre : {len(concerns)}, dont {overdue} en retard"
+            _("Doléances à suivre : {count}, dont {overdue} en retard").format(
+                count=len(concerns), overdue=overdue
+            )
         )
+        late = _("⚠ en retard")
         table = self.query_one("#staff-concerns", DataTable)
         table.clear()
         for c in concerns:
-            due = c.due_on.strftime("%d/%m/%Y") + (" ⚠ en retard" if c.overdue else "")
+            due = labels.short_date(c.due_on) + (f" {late}" if c.overdue else "")
             table.add_row(
                 str(c.id),
                 due,
-                c.status_fr,
+                labels.concern_status(c.status),
                 c.theme,
                 c.commune,
                 c.description.replace("\n", " ")[:50],
@@ -112,10 +129,14 @@ class StaffHomeScreen(StaffScreen):
         table.clear()
         now = utcnow()
         for m in meetings:
-            status = (
-                "annulée"
+            status = _(
+                N_("annulée")
                 if m.is_cancelled
-                else ("passée" if m.starts_at < now else ("complet" if m.is_full else "ouverte"))
+                else (
+                    N_("passée")
+                    if m.starts_at < now
+                    else (N_("complet") if m.is_full else N_("ouverte"))
+                )
             )
             table.add_row(
                 str(m.id),

@@ -14,40 +14,42 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Static
 
 from cafepol_tui.db.models import RegistrationStatus
+from cafepol_tui.i18n import N_, current_language, translator
 from cafepol_tui.services import registrations_admin as ra
 from cafepol_tui.services.concerns import AdvanceTopic, raised_in_advance
 from cafepol_tui.services.formatting import format_when
 from cafepol_tui.services.meetings import MeetingDetail, get_meeting
 from cafepol_tui.services.registrations import RegistrationView, list_for_meeting
 from cafepol_tui.services.validation import NotFoundError, RefusedError, format_phone
-from cafepol_tui.ui.screens.staff import editors
+from cafepol_tui.ui.screens.staff import editors, labels
 from cafepol_tui.ui.screens.staff.base import StaffScreen
 from cafepol_tui.ui.screens.staff.form import InfoDialog
 
-STATUS_FR = {
-    "confirmed": "confirmée",
-    "waitlisted": "liste d'attente",
-    "cancelled": "annulée",
-    "attended": "présente ✓",
-    "no_show": "absente ✗",
-}
+_ = translator("staff")
 
 
 class StaffMeetingScreen(StaffScreen):
     BINDINGS = [
-        Binding("e", "edit", "Modifier", id="meeting-edit"),
-        Binding("a", "add", "Inscrire", id="meeting-add"),
-        Binding("p", "present", "Présent", id="meeting-present"),
-        Binding("o", "absent", "Absent", id="meeting-absent"),
-        Binding("plus", "walkin(1)", "+1 sans inscription", id="meeting-walkin-plus"),
+        Binding("e", "edit", N_("Modifier"), id="meeting-edit"),
+        # TRANSLATORS: footer key: register a person for this meeting.
+        Binding("a", "add", N_("Inscrire"), id="meeting-add"),
+        # TRANSLATORS: footer key: check in the selected registration as present.
+        Binding("p", "present", N_("Présent"), id="meeting-present"),
+        Binding("o", "absent", N_("Absent"), id="meeting-absent"),
+        # TRANSLATORS: footer key: one more person came without registering.
+        Binding("plus", "walkin(1)", N_("+1 sans inscription"), id="meeting-walkin-plus"),
         Binding("minus", "walkin(-1)", "−1", id="meeting-walkin-minus"),
-        Binding("r", "cancel_registration", "Annuler l'inscription", id="meeting-cancel-reg"),
-        Binding("m", "reorder", "Rang d'attente", id="meeting-reorder"),
-        Binding("g", "topic_to_concern", "Sujet → doléance", id="meeting-topic"),
-        Binding("k", "meeting_concern", "Doléance", id="meeting-concern"),
-        Binding("i", "interested", "Intéressés FB", id="meeting-interested"),
-        Binding("u", "duplicate", "Dupliquer", id="meeting-duplicate"),
-        Binding("x", "cancel_meeting", "Annuler la rencontre", id="meeting-cancel"),
+        Binding("r", "cancel_registration", N_("Annuler l'inscription"), id="meeting-cancel-reg"),
+        # TRANSLATORS: footer key: move a registration within the waiting list.
+        Binding("m", "reorder", N_("Rang d'attente"), id="meeting-reorder"),
+        # TRANSLATORS: footer key: turn a topic raised in advance into a concern.
+        Binding("g", "topic_to_concern", N_("Sujet → doléance"), id="meeting-topic"),
+        # TRANSLATORS: footer key: record a concern raised at this meeting.
+        Binding("k", "meeting_concern", N_("Doléance"), id="meeting-concern"),
+        # TRANSLATORS: footer key: the number of people "interested" in the Facebook event.
+        Binding("i", "interested", N_("Intéressés FB"), id="meeting-interested"),
+        Binding("u", "duplicate", N_("Dupliquer"), id="meeting-duplicate"),
+        Binding("x", "cancel_meeting", N_("Annuler la rencontre"), id="meeting-cancel"),
     ]
     AUTO_FOCUS = "#registrations"
 
@@ -60,22 +62,30 @@ class StaffMeetingScreen(StaffScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="staff-meeting"):
-            yield Static("Chargement…", id="staff-meeting-heading", markup=False)
+            yield Static(_("Chargement…"), id="staff-meeting-heading", markup=False)
             yield Static("", id="meeting-counts", markup=False)
             yield DataTable(id="registrations", cursor_type="row", zebra_stripes=True)
-            yield Static("Soulevé à l'avance (sujets des inscriptions)", classes="staff-section")
+            yield Static(_("Soulevé à l'avance (sujets des inscriptions)"), classes="staff-section")
             yield DataTable(id="advance-topics", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="actions"):
-                yield Button("← Retour", id="back")
-                yield Button("Inscrire", id="add")
-                yield Button("Modifier", id="edit")
+                yield Button(_("← Retour"), id="back")
+                yield Button(_("Inscrire"), id="add")
+                yield Button(_("Modifier"), id="edit")
         yield self.compose_footer()
 
     def on_mount(self) -> None:
         self.query_one("#registrations", DataTable).add_columns(
-            "Réf.", "Nom", "Pers.", "Statut", "Téléphone", "E-mail", "Canal", "À aborder"
+            _("Réf."),
+            _("Nom"),
+            # TRANSLATORS: column header, short for "persons" (party size).
+            _("Pers."),
+            _("Statut"),
+            _("Téléphone"),
+            _("E-mail"),
+            _("Canal"),
+            _("À aborder"),
         )
-        self.query_one("#advance-topics", DataTable).add_columns("Réf.", "Nom", "Sujet")
+        self.query_one("#advance-topics", DataTable).add_columns(_("Réf."), _("Nom"), _("Sujet"))
         self.load()
 
     def reload(self) -> None:
@@ -98,23 +108,36 @@ class StaffMeetingScreen(StaffScreen):
         walkins: int,
     ) -> None:
         self.meeting = m
-        cancelled = f" — ANNULÉE : {m.cancel_reason}" if m.is_cancelled else ""
-        self.query_one("#staff-meeting-heading", Static).update(
-            f"N° {m.id} · {m.commune} — {m.place} — "
-            f"{format_when(m.starts_at, self.kiosk.settings.language)}{cancelled}"
+        heading = _("N° {id} · {commune} — {place} — {when}").format(
+            id=m.id,
+            commune=m.commune,
+            place=m.place,
+            when=format_when(m.starts_at, current_language()),
         )
+        if m.is_cancelled:
+            heading += " — " + _("ANNULÉE : {reason}").format(reason=m.cancel_reason)
+        self.query_one("#staff-meeting-heading", Static).update(heading)
         present = sum(r.people for r in registrations if r.status == RegistrationStatus.ATTENDED)
         self.query_one("#meeting-counts", Static).update(
-            f"{m.seats_taken}/{m.capacity} places · {m.waitlist_count} en attente · "
-            f"présents {present} + {walkins} sans inscription · "
-            f"intéressés Facebook {m.interested_count}"
+            _(
+                "{taken}/{capacity} places · {waiting} en attente · "
+                "présents {present} + {walkins} sans inscription · "
+                "intéressés Facebook {interested}"
+            ).format(
+                taken=m.seats_taken,
+                capacity=m.capacity,
+                waiting=m.waitlist_count,
+                present=present,
+                walkins=walkins,
+                interested=m.interested_count,
+            )
         )
         table = self.query_one("#registrations", DataTable)
         row = table.cursor_row
         table.clear()
         self.registrations = {str(r.id): r for r in registrations}
         for r in registrations:
-            status = STATUS_FR.get(r.status, r.status)
+            status = labels.registration_status(r.status)
             if r.waitlist_rank:
                 status = f"{status} ({r.waitlist_rank})"
             table.add_row(
@@ -124,7 +147,7 @@ class StaffMeetingScreen(StaffScreen):
                 status,
                 format_phone(r.phone),
                 r.email,
-                r.channel,
+                labels.channel(r.channel),
                 r.topic.replace("\n", " ")[:40],
                 key=str(r.id),
             )
@@ -168,7 +191,7 @@ class StaffMeetingScreen(StaffScreen):
         def done(result: object) -> None:
             if isinstance(result, list):
                 self.reload()
-                self.app.push_screen(InfoDialog("Rencontre annulée", editors.warn_text(result)))
+                self.app.push_screen(InfoDialog(_("Rencontre annulée"), editors.warn_text(result)))
 
         self._dialog(editors.cancel_meeting_dialog(self.kiosk, self.meeting_id), done)
 
@@ -180,14 +203,14 @@ class StaffMeetingScreen(StaffScreen):
     def action_reorder(self) -> None:
         r = self.selected()
         if r is None or r.status != RegistrationStatus.WAITLISTED:
-            self.notify("Choisissez une inscription en liste d'attente.", severity="warning")
+            self.notify(_("Choisissez une inscription en liste d'attente."), severity="warning")
             return
         self._dialog(editors.reorder_dialog(self.kiosk, r.id, r.reference))
 
     def action_topic_to_concern(self) -> None:
         table = self.query_one("#advance-topics", DataTable)
         if not table.row_count:
-            self.notify("Aucun sujet soulevé à l'avance.", severity="warning")
+            self.notify(_("Aucun sujet soulevé à l'avance."), severity="warning")
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         topic = self.topics.get(key or "")

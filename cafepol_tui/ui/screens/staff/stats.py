@@ -5,35 +5,43 @@ Charts are drawn with Textual's own widgets: block-character bars in tables and 
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Sparkline, Static
 
+from cafepol_tui.i18n import N_, translator
 from cafepol_tui.services.stats import AIM_MAX, AIM_MIN, Stats, bar, compute
+from cafepol_tui.ui.screens.staff import labels
 from cafepol_tui.ui.screens.staff.base import StaffScreen
+
+_ = translator("staff")
 
 
 class StatsScreen(StaffScreen):
-    BINDINGS = [Binding("f5", "refresh", "Actualiser", id="stats-refresh")]
+    BINDINGS = [Binding("f5", "refresh", N_("Actualiser"), id="stats-refresh")]
 
     def compose(self) -> ComposeResult:
-        yield Static("Statistiques", id="staff-heading")
+        yield Static(_("Statistiques"), id="staff-heading")
         with VerticalScroll(id="stats-page"):
-            yield Static("Chiffres clés", id="stats-keys", markup=False)
+            yield Static(_("Chiffres clés"), id="stats-keys", markup=False)
             yield Static(
-                f"Rencontres par commune et par mois (objectif {AIM_MIN}–{AIM_MAX})",
+                _("Rencontres par commune et par mois (objectif {min}–{max})").format(
+                    min=AIM_MIN, max=AIM_MAX
+                ),
                 classes="staff-section",
             )
             yield DataTable(id="stats-months", cursor_type="row", zebra_stripes=True)
-            yield Static("Participation par mois (présents)", classes="staff-section")
+            yield Static(_("Participation par mois (présents)"), classes="staff-section")
             yield Sparkline([], id="stats-spark")
-            yield Static("Inscrits, présents, intéressés par rencontre", classes="staff-section")
+            yield Static(_("Inscrits, présents, intéressés par rencontre"), classes="staff-section")
             yield DataTable(id="stats-attendance", cursor_type="row", zebra_stripes=True)
-            yield Static("Doléances par thème", classes="staff-section")
+            yield Static(_("Doléances par thème"), classes="staff-section")
             yield DataTable(id="stats-themes", cursor_type="row")
-            yield Static("Doléances par commune", classes="staff-section")
+            yield Static(_("Doléances par commune"), classes="staff-section")
             yield DataTable(id="stats-communes", cursor_type="row")
         yield self.compose_footer()
 
@@ -51,24 +59,52 @@ class StatsScreen(StaffScreen):
 
     def show(self, s: Stats) -> None:
         t = s.totals
-        share = f"{s.feedback_share:.0%}" if s.feedback_share is not None else "—"
-        median = (
-            f"{s.median_days_to_feedback:g} jours" if s.median_days_to_feedback is not None else "—"
-        )
+        share = labels.percent(s.feedback_share) if s.feedback_share is not None else "—"
+        median = "—"
+        if s.median_days_to_feedback is not None:
+            days = s.median_days_to_feedback
+            # A fraction of days reads as a plural ("1,5 jours", "1.5 days").
+            count = int(days) if float(days).is_integer() else 2
+            median = _.plural("{days} jour", "{days} jours", count).format(
+                days=labels.decimal(days)
+            )
+        held, concerns = len(s.attendance), s.concerns_total
         self.query_one("#stats-keys", Static).update(
-            f"{len(s.attendance)} rencontres tenues · {t['registered']} inscrits · "
-            f"{t['attended']} présents · {t['interested']} intéressés (Facebook)\n"
-            f"{s.concerns_total} doléances · retour donné : {s.feedback_given} ({share}) · "
-            f"délai médian jusqu'au retour : {median}"
+            " · ".join(
+                (
+                    _.plural("{n} rencontre tenue", "{n} rencontres tenues", held).format(n=held),
+                    _.plural("{n} inscrit", "{n} inscrits", t["registered"]).format(
+                        n=t["registered"]
+                    ),
+                    _.plural("{n} présent", "{n} présents", t["attended"]).format(n=t["attended"]),
+                    _.plural(
+                        "{n} intéressé (Facebook)", "{n} intéressés (Facebook)", t["interested"]
+                    ).format(n=t["interested"]),
+                )
+            )
+            + "\n"
+            + " · ".join(
+                (
+                    _.plural("{n} doléance", "{n} doléances", concerns).format(n=concerns),
+                    _("retour donné : {n} ({share})").format(n=s.feedback_given, share=share),
+                    _("délai médian jusqu'au retour : {median}").format(median=median),
+                )
+            )
         )
         months = self.query_one("#stats-months", DataTable)
         months.clear(columns=True)
-        months.add_columns("Commune", *[m[5:] + "/" + m[2:4] for m in s.months], "Verdict")
+        months.add_columns(_("Commune"), *[m[5:] + "/" + m[2:4] for m in s.months], _("Verdict"))
         for commune in sorted({r.commune for r in s.per_month}):
             rows = [r for r in s.per_month if r.commune == commune]
             cells = [f"{r.meetings} {'█' * r.meetings}" for r in rows]
             below = sum(r.meetings < AIM_MIN for r in rows)
-            verdict = "objectif atteint" if not below else f"{below} mois sous l'objectif"
+            verdict = (
+                _.plural("{n} mois sous l'objectif", "{n} mois sous l'objectif", below).format(
+                    n=below
+                )
+                if below
+                else _("objectif atteint")
+            )
             months.add_row(commune, *cells, verdict)
         per_month_attended = {m: 0 for m in s.months}
         for r in s.attendance:
@@ -78,18 +114,19 @@ class StatsScreen(StaffScreen):
         att = self.query_one("#stats-attendance", DataTable)
         att.clear(columns=True)
         att.add_columns(
-            "Date",
-            "Commune",
-            "Inscrits",
-            "Présents",
-            "Sans inscr.",
-            "Intéressés",
-            "Présents (barre)",
+            _("Date"),
+            _("Commune"),
+            _("Inscrits"),
+            _("Présents"),
+            # TRANSLATORS: column header, short for "came without registering".
+            _("Sans inscr."),
+            _("Intéressés"),
+            _("Présents (barre)"),
         )
         top = max((max(r.registered, r.attended, r.interested) for r in s.attendance), default=0)
         for r in s.attendance[-40:]:
             att.add_row(
-                r.day,
+                labels.short_date(date.fromisoformat(r.day)),
                 r.commune,
                 str(r.registered),
                 str(r.attended),
@@ -97,13 +134,11 @@ class StatsScreen(StaffScreen):
                 str(r.interested),
                 bar(r.attended, top, 20),
             )
-        for table_id, pairs in (
-            ("#stats-themes", s.concerns_by_theme),
-            ("#stats-communes", s.concerns_by_commune),
-        ):
+        by_table = {"#stats-themes": s.concerns_by_theme, "#stats-communes": s.concerns_by_commune}
+        for table_id, pairs in by_table.items():
             table = self.query_one(table_id, DataTable)
             table.clear(columns=True)
-            table.add_columns("", "Nombre", "")
+            table.add_columns("", _("Nombre"), "")
             top = max((n for _, n in pairs), default=0)
             for name, n in pairs:
                 table.add_row(name, str(n), bar(n, top, 24))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import time_machine
@@ -320,3 +321,53 @@ async def test_staff_console_fits_80x24(zone, admin, settings, db):
         await settle(app, pilot)
         ok = app.screen.query_one("#form-ok", Button)
         assert ok.region.bottom <= 24 and ok.region.right <= 80
+
+
+async def test_staff_home_in_dutch(zone, admin, settings, db):
+    """The staff console follows the kiosk's language: labels, statuses, footer, palette."""
+    from cafepol_tui.i18n import set_language
+    from cafepol_tui.services import concerns as cs
+
+    cs.create_concern(
+        cs.ConcernForm(theme="Propreté", description="Tags", due_on="01/11/2026"),
+        admin.name,
+        now=FIXED_NOW,
+    )
+    try:
+        # The kiosk configured in Dutch (config file or --lang nl): the console follows it.
+        app = make_app(dataclasses.replace(settings, language="nl"), db)
+        with time_machine.travel(FIXED_NOW, tick=True):
+            async with app.run_test(size=SIZE) as pilot:
+                app.enter_staff_mode(admin)
+                await settle(app, pilot)
+                screen = app.screen
+                assert isinstance(screen, StaffHomeScreen)
+                heading = str(screen.query_one("#staff-heading", Static).render())
+                assert heading == "Personeelsmodus — Anne Admin (beheerder)"
+                title = str(screen.query_one("#concerns-title", Static).render())
+                assert title == "Op te volgen meldingen: 1, waarvan 1 te laat"
+                assert str(screen.query_one("#citizen-mode", Button).label) == (
+                    "Terug naar de burgermodus"
+                )
+                concerns = screen.query_one("#staff-concerns", DataTable)
+                headers = [str(c.label) for c in concerns.columns.values()]
+                assert headers[:4] == ["Nr.", "Termijn", "Stand", "Thema"]
+                row = concerns.get_row_at(0)
+                assert row[1] == "1/11/2026 ⚠ te laat" and row[2] == "open"
+                meetings = screen.query_one("#staff-meetings", DataTable)
+                statuses = {meetings.get_row_at(i)[-1] for i in range(meetings.row_count)}
+                assert statuses == {"voorbij", "open"}
+                footer = {k: a.binding.description for k, a in screen.active_bindings.items()}
+                assert footer["n"] == "Nieuwe ontmoeting" and footer["d"] == "Meldingen"
+                await pilot.press("ctrl+p")
+                await pilot.pause()
+                assert CommandPalette.is_open(app)
+                await pilot.press(*"statist")
+                await pilot.pause(0.3)
+                await pilot.press("enter")
+                await settle(app, pilot)
+                assert type(app.screen).__name__ == "StatsScreen"
+                keys = str(app.screen.query_one("#stats-keys", Static).render())
+                assert "1 melding" in keys and "teruggekoppeld: 0" in keys
+    finally:
+        set_language("fr")

@@ -108,6 +108,8 @@ def unmarked_strings(path: Path, *, only_user_contexts: bool) -> list[str]:
             continue
         if not LETTERS.search(text) or _is_docstring(node, parents.get(node)):
             continue
+        if re.fullmatch(r"[a-z0-9_.#\-]+", text.strip()):
+            continue  # snake_case names, actions, CSS selectors: never shown
         words = len(re.findall(r"[A-Za-zÀ-ÿ]{2,}", text))
         if words < 2 and not re.match(r"^[A-ZÀ-Ý][a-zà-ÿ]+$", text.strip()):
             continue  # identifiers, codes, selectors; a capitalised word may be a label

@@ -114,8 +114,8 @@ def problems(domains: list[str] | None = None) -> list[str]:
             expected = io.BytesIO()
             write_mo(expected, catalog)
             expected.seek(0)
-            if {m.id: m.string for m in read_mo(expected) if m.id} != {
-                m.id: m.string for m in compiled if m.id
+            if {str(m.id): m.string for m in read_mo(expected) if m.id} != {
+                str(m.id): m.string for m in compiled if m.id
             }:
                 found.append(f"{lang}/{domain}: {mo.name} is stale (run compile)")
     return found

@@ -11,7 +11,9 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.theme import Theme
 
+from cafepol_tui.i18n import N_, current_language, set_language, translator
 from cafepol_tui.settings import Settings
 from cafepol_tui.ui.screens.citizen.home import HomeScreen
 
@@ -22,6 +24,36 @@ STAFF_IDLE_TIMEOUT_S = 300
 # More unexpected errors than this within the window: exit, and let systemd restart us.
 MAX_RECOVERIES = 3
 RECOVERY_WINDOW_S = 60.0
+
+_ = translator("kiosk")
+
+# Pure black, white and yellow; focus shown by a yellow block, never by a shade alone.
+CONTRAST_THEME = Theme(
+    name="cafepol-contraste",
+    primary="#ffff00",
+    secondary="#ffffff",
+    accent="#ffff00",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#000000",
+    boost="#000000",
+    success="#ffffff",
+    warning="#ffff00",
+    error="#ffff00",
+    dark=True,
+    variables={
+        "text-muted": "#ffffff",
+        "border": "#ffff00",
+        "border-blurred": "#ffffff",
+        "block-cursor-background": "#ffff00",
+        "block-cursor-foreground": "#000000",
+        "block-cursor-text-style": "bold",
+        "input-cursor-background": "#ffff00",
+        "input-cursor-foreground": "#000000",
+        "footer-background": "#000000",
+    },
+)
 
 
 def recovery_screen() -> Screen[None]:
@@ -41,7 +73,7 @@ class CafePolApp(App[None], inherit_bindings=False):
     """Locked down: no inherited bindings (ctrl+q, ctrl+c…), no command palette for citizens."""
 
     CSS_PATH = "app.tcss"
-    TITLE = "Un café avec votre policier de quartier"
+    TITLE = N_("Un café avec votre policier de quartier")
     ENABLE_COMMAND_PALETTE = False
     MODES = {"citizen": HomeScreen, "staff": staff_home, "recovery": recovery_screen}
     DEFAULT_MODE = "citizen"
@@ -61,6 +93,10 @@ class CafePolApp(App[None], inherit_bindings=False):
         # False when the kiosk started while the database was unreachable: the outage
         # screen creates or upgrades the schema once it answers.
         self.schema_ready = True
+        self.register_theme(CONTRAST_THEME)
+        self.default_theme = self.theme
+        set_language(settings.language)
+        self.title = _(self.TITLE)
 
     def on_mount(self) -> None:
         self.sub_title = self.settings.zone_name
@@ -99,6 +135,37 @@ class CafePolApp(App[None], inherit_bindings=False):
             self.last_input = monotonic()
         await super().on_event(event)
 
+    # The citizen's choices on the home screen, each undone after the idle timeout.
+
+    def choose_language(self, lang: str) -> None:
+        """Every screen composed from now on is in `lang` (UI thread only)."""
+        set_language(lang)
+        self.title = _(self.TITLE)
+
+    @property
+    def large_print(self) -> bool:
+        return self.has_class("-large-print")
+
+    def set_large_print(self, on: bool) -> None:
+        """More spacing, taller targets, fewer columns: an App class every screen's CSS reads."""
+        self.set_class(on, "-large-print")
+
+    @property
+    def high_contrast(self) -> bool:
+        return self.theme == CONTRAST_THEME.name
+
+    def set_high_contrast(self, on: bool) -> None:
+        self.theme = CONTRAST_THEME.name if on else self.default_theme
+
+    def reset_preferences(self) -> bool:
+        """Back to the default language, normal print and theme; True if anything changed."""
+        changed = (current_language() != self.settings.language or self.large_print
+                   or self.high_contrast)
+        self.choose_language(self.settings.language)
+        self.set_large_print(False)
+        self.set_high_contrast(False)
+        return changed
+
     @property
     def idle_limit(self) -> float:
         if self.current_mode == "staff":
@@ -114,15 +181,19 @@ class CafePolApp(App[None], inherit_bindings=False):
             self.reset_to_home()
 
     def reset_to_home(self) -> None:
-        """Drop every open citizen screen (and so every half-typed form) and leave staff mode."""
+        """Drop every open citizen screen (and so every half-typed form) and leave staff mode.
+
+        The next citizen finds the kiosk as configured: default language, normal print.
+        """
         if self.current_mode == "staff":
             self.leave_staff_mode()
             return
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        relayout = self.reset_preferences()
         home = self.screen
         if isinstance(home, HomeScreen):
-            home.reset()
+            home.reset(relayout=relayout)
 
     def enter_staff_mode(self, user: StaffUser) -> None:
         self.staff_user = user

@@ -6,19 +6,27 @@ from rich.text import Text
 from textual import events
 from textual.widgets import DataTable
 
+from cafepol_tui.i18n import current_language, translator
 from cafepol_tui.services.formatting import format_clock, format_day
 from cafepol_tui.services.meetings import MeetingSummary, availability_text
 
-WHEN_WIDTH = 20
+_ = translator("kiosk")
+
+WHEN_WIDTH = 23
 SEATS_WIDTH = 25
 
 
 class MeetingTable(DataTable[Text]):
-    """A DataTable of meetings keyed by id. A single click (or tap) selects, as on a touch screen."""
+    """A DataTable of meetings keyed by id. A single click (or tap) selects, as on a touch screen.
+
+    In large print there are two columns instead of three (the seats go under the place) and a
+    blank line between meetings.
+    """
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
-        self.lang = "fr"
+        self.lang = current_language()
+        self.large = False
         self._meetings: list[MeetingSummary] = []
         self._width = 0
 
@@ -41,40 +49,54 @@ class MeetingTable(DataTable[Text]):
         changed rows' cells are updated. Otherwise the rows are rebuilt, keeping the cursor on
         the same meeting when it is still listed.
         """
+        large = self.app.has_class("-large-print")
         same_rows = (
             self._width == self.size.width
+            and large == self.large
             and [m.id for m in meetings] == [m.id for m in self._meetings]
             and self.row_count == len(meetings)
         )
         if same_rows:
             for old, new in zip(self._meetings, meetings, strict=True):
                 if old != new:
-                    for column, cell in zip(("when", "where", "seats"), self.cells(new),
-                                            strict=True):
+                    for column, cell in zip(self.column_keys, self.cells(new), strict=True):
                         self.update_cell(str(new.id), column, cell)
             self._meetings = meetings
             return
         current = self._current_key()
         self.clear(columns=True)
-        place_width = max(12, self.size.width - WHEN_WIDTH - SEATS_WIDTH - 8)
         self._meetings = meetings
         self._width = self.size.width
-        self.add_column("Quand", width=WHEN_WIDTH, key="when")
-        self.add_column("Où", width=place_width, key="where")
-        self.add_column("Places", width=SEATS_WIDTH, key="seats")
+        self.large = large
+        if large:
+            place_width = max(12, self.size.width - WHEN_WIDTH - 8)
+            self.add_column(_("Quand"), width=WHEN_WIDTH, key="when")
+            self.add_column(_("Où et places"), width=place_width, key="where")
+        else:
+            place_width = max(12, self.size.width - WHEN_WIDTH - SEATS_WIDTH - 8)
+            self.add_column(_("Quand"), width=WHEN_WIDTH, key="when")
+            self.add_column(_("Où"), width=place_width, key="where")
+            self.add_column(_("Places"), width=SEATS_WIDTH, key="seats")
         for m in meetings:
-            self.add_row(*self.cells(m), height=2, key=str(m.id))
+            self.add_row(*self.cells(m), height=4 if large else 2, key=str(m.id))
         if current is not None and current in self.rows:
             self.move_cursor(row=self.get_row_index(current), animate=False)
 
-    def cells(self, m: MeetingSummary) -> tuple[Text, Text, Text]:
+    @property
+    def column_keys(self) -> tuple[str, ...]:
+        return ("when", "where") if self.large else ("when", "where", "seats")
+
+    def cells(self, m: MeetingSummary) -> tuple[Text, ...]:
         when = Text(format_day(m.starts_at, self.lang, year=False).capitalize(), style="bold")
-        when.append(f"\nà {format_clock(m.starts_at, self.lang)}")
+        when.append("\n" + _("à {time}").format(time=format_clock(m.starts_at, self.lang)))
         where = Text(m.commune, style="bold")
         where.append(f"\n{m.place}")
-        seats = Text(availability_text(m))
-        if m.is_cancelled or m.is_full:
-            seats.stylize("bold")
+        # Full or cancelled is said in words; bold only underlines it.
+        seats = Text(availability_text(m), style="bold" if m.is_cancelled or m.is_full else "")
+        if self.large:
+            where.append("\n")
+            where.append_text(seats)
+            return when, where
         return when, where, seats
 
     def _current_key(self) -> str | None:

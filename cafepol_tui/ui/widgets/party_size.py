@@ -8,6 +8,10 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widgets import Button, Static
 
+from cafepol_tui.i18n import translator
+
+_ = translator("kiosk")
+
 
 class PartySize(Horizontal):
     value: reactive[int] = reactive(1)
@@ -17,14 +21,16 @@ class PartySize(Horizontal):
         self.maximum = maximum
 
     def compose(self) -> ComposeResult:
-        yield Button("−", id="fewer", classes="stepper", tooltip="Une personne de moins")
-        yield Static("1 personne", id="party-count")
-        yield Button("+", id="more", classes="stepper", tooltip="Une personne de plus")
+        yield Button("−", id="fewer", classes="stepper", tooltip=_("Une personne de moins"))
+        yield Static(self.describe(1), id="party-count")
+        yield Button("+", id="more", classes="stepper", tooltip=_("Une personne de plus"))
+
+    @staticmethod
+    def describe(value: int) -> str:
+        return _.plural("{n} personne", "{n} personnes", value).format(n=value)
 
     def watch_value(self, value: int) -> None:
-        self.query_one("#party-count", Static).update(
-            f"{value} personne{'s' if value > 1 else ''}"
-        )
+        self.query_one("#party-count", Static).update(self.describe(value))
         self.query_one("#fewer", Button).disabled = value <= 1
         self.query_one("#more", Button).disabled = value >= self.maximum
 

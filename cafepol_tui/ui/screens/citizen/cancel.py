@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from cafepol_tui.db.models import RegistrationStatus
+from cafepol_tui.i18n import N_, current_language, translator
 from cafepol_tui.services.formatting import format_when
 from cafepol_tui.services.meetings import MeetingDetail, get_meeting
 from cafepol_tui.services.registrations import (
@@ -21,33 +22,41 @@ from cafepol_tui.services.registrations import (
 )
 from cafepol_tui.services.validation import NotFoundError, RefusedError
 from cafepol_tui.ui.screens.base import KioskScreen
+from cafepol_tui.ui.widgets.touch_keyboard import KeyboardToggle, TouchKeyboard
 
-UNAVAILABLE = "Service momentanément indisponible : adressez-vous au guichet."
+_ = translator("kiosk")
+
+UNAVAILABLE = N_("Service momentanément indisponible : adressez-vous au guichet.")
 
 
 class CancelScreen(KioskScreen):
+    keyboard_wanted = True  # a short screen: the keys fit under the field
+
     def compose(self) -> ComposeResult:
         with Vertical(id="cancel-page"):
-            yield Static("Annuler une inscription", id="cancel-heading")
-            yield Label("Code de référence (6 caractères, sur votre confirmation)")
+            yield Static(_("Annuler une inscription"), id="cancel-heading")
+            yield Label(_("Code de référence (6 caractères, sur votre confirmation)"))
             yield Input(
-                placeholder="ex. K7M 3QX",
+                placeholder=_("ex. K7M 3QX"),
                 id="code",
                 max_length=9,
                 restrict=rf"[{REFERENCE_ALPHABET}{REFERENCE_ALPHABET.lower()}0-9oOiI \-]*",
             )
             yield Static("", id="error-code", classes="field-error")
             yield Static("", id="cancel-found")
+            yield TouchKeyboard("code", id="touch-keyboard")
             with Horizontal(classes="actions"):
-                yield Button("← Retour", id="back")
-                yield Button("Rechercher", id="lookup", variant="primary")
-                yield Button("Oui, annuler cette inscription", id="confirm-cancel",
+                yield Button(_("← Retour"), id="back")
+                yield KeyboardToggle(id="keyboard-toggle")
+                yield Button(_("Rechercher"), id="lookup", variant="primary")
+                yield Button(_("Oui, annuler cette inscription"), id="confirm-cancel",
                              variant="error")
 
     def on_mount(self) -> None:
         self.query_one("#confirm-cancel").display = False
         self.query_one("#error-code").display = False
         self.query_one("#code", Input).focus()
+        self.sync_keyboard()
 
     @property
     def code(self) -> str:
@@ -68,7 +77,7 @@ class CancelScreen(KioskScreen):
     @on(Button.Pressed, "#lookup")
     def _lookup(self) -> None:
         if len(self.code) != 6:
-            self.say("Le code compte 6 caractères (lettres et chiffres).")
+            self.say(_("Le code compte 6 caractères (lettres et chiffres)."))
             return
         self.lookup(self.code)
 
@@ -79,23 +88,27 @@ class CancelScreen(KioskScreen):
                 registration = get_registration(code)
                 meeting = get_meeting(registration.meeting_id)
         except NotFoundError:
-            self.app.call_from_thread(self.say, f"Aucune inscription ne porte le code {code}.")
+            self.app.call_from_thread(
+                self.say, _("Aucune inscription ne porte le code {code}.").format(code=code)
+            )
         except peewee.DatabaseError as exc:
             self.kiosk.database_failed(exc)
-            self.app.call_from_thread(self.say, UNAVAILABLE)
+            self.app.call_from_thread(self.say, _(UNAVAILABLE))
         else:
             self.app.call_from_thread(self.found, registration, meeting)
 
     def found(self, registration: RegistrationView, meeting: MeetingDetail) -> None:
         if registration.status == RegistrationStatus.CANCELLED:
-            self.say(f"L'inscription {registration.reference} est déjà annulée.")
+            self.say(_("L'inscription {code} est déjà annulée.").format(
+                code=registration.reference))
             return
         people = registration.people
         text = Text()
-        text.append(f"Inscription {registration.reference}\n", style="bold")
+        text.append(_("Inscription {code}").format(code=registration.reference) + "\n",
+                    style="bold")
         text.append(f"{meeting.commune} — {meeting.place}\n")
-        text.append(f"{format_when(meeting.starts_at, self.kiosk.settings.language).capitalize()}\n")
-        text.append(f"{people} personne{'s' if people > 1 else ''}")
+        text.append(f"{format_when(meeting.starts_at, current_language()).capitalize()}\n")
+        text.append(_.plural("{n} personne", "{n} personnes", people).format(n=people))
         self.say(found=text)
         self.query_one("#lookup").display = False
         confirm = self.query_one("#confirm-cancel", Button)
@@ -116,7 +129,7 @@ class CancelScreen(KioskScreen):
             self.app.call_from_thread(self.cancelled, str(exc))
         except peewee.DatabaseError as exc:
             self.kiosk.database_failed(exc)
-            self.app.call_from_thread(self.cancelled, UNAVAILABLE)
+            self.app.call_from_thread(self.cancelled, _(UNAVAILABLE))
         else:
             self.app.call_from_thread(self.cancelled, "")
 
@@ -128,9 +141,9 @@ class CancelScreen(KioskScreen):
             self.say(error)
             return
         self.query_one("#code", Input).value = ""
-        self.say(found=Text(
-            "✔ Votre inscription est annulée. Merci de nous avoir prévenus : "
-            "votre place profite à quelqu'un d'autre.", style="bold"))
+        self.say(found=Text("✔ " + _(
+            "Votre inscription est annulée. Merci de nous avoir prévenus : "
+            "votre place profite à quelqu'un d'autre."), style="bold"))
 
     @on(Button.Pressed, "#back")
     def _back(self) -> None:

@@ -8,10 +8,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
+from cafepol_tui.i18n import current_language, translator
 from cafepol_tui.services.formatting import format_when
 from cafepol_tui.services.meetings import MeetingDetail
 from cafepol_tui.services.registrations import SignupResult
 from cafepol_tui.ui.screens.base import KioskScreen
+
+_ = translator("kiosk")
 
 
 def spaced(code: str) -> str:
@@ -29,38 +32,41 @@ class ConfirmationScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         r, m = self.result, self.meeting
-        lang = self.kiosk.settings.language
+        lang = current_language()
         if r.confirmed:
-            headline = "✔ Votre inscription est confirmée"
+            headline = "✔ " + _("Votre inscription est confirmée")
         else:
-            headline = f"Vous êtes sur la liste d'attente (position {r.waitlist_rank})"
-        people = f"{r.people} personne{'s' if r.people > 1 else ''}"
+            headline = _("Vous êtes sur la liste d'attente (position {rank})").format(
+                rank=r.waitlist_rank
+            )
+        people = _.plural("{n} personne", "{n} personnes", r.people).format(n=r.people)
         details = Text()
         details.append(f"{m.commune} — {m.place}\n", style="bold")
         details.append(f"{format_when(m.starts_at, lang).capitalize()}\n{m.address}\n{people}\n")
         if not r.confirmed:
-            details.append(
-                "\nSi une place se libère, votre inscription sera confirmée automatiquement. "
+            details.append("\n" + _(
+                "Si une place se libère, votre inscription sera confirmée automatiquement. "
                 "En cas de doute, le guichet peut vérifier avec votre code."
-            )
+            ))
         with Vertical(id="confirmation-page"):
             yield Static(headline, id="confirmation-headline")
-            yield Static("Votre code de référence :", classes="centered")
+            yield Static(_("Votre code de référence :"), classes="centered")
             yield Static(spaced(r.reference), id="reference")
             yield Static(
-                "Notez-le : il sert à annuler votre inscription ici ou au guichet.",
+                _("Notez-le : il sert à annuler votre inscription ici ou au guichet."),
                 classes="centered",
             )
             yield Static(details, id="confirmation-details")
             yield Static("", id="print-status", classes="centered")
             with Horizontal(classes="actions"):
-                yield Button("🖨 Imprimer ma confirmation", id="print-slip", variant="success")
-                yield Button("Terminer", id="finish", variant="primary")
+                yield Button("🖨 " + _("Imprimer ma confirmation"), id="print-slip",
+                             variant="success")
+                yield Button(_("Terminer"), id="finish", variant="primary")
 
     @on(Button.Pressed, "#print-slip")
     def _print(self) -> None:
         self.query_one("#print-slip", Button).disabled = True
-        self.query_one("#print-status", Static).update("Impression en cours…")
+        self.query_one("#print-status", Static).update(_("Impression en cours…"))
         self.print_slip()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -76,7 +82,7 @@ class ConfirmationScreen(KioskScreen):
             with self.kiosk.database.connection_context():
                 registration = get_registration(self.result.reference)
             pdf = render_slip(registration, self.meeting, settings)
-            outcome = deliver(pdf, f"confirmation-{self.result.reference}.pdf", settings)
+            outcome = deliver(pdf, name=f"confirmation-{self.result.reference}.pdf", settings=settings)
         except Exception:  # noqa: BLE001 - a citizen never sees a traceback
             logging.getLogger("cafepol.ui").exception("slip %s not printed", self.result.reference)
             ok = False
@@ -90,12 +96,12 @@ class ConfirmationScreen(KioskScreen):
     def printed(self, ok: bool) -> None:
         status = self.query_one("#print-status", Static)
         if ok:
-            status.update("✔ Votre confirmation s'imprime : prenez-la à l'imprimante.")
+            status.update("✔ " + _("Votre confirmation s'imprime : prenez-la à l'imprimante."))
         else:
-            status.update(
-                "⚠ L'impression n'a pas fonctionné. Notez votre code ci-dessus ; "
+            status.update("⚠ " + _(
+                "L'impression n'a pas fonctionné. Notez votre code ci-dessus ; "
                 "le guichet peut vous en imprimer une copie."
-            )
+            ))
             self.query_one("#print-slip", Button).disabled = False
 
     @on(Button.Pressed, "#finish")

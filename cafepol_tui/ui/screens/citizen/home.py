@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Static
 
+from cafepol_tui.i18n import LANGUAGES, current_language, translator
 from cafepol_tui.services.meetings import MeetingSummary, change_token, list_upcoming
 from cafepol_tui.ui.screens.base import KioskScreen
 from cafepol_tui.ui.widgets.meeting_table import MeetingTable
@@ -21,6 +22,8 @@ LIVE_REFRESH_S = 5.0
 # A zone holds a few dozen meetings a quarter; past this many the list is cut and the
 # citizen is invited to choose a commune (keeps the first screen fast on large databases).
 HOME_LIMIT = 50
+
+_ = translator("kiosk")
 
 
 class OutageHandled(Exception):
@@ -40,7 +43,7 @@ class CommuneFilter(Horizontal):
         self.selected: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Button("✓ Toutes", id="commune-all", classes="commune -selected")
+        yield Button(f"✓ {_('Toutes')}", id="commune-all", classes="commune -selected")
         for index, name in enumerate(self.communes):
             yield Button(name, id=f"commune-{index}", classes="commune", name=name)
 
@@ -49,7 +52,7 @@ class CommuneFilter(Horizontal):
         for button in self.query(Button):
             chosen = button.name == commune
             button.set_class(chosen, "-selected")
-            base = button.name or "Toutes"
+            base = button.name or _("Toutes")
             button.label = f"✓ {base}" if chosen else base
 
     @on(Button.Pressed, ".commune")
@@ -64,23 +67,41 @@ class HomeScreen(KioskScreen):
     AUTO_FOCUS = "#meetings"
 
     def compose(self) -> ComposeResult:
+        lang = current_language()
         with Vertical(id="home"):
-            yield Static("☕ Un café avec votre policier de quartier", id="title")
+            yield Static(f"☕ {_('Un café avec votre policier de quartier')}", id="title")
             yield Static(
-                f"{self.kiosk.settings.zone_name} · Touchez une rencontre pour la voir et vous inscrire",
+                _("{zone} · Touchez une rencontre pour la voir et vous inscrire").format(
+                    zone=self.kiosk.settings.zone_name
+                ),
                 id="subtitle",
             )
+            with Horizontal(id="preferences"):
+                # Each language named in itself; the chosen one is marked with ✓, not only coloured.
+                for code, name in LANGUAGES.items():
+                    label = f"✓ {name}" if code == lang else name
+                    yield Button(label, id=f"lang-{code}", name=code,
+                                 classes="language -selected" if code == lang else "language")
+                yield Button(self._large_print_label(), id="large-print", classes="preference")
             yield CommuneFilter(self.kiosk.settings.communes, id="communes")
             yield MeetingTable(id="meetings")
-            yield Static("Chargement des rencontres…", id="status-line")
+            yield Static(_("Chargement des rencontres…"), id="status-line")
             with Horizontal(id="home-actions"):
-                yield Button("Annuler une inscription", id="open-cancel")
+                yield Button(_("Annuler une inscription"), id="open-cancel")
+                yield Button(self._contrast_label(), id="high-contrast", classes="preference")
                 yield Static(id="spacer")
-                yield Button("Personnel", id="open-staff", classes="discreet")
+                yield Button(_("Personnel"), id="open-staff", classes="discreet")
+
+    def _large_print_label(self) -> str:
+        label = _("A+ Grands caractères")
+        return f"✓ {label}" if self.kiosk.large_print else label
+
+    def _contrast_label(self) -> str:
+        label = _("◐ Contraste élevé")
+        return f"✓ {label}" if self.kiosk.high_contrast else label
 
     def on_mount(self) -> None:
         self._token: object = None
-        self.query_one(MeetingTable).lang = self.kiosk.settings.language
         self.load()
         self.set_interval(LIVE_REFRESH_S, self.poll_changes)
 
@@ -88,13 +109,44 @@ class HomeScreen(KioskScreen):
     def commune(self) -> str | None:
         return self.query_one(CommuneFilter).selected
 
-    def reset(self) -> None:
+    async def relayout(self, focus: str | None = None) -> None:
+        """Compose again in the current language and print size, keeping the commune chosen."""
+        commune = self.commune
+        await self.recompose()
+        self.query_one(CommuneFilter).select(commune)
+        self.load()
+        if focus:
+            self.query_one(focus).focus()
+        else:
+            self.query_one(MeetingTable).focus()
+
+    def reset(self, *, relayout: bool = False) -> None:
         """Back to the unfiltered list, cursor on the soonest meeting."""
+        if relayout:
+            self.query_one(CommuneFilter).select(None)
+            self.run_worker(self.relayout(), group="home-relayout", exclusive=True)
+            return
         self.query_one(CommuneFilter).select(None)
         table = self.query_one(MeetingTable)
         self.load()
         table.move_cursor(row=0, animate=False)
         table.focus()
+
+    @on(Button.Pressed, ".language")
+    async def _language(self, event: Button.Pressed) -> None:
+        if event.button.name and event.button.name != current_language():
+            self.kiosk.choose_language(event.button.name)
+            await self.relayout(focus=f"#lang-{event.button.name}")
+
+    @on(Button.Pressed, "#large-print")
+    async def _large_print(self, event: Button.Pressed) -> None:
+        self.kiosk.set_large_print(not self.kiosk.large_print)
+        await self.relayout(focus=f"#{event.button.id}")
+
+    @on(Button.Pressed, "#high-contrast")
+    def _high_contrast(self) -> None:
+        self.kiosk.set_high_contrast(not self.kiosk.high_contrast)
+        self.query_one("#high-contrast", Button).label = self._contrast_label()
 
     @work(thread=True, exclusive=True, group="home-load", exit_on_error=False)
     def load(self) -> None:
@@ -130,12 +182,13 @@ class HomeScreen(KioskScreen):
         status = self.query_one("#status-line", Static)
         count = len(meetings)
         if not meetings:
-            status.update("Aucune rencontre prévue pour le moment. Renseignez-vous au guichet.")
+            status.update(_("Aucune rencontre prévue pour le moment. Renseignez-vous au guichet."))
         elif more:
-            status.update(f"Les {count} prochaines rencontres : choisissez une commune pour "
-                          "voir les suivantes.")
+            status.update(_("Les {n} prochaines rencontres : choisissez une commune pour voir les "
+                            "suivantes.").format(n=count))
         else:
-            status.update(f"{count} rencontre{'s' if count > 1 else ''} à venir")
+            status.update(_.plural("{n} rencontre à venir", "{n} rencontres à venir", count)
+                          .format(n=count))
 
     @on(CommuneFilter.Changed)
     def _filter(self) -> None:

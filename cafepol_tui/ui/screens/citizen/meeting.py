@@ -9,10 +9,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
+from cafepol_tui.i18n import current_language, translator
 from cafepol_tui.services.formatting import format_span
 from cafepol_tui.services.meetings import MeetingDetail, availability_text, get_meeting
 from cafepol_tui.ui.screens.base import KioskScreen
 from cafepol_tui.ui.widgets.qr import QRCode
+
+_ = translator("kiosk")
 
 
 class MeetingScreen(KioskScreen):
@@ -23,14 +26,18 @@ class MeetingScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="meeting-page"):
-            with Horizontal(id="meeting-body"):
-                yield VerticalScroll(Static("Chargement…", id="meeting-info"), id="meeting-left")
+            # Side by side; in large print the QR code goes under the text and the whole scrolls.
+            with VerticalScroll(id="meeting-body"):
+                yield VerticalScroll(Static(_("Chargement…"), id="meeting-info"), id="meeting-left")
                 yield Vertical(id="meeting-qr")
             with Horizontal(classes="actions"):
-                yield Button("← Retour", id="back")
-                yield Button("S'inscrire", id="signup", variant="success", disabled=True)
+                yield Button(_("← Retour"), id="back")
+                yield Button(_("S'inscrire"), id="signup", variant="success", disabled=True)
 
     def on_mount(self) -> None:
+        large = self.kiosk.large_print
+        self.query_one("#meeting-body").can_focus = large
+        self.query_one("#meeting-left").can_focus = not large
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -46,7 +53,7 @@ class MeetingScreen(KioskScreen):
 
     def show(self, m: MeetingDetail) -> None:
         self.meeting = m
-        lang = self.kiosk.settings.language
+        lang = current_language()
         text = Text()
 
         def add(label: str, value: str = "", style: str = "bold") -> None:
@@ -57,27 +64,32 @@ class MeetingScreen(KioskScreen):
         add("", format_span(m.starts_at, m.ends_at, lang).capitalize())
         add("", f"{m.address}\n")
         if m.is_cancelled:
-            add(" RENCONTRE ANNULÉE ", style="bold reverse")
+            add(" {} ".format(_("RENCONTRE ANNULÉE")), style="bold reverse")
             add("", f"{m.cancel_reason}\n")
         if m.officer_name:
-            add("Votre policier de quartier : ", m.officer_name)
+            add(_("Votre policier de quartier : "), m.officer_name)
         if m.partners:
-            add("Avec : ", ", ".join(m.partners))
+            add(_("Avec : "), ", ".join(m.partners))
         if m.themes:
-            add("Thèmes : ", ", ".join(m.themes))
+            add(_("Thèmes : "), ", ".join(m.themes))
         if m.description:
             add("", f"\n{m.description}")
-        add("\nPlaces : ", f"{availability_text(m)} (sur {m.capacity})")
+        add("\n" + _("Places : "),
+            _("{availability} (sur {capacity})").format(availability=availability_text(m),
+                                                       capacity=m.capacity))
         if m.is_full and not m.is_cancelled:
             waiting = m.waitlist_count
-            add("", f"Liste d'attente : {waiting} inscription{'s' if waiting > 1 else ''}")
+            add("", _.plural("Liste d'attente : {n} inscription", "Liste d'attente : {n} inscriptions",
+                             waiting).format(n=waiting))
         if m.interested_count:
-            add("", f"{m.interested_count} personnes intéressées sur Facebook")
+            add("", _.plural("{n} personne intéressée sur Facebook",
+                             "{n} personnes intéressées sur Facebook",
+                             m.interested_count).format(n=m.interested_count))
         text.rstrip()
         self.query_one("#meeting-info", Static).update(text)
         qr_box = self.query_one("#meeting-qr", Vertical)
         if m.event_url:
-            qr_box.mount(Static("Scannez pour voir l'événement :", classes="qr-caption"))
+            qr_box.mount(Static(_("Scannez pour voir l'événement :"), classes="qr-caption"))
             qr_box.mount(QRCode(m.event_url, id="qr"))
             qr_box.mount(Static(Text(m.event_url, overflow="fold"), classes="qr-url"))
         else:
@@ -85,7 +97,7 @@ class MeetingScreen(KioskScreen):
         signup = self.query_one("#signup", Button)
         signup.disabled = m.is_cancelled
         if m.is_full and not m.is_cancelled:
-            signup.label = "S'inscrire sur la liste d'attente"
+            signup.label = _("S'inscrire sur la liste d'attente")
 
     @on(Button.Pressed, "#back")
     def _back(self) -> None:

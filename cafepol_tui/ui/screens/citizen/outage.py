@@ -19,12 +19,15 @@ from textual.widgets import Static
 
 from cafepol_tui.db.database import is_outage
 from cafepol_tui.db.schema import ensure_schema
+from cafepol_tui.i18n import N_, translator
+
+_ = translator("kiosk")
 
 RETRY_EVERY_S = 3.0
 
-MESSAGE = "Service momentanément indisponible, adressez-vous au guichet."
-DETAIL = "Nous réessayons automatiquement. Cet écran disparaîtra de lui-même dès que possible."
-PENDING = (
+MESSAGE = N_("Service momentanément indisponible, adressez-vous au guichet.")
+DETAIL = N_("Nous réessayons automatiquement. Cet écran disparaîtra de lui-même dès que possible.")
+PENDING = N_(
     "Votre inscription est en attente : elle sera vérifiée et confirmée à l'écran dès le retour "
     "du service. En cas de doute, le guichet peut la retrouver à votre nom."
 )
@@ -49,8 +52,8 @@ class OutageScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="outage-box"):
-            yield Static(MESSAGE, id="outage-title")
-            yield Static(DETAIL, classes="outage-line")
+            yield Static(_(MESSAGE), id="outage-title")
+            yield Static(_(DETAIL), classes="outage-line")
             yield Static("", id="outage-pending", classes="outage-line")
 
     def on_mount(self) -> None:
@@ -66,7 +69,7 @@ class OutageScreen(Screen[None]):
 
     def _show_pending(self) -> None:
         box = self.query_one("#outage-pending", Static)
-        box.update(PENDING if self.pending else "")
+        box.update(_(PENDING) if self.pending else "")
         box.display = self.pending
 
     def action_noop(self) -> None:

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
+from cafepol_tui.i18n import current_language, translator
 from cafepol_tui.services.formatting import format_clock
 from cafepol_tui.services.staff import (
     PinLockedError,
@@ -17,22 +18,30 @@ from cafepol_tui.services.staff import (
     verify_pin,
 )
 from cafepol_tui.ui.screens.base import KioskScreen
+from cafepol_tui.ui.widgets.touch_keyboard import KeyboardToggle, TouchKeyboard
+
+_ = translator("kiosk")
 
 
 class PinScreen(KioskScreen):
+    keyboard_wanted = True  # a short screen: the keys fit under the field
+
     def compose(self) -> ComposeResult:
         with Vertical(id="pin-page"):
-            yield Static("Accès réservé au personnel", id="pin-heading")
-            yield Label("Code PIN")
+            yield Static(_("Accès réservé au personnel"), id="pin-heading")
+            yield Label(_("Code PIN"))
             yield Input(password=True, restrict=r"[0-9]*", max_length=12, id="pin")
             yield Static("", id="pin-message", classes="field-error")
+            yield TouchKeyboard("pin", id="touch-keyboard")
             with Horizontal(classes="actions"):
-                yield Button("← Retour", id="back")
-                yield Button("Valider", id="submit-pin", variant="primary")
+                yield Button(_("← Retour"), id="back")
+                yield KeyboardToggle(id="keyboard-toggle")
+                yield Button(_("Valider"), id="submit-pin", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#pin-message").display = False
         self.query_one("#pin", Input).focus()
+        self.sync_keyboard()
 
     def say(self, message: str) -> None:
         box = self.query_one("#pin-message", Static)
@@ -46,7 +55,7 @@ class PinScreen(KioskScreen):
         pin = pin_input.value
         pin_input.value = ""
         if not pin:
-            self.say("Tapez le code PIN.")
+            self.say(_("Tapez le code PIN."))
             return
         self.query_one("#submit-pin", Button).disabled = True
         self.check(pin)
@@ -57,7 +66,7 @@ class PinScreen(KioskScreen):
         try:
             with self.kiosk.database.connection_context():
                 if not has_accounts():
-                    message = "Aucun code PIN n'est défini : utilisez « cafepol set-pin »."
+                    message = _("Aucun code PIN n'est défini : utilisez « cafepol set-pin ».")
                     self.app.call_from_thread(self.refused, message)
                     return
                 user = verify_pin(pin, max_attempts=kiosk.pin_max_attempts,
@@ -65,16 +74,18 @@ class PinScreen(KioskScreen):
         except WrongPinError as exc:
             left = exc.attempts_left
             self.app.call_from_thread(
-                self.refused, f"Code incorrect. Encore {left} essai{'s' if left > 1 else ''}."
+                self.refused,
+                _.plural("Code incorrect. Encore {n} essai.", "Code incorrect. Encore {n} essais.",
+                         left).format(n=left),
             )
         except PinLockedError as exc:
-            until = format_clock(exc.until, self.kiosk.settings.language)
+            until = format_clock(exc.until, current_language())
             self.app.call_from_thread(
-                self.refused, f"Trop d'essais : accès bloqué jusqu'à {until}."
+                self.refused, _("Trop d'essais : accès bloqué jusqu'à {time}.").format(time=until)
             )
         except peewee.DatabaseError as exc:
             self.kiosk.database_failed(exc)
-            self.app.call_from_thread(self.refused, "Service momentanément indisponible.")
+            self.app.call_from_thread(self.refused, _("Service momentanément indisponible."))
         else:
             self.app.call_from_thread(self.granted, user)
 

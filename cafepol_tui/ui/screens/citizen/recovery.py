@@ -6,7 +6,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from cafepol_tui.i18n import translator
 from cafepol_tui.ui.screens.base import KioskScreen
+
+_ = translator("kiosk")
 
 
 class RecoveryScreen(KioskScreen):
@@ -16,8 +19,8 @@ class RecoveryScreen(KioskScreen):
     def compose(self) -> ComposeResult:
         incident = self.kiosk.incident_code
         with Vertical(id="recovery-page"):
-            yield Static("Un instant…", id="recovery-title")
-            yield Static("La borne redémarre l'écran d'accueil.", classes="centered")
+            yield Static(_("Un instant…"), id="recovery-title")
+            yield Static(_("La borne redémarre l'écran d'accueil."), classes="centered")
             yield Static(f"({incident})" if incident else "", id="recovery-code",
                          classes="centered")
 

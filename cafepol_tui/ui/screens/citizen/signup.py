@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
 from cafepol_tui.db.models import Channel
+from cafepol_tui.i18n import current_language, translator
 from cafepol_tui.services.formatting import format_when
 from cafepol_tui.services.meetings import MeetingDetail
 from cafepol_tui.services.registrations import SignupResult, register
@@ -22,6 +23,9 @@ from cafepol_tui.services.validation import (
 )
 from cafepol_tui.ui.screens.base import KioskScreen
 from cafepol_tui.ui.widgets.party_size import PartySize
+from cafepol_tui.ui.widgets.touch_keyboard import KeyboardToggle, TouchKeyboard
+
+_ = translator("kiosk")
 
 FIELDS = ("name", "people", "phone", "email", "topic", "consent")
 
@@ -36,42 +40,46 @@ class SignupScreen(KioskScreen):
         settings = self.kiosk.settings
         m = self.meeting
         with Vertical(id="signup-page"):
-            heading = "Inscription" if not m.is_full else "Inscription sur la liste d'attente"
+            heading = _("Inscription") if not m.is_full else _("Inscription sur la liste d'attente")
             yield Static(
-                f"{heading} — {m.commune}, {m.place}, {format_when(m.starts_at, settings.language)}",
+                f"{heading} — {m.commune}, {m.place}, {format_when(m.starts_at, current_language())}",
                 id="signup-heading",
                 markup=False,
             )
             with VerticalScroll(id="signup-form"):
-                yield Label("Votre nom et prénom *", classes="field-label")
-                yield Input(placeholder="ex. Marie Dubois", id="name", max_length=120)
+                yield Label(_("Votre nom et prénom *"), classes="field-label")
+                yield Input(placeholder=_("ex. Marie Dubois"), id="name", max_length=120)
                 yield Static("", id="error-name", classes="field-error")
-                yield Label("Nombre de personnes (vous compris)", classes="field-label")
+                yield Label(_("Nombre de personnes (vous compris)"), classes="field-label")
                 yield PartySize(settings.kiosk.max_party_size, id="people")
                 yield Static("", id="error-people", classes="field-error")
-                yield Label("Téléphone (facultatif)", classes="field-label")
-                yield Input(placeholder="ex. 0470 12 34 56", id="phone", max_length=32)
+                yield Label(_("Téléphone (facultatif)"), classes="field-label")
+                yield Input(placeholder=_("ex. 0470 12 34 56"), id="phone", max_length=32)
                 yield Static("", id="error-phone", classes="field-error")
-                yield Label("E-mail (facultatif)", classes="field-label")
-                yield Input(placeholder="ex. prenom.nom@exemple.be", id="email", max_length=254)
+                yield Label(_("E-mail (facultatif)"), classes="field-label")
+                yield Input(placeholder=_("ex. prenom.nom@exemple.be"), id="email", max_length=254)
                 yield Static("", id="error-email", classes="field-error")
                 yield Label(
-                    f"Ce que je voudrais aborder (facultatif, {settings.kiosk.topic_max_length} "
-                    "caractères au plus)",
+                    _("Ce que je voudrais aborder (facultatif, {n} caractères au plus)").format(
+                        n=settings.kiosk.topic_max_length
+                    ),
                     classes="field-label",
                 )
                 yield TextArea(id="topic", soft_wrap=True, show_line_numbers=False)
                 yield Static("", id="error-topic", classes="field-error")
                 yield Static(privacy_notice(settings.retention_days), id="privacy")
-                yield Checkbox("J'accepte que ces données soient enregistrées *", id="consent")
+                yield Checkbox(_("J'accepte que ces données soient enregistrées *"), id="consent")
                 yield Static("", id="error-consent", classes="field-error")
             yield Static("", id="form-error", classes="field-error")
+            yield TouchKeyboard("letters", id="touch-keyboard")
             with Horizontal(classes="actions"):
-                yield Button("← Retour", id="back")
-                yield Button("Confirmer mon inscription", id="submit", variant="success")
+                yield Button(_("← Retour"), id="back")
+                yield KeyboardToggle(id="keyboard-toggle")
+                yield Button(_("Confirmer mon inscription"), id="submit", variant="success")
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
+        self.sync_keyboard()
 
     def read_form(self) -> SignupForm:
         return SignupForm(
@@ -113,7 +121,7 @@ class SignupScreen(KioskScreen):
         try:
             form.clean(max_party=settings.max_party_size, topic_max=settings.topic_max_length)
         except ValidationError as exc:
-            self.show_errors(exc.errors, "Vérifiez les champs signalés.")
+            self.show_errors(exc.errors, _("Vérifiez les champs signalés."))
             return
         self.show_errors({})
         self.query_one("#submit", Button).disabled = True
@@ -135,7 +143,7 @@ class SignupScreen(KioskScreen):
                     submission_key=self.submission_key,
                 )
         except ValidationError as exc:
-            self.app.call_from_thread(self.refused, exc.errors, "Vérifiez les champs signalés.")
+            self.app.call_from_thread(self.refused, exc.errors, _("Vérifiez les champs signalés."))
         except (RefusedError, NotFoundError) as exc:
             self.app.call_from_thread(self.refused, {}, str(exc))
         except peewee.DatabaseError as exc:
@@ -143,8 +151,8 @@ class SignupScreen(KioskScreen):
                 return
             self.app.call_from_thread(
                 self.refused, {},
-                "Votre inscription n'a pas pu être enregistrée (service indisponible). "
-                "Adressez-vous au guichet.",
+                _("Votre inscription n'a pas pu être enregistrée (service indisponible). "
+                  "Adressez-vous au guichet."),
             )
         else:
             self.app.call_from_thread(self.done, result)
@@ -165,8 +173,12 @@ class SignupScreen(KioskScreen):
 
 
 def privacy_notice(retention_days: int) -> str:
-    return (
+    return _.plural(
         "Vie privée : vos données servent uniquement à organiser cette rencontre et, si vous le "
         "souhaitez, à vous donner une réponse. Seuls la police locale et ses partenaires de la "
-        f"rencontre y ont accès. Elles sont effacées {retention_days} jours après la rencontre."
-    )
+        "rencontre y ont accès. Elles sont effacées {n} jour après la rencontre.",
+        "Vie privée : vos données servent uniquement à organiser cette rencontre et, si vous le "
+        "souhaitez, à vous donner une réponse. Seuls la police locale et ses partenaires de la "
+        "rencontre y ont accès. Elles sont effacées {n} jours après la rencontre.",
+        retention_days,
+    ).format(n=retention_days)

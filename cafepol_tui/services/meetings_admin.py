@@ -48,6 +48,16 @@ MAX_CAPACITY = 500
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
+def _weekday_names() -> list[str]:
+    """Monday … Sunday in the current language (« maandag », « Montag »…), lower case."""
+    from babel.dates import get_day_names
+
+    from cafepol_tui.services.formatting import babel_locale
+
+    names = get_day_names("wide", locale=babel_locale())
+    return [names[i].lower() for i in range(7)]
+
+
 class CapacityConflict(ValidationError):
     """The new capacity is below the confirmed seats: say who moves to the waiting list."""
 
@@ -468,6 +478,8 @@ def parse_series(
         wd = int(text)
     elif text in WEEKDAYS_FR:
         wd = WEEKDAYS_FR.index(text)
+    elif text in (local_names := _weekday_names()):
+        wd = local_names.index(text)
     else:
         errors["weekday"] = _("Jour de la semaine : lundi, mardi, … dimanche.")
     try:

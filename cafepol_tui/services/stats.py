@@ -24,8 +24,8 @@ from cafepol_tui.db.models import (
     Theme,
     utcnow,
 )
-from cafepol_tui.services.formatting import local
 from cafepol_tui.i18n import translator
+from cafepol_tui.services.formatting import local
 
 _ = translator("messages")
 
@@ -216,7 +216,8 @@ def format_text(s: Stats) -> str:
             low=AIM_MIN, high=AIM_MAX
         )
     ]
-    header = f"  {_('Commune'):<16}" + "".join(f"{k[2:]:>8}" for k in s.months)
+    commune_head = _("Commune")
+    header = f"  {commune_head:<16}" + "".join(f"{k[2:]:>8}" for k in s.months)
     lines.append(header)
     communes = sorted({r.commune for r in s.per_month})
     for c in communes:

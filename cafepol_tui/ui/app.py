@@ -156,6 +156,7 @@ class CafePolApp(App[None], inherit_bindings=False):
 
     def set_high_contrast(self, on: bool) -> None:
         self.theme = CONTRAST_THEME.name if on else self.default_theme
+        self.set_class(on, "-high-contrast")
 
     def reset_preferences(self) -> bool:
         """Back to the default language, normal print and theme; True if anything changed."""

@@ -10,9 +10,17 @@ import pytest
 import time_machine
 
 from cafepol_tui.db.models import Meeting, MeetingPartner, MeetingTheme, Partner, Theme
+from cafepol_tui.i18n import set_language
 from cafepol_tui.ui.app import CafePolApp, make_app
 from tests.conftest import FIXED_NOW
 from tests.factories import FIXED_START, make_meeting, sign_up
+
+
+@pytest.fixture(autouse=True)
+def french_afterwards() -> Iterator[None]:
+    """The language is process-wide: a test that picks Dutch must not leave it to the next."""
+    yield
+    set_language("fr")
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
-"""What the citizen sees, at 80×24 and 120×40: home, meeting, form with errors, confirmation.
+"""What the citizen sees: home, meeting and form with errors in each language at 80×24 (and in
+French at 120×40), the confirmation, large print, high contrast and the on-screen keyboard.
 
 The clock is frozen and the data fixed, so the pictures only change when the screens do.
+The language, large print and contrast are chosen the way a citizen does: a click on home.
 Update with `pytest tests/ui/test_snapshots.py --snapshot-update` and look at the report.
 """
 
@@ -11,51 +13,72 @@ from textual.widgets import Checkbox, Input
 
 from tests.ui.conftest import settle
 
-SIZES = [(80, 24), (120, 40)]
+CASES = [("fr", (80, 24)), ("nl", (80, 24)), ("de", (80, 24)), ("en", (80, 24)),
+         ("fr", (120, 40))]
+IDS = [f"{lang}-{w}x{h}" for lang, (w, h) in CASES]
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
-def test_home(kiosk, snap_compare, size):
+async def choose(pilot, *buttons: str) -> None:
+    """Touch home-screen buttons (language, large print, contrast) as a citizen would."""
+    await settle(pilot)
+    for button in buttons:
+        await pilot.click(button)
+        await settle(pilot)
+
+
+async def open_meeting(pilot, *buttons: str) -> None:
+    await choose(pilot, *buttons)
+    pilot.app.screen.query_one("#meetings").focus()
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def bad_form(pilot, *buttons: str) -> None:
+    await open_meeting(pilot, *buttons)
+    await pilot.click("#signup")
+    await settle(pilot)
+    pilot.app.screen.query_one("#phone", Input).value = "12"
+    pilot.app.screen.query_one("#email", Input).value = "marie@"
+    await pilot.click("#submit")
+    await settle(pilot)
+
+
+def language_button(lang: str) -> tuple[str, ...]:
+    return () if lang == "fr" else (f"#lang-{lang}",)
+
+
+@pytest.mark.parametrize(("lang", "size"), CASES, ids=IDS)
+def test_home(kiosk, snap_compare, lang, size):
     async def ready(pilot):
+        await choose(pilot, *language_button(lang))
+        pilot.app.screen.query_one("#meetings").focus()
         await settle(pilot)
 
     assert snap_compare(kiosk, terminal_size=size, run_before=ready)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
-def test_meeting(kiosk, snap_compare, size):
-    async def open_meeting(pilot):
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+@pytest.mark.parametrize(("lang", "size"), CASES, ids=IDS)
+def test_meeting(kiosk, snap_compare, lang, size):
+    async def ready(pilot):
+        await open_meeting(pilot, *language_button(lang))
 
-    assert snap_compare(kiosk, terminal_size=size, run_before=open_meeting)
+    assert snap_compare(kiosk, terminal_size=size, run_before=ready)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
-def test_form_with_errors(kiosk, snap_compare, size):
-    async def bad_form(pilot):
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.click("#signup")
-        await settle(pilot)
-        pilot.app.screen.query_one("#phone", Input).value = "12"
-        pilot.app.screen.query_one("#email", Input).value = "marie@"
-        await pilot.click("#submit")
-        await settle(pilot)
+@pytest.mark.parametrize(("lang", "size"), CASES, ids=IDS)
+def test_form_with_errors(kiosk, snap_compare, lang, size):
+    async def ready(pilot):
+        await bad_form(pilot, *language_button(lang))
 
-    assert snap_compare(kiosk, terminal_size=size, run_before=bad_form)
+    assert snap_compare(kiosk, terminal_size=size, run_before=ready)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 def test_confirmation(kiosk, snap_compare, size, monkeypatch):
     monkeypatch.setattr("cafepol_tui.services.registrations.new_reference", lambda: "K7M3QX")
 
     async def signed_up(pilot):
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_meeting(pilot)
         await pilot.click("#signup")
         await settle(pilot)
         pilot.app.screen.query_one("#name", Input).value = "Marie Dubois"
@@ -64,3 +87,46 @@ def test_confirmation(kiosk, snap_compare, size, monkeypatch):
         await settle(pilot)
 
     assert snap_compare(kiosk, terminal_size=size, run_before=signed_up)
+
+
+def test_large_print_home(kiosk, snap_compare):
+    async def ready(pilot):
+        await choose(pilot, "#large-print")
+
+    assert snap_compare(kiosk, terminal_size=(80, 24), run_before=ready)
+
+
+def test_large_print_meeting(kiosk, snap_compare):
+    async def ready(pilot):
+        await open_meeting(pilot, "#large-print")
+
+    assert snap_compare(kiosk, terminal_size=(80, 24), run_before=ready)
+
+
+def test_large_print_form(kiosk, snap_compare):
+    async def ready(pilot):
+        await bad_form(pilot, "#large-print")
+
+    assert snap_compare(kiosk, terminal_size=(80, 24), run_before=ready)
+
+
+def test_high_contrast_home(kiosk, snap_compare):
+    async def ready(pilot):
+        await choose(pilot, "#high-contrast")
+        pilot.app.screen.query_one("#meetings").focus()
+        await settle(pilot)
+
+    assert snap_compare(kiosk, terminal_size=(80, 24), run_before=ready)
+
+
+def test_form_with_touch_keyboard(kiosk, snap_compare):
+    async def ready(pilot):
+        await open_meeting(pilot)
+        await pilot.click("#signup")
+        await settle(pilot)
+        await pilot.click("#keyboard-toggle")
+        await pilot.click("#key-shift")
+        await pilot.click("#key-k6d")  # m
+        await settle(pilot)
+
+    assert snap_compare(kiosk, terminal_size=(80, 24), run_before=ready)

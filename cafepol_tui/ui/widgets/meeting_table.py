@@ -12,8 +12,13 @@ from cafepol_tui.services.meetings import MeetingSummary, availability_text
 
 _ = translator("kiosk")
 
-WHEN_WIDTH = 23
+WHEN_WIDTH = 25
 SEATS_WIDTH = 25
+
+
+def first_upper(text: str) -> str:
+    """« Mittwoch, 2. Dezember »: only the first letter raised (`str.capitalize` lowers the rest)."""
+    return text[:1].upper() + text[1:]
 
 
 class MeetingTable(DataTable[Text]):
@@ -87,7 +92,7 @@ class MeetingTable(DataTable[Text]):
         return ("when", "where") if self.large else ("when", "where", "seats")
 
     def cells(self, m: MeetingSummary) -> tuple[Text, ...]:
-        when = Text(format_day(m.starts_at, self.lang, year=False).capitalize(), style="bold")
+        when = Text(first_upper(format_day(m.starts_at, self.lang, year=False)), style="bold")
         when.append("\n" + _("à {time}").format(time=format_clock(m.starts_at, self.lang)))
         where = Text(m.commune, style="bold")
         where.append(f"\n{m.place}")

@@ -7,7 +7,7 @@ accented letters French needs, and a 123 layer for a phone number or an e-mail a
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
@@ -43,7 +43,14 @@ LAYOUTS: dict[str, list[list[str]]] = {
 
 
 class Key(Button, can_focus=False):
-    """A key: pressing it never moves the focus away from the field being typed into."""
+    """A key: pressing it never moves the focus away from the field being typed into.
+
+    Unlike a Button, a key takes a second touch during its press effect: « ss », « 55 ».
+    """
+
+    async def _on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.press()
 
 
 class TouchKeyboard(Vertical):

@@ -22,6 +22,7 @@ from cafepol_tui.services.registrations import (
 )
 from cafepol_tui.services.validation import NotFoundError, RefusedError
 from cafepol_tui.ui.screens.base import KioskScreen
+from cafepol_tui.ui.widgets.meeting_table import first_upper
 from cafepol_tui.ui.widgets.touch_keyboard import KeyboardToggle, TouchKeyboard
 
 _ = translator("kiosk")
@@ -107,7 +108,7 @@ class CancelScreen(KioskScreen):
         text.append(_("Inscription {code}").format(code=registration.reference) + "\n",
                     style="bold")
         text.append(f"{meeting.commune} — {meeting.place}\n")
-        text.append(f"{format_when(meeting.starts_at, current_language()).capitalize()}\n")
+        text.append(f"{first_upper(format_when(meeting.starts_at, current_language()))}\n")
         text.append(_.plural("{n} personne", "{n} personnes", people).format(n=people))
         self.say(found=text)
         self.query_one("#lookup").display = False

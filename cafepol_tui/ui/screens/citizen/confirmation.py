@@ -13,6 +13,7 @@ from cafepol_tui.services.formatting import format_when
 from cafepol_tui.services.meetings import MeetingDetail
 from cafepol_tui.services.registrations import SignupResult
 from cafepol_tui.ui.screens.base import KioskScreen
+from cafepol_tui.ui.widgets.meeting_table import first_upper
 
 _ = translator("kiosk")
 
@@ -42,7 +43,7 @@ class ConfirmationScreen(KioskScreen):
         people = _.plural("{n} personne", "{n} personnes", r.people).format(n=r.people)
         details = Text()
         details.append(f"{m.commune} — {m.place}\n", style="bold")
-        details.append(f"{format_when(m.starts_at, lang).capitalize()}\n{m.address}\n{people}\n")
+        details.append(f"{first_upper(format_when(m.starts_at, lang))}\n{m.address}\n{people}\n")
         if not r.confirmed:
             details.append("\n" + _(
                 "Si une place se libère, votre inscription sera confirmée automatiquement. "

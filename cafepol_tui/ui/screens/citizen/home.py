@@ -144,9 +144,9 @@ class HomeScreen(KioskScreen):
         await self.relayout(focus=f"#{event.button.id}")
 
     @on(Button.Pressed, "#high-contrast")
-    def _high_contrast(self) -> None:
+    async def _high_contrast(self, event: Button.Pressed) -> None:
         self.kiosk.set_high_contrast(not self.kiosk.high_contrast)
-        self.query_one("#high-contrast", Button).label = self._contrast_label()
+        await self.relayout(focus=f"#{event.button.id}")
 
     @work(thread=True, exclusive=True, group="home-load", exit_on_error=False)
     def load(self) -> None:

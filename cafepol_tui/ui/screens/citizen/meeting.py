@@ -13,6 +13,7 @@ from cafepol_tui.i18n import current_language, translator
 from cafepol_tui.services.formatting import format_span
 from cafepol_tui.services.meetings import MeetingDetail, availability_text, get_meeting
 from cafepol_tui.ui.screens.base import KioskScreen
+from cafepol_tui.ui.widgets.meeting_table import first_upper
 from cafepol_tui.ui.widgets.qr import QRCode
 
 _ = translator("kiosk")
@@ -61,7 +62,7 @@ class MeetingScreen(KioskScreen):
             text.append(f"{value}\n")
 
         add(f"{m.commune} — {m.place}\n")
-        add("", format_span(m.starts_at, m.ends_at, lang).capitalize())
+        add("", first_upper(format_span(m.starts_at, m.ends_at, lang)))
         add("", f"{m.address}\n")
         if m.is_cancelled:
             add(" {} ".format(_("RENCONTRE ANNULÉE")), style="bold reverse")

@@ -3,7 +3,9 @@
 Three catalogs (gettext domains), one per area, so each area's texts live together:
 - ``kiosk``: the citizen screens, the App and the shared widgets;
 - ``staff``: the staff console;
-- ``messages``: the CLI, the domain's messages (validation, refusals) and the documents.
+- ``messages``: the CLI, the domain's messages (validation, refusals) and the documents. Its
+  technical CLI and IT messages are written in English in the code, so this catalog alone also
+  has a French translation.
 
 Use in a module::
 
@@ -62,8 +64,11 @@ def language(lang: str) -> Iterator[None]:
 
 @cache
 def catalog(domain: str, lang: str) -> gettext.NullTranslations:
-    if lang == SOURCE_LANGUAGE:
-        return gettext.NullTranslations()
+    """The compiled catalog; none (the French source as it is) when the language has none.
+
+    French needs a catalog only where a source text is not French: the technical messages of
+    the CLI and IT tools, written in English, have a French catalog (`messages` domain).
+    """
     return gettext.translation(domain, LOCALE_DIR, languages=[lang], fallback=True)
 
 

@@ -231,6 +231,8 @@ def load_settings(
         overrides["database_url"] = env["CAFEPOL_DB"]
     if database_url:
         overrides["database_url"] = database_url
+    if env.get("CAFEPOL_LANG"):
+        overrides["language"] = env["CAFEPOL_LANG"]
     if language:
         overrides["language"] = language
     return _validate(dataclasses.replace(settings, **overrides))

@@ -21,6 +21,7 @@ def _isolate_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     """No test reads the developer's config, database or printer."""
     monkeypatch.delenv("CAFEPOL_DB", raising=False)
     monkeypatch.delenv("CAFEPOL_CONFIG", raising=False)
+    monkeypatch.delenv("CAFEPOL_LANG", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
@@ -42,3 +43,17 @@ def db(settings: Settings) -> Iterator[peewee.Database]:
     database = open_database(settings.resolved_database_url)
     with database.connection_context():
         yield database
+
+
+@pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Technical messages (CLI, IT tools) read in their English source: the tests that check
+    their wording use it; tests/test_languages.py checks they come out in French by default."""
+    from cafepol_tui.i18n import set_language
+
+    monkeypatch.setenv("CAFEPOL_LANG", "en")
+    set_language("en")
+    try:
+        yield
+    finally:
+        set_language("fr")

@@ -87,7 +87,7 @@ def test_register_cancel_and_export(seeded, tmp_path):
         (["register", "1", "--name", "X"], "--consent:"),
         (["register", "1", "--name", "X", "--people", "9", "--consent"], "--people:"),
         (["register", "1", "--name", "X", "--email", "nope", "--consent"], "--email:"),
-        (["cancel", "ZZZZZZ"], "Aucune inscription"),
+        (["cancel", "ZZZZZZ"], "No registration has the code"),
         (["meetings", "--commune", "Mons"], "unknown commune 'Mons'"),
         (["export", "json", "--out", "/nonexistent/dir/x.json"], "can't write"),
         (["export", "pdf"], "invalid choice"),
@@ -127,7 +127,7 @@ def test_set_pin_from_stdin(db_path, monkeypatch, capsys):
 
     monkeypatch.setattr(sys, "stdin", io.StringIO("12\n"))
     assert main(["--db", str(db_path), "set-pin"]) == 2
-    assert "4 à 12 chiffres" in capsys.readouterr().err
+    assert "4 to 12 digits" in capsys.readouterr().err
     monkeypatch.setattr(sys, "stdin", io.StringIO("482913\n"))
     assert main(["--db", str(db_path), "set-pin", "--name", "Greffe"]) == 0
     assert "PIN set for Greffe" in capsys.readouterr().out
@@ -140,3 +140,7 @@ def test_module_entry_point_and_no_traceback(tmp_path):
     )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+# Wording checked in the English source; French output: tests/test_languages.py.
+pytestmark = pytest.mark.usefixtures("english")

@@ -43,13 +43,13 @@ def test_file_env_and_flags(tmp_path):
 @pytest.mark.parametrize(
     ("text", "needle"),
     [
-        ("zone_nom = 'x'\n", "unknown setting 'zone_nom'"),
-        ("[kiosk]\nidle_timeout = 3\n", "unknown setting 'kiosk.idle_timeout'"),
-        ("[kiosk]\nidle_timeout_s = 'long'\n", "kiosk.idle_timeout_s: expected a whole number"),
-        ("communes = 'Boussu'\n", "communes: expected a list of str"),
-        ("kiosk = 3\n", "kiosk: expected a table"),
-        ("retention_days = 0\n", "retention_days: must be at least 1"),
-        ("zone_name = \n", "not valid TOML"),
+        ("zone_nom = 'x'\n", "réglage inconnu « zone_nom »"),
+        ("[kiosk]\nidle_timeout = 3\n", "réglage inconnu « kiosk.idle_timeout »"),
+        ("[kiosk]\nidle_timeout_s = 'long'\n", "kiosk.idle_timeout_s : un nombre entier est attendu"),
+        ("communes = 'Boussu'\n", "communes : une liste de str est attendue"),
+        ("kiosk = 3\n", "kiosk : une table"),
+        ("retention_days = 0\n", "retention_days : au moins 1 jour"),
+        ("zone_name = \n", "pas du TOML valide"),
     ],
 )
 def test_wrong_keys_and_types_are_named(tmp_path, text, needle):

@@ -145,6 +145,32 @@ def test_cli_errors_are_one_translated_line_and_exit_2(cli, lang, args, needle):
     assert current_language() == "fr"  # the language did not leak out of the command
 
 
+@time_machine.travel(FIXED_NOW, tick=False)
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["register", "9999", "--name", "X", "--consent"], "aucune rencontre avec le numéro 9999"),
+        (["meetings", "--commune", "Mons"], "commune inconnue « Mons »"),
+        (["stats", "--months", "99"], "--months doit être compris entre 1 et 36"),
+        (["export", "json", "--out", "/nonexistent/dir/x.json"], "impossible d'écrire"),
+        (["--db", "postgresql://nobody@127.0.0.1:1/none", "meetings"], "injoignable"),
+    ],
+)
+def test_cli_speaks_french_by_default(cli, args, needle):
+    """Technical messages are written in English in the code; the default language is French."""
+    code, out, err = cli(*args)
+    assert code == 2
+    assert needle in err and len(err.strip().splitlines()) == 1
+
+
+def test_seed_says_it_in_french(db_path, capsys):
+    with time_machine.travel(FIXED_NOW, tick=False):
+        assert main(["--db", str(db_path), "seed", "--demo"]) == 0
+        assert "rencontres et" in capsys.readouterr().out
+        assert main(["--db", str(db_path), "seed", "--demo"]) == 0
+        assert "rien ajouté" in capsys.readouterr().out
+
+
 def test_bad_config_is_reported_in_the_asked_language(tmp_path, capsys):
     bad = tmp_path / "bad.toml"
     bad.write_text("[kiosk]\nidle_timeout_s = 'x'\n", encoding="utf-8")

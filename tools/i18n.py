@@ -22,13 +22,19 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "cafepol_tui"
 LOCALE = PACKAGE / "locale"
 TARGETS = ("nl", "de", "en")
+# The messages catalog's CLI/IT texts are written in English: French gets a catalog there too.
+EXTRA_TARGETS = {"messages": ("fr",)}
+
+
+def targets(domain: str) -> tuple[str, ...]:
+    return EXTRA_TARGETS.get(domain, ()) + TARGETS
 KEYWORDS = {"_": None, "N_": None, "plural": (1, 2)}
 
 # Which files feed which catalog.
 DOMAIN_FILES = {
     "kiosk": ["ui/app.py", "ui/screens/base.py", "ui/screens/citizen", "ui/widgets"],
     "staff": ["ui/screens/staff"],
-    "messages": ["cli.py", "settings.py", "services", "documents"],
+    "messages": ["cli.py", "settings.py", "db", "services", "documents"],
 }
 
 
@@ -72,11 +78,23 @@ def load_po(lang: str, domain: str) -> Catalog:
 
 def update(domains: list[str]) -> None:
     for domain in domains:
-        template = extract(domain)
-        for lang in TARGETS:
+        for lang in targets(domain):
+            template = extract(domain)  # fresh: Catalog.update shares the template's messages
             catalog = load_po(lang, domain)
             catalog.update(template, no_fuzzy_matching=True)
             catalog.obsolete.clear()
+            if lang == "fr":  # French source texts translate to themselves
+                for message in catalog:
+                    if message.id and not (
+                        all(message.string) if isinstance(message.string, tuple | list)
+                        else message.string
+                    ):
+                        if isinstance(message.id, tuple | list):  # French: one, many, other
+                            one, other = message.id[0], message.id[-1]
+                            forms = (one, *[other] * (catalog.num_plurals - 1))
+                            message.string = forms
+                        else:
+                            message.string = message.id
             path = po_path(lang, domain)
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("wb") as handle:
@@ -86,7 +104,7 @@ def update(domains: list[str]) -> None:
 
 def compile_all(domains: list[str]) -> None:
     for domain in domains:
-        for lang in TARGETS:
+        for lang in targets(domain):
             catalog = load_po(lang, domain)
             with po_path(lang, domain).with_suffix(".mo").open("wb") as handle:
                 write_mo(handle, catalog)
@@ -97,7 +115,7 @@ def problems(domains: list[str] | None = None) -> list[str]:
     found: list[str] = []
     for domain in domains or list(DOMAIN_FILES):
         wanted = {m.id for m in extract(domain) if m.id}
-        for lang in TARGETS:
+        for lang in targets(domain):
             catalog = load_po(lang, domain)
             for message_id in sorted(wanted, key=str):
                 message = catalog.get(message_id)

@@ -14,6 +14,10 @@ from urllib.parse import unquote, urlparse
 import peewee
 from playhouse.db_url import parse as parse_db_url
 
+from cafepol_tui.i18n import translator
+
+_ = translator("messages")
+
 database_proxy = peewee.DatabaseProxy()
 
 SQLITE_PRAGMAS = {
@@ -74,7 +78,10 @@ def make_database(url: str) -> peewee.Database:
             params.setdefault(key, value)
         return peewee.PostgresqlDatabase(**params)
     raise DatabaseConfigError(
-        f"unsupported database URL scheme '{scheme}' (use a file path, sqlite:/// or postgresql://)"
+        _(
+            "unsupported database URL scheme '{scheme}' (use a file path, sqlite:/// or "
+            "postgresql://)"
+        ).format(scheme=scheme)
     )
 
 
@@ -83,7 +90,9 @@ def _sqlite(path: Path) -> peewee.SqliteDatabase:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DatabaseConfigError(
-            f"can't create the folder {path.parent}: {exc.strerror}"
+            _("can't create the folder {folder}: {error}").format(
+                folder=path.parent, error=exc.strerror
+            )
         ) from None
     return peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
 
@@ -99,9 +108,13 @@ def open_database(url: str, *, create: bool = True) -> peewee.Database:
         if create:
             ensure_schema(db)
     except OUTAGE_ERRORS as exc:
-        raise DatabaseUnreachableError(f"database unreachable: {_first_line(exc)}") from None
+        raise DatabaseUnreachableError(
+            _("database unreachable: {error}").format(error=_first_line(exc))
+        ) from None
     except peewee.DatabaseError as exc:
-        raise DatabaseConfigError(f"database unusable: {_first_line(exc)}") from None
+        raise DatabaseConfigError(
+            _("database unusable: {error}").format(error=_first_line(exc))
+        ) from None
     finally:
         if not db.is_closed():
             db.close()

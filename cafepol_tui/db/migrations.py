@@ -23,6 +23,9 @@ import peewee
 from playhouse.migrate import SchemaMigrator
 
 from cafepol_tui.db.database import is_sqlite, write_transaction
+from cafepol_tui.i18n import translator
+
+_ = translator("messages")
 
 SCHEMA_KEY = "schema_version"
 # Any constant: the advisory lock that serialises two kiosks upgrading the same PostgreSQL.
@@ -79,11 +82,15 @@ class UpgradeReport:
 
     def summary(self) -> str:
         if self.created:
-            return f"created the schema at version {self.after}"
+            return _("created the schema at version {version}").format(version=self.after)
         if not self.applied:
-            return f"schema already at version {self.after}: nothing to do"
+            return _("schema already at version {version}: nothing to do").format(
+                version=self.after
+            )
         steps = "; ".join(self.applied)
-        return f"schema upgraded from version {self.before} to {self.after} ({steps})"
+        return _("schema upgraded from version {before} to {after} ({steps})").format(
+            before=self.before, after=self.after, steps=steps
+        )
 
 
 def latest_version() -> int:
@@ -145,7 +152,9 @@ def _exclusive(db: peewee.Database) -> Iterator[None]:
             if sqlite:
                 broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
-                    raise MigrationError(f"foreign keys broken by the upgrade: {broken[:3]}")
+                    raise MigrationError(
+                        _("foreign keys broken by the upgrade: {rows}").format(rows=broken[:3])
+                    )
     finally:
         if fks:
             db.pragma("foreign_keys", 1)
@@ -174,8 +183,10 @@ def upgrade(db: peewee.Database, *, target: int | None = None) -> UpgradeReport:
             return UpgradeReport(before=None, after=latest)
         if before > latest:
             raise SchemaTooNewError(
-                f"the database has schema version {before}, this cafepol knows up to {latest}: "
-                "update cafepol on this terminal"
+                _(
+                    "the database has schema version {version}, this cafepol knows up to "
+                    "{known}: update cafepol on this terminal"
+                ).format(version=before, known=latest)
             )
         report = UpgradeReport(before=before, after=before)
         migrator = SchemaMigrator.from_database(db)
@@ -185,8 +196,14 @@ def upgrade(db: peewee.Database, *, target: int | None = None) -> UpgradeReport:
                     migrate(migrator)
                 except peewee.DatabaseError as exc:
                     raise MigrationError(
-                        f"migration to version {version} failed ({description}): "
-                        f"{str(exc).strip() or type(exc).__name__}; nothing was changed"
+                        _(
+                            "migration to version {version} failed ({description}): {error}; "
+                            "nothing was changed"
+                        ).format(
+                            version=version,
+                            description=description,
+                            error=str(exc).strip() or type(exc).__name__,
+                        )
                     ) from exc
                 _write_version(db, version)
                 report.after = version

@@ -156,3 +156,7 @@ def test_every_model_table_exists_after_upgrade(v1_path: Path) -> None:
     with db.connection_context():
         tables = set(db.get_tables())
     assert {m._meta.table_name for m in ALL_MODELS} <= tables
+
+
+# Wording checked in the English source; French output: tests/test_languages.py.
+pytestmark = pytest.mark.usefixtures("english")

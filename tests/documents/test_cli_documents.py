@@ -94,6 +94,7 @@ def test_slip_and_programme(meeting: MeetingDetail, settings: Settings, tmp_path
         (["programme", "--month", "2026-12", "--commune", "Mons"], "unknown commune 'Mons'"),
     ],
 )
+@pytest.mark.usefixtures("english")  # wording checked in its English source
 def test_bad_input_is_one_line_and_status_2(
     demo: peewee.Database,
     settings: Settings,
@@ -143,3 +144,4 @@ def test_pdf_commands_do_not_import_textual(
         cwd=Path(__file__).parents[2],
     )
     assert done.returncode == 0, done.stdout + done.stderr
+

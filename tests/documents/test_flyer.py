@@ -128,6 +128,7 @@ def test_progress_is_reported_per_page(meeting: MeetingDetail, settings: Setting
     assert seen == [(1, 3), (2, 3), (3, 3)]
 
 
+@pytest.mark.usefixtures("english")
 def test_bad_layout_and_copies_are_refused(meeting: MeetingDetail, settings: Settings) -> None:
     with pytest.raises(LayoutError, match="unknown layout 'a3'"):
         render_flyer(meeting, settings, "a3")

@@ -287,3 +287,7 @@ def test_scheduler_does_nothing_on_postgresql(settings: Settings) -> None:
     scheduler = bk.BackupScheduler(pg).start()
     assert not scheduler._thread.is_alive()
     scheduler.stop()
+
+
+# Wording checked in the English source; French output: tests/test_languages.py.
+pytestmark = pytest.mark.usefixtures("english")

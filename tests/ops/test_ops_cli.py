@@ -171,3 +171,7 @@ def test_run_passes_the_app_exit_status_on_for_systemd(
     assert "'run' started" in log
     assert ("the kiosk stopped on an error" in log) == bool(return_code)
     assert list(ops_settings.backup_dir.glob("cafepol-*.sqlite3"))  # the start-up copy
+
+
+# Wording checked in the English source; French output: tests/test_languages.py.
+pytestmark = pytest.mark.usefixtures("english")

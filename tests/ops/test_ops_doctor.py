@@ -219,3 +219,7 @@ def test_no_printer_configured_uses_the_cups_default(
 ) -> None:
     printer = _by_name(_run(ops_settings, assets_dir))["printer"]
     assert printer.status == "OK" and "CUPS default 'Guichet'" in printer.detail
+
+
+# Wording checked in the English source; French output: tests/test_languages.py.
+pytestmark = pytest.mark.usefixtures("english")

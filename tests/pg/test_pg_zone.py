@@ -48,6 +48,7 @@ def test_a_version_1_postgresql_database_is_upgraded_keeping_every_row(pg_fresh_
         assert Registration.get(Registration.reference == result.reference).id == 6
 
 
+@pytest.mark.usefixtures("english")  # wording checked in its English source
 def test_a_newer_postgresql_database_is_refused(pg_fresh_url: str) -> None:
     open_database(pg_fresh_url)
     raw = make_database(pg_fresh_url)
@@ -85,6 +86,7 @@ def test_eight_processes_never_overbook_postgresql(
     check_race_result(meeting.id, capacity=30, total=200)
 
 
+@pytest.mark.usefixtures("english")  # wording checked in its English source
 def test_every_cli_command_runs_on_postgresql(
     pg_fresh_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -104,6 +106,7 @@ def test_every_cli_command_runs_on_postgresql(
     assert "nothing to do" in capsys.readouterr().out
 
 
+@pytest.mark.usefixtures("english")  # wording checked in its English source
 def test_the_cli_says_in_one_line_when_postgresql_is_unreachable(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -112,6 +115,7 @@ def test_the_cli_says_in_one_line_when_postgresql_is_unreachable(
     assert err.count("\n") == 1 and "database unreachable" in err
 
 
+@pytest.mark.usefixtures("english")  # wording checked in its English source
 def test_copy_db_sqlite_to_postgresql_and_back_keeps_ids(
     pg_fresh_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

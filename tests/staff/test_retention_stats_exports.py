@@ -8,6 +8,7 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 import time_machine
 from icalendar import Calendar
 
@@ -242,3 +243,7 @@ def test_cli_purge_as_of(zone, settings, capsys):
     assert main(["--db", settings.database_url, "purge", "--as-of", "26/12/2026"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--as-of" in err
+
+
+# Wording checked in the English source; French output: tests/test_languages.py.
+pytestmark = pytest.mark.usefixtures("english")

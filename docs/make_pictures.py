@@ -36,6 +36,15 @@ async def screenshots(settings, db) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         app.save_screenshot("kiosk-meeting.svg", path=str(HERE))
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.click("#lang-nl")
+        await pilot.pause()
+        await pilot.click("#large-print")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.save_screenshot("kiosk-large-print-nl.svg", path=str(HERE))
 
 
 def flyer(settings, db) -> None:

@@ -54,6 +54,7 @@ class CommuneFilter(Horizontal):
             button.set_class(chosen, "-selected")
             base = button.name or _("Toutes")
             button.label = f"✓ {base}" if chosen else base
+            button.refresh(layout=True)  # the ✓ makes the button wider
 
     @on(Button.Pressed, ".commune")
     def _pressed(self, event: Button.Pressed) -> None:

@@ -29,6 +29,7 @@ from cafepol_tui.services import audit
 from cafepol_tui.services.formatting import local
 from cafepol_tui.services.meetings_admin import parse_date
 from cafepol_tui.services.validation import (
+    FormCheck,
     NotFoundError,
     RefusedError,
     ValidationError,
@@ -163,14 +164,8 @@ def _clean_text(raw: str, field: str, max_len: int, required: str | None = None)
 
 
 def _clean(form: ConcernForm, now: datetime) -> dict[str, object]:
-    errors: dict[str, str] = {}
-    out: dict[str, object] = {}
-
-    def check(key: str, fn) -> None:  # type: ignore[no-untyped-def]
-        try:
-            out[key] = fn()
-        except ValidationError as exc:
-            errors.update(exc.errors)
+    fields = FormCheck()
+    errors, out, check = fields.errors, fields.values, fields.check
 
     def theme() -> int:
         found = _lookup(Theme, form.theme, "theme", _("Thème inconnu : choisissez dans la liste."))

@@ -35,6 +35,7 @@ from cafepol_tui.services.registrations import (
     promote_waitlist,
 )
 from cafepol_tui.services.validation import (
+    FormCheck,
     NotFoundError,
     RefusedError,
     ValidationError,
@@ -161,14 +162,8 @@ def clean_meeting(
     form: MeetingForm, *, require_future: bool = True, now: datetime | None = None
 ) -> CleanMeeting:
     now = now or utcnow()
-    errors: dict[str, str] = {}
-    out: dict[str, object] = {}
-
-    def check(key: str, fn) -> None:  # type: ignore[no-untyped-def]
-        try:
-            out[key] = fn()
-        except ValidationError as exc:
-            errors.update(exc.errors)
+    fields = FormCheck()
+    errors, out, check = fields.errors, fields.values, fields.check
 
     def commune_id() -> int:
         commune = Commune.get_or_none(peewee.fn.LOWER(Commune.name) == form.commune.strip().lower())

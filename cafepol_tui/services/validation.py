@@ -4,6 +4,7 @@ current language: the messages are translated when they are raised (`_()` in eac
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -23,6 +24,20 @@ class ValidationError(Exception):
 
     def first(self) -> str:
         return next(iter(self.errors.values()))
+
+
+class FormCheck:
+    """Check every field and keep every message, so a form shows all its errors at once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+        self.values: dict[str, object] = {}
+
+    def check(self, key: str, fn: Callable[[], object]) -> None:
+        try:
+            self.values[key] = fn()
+        except ValidationError as exc:
+            self.errors.update(exc.errors)
 
 
 class RefusedError(Exception):
@@ -148,22 +163,16 @@ class SignupForm:
     consent: bool = False
 
     def clean(self, *, max_party: int, topic_max: int) -> SignupForm:
-        errors: dict[str, str] = {}
-        values: dict[str, object] = {}
-        checks = (
-            ("name", lambda: clean_name(self.name)),
-            ("people", lambda: clean_people(self.people, max_party)),
-            ("phone", lambda: clean_phone(self.phone)),
-            ("email", lambda: clean_email(self.email)),
-            ("topic", lambda: clean_topic(self.topic, topic_max)),
-        )
-        for key, check in checks:
-            try:
-                values[key] = check()
-            except ValidationError as exc:
-                errors.update(exc.errors)
+        fields = FormCheck()
+        fields.check("name", lambda: clean_name(self.name))
+        fields.check("people", lambda: clean_people(self.people, max_party))
+        fields.check("phone", lambda: clean_phone(self.phone))
+        fields.check("email", lambda: clean_email(self.email))
+        fields.check("topic", lambda: clean_topic(self.topic, topic_max))
         if not self.consent:
-            errors["consent"] = _("Cochez la case pour accepter que vos données soient enregistrées.")
-        if errors:
-            raise ValidationError(errors)
-        return SignupForm(consent=True, **values)  # type: ignore[arg-type]
+            fields.errors["consent"] = _(
+                "Cochez la case pour accepter que vos données soient enregistrées."
+            )
+        if fields.errors:
+            raise ValidationError(fields.errors)
+        return SignupForm(consent=True, **fields.values)  # type: ignore[arg-type]

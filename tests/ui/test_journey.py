@@ -208,15 +208,20 @@ async def test_pin_gate_locks_after_five_wrong_tries_and_staff_can_return(kiosk,
         assert "Trop d'essais" in text_of(kiosk.screen, "#pin-message")
 
 
-async def test_right_pin_enters_staff_mode_and_back(kiosk, db):
+async def log_in_as_staff(pilot) -> None:
+    """Through the PIN screen, as staff do: « Personnel », the PIN, Enter."""
     set_pin("Greffe", "482913", "counter")
+    await settle(pilot)
+    await pilot.click("#open-staff")
+    await settle(pilot)
+    await pilot.press(*"482913", "enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, StaffHomeScreen)
+
+
+async def test_right_pin_enters_staff_mode_and_back(kiosk, db):
     async with kiosk.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.click("#open-staff")
-        await settle(pilot)
-        await pilot.press(*"482913", "enter")
-        await settle(pilot)
-        assert isinstance(kiosk.screen, StaffHomeScreen)
+        await log_in_as_staff(pilot)
         assert kiosk.staff_user is not None and kiosk.staff_user.name == "Greffe"
         await pilot.click("#citizen-mode")
         await settle(pilot)
@@ -225,14 +230,8 @@ async def test_right_pin_enters_staff_mode_and_back(kiosk, db):
 
 
 async def test_staff_mode_times_out_to_citizen_home(kiosk, db):
-    set_pin("Greffe", "482913", "counter")
     async with kiosk.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.click("#open-staff")
-        await settle(pilot)
-        await pilot.press(*"482913", "enter")
-        await settle(pilot)
-        assert isinstance(kiosk.screen, StaffHomeScreen)
+        await log_in_as_staff(pilot)
         kiosk.check_inactivity(now=monotonic() + 120)  # citizen timeout does not apply here
         await settle(pilot)
         assert isinstance(kiosk.screen, StaffHomeScreen)

@@ -56,6 +56,16 @@ STAFF_COMMANDS: dict[str, tuple[str, str, bool]] = {
         N_("Appliquer la durée de conservation"),
         True,
     ),
+    "programme": (
+        N_("Programme du mois"),
+        N_("Affiche A4 des rencontres d'un mois, avec leurs QR codes"),
+        False,
+    ),
+    "diagnostics": (
+        N_("Diagnostic et sauvegarde"),
+        N_("Les contrôles de « cafepol doctor », une sauvegarde maintenant"),
+        False,
+    ),
     "citizen_mode": (N_("Retour au mode citoyen"), N_("Quitter le mode personnel"), False),
 }
 
@@ -181,6 +191,16 @@ class StaffScreen(TranslatedBindings, KioskScreen):
         from cafepol_tui.ui.screens.staff.accounts import AccountsScreen
 
         self._push_staff(AccountsScreen, admin_only=True)
+
+    def action_programme(self) -> None:
+        from cafepol_tui.ui.screens.staff.documents import PROGRAMME, PrintDialog
+
+        self.app.push_screen(PrintDialog(self.kiosk, PROGRAMME))
+
+    def action_diagnostics(self) -> None:
+        from cafepol_tui.ui.screens.staff.diagnostics import DiagnosticsScreen
+
+        self._push_staff(DiagnosticsScreen)
 
     def action_new_meeting(self) -> None:
         from cafepol_tui.ui.screens.staff.editors import meeting_editor

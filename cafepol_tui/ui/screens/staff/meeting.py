@@ -50,6 +50,10 @@ class StaffMeetingScreen(StaffScreen):
         Binding("i", "interested", N_("Intéressés FB"), id="meeting-interested"),
         Binding("u", "duplicate", N_("Dupliquer"), id="meeting-duplicate"),
         Binding("x", "cancel_meeting", N_("Annuler la rencontre"), id="meeting-cancel"),
+        # TRANSLATORS: footer key: print flyers (with the QR code) for this meeting.
+        Binding("f", "flyer", N_("Affiches"), id="meeting-flyer"),
+        # TRANSLATORS: footer key: print the attendance sheet for this meeting.
+        Binding("s", "attendance", N_("Feuille de présence"), id="meeting-attendance"),
     ]
     AUTO_FOCUS = "#registrations"
 
@@ -71,6 +75,8 @@ class StaffMeetingScreen(StaffScreen):
                 yield Button(_("← Retour"), id="back")
                 yield Button(_("Inscrire"), id="add")
                 yield Button(_("Modifier"), id="edit")
+                yield Button(_("Affiches"), id="flyer")
+                yield Button(_("Feuille de présence"), id="attendance")
         yield self.compose_footer()
 
     def on_mount(self) -> None:
@@ -90,6 +96,18 @@ class StaffMeetingScreen(StaffScreen):
 
     def reload(self) -> None:
         self.load()
+
+    @on(Button.Pressed, "#flyer")
+    def action_flyer(self) -> None:
+        from cafepol_tui.ui.screens.staff.documents import FLYER, PrintDialog
+
+        self.app.push_screen(PrintDialog(self.kiosk, FLYER, self.meeting_id))
+
+    @on(Button.Pressed, "#attendance")
+    def action_attendance(self) -> None:
+        from cafepol_tui.ui.screens.staff.documents import ATTENDANCE, PrintDialog
+
+        self.app.push_screen(PrintDialog(self.kiosk, ATTENDANCE, self.meeting_id))
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:

@@ -107,3 +107,24 @@ async def test_diagnostics_screen_shows_the_doctor_checks_and_backs_up(app, zone
             message = str(screen.query_one("#diagnostics-message", Static).render())
             assert message.startswith("✔") or "point" in message
             assert screen.query_one("#backup-now", Button).disabled is False
+
+
+async def test_staff_cancels_a_registration_through_the_dialog(app, zone, admin):
+    from cafepol_tui.db.models import Registration, RegistrationStatus
+    from cafepol_tui.services.registrations import register
+    from cafepol_tui.services.validation import SignupForm
+
+    reference = register(zone["soon"], SignupForm(name="Alice Martin", consent=True),
+                         max_party=4, topic_max=300, now=FIXED_NOW).reference
+    with time_machine.travel(FIXED_NOW, tick=True):
+        async with app.run_test(size=SIZE) as pilot:
+            await login(app, pilot, "9999")
+            app.push_screen(StaffMeetingScreen(zone["soon"]))
+            await settle(app, pilot)
+            await pilot.press("r")
+            await settle(app, pilot)
+            await pilot.click("#form-ok")
+            await settle(app, pilot)
+            assert isinstance(app.screen, StaffMeetingScreen)
+    assert Registration.get(Registration.reference == reference).status == (
+        RegistrationStatus.CANCELLED)

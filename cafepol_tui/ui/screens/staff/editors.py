@@ -307,7 +307,7 @@ def reorder_dialog(kiosk: CafePolApp, registration_id: int, reference: str) -> F
 def confirm_cancel_registration(kiosk: CafePolApp, reference: str) -> FormDialog:
     actor = _actor(kiosk)
 
-    def save(_: dict[str, Any]) -> str:
+    def save(values: dict[str, Any]) -> str:
         r = ra.cancel_registration(reference, actor)
         cancelled = _("Inscription {reference} annulée.").format(reference=r.reference)
         return cancelled + _promoted_text(r.promoted)

@@ -11,12 +11,12 @@ from typing import Any
 from cafepol_tui.db.models import Commune, Meeting, Registration
 from cafepol_tui.services.contracts import CONCERN_COLUMNS, REGISTRATION_COLUMNS
 from cafepol_tui.services.formatting import local
-from cafepol_tui.services.meetings import SUMMARY_FIELDS, MeetingSummary, meeting_as_json
+from cafepol_tui.services.meetings import SUMMARY_FIELDS, meeting_as_json, summary_from_row
 
 
 def export_data() -> dict[str, list[dict[str, Any]]]:
     meetings = [
-        meeting_as_json(MeetingSummary(*row))
+        meeting_as_json(summary_from_row(row))
         for row in Meeting.select(*SUMMARY_FIELDS).join(Commune).order_by(Meeting.starts_at).tuples()
     ]
     registrations = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import peewee
 
@@ -83,7 +84,7 @@ SUMMARY_FIELDS = (
 )
 
 
-def _summary(row: tuple) -> MeetingSummary:
+def summary_from_row(row: Any) -> MeetingSummary:
     return MeetingSummary(*row)
 
 
@@ -108,7 +109,7 @@ def list_upcoming(
         query = query.where(Meeting.status == MeetingStatus.SCHEDULED)
     if limit:
         query = query.limit(limit)
-    return [_summary(row) for row in query.tuples()]
+    return [summary_from_row(row) for row in query.tuples()]
 
 
 def list_between(start: datetime, end: datetime, commune: str | None = None) -> list[MeetingSummary]:
@@ -120,7 +121,7 @@ def list_between(start: datetime, end: datetime, commune: str | None = None) -> 
     )
     if commune:
         query = query.where(peewee.fn.LOWER(Commune.name) == commune.lower())
-    return [_summary(row) for row in query.tuples()]
+    return [summary_from_row(row) for row in query.tuples()]
 
 
 def commune_names() -> list[str]:

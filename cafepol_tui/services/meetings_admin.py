@@ -242,7 +242,7 @@ def form_for(meeting_id: int) -> MeetingForm:
         start=start.strftime("%H:%M"),
         duration_min=str(m.duration_min),
         capacity=str(m.capacity),
-        officer=m.officer.name if m.officer_id else "",
+        officer=m.officer.name if m.officer is not None else "",
         event_url=m.event_url or "",
         description=m.description,
         interested_count=str(m.interested_count),
@@ -388,8 +388,8 @@ def people_to_warn(meeting_id: int) -> list[RegistrationView]:
 def _copy_links(source_id: int, target_id: int) -> None:
     for link in MeetingPartner.select().where(MeetingPartner.meeting == source_id):
         MeetingPartner.create(meeting=target_id, partner=link.partner_id)
-    for link in MeetingTheme.select().where(MeetingTheme.meeting == source_id):
-        MeetingTheme.create(meeting=target_id, theme=link.theme_id)
+    for theme_link in MeetingTheme.select().where(MeetingTheme.meeting == source_id):
+        MeetingTheme.create(meeting=target_id, theme=theme_link.theme_id)
 
 
 def _clone(source: Meeting, starts_at: datetime, now: datetime) -> Meeting:

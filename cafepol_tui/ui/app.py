@@ -104,7 +104,7 @@ class CafePolApp(App[None], inherit_bindings=False):
         if not self.schema_ready:
             self.show_outage()
 
-    def show_outage(self, on_back: Callable[[], None] | None = None, *, pending: bool = False) -> None:
+    def show_outage(self, on_back: Callable[[], object] | None = None, *, pending: bool = False) -> None:
         """The database stopped answering: a calm screen on top that retries by itself.
 
         The screens below stay as they were (a typed sign-up is kept); `on_back` runs when the
@@ -112,14 +112,14 @@ class CafePolApp(App[None], inherit_bindings=False):
         """
         from cafepol_tui.ui.screens.citizen.outage import OutageScreen
 
-        screen = self.screen
-        if not isinstance(screen, OutageScreen):
-            screen = OutageScreen()
-            self.push_screen(screen)
-        screen.add_callback(on_back, pending=pending)
+        current = self.screen
+        outage = current if isinstance(current, OutageScreen) else OutageScreen()
+        if outage is not current:
+            self.push_screen(outage)
+        outage.add_callback(on_back, pending=pending)
 
     def database_failed(
-        self, exc: BaseException, on_back: Callable[[], None] | None = None, *, pending: bool = False
+        self, exc: BaseException, on_back: Callable[[], object] | None = None, *, pending: bool = False
     ) -> bool:
         """From a worker thread: True (and the outage screen shown) if `exc` is an outage."""
         from cafepol_tui.db.database import is_outage

@@ -126,8 +126,8 @@ class TouchKeyboard(Vertical):
             name = key.name or ""
             if len(name) == 1 and name.isalpha():
                 key.label = name.upper() if shifted else name
-        for key in self.query("#key-shift"):
-            key.set_class(shifted, "-on")
+        for shift in self.query("#key-shift"):
+            shift.set_class(shifted, "-on")
 
     async def switch_layout(self, layout: str) -> None:
         self.keys = layout

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
@@ -24,7 +27,7 @@ def spaced(code: str) -> str:
 
 
 class ConfirmationScreen(KioskScreen):
-    BINDINGS: list = []  # escape must not bring back the filled-in form
+    BINDINGS: ClassVar[list[BindingType]] = []  # escape must not bring back the filled-in form
 
     def __init__(self, result: SignupResult, meeting: MeetingDetail) -> None:
         super().__init__()

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import ClassVar
 
 import peewee
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Static
@@ -64,7 +66,7 @@ class CommuneFilter(Horizontal):
 
 
 class HomeScreen(KioskScreen):
-    BINDINGS: list = []  # escape on home does nothing
+    BINDINGS: ClassVar[list[BindingType]] = []  # escape on home does nothing
     AUTO_FOCUS = "#meetings"
 
     def compose(self) -> ComposeResult:

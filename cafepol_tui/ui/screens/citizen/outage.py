@@ -46,7 +46,7 @@ class OutageScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id="outage")
-        self.callbacks: list[Callable[[], None]] = []
+        self.callbacks: list[Callable[[], object]] = []
         self.attempts = 0
         self.pending = False
 
@@ -60,7 +60,7 @@ class OutageScreen(Screen[None]):
         self.set_interval(RETRY_EVERY_S, self.probe)
         self._show_pending()
 
-    def add_callback(self, callback: Callable[[], None] | None, *, pending: bool = False) -> None:
+    def add_callback(self, callback: Callable[[], object] | None, *, pending: bool = False) -> None:
         if callback is not None and callback not in self.callbacks:
             self.callbacks.append(callback)
         self.pending = self.pending or pending

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.widgets import Static
 
@@ -13,7 +16,7 @@ _ = translator("kiosk")
 
 
 class RecoveryScreen(KioskScreen):
-    BINDINGS: list = []
+    BINDINGS: ClassVar[list[BindingType]] = []
     DELAY_S = 3.0
 
     def compose(self) -> ComposeResult:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import ActiveBinding, Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
 from textual.widgets import Footer
 
 from cafepol_tui.db.models import StaffRole
@@ -162,11 +163,13 @@ class StaffScreen(TranslatedBindings, KioskScreen):
     def action_citizen_mode(self) -> None:
         self.kiosk.leave_staff_mode()
 
-    def _push_staff(self, screen_factory: Callable[[], object], admin_only: bool = False) -> None:
+    def _push_staff(
+        self, screen_factory: Callable[[], Screen[Any]], admin_only: bool = False
+    ) -> None:
         if admin_only and not self.is_admin:
             self.notify(_("Réservé aux administrateurs."), severity="warning")
             return
-        self.app.push_screen(screen_factory())  # type: ignore[arg-type]
+        self.app.push_screen(screen_factory())
 
     def action_home(self) -> None:
         while len(self.app.screen_stack) > 1:

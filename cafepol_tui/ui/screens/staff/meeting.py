@@ -6,11 +6,13 @@ Every action opens a small dialog (or acts on the selected row) and reloads afte
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.widgets import Button, DataTable, Static
 
 from cafepol_tui.db.models import RegistrationStatus
@@ -186,8 +188,10 @@ class StaffMeetingScreen(StaffScreen):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return self.registrations.get(key or "")
 
-    def _dialog(self, dialog: object, then: Callable[[object], None] | None = None) -> None:
-        self.app.push_screen(dialog, then or self._saved)  # type: ignore[arg-type]
+    def _dialog(
+        self, dialog: Screen[Any], then: Callable[[Any], None] | None = None
+    ) -> None:
+        self.app.push_screen(dialog, then or self._saved)
 
     def action_edit(self) -> None:
         self._dialog(editors.meeting_editor(self.kiosk, self.meeting_id))

@@ -34,6 +34,20 @@ class Bare(App):
 Bare().run(headless=True)
 """
 
+# The home screen drawn (its frame, filters and « Chargement des rencontres… »), as soon as it
+# is mounted and painted: the meetings arrive from a worker thread right after.
+KIOSK_PAINT = """
+import sys
+from cafepol_tui.db.database import open_database
+from cafepol_tui.settings import load_settings
+from cafepol_tui.ui.app import make_app
+
+settings = load_settings(database_url=sys.argv[1])
+app = make_app(settings, open_database(settings.resolved_database_url))
+app.call_later(lambda: app.call_after_refresh(app.exit))
+app.run(headless=True)
+"""
+
 KIOSK = """
 import sys
 from cafepol_tui.db.database import open_database
@@ -150,18 +164,22 @@ def main() -> None:
                         "--meetings", str(options.meetings),
                         "--registrations", str(options.registrations)], check=True)
 
-    timed(BARE)  # warm the file cache for both
+    timed(BARE)  # warm the file cache for all three
+    timed(KIOSK_PAINT, str(db))
     timed(KIOSK, str(db))
-    bare, kiosk = [], []
-    for _ in range(options.runs):  # interleaved, so drift hits both alike
+    bare, paint, kiosk = [], [], []
+    for _ in range(options.runs):  # interleaved, so drift hits all alike
         bare.append(timed(BARE))
+        paint.append(timed(KIOSK_PAINT, str(db)))
         kiosk.append(timed(KIOSK, str(db)))
-    b, k = statistics.median(bare), statistics.median(kiosk)
+    b, p, k = (statistics.median(x) for x in (bare, paint, kiosk))
     print()
     print(f"first screen, median of {options.runs} runs (whole process, headless)")
     print(f"  {'bare Textual app, one label':<40} {b * 1000:8.0f} ms")
-    print(f"  {'kiosk home, meetings listed':<40} {k * 1000:8.0f} ms")
-    print(f"  {'ratio (target <= 1.50)':<40} {k / b:8.2f}  {'OK' if k / b <= 1.5 else 'OVER'}")
+    print(f"  {'kiosk home drawn (list loading)':<40} {p * 1000:8.0f} ms   ratio {p / b:5.2f}  "
+          f"{'OK' if p / b <= 1.5 else 'OVER'} (target <= 1.50)")
+    print(f"  {'kiosk home, meetings listed':<40} {k * 1000:8.0f} ms   ratio {k / b:5.2f}  "
+          f"{'OK' if k / b <= 1.5 else 'OVER'} (target <= 1.50)")
 
     def keys(*args: str) -> tuple[int, float, float]:
         out = subprocess.run([PYTHON, "-c", KEYS, *args, str(options.keys)], check=True,

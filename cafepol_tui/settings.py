@@ -42,6 +42,7 @@ class SettingsError(Exception):
 @dataclass(frozen=True)
 class KioskSettings:
     idle_timeout_s: int = 90
+    staff_idle_timeout_s: int = 300
     max_party_size: int = 4
     topic_max_length: int = 300
     pin_max_attempts: int = 5
@@ -177,6 +178,8 @@ def _validate(settings: Settings) -> Settings:
     k = settings.kiosk
     if k.idle_timeout_s < 5:
         raise SettingsError(_("kiosk.idle_timeout_s: must be at least 5 seconds"))
+    if k.staff_idle_timeout_s < 30:
+        raise SettingsError(_("kiosk.staff_idle_timeout_s: must be at least 30 seconds"))
     if not 1 <= k.max_party_size <= 45:
         raise SettingsError(_("kiosk.max_party_size: must be between 1 and 45"))
     if settings.retention_days < 1:

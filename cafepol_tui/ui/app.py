@@ -20,7 +20,6 @@ from cafepol_tui.ui.screens.citizen.home import HomeScreen
 if TYPE_CHECKING:
     from cafepol_tui.services.staff import StaffUser
 
-STAFF_IDLE_TIMEOUT_S = 300
 # More unexpected errors than this within the window: exit, and let systemd restart us.
 MAX_RECOVERIES = 3
 RECOVERY_WINDOW_S = 60.0
@@ -170,7 +169,7 @@ class CafePolApp(App[None], inherit_bindings=False):
     @property
     def idle_limit(self) -> float:
         if self.current_mode == "staff":
-            return STAFF_IDLE_TIMEOUT_S
+            return self.settings.kiosk.staff_idle_timeout_s
         return self.settings.kiosk.idle_timeout_s
 
     def check_inactivity(self, now: float | None = None) -> None:

@@ -16,7 +16,10 @@ import socket
 import sys
 
 from cafepol_tui.db.database import DatabaseUnreachableError, open_database
+from cafepol_tui.i18n import translator
 from cafepol_tui.settings import Settings
+
+_ = translator("messages")
 
 
 class ServeError(Exception):
@@ -34,18 +37,20 @@ def is_loopback(host: str) -> bool:
     try:
         infos = socket.getaddrinfo(host, None)
     except socket.gaierror as exc:
-        raise ServeError(f"--host {host}: unknown address ({exc.strerror})") from None
+        raise ServeError(
+            _("--host {host}: unknown address ({error})").format(host=host, error=exc.strerror)
+        ) from None
     return all(ipaddress.ip_address(info[4][0]).is_loopback for info in infos)
 
 
 def exposure_warning(host: str, port: int) -> str | None:
     if is_loopback(host):
         return None
-    return (
-        f"warning: serving on {host}:{port}, reachable from the network, in clear HTTP. "
+    return _(
+        "warning: serving on {host}:{port}, reachable from the network, in clear HTTP. "
         "The staff PIN still guards staff mode; allow only the office PCs/tablets in the "
         "firewall, or put a TLS proxy in front."
-    )
+    ).format(host=host, port=port)
 
 
 def kiosk_command(args: argparse.Namespace) -> str:
@@ -61,14 +66,18 @@ def kiosk_command(args: argparse.Namespace) -> str:
 
 def check_port(host: str, port: int) -> None:
     if not 1 <= port <= 65535:
-        raise ServeError(f"--port {port}: give a port between 1 and 65535")
+        raise ServeError(_("--port {port}: give a port between 1 and 65535").format(port=port))
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     probe = socket.socket(family, socket.SOCK_STREAM)
     try:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind((host, port))
     except OSError as exc:
-        raise ServeError(f"can't listen on {host}:{port}: {exc.strerror}") from None
+        raise ServeError(
+            _("can't listen on {host}:{port}: {error}").format(
+                host=host, port=port, error=exc.strerror
+            )
+        ) from None
     finally:
         probe.close()
 
@@ -77,7 +86,9 @@ def serve(args: argparse.Namespace, settings: Settings) -> None:
     try:
         from textual_serve.server import Server
     except ImportError:
-        raise ServeError("textual-serve is not installed (pip install textual-serve)") from None
+        raise ServeError(
+            _("textual-serve is not installed (pip install textual-serve)")
+        ) from None
     host, port = args.host, args.port
     check_port(host, port)
     url = settings.resolved_database_url
@@ -85,7 +96,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> None:
         open_database(url)  # create or upgrade the schema once, before any tab connects
     except DatabaseUnreachableError as exc:
         # Serve anyway: each kiosk shows its outage screen and retries by itself.
-        print(f"cafepol: {exc} (the kiosks will retry)", file=sys.stderr)
+        print(_("cafepol: {error} (the kiosks will retry)").format(error=exc), file=sys.stderr)
     warning = exposure_warning(host, port)
     if warning:
         print(warning, file=sys.stderr)

@@ -62,6 +62,7 @@ def served(tmp_path: Path) -> Iterator[str]:
             proc.kill()
 
 
+@pytest.mark.usefixtures("english")  # wording checked in its English source
 def test_loopback_detection() -> None:
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0")
@@ -78,6 +79,7 @@ def test_the_kiosk_command_carries_no_database_url() -> None:
     assert command.endswith("-m cafepol_tui --lang fr run")
 
 
+@pytest.mark.usefixtures("english")  # wording checked in its English source
 def test_serve_refuses_a_taken_port_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

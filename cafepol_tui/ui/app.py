@@ -221,7 +221,8 @@ class CafePolApp(App[None], inherit_bindings=False):
 
         now = monotonic()
         self.recoveries = [t for t in self.recoveries if now - t < RECOVERY_WINDOW_S]
-        if len(self.recoveries) >= MAX_RECOVERIES or self.current_mode == "recovery":
+        repeated = len(self.recoveries) >= MAX_RECOVERIES or self.current_mode == "recovery"
+        if repeated or not self._running:  # errors repeat, or the app is already closing
             logging.getLogger("cafepol.ui").critical("errors repeat: exiting for a restart")
             super()._handle_exception(error)
             return
@@ -231,6 +232,8 @@ class CafePolApp(App[None], inherit_bindings=False):
 
     def _start_recovery(self, code: str) -> None:
         """Every screen may be broken: replace both modes' stacks, not just pop screens."""
+        if not self._running:  # the app began to close meanwhile: its stacks are being pruned
+            return
         self.staff_user = None
         self.incident_code = code
         self.switch_mode("recovery")

@@ -54,11 +54,13 @@ class OutageScreen(Screen[None]):
         with Vertical(id="outage-box"):
             yield Static(_(MESSAGE), id="outage-title")
             yield Static(_(DETAIL), classes="outage-line")
-            yield Static("", id="outage-pending", classes="outage-line")
+            pending = Static(_(PENDING) if self.pending else "", id="outage-pending",
+                             classes="outage-line")
+            pending.display = self.pending
+            yield pending
 
     def on_mount(self) -> None:
         self.set_interval(RETRY_EVERY_S, self.probe)
-        self._show_pending()
 
     def add_callback(self, callback: Callable[[], object] | None, *, pending: bool = False) -> None:
         if callback is not None and callback not in self.callbacks:
@@ -68,7 +70,10 @@ class OutageScreen(Screen[None]):
             self._show_pending()
 
     def _show_pending(self) -> None:
-        box = self.query_one("#outage-pending", Static)
+        found = self.query("#outage-pending")
+        if not found:  # not composed yet: compose() shows the state it finds
+            return
+        box = found.first(Static)
         box.update(_(PENDING) if self.pending else "")
         box.display = self.pending
 

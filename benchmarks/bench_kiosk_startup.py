@@ -2,8 +2,10 @@
 
 Target (issue 2): the first screen, with its meetings listed, appears in at most 1.5x the time a
 bare Textual app takes to show one label; moving the selection costs under 16 ms a key.
-Both are measured here side by side, as whole processes (interpreter start, imports, database,
-first paint), headless so the terminal is not part of the figure, in a fresh virtual
+Both are measured here side by side, as fresh processes, headless so the terminal is not part
+of the figure: « appears » is the time from launching the process (interpreter start, imports,
+database, mount) to the moment the screen has been painted, taken inside the process; the
+whole process (its shut-down included) is shown too. All run in a fresh virtual
 environment holding the kiosk as the README's first command installs it (`pip install .`: no
 PostgreSQL driver, which peewee would otherwise import at start-up).
 
@@ -29,8 +31,12 @@ class Bare(App):
     def compose(self):
         yield Label("Un café avec votre policier de quartier")
     def on_mount(self):
-        self.call_after_refresh(self.exit)
+        self.call_after_refresh(self.painted)
+    def painted(self):
+        print(time.time())
+        self.exit()
 
+import time
 Bare().run(headless=True)
 """
 
@@ -44,7 +50,13 @@ from cafepol_tui.ui.app import make_app
 
 settings = load_settings(database_url=sys.argv[1])
 app = make_app(settings, open_database(settings.resolved_database_url))
-app.call_later(lambda: app.call_after_refresh(app.exit))
+
+def painted():
+    print(time.time())
+    app.exit()
+
+import time
+app.call_later(lambda: app.call_after_refresh(painted))
 app.run(headless=True)
 """
 
@@ -58,11 +70,18 @@ from cafepol_tui.ui.widgets.meeting_table import MeetingTable
 settings = load_settings(database_url=sys.argv[1])
 app = make_app(settings, open_database(settings.resolved_database_url))
 
+def painted():
+    print(time.time())
+    app.exit()
+
 def check():
     table = app.screen.query(MeetingTable)
-    if table and table.first().row_count:
-        app.call_after_refresh(app.exit)
+    if table and table.first().row_count and not done:
+        done.append(1)
+        app.call_after_refresh(painted)
 
+import time
+done = []
 app.call_later(lambda: app.set_interval(0.002, check))
 app.run(headless=True)
 assert "fpdf" not in sys.modules, "start-up imported fpdf2"
@@ -135,11 +154,14 @@ def kiosk_venv(folder: Path) -> str:
     return str(python)
 
 
-def timed(code: str, *args: str) -> float:
+def timed(code: str, *args: str) -> tuple[float, float]:
+    """(seconds until the screen was painted, seconds for the whole process)."""
+    launched = time.time()
     start = time.perf_counter()
-    subprocess.run([PYTHON, "-c", code, *args], check=True, env={**os.environ, "TEXTUAL": ""},
-                   cwd=tempfile.gettempdir())
-    return time.perf_counter() - start
+    out = subprocess.run([PYTHON, "-c", code, *args], check=True, capture_output=True, text=True,
+                         env={**os.environ, "TEXTUAL": ""}, cwd=tempfile.gettempdir()).stdout
+    total = time.perf_counter() - start
+    return float(out.split()[-1]) - launched, total
 
 
 def main() -> None:
@@ -172,14 +194,21 @@ def main() -> None:
         bare.append(timed(BARE))
         paint.append(timed(KIOSK_PAINT, str(db)))
         kiosk.append(timed(KIOSK, str(db)))
-    b, p, k = (statistics.median(x) for x in (bare, paint, kiosk))
+    def median(runs: list[tuple[float, float]], which: int) -> float:
+        return statistics.median(run[which] for run in runs)
+
+    b, p, k = (median(x, 0) for x in (bare, paint, kiosk))
+    bt, pt, kt = (median(x, 1) for x in (bare, paint, kiosk))
     print()
-    print(f"first screen, median of {options.runs} runs (whole process, headless)")
-    print(f"  {'bare Textual app, one label':<40} {b * 1000:8.0f} ms")
-    print(f"  {'kiosk home drawn (list loading)':<40} {p * 1000:8.0f} ms   ratio {p / b:5.2f}  "
-          f"{'OK' if p / b <= 1.5 else 'OVER'} (target <= 1.50)")
-    print(f"  {'kiosk home, meetings listed':<40} {k * 1000:8.0f} ms   ratio {k / b:5.2f}  "
-          f"{'OK' if k / b <= 1.5 else 'OVER'} (target <= 1.50)")
+    print(f"first screen, median of {options.runs} runs (fresh process each, headless)")
+    print(f"  {'':<34} {'appears':>9} {'ratio':>7}   {'whole process':>13}")
+    print(f"  {'bare Textual app, one label':<34} {b * 1000:7.0f}ms {'1.00':>7}   {bt * 1000:11.0f}ms")
+    print(f"  {'kiosk home drawn (list loading)':<34} {p * 1000:7.0f}ms {p / b:7.2f}   "
+          f"{pt * 1000:11.0f}ms")
+    print(f"  {'kiosk home, meetings listed':<34} {k * 1000:7.0f}ms {k / b:7.2f}   "
+          f"{kt * 1000:11.0f}ms")
+    print(f"  target: the kiosk's first screen appears within 1.50x the bare app: "
+          f"{'OK' if k / b <= 1.5 else 'OVER'} ({k / b:.2f})")
 
     def keys(*args: str) -> tuple[int, float, float]:
         out = subprocess.run([PYTHON, "-c", KEYS, *args, str(options.keys)], check=True,

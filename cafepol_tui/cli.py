@@ -19,6 +19,7 @@ from typing import NoReturn
 import peewee
 
 from cafepol_tui.db.database import DatabaseConfigError, open_database
+from cafepol_tui.documents import names
 from cafepol_tui.i18n import current_language, language, set_language, translator
 from cafepol_tui.settings import Settings, SettingsError, load_settings
 
@@ -592,7 +593,7 @@ def cmd_flyer(args: argparse.Namespace, settings: Settings) -> int:
     with db.connection_context():
         meeting = get_meeting(args.meeting_id)
     pdf = render_flyer(meeting, settings, args.layout, args.copies, lang=settings.language)
-    name = f"flyer-{meeting.id}-{args.layout}.pdf"
+    name = names.flyer_name(meeting.id, args.layout)
     return _emit_pdf(pdf, name, args, settings, out, copies=1)
 
 
@@ -615,8 +616,7 @@ def cmd_programme(args: argparse.Namespace, settings: Settings) -> int:
         commune = find_commune(args.commune).name if args.commune else None
         meetings = programme_meetings(month, commune)
     pdf = render_programme(meetings, settings, month, commune, lang=settings.language)
-    suffix = f"-{commune.lower()}" if commune else ""
-    return _emit_pdf(pdf, f"programme-{month:%Y-%m}{suffix}.pdf", args, settings, out)
+    return _emit_pdf(pdf, names.programme_name(month, commune), args, settings, out)
 
 
 def cmd_slip(args: argparse.Namespace, settings: Settings) -> int:
@@ -630,7 +630,7 @@ def cmd_slip(args: argparse.Namespace, settings: Settings) -> int:
         registration = get_registration(args.reference)
         meeting = get_meeting(registration.meeting_id)
     pdf = render_slip(registration, meeting, settings, args.format, lang=settings.language)
-    return _emit_pdf(pdf, f"slip-{registration.reference}.pdf", args, settings, out)
+    return _emit_pdf(pdf, names.slip_name(registration.reference), args, settings, out)
 
 
 def cmd_attendance(args: argparse.Namespace, settings: Settings) -> int:
@@ -644,7 +644,7 @@ def cmd_attendance(args: argparse.Namespace, settings: Settings) -> int:
         meeting = get_meeting(args.meeting_id)
         registrations = list_for_meeting(meeting.id)
     pdf = render_attendance(meeting, registrations, settings, lang=settings.language)
-    return _emit_pdf(pdf, f"attendance-{meeting.id}.pdf", args, settings, out)
+    return _emit_pdf(pdf, names.attendance_name(meeting.id), args, settings, out)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {

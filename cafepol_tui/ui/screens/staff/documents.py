@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
 
+from cafepol_tui.documents import names
 from cafepol_tui.i18n import LANGUAGES, N_, current_language, translator
 from cafepol_tui.ui.screens.staff.base import TranslatedBindings
 
@@ -160,17 +161,17 @@ class PrintDialog(TranslatedBindings, ModalScreen[None]):
                 meetings = documents.programme_meetings(month, commune)  # type: ignore[arg-type]
             pdf = documents.render_programme(meetings, settings, month, commune,  # type: ignore[arg-type]
                                              lang=lang, progress=report)
-            return pdf, f"programme-{month:%Y-%m}{'-' + str(commune) if commune else ''}.pdf"
+            return pdf, names.programme_name(month, commune)  # type: ignore[arg-type]
         with self.kiosk.database.connection_context():
             meeting = get_meeting(self.meeting_id or 0)
             registrations = list_for_meeting(meeting.id) if self.kind == ATTENDANCE else []
         if self.kind == ATTENDANCE:
             pdf = documents.render_attendance(meeting, registrations, settings, lang=lang,
                                               progress=report)
-            return pdf, f"attendance-{meeting.id}.pdf"
+            return pdf, names.attendance_name(meeting.id)
         layout, copies = str(options["layout"]), int(options["copies"])  # type: ignore[call-overload]
         pdf = documents.render_flyer(meeting, settings, layout, copies, lang=lang, progress=report)
-        return pdf, f"flyer-{meeting.id}-{layout}.pdf"
+        return pdf, names.flyer_name(meeting.id, layout)
 
     def finished(self, ok: bool, message: str) -> None:
         self.query_one("#prepare", Button).disabled = False

@@ -17,6 +17,7 @@ import time_machine
 
 from cafepol_tui.db.database import open_database
 from cafepol_tui.settings import load_settings
+from cafepol_tui.ui.widgets.chip_bar import ChipBar
 
 HERE = Path(__file__).parent
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
@@ -38,9 +39,9 @@ async def screenshots(settings, db) -> None:
         app.save_screenshot("kiosk-meeting.svg", path=str(HERE))
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.click("#lang-nl")
+        await pilot.click("#preferences", offset=app.screen.query_one("#preferences", ChipBar).chip_offset("nl"))
         await pilot.pause()
-        await pilot.click("#large-print")
+        await pilot.click("#preferences", offset=app.screen.query_one("#preferences", ChipBar).chip_offset("large-print"))
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import peewee
-from playhouse.db_url import parse as parse_db_url
 
 from cafepol_tui.i18n import translator
 
@@ -73,6 +72,8 @@ def make_database(url: str) -> peewee.Database:
             return peewee.SqliteDatabase(":memory:", pragmas={"foreign_keys": 1})
         return _sqlite(Path(path_part).expanduser())
     if scheme in ("postgres", "postgresql"):
+        from playhouse.db_url import parse as parse_db_url  # with all its drivers: PostgreSQL only
+
         params = parse_db_url(url)
         for key, value in PG_DEFAULTS.items():
             params.setdefault(key, value)

@@ -18,12 +18,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import peewee
-from playhouse.migrate import SchemaMigrator
 
 from cafepol_tui.db.database import is_sqlite, write_transaction
 from cafepol_tui.i18n import translator
+
+if TYPE_CHECKING:  # loaded by upgrade() only: an up-to-date database starts without it
+    from playhouse.migrate import SchemaMigrator
 
 _ = translator("messages")
 
@@ -40,7 +43,7 @@ class MigrationError(peewee.DatabaseError):
     """A migration failed; the transaction was rolled back and the database is unchanged."""
 
 
-Migration = Callable[[SchemaMigrator], None]
+Migration = Callable[["SchemaMigrator"], None]
 
 
 def _v2_zone_database(migrator: SchemaMigrator) -> None:
@@ -189,6 +192,8 @@ def upgrade(db: peewee.Database, *, target: int | None = None) -> UpgradeReport:
                 ).format(version=before, known=latest)
             )
         report = UpgradeReport(before=before, after=before)
+        from playhouse.migrate import SchemaMigrator
+
         migrator = SchemaMigrator.from_database(db)
         for version, description, migrate in MIGRATIONS:
             if before < version <= target:

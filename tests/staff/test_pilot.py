@@ -25,6 +25,7 @@ from cafepol_tui.ui.screens.staff.form import FormDialog, InfoDialog
 from cafepol_tui.ui.screens.staff.home import StaffHomeScreen
 from cafepol_tui.ui.screens.staff.meeting import StaffMeetingScreen
 from tests.conftest import FIXED_NOW
+from tests.ui.conftest import touch
 
 SIZE = (120, 40)
 
@@ -40,7 +41,7 @@ def audit_actions() -> list[str]:
 
 
 async def login(app, pilot, pin: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.click("#open-staff")
+    await touch(pilot, "#staff-entry", "staff")
     await settle(app, pilot)
     app.screen.query_one("#pin", Input).value = pin
     await pilot.press("enter")
@@ -92,7 +93,7 @@ async def test_pin_lockout_and_idle_return(zone, admin, settings, db):
     app = make_app(settings, db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.click("#open-staff")
+        await touch(pilot, "#staff-entry", "staff")
         await settle(app, pilot)
         for _ in range(settings.kiosk.pin_max_attempts):
             app.screen.query_one("#pin", Input).value = "0000"

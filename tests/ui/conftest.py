@@ -12,6 +12,7 @@ import time_machine
 from cafepol_tui.db.models import Meeting, MeetingPartner, MeetingTheme, Partner, Theme
 from cafepol_tui.i18n import set_language
 from cafepol_tui.ui.app import CafePolApp, make_app
+from cafepol_tui.ui.widgets.chip_bar import ChipBar
 from tests.conftest import FIXED_NOW
 from tests.factories import FIXED_START, make_meeting, sign_up
 
@@ -56,3 +57,15 @@ async def settle(pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def touch(pilot, bar: str, chip: str) -> None:
+    """Touch one chip of a home-screen bar (#preferences, #communes, #actions, #staff-entry)
+    where it is drawn, as a finger would."""
+    widget = pilot.app.screen.query_one(bar, ChipBar)
+    await pilot.click(bar, offset=widget.chip_offset(chip))
+
+
+def chip_text(screen, bar: str, chip: str) -> str:
+    """A chip's label as drawn, with its ✓ when it is the chosen one."""
+    return screen.query_one(bar, ChipBar).chip(chip).text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from time import monotonic
 
-from textual.widgets import Button, Input, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from cafepol_tui.db.models import Registration
 from cafepol_tui.i18n import current_language
@@ -17,15 +17,11 @@ from cafepol_tui.ui.screens.citizen.signup import SignupScreen
 from cafepol_tui.ui.screens.staff.home import StaffHomeScreen
 from cafepol_tui.ui.widgets.meeting_table import MeetingTable
 from cafepol_tui.ui.widgets.touch_keyboard import TouchKeyboard
-from tests.ui.conftest import settle
+from tests.ui.conftest import chip_text, settle, touch
 
 
 def key(char: str) -> str:
     return f"#key-k{ord(char):x}"
-
-
-def label(screen, selector: str) -> str:
-    return str(screen.query_one(selector, Button).label)
 
 
 async def type_on_screen(pilot, text: str) -> None:
@@ -44,10 +40,10 @@ async def test_whole_sign_up_with_clicks_only(kiosk, meetings):
     """No key pressed at all: language, meeting, form, name on the screen keys, consent, send."""
     async with kiosk.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.click("#lang-en")
+        await touch(pilot, "#preferences", "en")
         await settle(pilot)
         assert current_language() == "en"
-        assert "Cancel a booking" in label(kiosk.screen, "#open-cancel")
+        assert "Cancel a booking" in chip_text(kiosk.screen, "#actions", "cancel")
 
         await pilot.click(MeetingTable, offset=(10, 1))  # the first meeting, one touch
         await settle(pilot)
@@ -85,7 +81,7 @@ async def test_whole_sign_up_with_clicks_only(kiosk, meetings):
         await pilot.click("#finish")  # « Terminer »: the next citizen starts in French
         await settle(pilot)
         assert isinstance(kiosk.screen, HomeScreen) and current_language() == "fr"
-        assert "Annuler une inscription" in label(kiosk.screen, "#open-cancel")
+        assert "Annuler une inscription" in chip_text(kiosk.screen, "#actions", "cancel")
 
 
 async def test_digits_and_email_on_the_screen_keys(kiosk):
@@ -117,7 +113,7 @@ async def test_staff_pin_with_the_screen_digits(kiosk, db):
     set_pin("Greffe", "482913", "counter")
     async with kiosk.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.click("#open-staff")
+        await touch(pilot, "#staff-entry", "staff")
         await settle(pilot)
         for digit in "482913":
             await pilot.click(key(digit))
@@ -129,13 +125,14 @@ async def test_staff_pin_with_the_screen_digits(kiosk, db):
 async def test_language_print_and_contrast_reset_after_idle(kiosk):
     async with kiosk.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        for button in ("#lang-nl", "#large-print", "#high-contrast"):
-            await pilot.click(button)
+        for bar, chip in (("#preferences", "nl"), ("#preferences", "large-print"),
+                          ("#actions", "high-contrast")):
+            await touch(pilot, bar, chip)
             await settle(pilot)
         assert current_language() == "nl" and kiosk.large_print and kiosk.high_contrast
-        assert "Inschrijving annuleren" in label(kiosk.screen, "#open-cancel")
-        assert label(kiosk.screen, "#lang-nl").startswith("✓")  # said by a mark, not a colour
-        assert label(kiosk.screen, "#large-print").startswith("✓")
+        assert "Inschrijving annuleren" in chip_text(kiosk.screen, "#actions", "cancel")
+        assert chip_text(kiosk.screen, "#preferences", "nl").startswith("✓")  # said by a mark, not a colour
+        assert chip_text(kiosk.screen, "#preferences", "large-print").startswith("✓")
         assert kiosk.screen.query_one(MeetingTable).large  # two columns in large print
         assert len(kiosk.screen.query_one(MeetingTable).columns) == 2
 
@@ -150,8 +147,8 @@ async def test_language_print_and_contrast_reset_after_idle(kiosk):
         assert current_language() == "fr"
         assert not kiosk.large_print and not kiosk.high_contrast
         assert kiosk.theme == kiosk.default_theme
-        assert "Annuler une inscription" in label(home, "#open-cancel")
-        assert label(home, "#lang-fr").startswith("✓")
+        assert "Annuler une inscription" in chip_text(home, "#actions", "cancel")
+        assert chip_text(home, "#preferences", "fr").startswith("✓")
         assert len(home.query_one(MeetingTable).columns) == 3
 
 
@@ -164,8 +161,8 @@ async def test_the_configured_language_is_the_default(settings, db, meetings):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert current_language() == "de"
-        assert "Anmeldung stornieren" in label(app.screen, "#open-cancel")
-        await pilot.click("#lang-fr")
+        assert "Anmeldung stornieren" in chip_text(app.screen, "#actions", "cancel")
+        await touch(pilot, "#preferences", "fr")
         await settle(pilot)
         app.check_inactivity(now=monotonic() + 3600)
         await settle(pilot)

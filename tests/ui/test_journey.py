@@ -17,7 +17,7 @@ from cafepol_tui.ui.screens.citizen.signup import SignupScreen
 from cafepol_tui.ui.screens.staff.home import StaffHomeScreen
 from cafepol_tui.ui.widgets.meeting_table import MeetingTable
 from cafepol_tui.ui.widgets.party_size import PartySize
-from tests.ui.conftest import settle
+from tests.ui.conftest import chip_text, settle, touch
 
 
 def text_of(screen, selector: str) -> str:
@@ -81,7 +81,7 @@ async def test_browse_sign_up_confirm_and_cancel(kiosk, meetings):
         await settle(pilot)
         assert isinstance(kiosk.screen, HomeScreen) and len(kiosk.screen_stack) == 1
 
-        await pilot.click("#open-cancel")
+        await touch(pilot, "#actions", "cancel")
         await settle(pilot)
         assert isinstance(kiosk.screen, CancelScreen)
         await pilot.click("#code")
@@ -130,12 +130,13 @@ async def test_duplicate_is_refused_beside_the_form(kiosk, meetings):
 async def test_commune_filter(kiosk):
     async with kiosk.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.click("#commune-0")  # Boussu
+        await touch(pilot, "#communes", "Boussu")
         await settle(pilot)
         table = kiosk.screen.query_one(MeetingTable)
         assert table.row_count == 1
-        assert "✓ Boussu" in str(kiosk.screen.query_one("#commune-0", Button).label)
-        await pilot.click("#commune-all")
+        assert chip_text(kiosk.screen, "#communes", "Boussu") == "✓ Boussu"
+        assert chip_text(kiosk.screen, "#communes", "") == "Toutes"
+        await touch(pilot, "#communes", "")
         await settle(pilot)
         assert table.row_count == 3
 
@@ -190,7 +191,7 @@ async def test_pin_gate_locks_after_five_wrong_tries_and_staff_can_return(kiosk,
     set_pin("Greffe", "482913", "counter")
     async with kiosk.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.click("#open-staff")
+        await touch(pilot, "#staff-entry", "staff")
         await settle(pilot)
         assert isinstance(kiosk.screen, PinScreen)
         for attempt in range(5):
@@ -212,7 +213,7 @@ async def log_in_as_staff(pilot) -> None:
     """Through the PIN screen, as staff do: « Personnel », the PIN, Enter."""
     set_pin("Greffe", "482913", "counter")
     await settle(pilot)
-    await pilot.click("#open-staff")
+    await touch(pilot, "#staff-entry", "staff")
     await settle(pilot)
     await pilot.press(*"482913", "enter")
     await settle(pilot)

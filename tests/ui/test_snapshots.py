@@ -11,30 +11,33 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Checkbox, Input
 
-from tests.ui.conftest import settle
+from tests.ui.conftest import settle, touch
+
+LARGE_PRINT = ("#preferences", "large-print")
+HIGH_CONTRAST = ("#actions", "high-contrast")
 
 CASES = [("fr", (80, 24)), ("nl", (80, 24)), ("de", (80, 24)), ("en", (80, 24)),
          ("fr", (120, 40))]
 IDS = [f"{lang}-{w}x{h}" for lang, (w, h) in CASES]
 
 
-async def choose(pilot, *buttons: str) -> None:
-    """Touch home-screen buttons (language, large print, contrast) as a citizen would."""
+async def choose(pilot, *chips: tuple[str, str]) -> None:
+    """Touch home-screen chips (language, large print, contrast) as a citizen would."""
     await settle(pilot)
-    for button in buttons:
-        await pilot.click(button)
+    for bar, chip in chips:
+        await touch(pilot, bar, chip)
         await settle(pilot)
 
 
-async def open_meeting(pilot, *buttons: str) -> None:
-    await choose(pilot, *buttons)
+async def open_meeting(pilot, *chips: tuple[str, str]) -> None:
+    await choose(pilot, *chips)
     pilot.app.screen.query_one("#meetings").focus()
     await pilot.press("enter")
     await settle(pilot)
 
 
-async def bad_form(pilot, *buttons: str) -> None:
-    await open_meeting(pilot, *buttons)
+async def bad_form(pilot, *chips: tuple[str, str]) -> None:
+    await open_meeting(pilot, *chips)
     await pilot.click("#signup")
     await settle(pilot)
     pilot.app.screen.query_one("#phone", Input).value = "12"
@@ -43,8 +46,8 @@ async def bad_form(pilot, *buttons: str) -> None:
     await settle(pilot)
 
 
-def language_button(lang: str) -> tuple[str, ...]:
-    return () if lang == "fr" else (f"#lang-{lang}",)
+def language_button(lang: str) -> tuple[tuple[str, str], ...]:
+    return () if lang == "fr" else (("#preferences", lang),)
 
 
 @pytest.mark.parametrize(("lang", "size"), CASES, ids=IDS)
@@ -91,28 +94,28 @@ def test_confirmation(kiosk, snap_compare, size, monkeypatch):
 
 def test_large_print_home(kiosk, snap_compare):
     async def ready(pilot):
-        await choose(pilot, "#large-print")
+        await choose(pilot, LARGE_PRINT)
 
     assert snap_compare(kiosk, terminal_size=(80, 24), run_before=ready)
 
 
 def test_large_print_meeting(kiosk, snap_compare):
     async def ready(pilot):
-        await open_meeting(pilot, "#large-print")
+        await open_meeting(pilot, LARGE_PRINT)
 
     assert snap_compare(kiosk, terminal_size=(80, 24), run_before=ready)
 
 
 def test_large_print_form(kiosk, snap_compare):
     async def ready(pilot):
-        await bad_form(pilot, "#large-print")
+        await bad_form(pilot, LARGE_PRINT)
 
     assert snap_compare(kiosk, terminal_size=(80, 24), run_before=ready)
 
 
 def test_high_contrast_home(kiosk, snap_compare):
     async def ready(pilot):
-        await choose(pilot, "#high-contrast")
+        await choose(pilot, HIGH_CONTRAST)
         pilot.app.screen.query_one("#meetings").focus()
         await settle(pilot)
 
@@ -127,6 +130,7 @@ def test_form_with_touch_keyboard(kiosk, snap_compare):
         await pilot.click("#keyboard-toggle")
         await pilot.click("#key-shift")
         await pilot.click("#key-k6d")  # m
+        pilot.app.screen.query_one("#name", Input).cursor_blink = False  # shown, not timed
         await settle(pilot)
 
     assert snap_compare(kiosk, terminal_size=(80, 24), run_before=ready)

@@ -75,13 +75,13 @@ class MeetingTable(DataTable[Text]):
         self.large = large
         if large:
             place_width = max(12, self.size.width - WHEN_WIDTH - 8)
-            self.add_column(_("Quand"), width=WHEN_WIDTH, key="when")
-            self.add_column(_("Où et places"), width=place_width, key="where")
+            self.add_column(Text(_("Quand")), width=WHEN_WIDTH, key="when")
+            self.add_column(Text(_("Où et places")), width=place_width, key="where")
         else:
             place_width = max(12, self.size.width - WHEN_WIDTH - SEATS_WIDTH - 8)
-            self.add_column(_("Quand"), width=WHEN_WIDTH, key="when")
-            self.add_column(_("Où"), width=place_width, key="where")
-            self.add_column(_("Places"), width=SEATS_WIDTH, key="seats")
+            self.add_column(Text(_("Quand")), width=WHEN_WIDTH, key="when")
+            self.add_column(Text(_("Où")), width=place_width, key="where")
+            self.add_column(Text(_("Places")), width=SEATS_WIDTH, key="seats")
         for m in meetings:
             self.add_row(*self.cells(m), height=4 if large else 2, key=str(m.id))
         if current is not None and current in self.rows:

@@ -21,7 +21,7 @@ from cafepol_tui.services.registrations import (
     normalise_reference,
 )
 from cafepol_tui.services.validation import NotFoundError, RefusedError
-from cafepol_tui.ui.screens.base import KioskScreen
+from cafepol_tui.ui.screens.citizen.keyboard import KeyboardScreen
 from cafepol_tui.ui.widgets.meeting_table import first_upper
 from cafepol_tui.ui.widgets.touch_keyboard import KeyboardToggle, TouchKeyboard
 
@@ -30,7 +30,7 @@ _ = translator("kiosk")
 UNAVAILABLE = N_("Service momentanément indisponible : adressez-vous au guichet.")
 
 
-class CancelScreen(KioskScreen):
+class CancelScreen(KeyboardScreen):
     keyboard_wanted = True  # a short screen: the keys fit under the field
 
     def compose(self) -> ComposeResult:

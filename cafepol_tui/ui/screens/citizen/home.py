@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import ClassVar
 
 import peewee
@@ -12,12 +11,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import DataTable, Static
 
 from cafepol_tui.i18n import LANGUAGES, current_language, translator
 from cafepol_tui.services.meetings import MeetingSummary, change_token, list_upcoming
 from cafepol_tui.ui.screens.base import KioskScreen
+from cafepol_tui.ui.widgets.chip_bar import Chip, ChipBar
 from cafepol_tui.ui.widgets.meeting_table import MeetingTable
 
 LIVE_REFRESH_S = 5.0
@@ -27,42 +26,16 @@ HOME_LIMIT = 50
 
 _ = translator("kiosk")
 
+# The chips' names (a language chip is named by its code, a commune chip by the commune).
+LARGE_PRINT = "large-print"
+HIGH_CONTRAST = "high-contrast"
+CANCEL = "cancel"
+STAFF = "staff"
+ALL_COMMUNES = ""
+
 
 class OutageHandled(Exception):
     """Ends a worker quietly: the outage screen is up and will reload the list."""
-
-
-class CommuneFilter(Horizontal):
-    """One button a commune, plus « Toutes ». The chosen one is marked with ✓, not only coloured."""
-
-    @dataclass
-    class Changed(Message):
-        commune: str | None
-
-    def __init__(self, communes: tuple[str, ...], **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.communes = communes
-        self.selected: str | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Button(f"✓ {_('Toutes')}", id="commune-all", classes="commune -selected")
-        for index, name in enumerate(self.communes):
-            yield Button(name, id=f"commune-{index}", classes="commune", name=name)
-
-    def select(self, commune: str | None) -> None:
-        self.selected = commune
-        for button in self.query(Button):
-            chosen = button.name == commune
-            button.set_class(chosen, "-selected")
-            base = button.name or _("Toutes")
-            button.label = f"✓ {base}" if chosen else base
-            button.refresh(layout=True)  # the ✓ makes the button wider
-
-    @on(Button.Pressed, ".commune")
-    def _pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.select(event.button.name)
-        self.post_message(self.Changed(event.button.name))
 
 
 class HomeScreen(KioskScreen):
@@ -71,6 +44,7 @@ class HomeScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         lang = current_language()
+        outlined = self.kiosk.high_contrast
         with Vertical(id="home"):
             yield Static(f"☕ {_('Un café avec votre policier de quartier')}", id="title")
             yield Static(
@@ -79,29 +53,22 @@ class HomeScreen(KioskScreen):
                 ),
                 id="subtitle",
             )
-            with Horizontal(id="preferences"):
-                # Each language named in itself; the chosen one is marked with ✓, not only coloured.
-                for code, name in LANGUAGES.items():
-                    label = f"✓ {name}" if code == lang else name
-                    yield Button(label, id=f"lang-{code}", name=code,
-                                 classes="language -selected" if code == lang else "language")
-                yield Button(self._large_print_label(), id="large-print", classes="preference")
-            yield CommuneFilter(self.kiosk.settings.communes, id="communes")
+            # Each language named in itself; the chosen one is marked with ✓, not only coloured.
+            languages = [Chip(code, name, selected=code == lang) for code, name in LANGUAGES.items()]
+            large_print = Chip(LARGE_PRINT, _("A+ Grands caractères"), selected=self.kiosk.large_print)
+            yield ChipBar([*languages, large_print], outlined=outlined, id="preferences")
+            communes = [Chip(ALL_COMMUNES, _("Toutes"), selected=True)]
+            communes += [Chip(name, name) for name in self.kiosk.settings.communes]
+            yield ChipBar(communes, outlined=outlined, id="communes")
             yield MeetingTable(id="meetings")
             yield Static(_("Chargement des rencontres…"), id="status-line")
             with Horizontal(id="home-actions"):
-                yield Button(_("Annuler une inscription"), id="open-cancel")
-                yield Button(self._contrast_label(), id="high-contrast", classes="preference")
-                yield Static(id="spacer")
-                yield Button(_("Personnel"), id="open-staff", classes="discreet")
-
-    def _large_print_label(self) -> str:
-        label = _("A+ Grands caractères")
-        return f"✓ {label}" if self.kiosk.large_print else label
-
-    def _contrast_label(self) -> str:
-        label = _("◐ Contraste élevé")
-        return f"✓ {label}" if self.kiosk.high_contrast else label
+                yield ChipBar([
+                    Chip(CANCEL, _("Annuler une inscription")),
+                    Chip(HIGH_CONTRAST, _("◐ Contraste élevé"), selected=self.kiosk.high_contrast),
+                ], outlined=outlined, id="actions")
+                yield ChipBar([Chip(STAFF, _("Personnel"), muted=True)], outlined=outlined,
+                              id="staff-entry")
 
     def on_mount(self) -> None:
         self._token: object = None
@@ -110,46 +77,68 @@ class HomeScreen(KioskScreen):
 
     @property
     def commune(self) -> str | None:
-        return self.query_one(CommuneFilter).selected
+        """The commune chosen, or None for all of them."""
+        chosen = [c.name for c in self.query_one("#communes", ChipBar).chips if c.selected]
+        return chosen[0] if chosen and chosen[0] != ALL_COMMUNES else None
 
-    async def relayout(self, focus: str | None = None) -> None:
-        """Compose again in the current language and print size, keeping the commune chosen."""
+    async def relayout(self, focus: tuple[str, str] | None = None) -> None:
+        """Compose again in the current language and print size, keeping the commune chosen.
+
+        `focus` is the (bar, chip) that was pressed: the keyboard cursor stays on it.
+        """
         commune = self.commune
         await self.recompose()
-        self.query_one(CommuneFilter).select(commune)
+        self.query_one("#communes", ChipBar).select(commune or ALL_COMMUNES)
         self.load()
         if focus:
-            self.query_one(focus).focus()
+            bar = self.query_one(f"#{focus[0]}", ChipBar)
+            bar.cursor = [c.name for c in bar.chips].index(focus[1])
+            bar.focus()
         else:
             self.query_one(MeetingTable).focus()
 
     def reset(self, *, relayout: bool = False) -> None:
         """Back to the unfiltered list, cursor on the soonest meeting."""
+        self.query_one("#communes", ChipBar).select(ALL_COMMUNES)
         if relayout:
-            self.query_one(CommuneFilter).select(None)
             self.run_worker(self.relayout(), group="home-relayout", exclusive=True)
             return
-        self.query_one(CommuneFilter).select(None)
         table = self.query_one(MeetingTable)
         self.load()
         table.move_cursor(row=0, animate=False)
         table.focus()
 
-    @on(Button.Pressed, ".language")
-    async def _language(self, event: Button.Pressed) -> None:
-        if event.button.name and event.button.name != current_language():
-            self.kiosk.choose_language(event.button.name)
-            await self.relayout(focus=f"#lang-{event.button.name}")
+    @on(ChipBar.Pressed, "#preferences")
+    async def _preference(self, event: ChipBar.Pressed) -> None:
+        name = event.chip.name
+        if name == LARGE_PRINT:
+            self.kiosk.set_large_print(not self.kiosk.large_print)
+        elif name != current_language():
+            self.kiosk.choose_language(name)
+        else:
+            return
+        await self.relayout(focus=("preferences", name))
 
-    @on(Button.Pressed, "#large-print")
-    async def _large_print(self, event: Button.Pressed) -> None:
-        self.kiosk.set_large_print(not self.kiosk.large_print)
-        await self.relayout(focus=f"#{event.button.id}")
+    @on(ChipBar.Pressed, "#communes")
+    def _filter(self, event: ChipBar.Pressed) -> None:
+        event.bar.select(event.chip.name)
+        self.load()
 
-    @on(Button.Pressed, "#high-contrast")
-    async def _high_contrast(self, event: Button.Pressed) -> None:
-        self.kiosk.set_high_contrast(not self.kiosk.high_contrast)
-        await self.relayout(focus=f"#{event.button.id}")
+    @on(ChipBar.Pressed, "#actions")
+    async def _action(self, event: ChipBar.Pressed) -> None:
+        if event.chip.name == CANCEL:
+            from cafepol_tui.ui.screens.citizen.cancel import CancelScreen
+
+            self.app.push_screen(CancelScreen())
+        elif event.chip.name == HIGH_CONTRAST:
+            self.kiosk.set_high_contrast(not self.kiosk.high_contrast)
+            await self.relayout(focus=("actions", HIGH_CONTRAST))
+
+    @on(ChipBar.Pressed, "#staff-entry")
+    def _open_staff(self) -> None:
+        from cafepol_tui.ui.screens.citizen.pin import PinScreen
+
+        self.app.push_screen(PinScreen())
 
     @work(thread=True, exclusive=True, group="home-load", exit_on_error=False)
     def load(self) -> None:
@@ -193,25 +182,9 @@ class HomeScreen(KioskScreen):
             status.update(_.plural("{n} rencontre à venir", "{n} rencontres à venir", count)
                           .format(n=count))
 
-    @on(CommuneFilter.Changed)
-    def _filter(self) -> None:
-        self.load()
-
     @on(DataTable.RowSelected, "#meetings")
     def _open_meeting(self, event: DataTable.RowSelected) -> None:
         from cafepol_tui.ui.screens.citizen.meeting import MeetingScreen
 
         if event.row_key.value is not None:
             self.app.push_screen(MeetingScreen(int(event.row_key.value)))
-
-    @on(Button.Pressed, "#open-cancel")
-    def _open_cancel(self) -> None:
-        from cafepol_tui.ui.screens.citizen.cancel import CancelScreen
-
-        self.app.push_screen(CancelScreen())
-
-    @on(Button.Pressed, "#open-staff")
-    def _open_staff(self) -> None:
-        from cafepol_tui.ui.screens.citizen.pin import PinScreen
-
-        self.app.push_screen(PinScreen())

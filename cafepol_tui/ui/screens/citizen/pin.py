@@ -17,13 +17,13 @@ from cafepol_tui.services.staff import (
     has_accounts,
     verify_pin,
 )
-from cafepol_tui.ui.screens.base import KioskScreen
+from cafepol_tui.ui.screens.citizen.keyboard import KeyboardScreen
 from cafepol_tui.ui.widgets.touch_keyboard import KeyboardToggle, TouchKeyboard
 
 _ = translator("kiosk")
 
 
-class PinScreen(KioskScreen):
+class PinScreen(KeyboardScreen):
     keyboard_wanted = True  # a short screen: the keys fit under the field
 
     def compose(self) -> ComposeResult:

@@ -21,7 +21,7 @@ from cafepol_tui.services.validation import (
     SignupForm,
     ValidationError,
 )
-from cafepol_tui.ui.screens.base import KioskScreen
+from cafepol_tui.ui.screens.citizen.keyboard import KeyboardScreen
 from cafepol_tui.ui.widgets.party_size import PartySize
 from cafepol_tui.ui.widgets.touch_keyboard import KeyboardToggle, TouchKeyboard
 
@@ -30,7 +30,7 @@ _ = translator("kiosk")
 FIELDS = ("name", "people", "phone", "email", "topic", "consent")
 
 
-class SignupScreen(KioskScreen):
+class SignupScreen(KeyboardScreen):
     def __init__(self, meeting: MeetingDetail) -> None:
         super().__init__()
         self.meeting = meeting

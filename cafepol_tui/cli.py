@@ -7,6 +7,7 @@ Any bad input is one line on stderr and exit status 2; nothing is half-done.
 from __future__ import annotations
 
 import argparse
+import gc
 import getpass
 import json
 import logging
@@ -164,15 +165,18 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         db, schema_ready = attach_database(settings.resolved_database_url), False
     if schema_ready and (args.demo or getattr(args, "run_demo", False)):
         _seed_demo(db)
-    if schema_ready:
-        _purge_at_start(db, settings)
     from cafepol_tui.services.backup import BackupScheduler
     from cafepol_tui.ui.app import make_app
 
-    # The daily copy while the kiosk runs (at start if due, then every interval_h hours).
-    scheduler = BackupScheduler(settings).start()
+    # The retention purge and the daily copy run in a thread a minute after start, then every
+    # ten minutes: the first screen waits for neither.
+    scheduler = BackupScheduler(settings, before_each=lambda: _purge(db, settings)).start()
     app = make_app(settings, db)
     app.schema_ready = schema_ready
+    # Everything loaded so far lives as long as the kiosk: out of the collector's way (see
+    # __main__), which works as usual from here on.
+    gc.freeze()
+    gc.enable()
     try:
         app.run()
     finally:
@@ -359,7 +363,7 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _purge_at_start(db: peewee.Database, settings: Settings) -> None:
+def _purge(db: peewee.Database, settings: Settings) -> None:
     from cafepol_tui.services.retention import purge
 
     with db.connection_context():

@@ -144,3 +144,14 @@ def test_module_entry_point_and_no_traceback(tmp_path):
 
 # Wording checked in the English source; French output: tests/test_languages.py.
 pytestmark = pytest.mark.usefixtures("english")
+
+
+def test_the_launcher_holds_the_collector_back_only_while_loading(monkeypatch) -> None:
+    import gc
+
+    from cafepol_tui import __main__ as launcher
+
+    seen: list[bool] = []
+    monkeypatch.setattr("cafepol_tui.cli.main", lambda: seen.append(gc.isenabled()) or 3)
+    assert launcher.main() == 3
+    assert seen == [False] and gc.isenabled()

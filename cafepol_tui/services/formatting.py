@@ -8,6 +8,7 @@ current one (`cafepol_tui.i18n.current_language()`): the kiosk's, or `with langu
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
@@ -41,8 +42,16 @@ def local(dt: datetime) -> datetime:
 
 def format_day(dt: datetime, lang: str | None = None, *, year: bool = True) -> str:
     """« mardi 12 janvier 2027 » (or « mardi 12 janvier » without the year); nl « dinsdag 12
-    januari 2027 », de « Dienstag, 12. Januar 2027 », en « Tuesday 12 January 2027 »."""
-    lang = _lang(lang)
+    januari 2027 », de « Dienstag, 12. Januar 2027 », en « Tuesday 12 January 2027 ».
+
+    Remembered: a list formats the same days again on every refresh, and a worker thread can
+    format them ahead for the UI thread.
+    """
+    return _format_day(dt, _lang(lang), year)
+
+
+@lru_cache(maxsize=4096)
+def _format_day(dt: datetime, lang: str, year: bool) -> str:
     pattern = (_DAY if year else _DAY_NO_YEAR).get(lang, "EEEE d MMMM y" if year else "EEEE d MMMM")
     return format_date(local(dt), pattern, locale=babel_locale(lang))
 

@@ -269,23 +269,50 @@ def test_backup_without_database(ops_settings: Settings) -> None:
         bk.backup(ops_settings)
 
 
-def test_scheduler_takes_a_copy_at_start_then_only_when_due(
+def test_scheduler_takes_a_copy_at_its_first_look_then_only_when_due(
     ops_settings: Settings, db: peewee.Database
 ) -> None:
-    scheduler = bk.BackupScheduler(ops_settings, check_s=0.05).start()
+    purges: list[float] = []
+    scheduler = bk.BackupScheduler(ops_settings, check_s=0.05, first_delay_s=0,
+                                   before_each=lambda: purges.append(time.monotonic())).start()
     try:
         _wait_for(lambda: len(bk.list_backups(ops_settings)) == 1)
         time.sleep(0.3)  # several more looks: not due again for 24 h
         assert len(bk.list_backups(ops_settings)) == 1
+        assert len(purges) >= 3  # the purge runs at every look
     finally:
         scheduler.stop()
     assert not scheduler._thread.is_alive()
 
 
-def test_scheduler_does_nothing_on_postgresql(settings: Settings) -> None:
+def test_scheduler_lets_the_first_screen_go_first(ops_settings: Settings, db: peewee.Database) -> None:
+    """Nothing is copied or purged before its first look; stopped before it, it does nothing."""
+    purges: list[int] = []
+    scheduler = bk.BackupScheduler(ops_settings, first_delay_s=30,
+                                   before_each=lambda: purges.append(1)).start()
+    time.sleep(0.2)
+    scheduler.stop()
+    assert not scheduler._thread.is_alive()
+    assert bk.list_backups(ops_settings) == [] and purges == []
+
+
+def test_scheduler_keeps_going_when_the_purge_fails(ops_settings: Settings, db: peewee.Database) -> None:
+    def broken() -> None:
+        raise peewee.OperationalError("database is locked")
+
+    scheduler = bk.BackupScheduler(ops_settings, check_s=0.05, first_delay_s=0,
+                                   before_each=broken).start()
+    try:
+        _wait_for(lambda: len(bk.list_backups(ops_settings)) == 1)
+        assert scheduler._thread.is_alive()
+    finally:
+        scheduler.stop()
+
+
+def test_scheduler_copies_nothing_on_postgresql(settings: Settings) -> None:
     pg = dataclasses.replace(settings, database_url="postgresql://u:p@127.0.0.1:1/x")
     scheduler = bk.BackupScheduler(pg).start()
-    assert not scheduler._thread.is_alive()
+    assert not scheduler.copies and not scheduler._thread.is_alive()
     scheduler.stop()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import peewee
@@ -146,13 +147,18 @@ def test_ops_modules_do_not_import_textual() -> None:
 
 
 class _FakeApp:
-    """Stands in for the Textual app: 'runs', then reports how it ended."""
+    """Stands in for the Textual app: 'runs' until the upkeep has taken its copy, then reports
+    how it ended."""
 
-    def __init__(self, return_code: int) -> None:
+    def __init__(self, return_code: int, backup_dir: Path) -> None:
         self.return_code = return_code
+        self.backup_dir = backup_dir
 
     def run(self) -> None:
-        return None
+        deadline = time.monotonic() + 30
+        while not list(self.backup_dir.glob("cafepol-*.sqlite3")):
+            assert time.monotonic() < deadline, "no copy from the upkeep thread"
+            time.sleep(0.02)
 
 
 @pytest.mark.parametrize("return_code", [0, 1])
@@ -163,14 +169,17 @@ def test_run_passes_the_app_exit_status_on_for_systemd(
     db_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    import cafepol_tui.services.backup as bk
     import cafepol_tui.ui.app as ui_app
 
-    monkeypatch.setattr(ui_app, "make_app", lambda settings, db: _FakeApp(return_code))
+    monkeypatch.setattr(bk, "UPKEEP_FIRST_DELAY_S", 0)
+    monkeypatch.setattr(ui_app, "make_app",
+                        lambda settings, db: _FakeApp(return_code, ops_settings.backup_dir))
     assert main(["--config", str(config), "--db", str(db_path), "run"]) == return_code
     log = log_file_path(ops_settings).read_text(encoding="utf-8")
     assert "'run' started" in log
     assert ("the kiosk stopped on an error" in log) == bool(return_code)
-    assert list(ops_settings.backup_dir.glob("cafepol-*.sqlite3"))  # the start-up copy
+    assert list(ops_settings.backup_dir.glob("cafepol-*.sqlite3"))  # the upkeep's first copy
 
 
 # Wording checked in the English source; French output: tests/test_languages.py.

@@ -16,6 +16,16 @@ WHEN_WIDTH = 25
 SEATS_WIDTH = 25
 
 
+def format_ahead(meetings: list[MeetingSummary], lang: str) -> None:
+    """Format the rows' days in a worker thread, while the UI thread lays the screen out.
+
+    The first date in a language makes Babel load that locale's calendar (~15 ms); done here,
+    `show()` on the UI thread finds every day already formatted.
+    """
+    for m in meetings:
+        format_day(m.starts_at, lang, year=False)
+
+
 def first_upper(text: str) -> str:
     """« Mittwoch, 2. Dezember »: only the first letter raised (`str.capitalize` lowers the rest)."""
     return text[:1].upper() + text[1:]

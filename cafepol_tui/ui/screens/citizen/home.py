@@ -17,7 +17,7 @@ from cafepol_tui.i18n import LANGUAGES, current_language, translator
 from cafepol_tui.services.meetings import MeetingSummary, change_token, list_upcoming
 from cafepol_tui.ui.screens.base import KioskScreen
 from cafepol_tui.ui.widgets.chip_bar import Chip, ChipBar
-from cafepol_tui.ui.widgets.meeting_table import MeetingTable
+from cafepol_tui.ui.widgets.meeting_table import MeetingTable, format_ahead
 
 LIVE_REFRESH_S = 5.0
 # A zone holds a few dozen meetings a quarter; past this many the list is cut and the
@@ -146,6 +146,7 @@ class HomeScreen(KioskScreen):
         with self.outage_guard(), self.kiosk.database.connection_context():
             token = change_token()
             meetings = list_upcoming(commune=commune, limit=HOME_LIMIT + 1)
+        format_ahead(meetings, current_language())
         self.app.call_from_thread(self.show_meetings, meetings, token)
 
     @work(thread=True, exclusive=True, group="home-poll", exit_on_error=False)

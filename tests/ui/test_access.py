@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from time import monotonic
 
+import pytest
+
 from textual.widgets import Input, Static, TextArea
 
 from cafepol_tui.db.models import Registration
@@ -120,6 +122,28 @@ async def test_staff_pin_with_the_screen_digits(kiosk, db):
         await pilot.click("#submit-pin")
         await settle(pilot)
         assert isinstance(kiosk.screen, StaffHomeScreen)
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large-print"])
+async def test_meeting_screen_keyboard_order(kiosk, large):
+    """The part that scrolls has the focus first; Tab then reaches « Retour » and « S'inscrire »
+    (in large print the whole page scrolls, the text beside the QR code alone otherwise)."""
+    async with kiosk.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        kiosk.set_large_print(large)
+        kiosk.screen.query_one("#meetings").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(kiosk.screen, MeetingScreen)
+        order = [kiosk.focused.id if kiosk.focused else None]
+        for _ in range(3):
+            await pilot.press("tab")
+            order.append(kiosk.focused.id if kiosk.focused else None)
+        scrolls = "meeting-body" if large else "meeting-left"
+        assert order == [scrolls, "back", "signup", scrolls]
+        await pilot.press("shift+tab", "enter")
+        await settle(pilot)
+        assert isinstance(kiosk.screen, SignupScreen)
 
 
 async def test_language_print_and_contrast_reset_after_idle(kiosk):

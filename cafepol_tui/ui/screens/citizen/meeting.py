@@ -26,19 +26,22 @@ class MeetingScreen(KioskScreen):
         self.meeting: MeetingDetail | None = None
 
     def compose(self) -> ComposeResult:
+        large = self.kiosk.large_print
         with Vertical(id="meeting-page"):
             # Side by side; in large print the QR code goes under the text and the whole scrolls.
-            with VerticalScroll(id="meeting-body"):
-                yield VerticalScroll(Static(_("Chargement…"), id="meeting-info"), id="meeting-left")
+            # Only the part that scrolls takes the focus, decided here: the screen gives the
+            # first focusable widget the focus before `on_mount` runs.
+            with VerticalScroll(id="meeting-body") as body:
+                body.can_focus = large
+                left = VerticalScroll(Static(_("Chargement…"), id="meeting-info"), id="meeting-left")
+                left.can_focus = not large
+                yield left
                 yield Vertical(id="meeting-qr")
             with Horizontal(classes="actions"):
                 yield Button(_("← Retour"), id="back")
                 yield Button(_("S'inscrire"), id="signup", variant="success", disabled=True)
 
     def on_mount(self) -> None:
-        large = self.kiosk.large_print
-        self.query_one("#meeting-body").can_focus = large
-        self.query_one("#meeting-left").can_focus = not large
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False)

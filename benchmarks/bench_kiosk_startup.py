@@ -64,6 +64,7 @@ from cafepol_tui.ui.widgets.meeting_table import MeetingTable
 
 run = CafePolApp.run
 show = MeetingTable.show
+headless = sys.argv[1] == "headless"  # read before sys.argv becomes the kiosk's command line
 
 def painted(app):
     app.painted_at = time.time()
@@ -80,7 +81,6 @@ def watched_show(table, meetings):
 def watched_run(app):
     global watched
     watched = app
-    headless = sys.argv[1] == "headless"
     return run(app, headless=headless, size=(100, 30) if headless else None)
 
 MeetingTable.show = watched_show

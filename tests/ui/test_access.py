@@ -6,7 +6,6 @@ from __future__ import annotations
 from time import monotonic
 
 import pytest
-
 from textual.widgets import Input, Static, TextArea
 
 from cafepol_tui.db.models import Registration

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from time import monotonic
 
+import pytest
 from textual.widgets import Button, Checkbox, Input, Static
 
 from cafepol_tui.db.models import Registration, RegistrationStatus
@@ -139,6 +140,41 @@ async def test_commune_filter(kiosk):
         await touch(pilot, "#communes", "")
         await settle(pilot)
         assert table.row_count == 3
+
+
+def table_lines(table: MeetingTable) -> list[str]:
+    return ["".join(segment.text for segment in table.render_line(y)).rstrip()
+            for y in range(table.size.height)]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_home_rows_fit_the_width(kiosk, meetings, size):
+    """At 80 columns a place of 34 characters is shown whole (« Complet – liste d'attente » goes
+    on two lines to make room) and a longer one ends with « … »; wider, both stay whole."""
+    from datetime import timedelta
+
+    from tests.factories import FIXED_START, make_meeting
+
+    long_place = "Salle polyvalente de l'ancienne école communale des Herbières"
+    make_meeting(place="Cafétéria de la Maison des seniors", commune="Quaregnon",
+                 starts_at=FIXED_START + timedelta(days=10))
+    make_meeting(place=long_place, starts_at=FIXED_START + timedelta(days=11))
+    async with kiosk.run_test(size=size) as pilot:
+        await settle(pilot)
+        table = kiosk.screen.query_one(MeetingTable)
+        lines = table_lines(table)
+        full = next(i for i, line in enumerate(lines) if "Complet –" in line)
+        table.scroll_end(animate=False)
+        await settle(pilot)
+        lines += table_lines(table)
+        assert max(len(line) for line in lines) <= size[0]
+        assert any(line.endswith("Cafétéria de la Maison des seniors") for line in lines)
+        if size[0] == 80:
+            assert lines[full].endswith("Complet –") and lines[full + 1].endswith("liste d'attente")
+            assert any(line.endswith("Salle polyvalente de l'ancienne éco…") for line in lines)
+        else:
+            assert lines[full].endswith("Complet – liste d'attente")
+            assert any(line.endswith(long_place) for line in lines)
 
 
 async def test_one_click_opens_a_meeting(kiosk):

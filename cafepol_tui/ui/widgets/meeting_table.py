@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.widgets import DataTable
@@ -12,8 +13,9 @@ from cafepol_tui.services.meetings import MeetingSummary, availability_text
 
 _ = translator("kiosk")
 
-WHEN_WIDTH = 25
-SEATS_WIDTH = 25
+CELL_GUTTER = 2  # DataTable's cell padding, one column on either side
+SCROLLBAR = 2
+MIN_PLACE_WIDTH = 12
 
 
 def format_ahead(meetings: list[MeetingSummary], lang: str) -> None:
@@ -24,6 +26,11 @@ def format_ahead(meetings: list[MeetingSummary], lang: str) -> None:
     """
     for m in meetings:
         format_day(m.starts_at, lang, year=False)
+
+
+def widest(texts: list[Text]) -> int:
+    """The width of the longest line among `texts`, in terminal cells."""
+    return max(cell_len(line) for text in texts for line in text.plain.split("\n"))
 
 
 def first_upper(text: str) -> str:
@@ -44,6 +51,7 @@ class MeetingTable(DataTable[Text]):
         self.large = False
         self._meetings: list[MeetingSummary] = []
         self._width = 0
+        self._widths: tuple[int, ...] = ()
 
     def on_resize(self) -> None:
         if self.size.width != self._width and self._meetings:
@@ -60,21 +68,23 @@ class MeetingTable(DataTable[Text]):
     def show(self, meetings: list[MeetingSummary]) -> None:
         """Show `meetings`, touching only what changed.
 
-        The same meetings in the same order (a sign-up elsewhere, a seat freed): only the
-        changed rows' cells are updated. Otherwise the rows are rebuilt, keeping the cursor on
-        the same meeting when it is still listed.
+        The same meetings in the same order and column widths (a sign-up elsewhere, a seat
+        freed): only the changed rows' cells are updated. Otherwise the rows are rebuilt,
+        keeping the cursor on the same meeting when it is still listed.
         """
         large = self.app.has_class("-large-print")
+        headers = self.headers(large)
+        rows, widths = self.fit([self.cells(m, large) for m in meetings], headers)
         same_rows = (
-            self._width == self.size.width
+            widths == self._widths
             and large == self.large
             and [m.id for m in meetings] == [m.id for m in self._meetings]
             and self.row_count == len(meetings)
         )
         if same_rows:
-            for old, new in zip(self._meetings, meetings, strict=True):
+            for old, new, cells in zip(self._meetings, meetings, rows, strict=True):
                 if old != new:
-                    for column, cell in zip(self.column_keys, self.cells(new), strict=True):
+                    for column, cell in zip(self.column_keys, cells, strict=True):
                         self.update_cell(str(new.id), column, cell)
             self._meetings = meetings
             return
@@ -82,18 +92,12 @@ class MeetingTable(DataTable[Text]):
         self.clear(columns=True)
         self._meetings = meetings
         self._width = self.size.width
+        self._widths = widths
         self.large = large
-        if large:
-            place_width = max(12, self.size.width - WHEN_WIDTH - 8)
-            self.add_column(Text(_("Quand")), width=WHEN_WIDTH, key="when")
-            self.add_column(Text(_("Où et places")), width=place_width, key="where")
-        else:
-            place_width = max(12, self.size.width - WHEN_WIDTH - SEATS_WIDTH - 8)
-            self.add_column(Text(_("Quand")), width=WHEN_WIDTH, key="when")
-            self.add_column(Text(_("Où")), width=place_width, key="where")
-            self.add_column(Text(_("Places")), width=SEATS_WIDTH, key="seats")
-        for m in meetings:
-            self.add_row(*self.cells(m), height=4 if large else 2, key=str(m.id))
+        for key, header, width in zip(self.column_keys, headers, widths, strict=True):
+            self.add_column(header, width=width, key=key)
+        for m, cells in zip(meetings, rows, strict=True):
+            self.add_row(*cells, height=4 if large else 2, key=str(m.id))
         if current is not None and current in self.rows:
             self.move_cursor(row=self.get_row_index(current), animate=False)
 
@@ -101,14 +105,43 @@ class MeetingTable(DataTable[Text]):
     def column_keys(self) -> tuple[str, ...]:
         return ("when", "where") if self.large else ("when", "where", "seats")
 
-    def cells(self, m: MeetingSummary) -> tuple[Text, ...]:
+    @staticmethod
+    def headers(large: bool) -> tuple[Text, ...]:
+        if large:
+            return Text(_("Quand")), Text(_("Où et places"))
+        return Text(_("Quand")), Text(_("Où")), Text(_("Places"))
+
+    def fit(
+        self, rows: list[tuple[Text, ...]], headers: tuple[Text, ...]
+    ) -> tuple[list[tuple[Text, ...]], tuple[int, ...]]:
+        """Column widths for this table's width, and the rows as they will be shown.
+
+        The day column is as wide as its longest day. The place column gets its longest place
+        when the width allows and the seats column the rest; when it is tight (80 columns),
+        « Complet – liste d'attente » goes on two lines so that the places still fit, and a
+        place that is still too long ends with « … » rather than being cut silently.
+        """
+        # Each column has one cell of padding on either side; the scrollbar takes two.
+        room = self.size.width - CELL_GUTTER * len(headers) - SCROLLBAR
+        when = widest([headers[0], *(row[0] for row in rows)])
+        place = widest([headers[1], *(row[1] for row in rows)])
+        if len(headers) == 2:  # large print: the seats are under the place
+            return rows, (when, max(MIN_PLACE_WIDTH, room - when))
+        seats = widest([headers[2], *(row[2] for row in rows)])
+        if when + place + seats > room:
+            rows = [(w, p, Text(s.plain.replace(" – ", " –\n"), style=s.style)) for w, p, s in rows]
+            seats = widest([headers[2], *(row[2] for row in rows)])
+            place = max(MIN_PLACE_WIDTH, room - when - seats)
+        return rows, (when, place, max(seats, room - when - place))
+
+    def cells(self, m: MeetingSummary, large: bool) -> tuple[Text, ...]:
         when = Text(first_upper(format_day(m.starts_at, self.lang, year=False)), style="bold")
         when.append("\n" + _("à {time}").format(time=format_clock(m.starts_at, self.lang)))
-        where = Text(m.commune, style="bold")
+        where = Text(m.commune, style="bold", no_wrap=True, overflow="ellipsis")
         where.append(f"\n{m.place}")
         # Full or cancelled is said in words; bold only underlines it.
         seats = Text(availability_text(m), style="bold" if m.is_cancelled or m.is_full else "")
-        if self.large:
+        if large:
             where.append("\n")
             where.append_text(seats)
             return when, where

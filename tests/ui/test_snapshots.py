@@ -131,6 +131,12 @@ def test_form_with_touch_keyboard(kiosk, snap_compare):
         await pilot.click("#key-shift")
         await pilot.click("#key-k6d")  # m
         pilot.app.screen.query_one("#name", Input).cursor_blink = False  # shown, not timed
-        await settle(pilot)
+        # A pressed key stays lit for 0.2 s (Textual's active effect): wait until it is out,
+        # or a slow machine photographs it lit.
+        for _ in range(100):
+            await settle(pilot)
+            if not pilot.app.screen.query(".-active"):
+                break
+            await pilot.pause(0.05)
 
     assert snap_compare(kiosk, terminal_size=(80, 24), run_before=ready)

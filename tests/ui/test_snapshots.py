@@ -21,6 +21,16 @@ CASES = [("fr", (80, 24)), ("nl", (80, 24)), ("de", (80, 24)), ("en", (80, 24)),
 IDS = [f"{lang}-{w}x{h}" for lang, (w, h) in CASES]
 
 
+async def at_rest(pilot) -> None:
+    """Settled, and no button still lit by its press: Textual keeps a pressed button in its
+    `-active` look for 0.2 s, which a slow machine would photograph."""
+    for _ in range(100):
+        await settle(pilot)
+        if not pilot.app.screen.query(".-active"):
+            return
+        await pilot.pause(0.05)
+
+
 async def choose(pilot, *chips: tuple[str, str]) -> None:
     """Touch home-screen chips (language, large print, contrast) as a citizen would."""
     await settle(pilot)
@@ -43,7 +53,7 @@ async def bad_form(pilot, *chips: tuple[str, str]) -> None:
     pilot.app.screen.query_one("#phone", Input).value = "12"
     pilot.app.screen.query_one("#email", Input).value = "marie@"
     await pilot.click("#submit")
-    await settle(pilot)
+    await at_rest(pilot)
 
 
 def language_button(lang: str) -> tuple[tuple[str, str], ...]:
@@ -87,7 +97,7 @@ def test_confirmation(kiosk, snap_compare, size, monkeypatch):
         pilot.app.screen.query_one("#name", Input).value = "Marie Dubois"
         pilot.app.screen.query_one("#consent", Checkbox).value = True
         await pilot.click("#submit")
-        await settle(pilot)
+        await at_rest(pilot)
 
     assert snap_compare(kiosk, terminal_size=size, run_before=signed_up)
 
@@ -131,12 +141,6 @@ def test_form_with_touch_keyboard(kiosk, snap_compare):
         await pilot.click("#key-shift")
         await pilot.click("#key-k6d")  # m
         pilot.app.screen.query_one("#name", Input).cursor_blink = False  # shown, not timed
-        # A pressed key stays lit for 0.2 s (Textual's active effect): wait until it is out,
-        # or a slow machine photographs it lit.
-        for _ in range(100):
-            await settle(pilot)
-            if not pilot.app.screen.query(".-active"):
-                break
-            await pilot.pause(0.05)
+        await at_rest(pilot)
 
     assert snap_compare(kiosk, terminal_size=(80, 24), run_before=ready)

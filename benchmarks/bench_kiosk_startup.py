@@ -8,8 +8,7 @@ Both apps are measured side by side, as fresh processes, the way a person meets 
   log, database check, then the app), installed by the README's first command (`pip install .`) in a fresh
   virtual environment;
 - each runs in a real terminal (a tmux window of 100x30) unless `--headless` is given; headless,
-  both are given the same 100x30 screen (left to itself, Textual's headless driver starts at
-  80x25 and then shrinks to 80x24, a resize no real terminal makes);
+  both are given the same 100x30 screen;
 - « appears » is the time from launching the process to the moment the screen, meetings
   listed, has been written to the terminal, taken inside the process; the whole process (its
   shut-down included) is shown too.

@@ -54,7 +54,23 @@ async def fill(app, pilot, values: dict[str, str]) -> None:  # type: ignore[no-u
     for name, value in values.items():
         dialog.query_one(f"#f-{name}", Input).value = value
     await pilot.click("#form-ok")
+    # The save runs in a worker and ends with the dialog dismissed or its errors shown (« OK »
+    # enabled again); on a loaded machine that can take longer than a few pauses.
+    for _ in range(250):
+        await settle(app, pilot)
+        if dialog not in app.screen_stack or not dialog.query_one("#form-ok", Button).disabled:
+            break
+        await pilot.pause(0.02)
     await settle(app, pilot)
+
+
+async def until(app, pilot, condition) -> None:  # type: ignore[no-untyped-def]
+    """Settle until `condition()` holds (a screen pushed after a save), for at most 5 s."""
+    for _ in range(250):
+        await settle(app, pilot)
+        if condition():
+            return
+        await pilot.pause(0.02)
 
 
 def field_error(app, name: str) -> str:  # type: ignore[no-untyped-def]
@@ -237,6 +253,7 @@ async def test_cancel_meeting_shows_people_to_warn(zone, counter, settings, db):
             await fill(app, pilot, {"reason": ""})
             assert "raison" in field_error(app, "reason")
             await fill(app, pilot, {"reason": "Salle inondée"})
+            await until(app, pilot, lambda: isinstance(app.screen, InfoDialog))
             assert isinstance(app.screen, InfoDialog)
             text = str(app.screen.query_one("#info-text", Static).render())
             assert "Alice Martin" in text and "0470 12 34 56" in text

@@ -164,10 +164,13 @@ def register(
     clean = form.clean(max_party=max_party, topic_max=topic_max)
     if channel not in Channel.ALL:
         raise ValueError(f"unknown channel {channel!r}")
-    now = now or utcnow()
     key = fold(clean.name)
     with write_transaction(database_proxy.obj):
         meeting = _lock_meeting(meeting_id)
+        # The time is read once the lock is held: sign-ups are accepted one at a time, so
+        # their created_at follows the order they were accepted in (and their waiting-list
+        # positions), however long each one waited for the lock.
+        now = now or utcnow()
         if submission_key:
             earlier = Registration.get_or_none(Registration.submission_key == submission_key)
             if earlier is not None:
@@ -266,12 +269,12 @@ def cancel(reference: str, *, now: datetime | None = None) -> CancelResult:
     code = normalise_reference(reference)
     if not code:
         raise NotFoundError(_("Indiquez le code de référence (6 caractères)."))
-    now = now or utcnow()
     with write_transaction(database_proxy.obj):
         registration = Registration.get_or_none(Registration.reference == code)
         if registration is None:
             raise NotFoundError(_("Aucune inscription ne porte le code {code}.").format(code=code))
         meeting = _lock_meeting(registration.meeting_id)
+        now = now or utcnow()  # under the lock, like register's
         registration = Registration.get_by_id(registration.id)  # re-read under the lock
         if registration.status == RegistrationStatus.CANCELLED:
             raise RefusedError(_("L'inscription {code} est déjà annulée.").format(code=code))

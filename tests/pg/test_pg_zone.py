@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import peewee
@@ -13,12 +13,12 @@ import pytest
 from cafepol_tui.cli import main
 from cafepol_tui.db.database import DatabaseConfigError, make_database, open_database
 from cafepol_tui.db.migrations import read_version
-from cafepol_tui.db.models import SCHEMA_VERSION, Meeting, Registration
+from cafepol_tui.db.models import SCHEMA_VERSION, Meeting, Registration, utcnow
 from cafepol_tui.services.copy_db import count_rows
 from cafepol_tui.services.registrations import cancel, register
 from cafepol_tui.services.validation import SignupForm
 from tests.db.fixtures.make_v1 import FIXTURE, ROWS, create_v1
-from tests.db.racing import check_race_result, race
+from tests.db.racing import check_mixed_race, check_race_result, mixed_race, race
 from tests.factories import make_meeting, sign_up
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
@@ -84,6 +84,14 @@ def test_eight_processes_never_overbook_postgresql(
     meeting = make_meeting(capacity=30)
     race(pg_empty_url, meeting.id)
     check_race_result(meeting.id, capacity=30, total=200)
+
+
+def test_parties_and_cancellations_race_postgresql(
+    pg_db: peewee.Database, pg_empty_url: str
+) -> None:
+    meeting = make_meeting(capacity=60, starts_at=utcnow() + timedelta(days=30))
+    signed, cancels = mixed_race(pg_empty_url, meeting.id)
+    check_mixed_race(meeting.id, 60, signed, cancels)
 
 
 @pytest.mark.usefixtures("english")  # wording checked in its English source

@@ -150,6 +150,10 @@ def _exclusive(db: peewee.Database) -> Iterator[None]:
     try:
         with write_transaction(db):
             if not sqlite:
+                # The session's short timeouts (database.PG_SERVER_SETTINGS) are for sign-ups:
+                # an upgrade may wait for another kiosk's, and may take longer than 8 s.
+                db.execute_sql("SET LOCAL lock_timeout = '60s'")
+                db.execute_sql("SET LOCAL statement_timeout = '300s'")
                 db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_PG_LOCK_KEY,))
             yield
             if sqlite:

@@ -19,6 +19,7 @@ from cafepol_tui.ui.screens.citizen.home import HomeScreen
 
 if TYPE_CHECKING:
     from cafepol_tui.services.staff import StaffUser
+    from cafepol_tui.ui.screens.citizen.outage import Retry
 
 # More unexpected errors than this within the window: exit, and let systemd restart us.
 MAX_RECOVERIES = 3
@@ -110,11 +111,20 @@ class CafePolApp(App[None], inherit_bindings=False):
         if not self.schema_ready:
             self.show_outage()
 
-    def show_outage(self, on_back: Callable[[], object] | None = None, *, pending: bool = False) -> None:
+    def show_outage(
+        self,
+        on_back: Callable[[], object] | None = None,
+        *,
+        pending: bool = False,
+        retry: Retry | None = None,
+        reason: BaseException | None = None,
+    ) -> None:
         """The database stopped answering: a calm screen on top that retries by itself.
 
         The screens below stay as they were (a typed sign-up is kept); `on_back` runs when the
-        database answers again. Call on the UI thread; workers use `database_failed`.
+        database answers again. A pending save gives its `retry` instead: the outage screen
+        tries it and stays until it has landed. Call on the UI thread; workers use
+        `database_failed`.
         """
         from cafepol_tui.ui.screens.citizen.outage import OutageScreen
 
@@ -122,17 +132,24 @@ class CafePolApp(App[None], inherit_bindings=False):
         outage = current if isinstance(current, OutageScreen) else OutageScreen()
         if outage is not current:
             self.push_screen(outage)
-        outage.add_callback(on_back, pending=pending)
+        outage.add_callback(on_back, pending=pending, retry=retry, reason=reason)
 
     def database_failed(
-        self, exc: BaseException, on_back: Callable[[], object] | None = None, *, pending: bool = False
+        self,
+        exc: BaseException,
+        on_back: Callable[[], object] | None = None,
+        *,
+        pending: bool = False,
+        retry: Retry | None = None,
     ) -> bool:
         """From a worker thread: True (and the outage screen shown) if `exc` is an outage."""
         from cafepol_tui.db.database import is_outage
 
         if not is_outage(exc):
             return False
-        self.call_from_thread(self.show_outage, on_back, pending=pending)
+        self.call_from_thread(
+            self.show_outage, on_back, pending=pending, retry=retry, reason=exc
+        )
         return True
 
     async def on_event(self, event: events.Event) -> None:

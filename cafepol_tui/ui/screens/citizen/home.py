@@ -13,6 +13,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
+from cafepol_tui.db.database import connection_deadline
 from cafepol_tui.i18n import LANGUAGES, current_language, translator
 from cafepol_tui.services.meetings import MeetingSummary, change_token, list_upcoming
 from cafepol_tui.ui.screens.base import KioskScreen
@@ -143,7 +144,7 @@ class HomeScreen(KioskScreen):
     @work(thread=True, exclusive=True, group="home-load", exit_on_error=False)
     def load(self) -> None:
         commune = self.commune
-        with self.outage_guard(), self.kiosk.database.connection_context():
+        with self.outage_guard(), connection_deadline(self.kiosk.database):
             token = change_token()
             meetings = list_upcoming(commune=commune, limit=HOME_LIMIT + 1)
         format_ahead(meetings, current_language())
@@ -152,7 +153,7 @@ class HomeScreen(KioskScreen):
     @work(thread=True, exclusive=True, group="home-poll", exit_on_error=False)
     def poll_changes(self) -> None:
         """Another kiosk or the staff changed something: reload only then."""
-        with self.outage_guard(), self.kiosk.database.connection_context():
+        with self.outage_guard(), connection_deadline(self.kiosk.database):
             token = change_token()
         if token != self._token:
             self.load()

@@ -200,12 +200,14 @@ _DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.E
 
 
 def is_disk_full(exc: BaseException) -> bool:
-    """The database (or the disk under it) has no room left to write: SQLite's SQLITE_FULL,
-    an OSError ENOSPC/EFBIG/EDQUOT, or PostgreSQL's disk_full (SQLSTATE 53100)."""
+    """The database (or the disk under it) has no room left to write: SQLite's SQLITE_FULL or
+    SQLITE_IOERR_SHMSIZE, an OSError ENOSPC/EFBIG/EDQUOT, or PostgreSQL's disk_full (53100)."""
     for cause in _causes(exc):
         if isinstance(cause, OSError) and cause.errno in _DISK_FULL_ERRNOS:
             return True
-        if getattr(cause, "sqlite_errorname", "") == "SQLITE_FULL":
+        # SQLITE_FULL: no room for the write. SQLITE_IOERR_SHMSIZE: no room to grow the WAL
+        # index, which the first connection opened after all were closed must do, even to read.
+        if getattr(cause, "sqlite_errorname", "") in ("SQLITE_FULL", "SQLITE_IOERR_SHMSIZE"):
             return True
         if getattr(cause, "sqlstate", None) == "53100":
             return True
@@ -214,10 +216,21 @@ def is_disk_full(exc: BaseException) -> bool:
     return False
 
 
+def disk_write_failed(exc: BaseException) -> bool:
+    """SQLite could not write its file, for a reason it doesn't say: a full disk, a file-size
+    limit (EFBIG) or a failing disk all look like this (SQLITE_IOERR_WRITE and kin)."""
+    names = {getattr(cause, "sqlite_errorname", "") for cause in _causes(exc)}
+    return bool(names & {"SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC", "SQLITE_IOERR_TRUNCATE",
+                         "SQLITE_IOERR_SHORT_READ"})
+
+
 def describe_outage(exc: BaseException) -> str:
     """One line for the IT contact's log: what failed, without any row's values."""
     if is_disk_full(exc):
         return "disk full (disque plein): the database can't write; free space on its disk"
+    if disk_write_failed(exc):
+        return ("disk write error: the disk is full (disque plein), over a size limit or "
+                "failing; check its free space and its health")
     return _first_line(exc)
 
 
@@ -251,8 +264,12 @@ def write_transaction(db: peewee.Database) -> Iterator[None]:
             # A full disk (and a few other errors) makes SQLite roll the transaction back by
             # itself; peewee's own ROLLBACK then fails with « cannot rollback - no transaction
             # is active », hiding the real cause. Raise the real cause.
-            hidden = exc.__context__
-            if "no transaction is active" in str(exc) and isinstance(hidden, peewee.DatabaseError):
+            if "no transaction is active" not in str(exc):
+                raise
+            hidden = exc.__context__  # peewee's error, then the driver's, then the real cause
+            while hidden is not None and "no transaction is active" in str(hidden):
+                hidden = hidden.__context__
+            if isinstance(hidden, peewee.DatabaseError):
                 raise hidden from None
             raise
     else:

@@ -125,7 +125,9 @@ class OutageScreen(Screen[None]):
             return
         self.reason = reason
         pending = f"; {len(self.retries)} sign-up(s) kept, saved when it answers" if self.retries else ""
-        log.log(logging.ERROR if self.disk_full else logging.WARNING,
+        from cafepol_tui.db.database import disk_write_failed
+
+        log.log(logging.ERROR if self.disk_full or disk_write_failed(exc) else logging.WARNING,
                 "database outage: %s%s", reason, pending)
 
     def _show_pending(self) -> None:
@@ -172,7 +174,9 @@ class OutageScreen(Screen[None]):
     def recovered(self) -> None:
         finishes, self.landed = self.landed, []
         if self.reason:
-            log.info("database answers again after %.0f s%s", monotonic() - self.since,
+            # The cause again: a full disk may have kept its first line out of the log.
+            log.info("database answers again after %.0f s (it had failed: %s)%s",
+                     monotonic() - self.since, self.reason,
                      f"; {len(finishes)} pending sign-up(s) sent again" if finishes else "")
             self.reason = ""
         callbacks, self.callbacks = self.callbacks, []

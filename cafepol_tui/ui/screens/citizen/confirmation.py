@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from time import monotonic
 from typing import ClassVar
 
 from rich.text import Text
@@ -66,6 +67,13 @@ class ConfirmationScreen(KioskScreen):
                 yield Button("🖨 " + _("Imprimer ma confirmation"), id="print-slip",
                              variant="success")
                 yield Button(_("Terminer"), id="finish", variant="primary")
+
+    def on_mount(self) -> None:
+        # The citizen's time to read and note the code starts now, not at their last touch: a
+        # save that waited out an outage (the outage screen keeps the idle timer from resetting
+        # the kiosk, and restarts it each time it runs out) would otherwise leave this screen
+        # a second or two before the idle reset.
+        self.kiosk.last_input = monotonic()
 
     @on(Button.Pressed, "#print-slip")
     def _print(self) -> None:

@@ -323,7 +323,10 @@ class _Guard:
                 return
             interrupt = getattr(self.raw, "interrupt", None)  # sqlite3.Connection
             if callable(interrupt):
-                interrupt()
+                try:
+                    interrupt()
+                except Exception:  # noqa: BLE001 - closed meanwhile: nothing to interrupt
+                    pass
                 return
             try:
                 fd = self.raw.pgconn.socket  # type: ignore[attr-defined]

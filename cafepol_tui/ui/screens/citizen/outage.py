@@ -115,7 +115,7 @@ class OutageScreen(Screen[None]):
 
     def note(self, exc: BaseException) -> None:
         """Tell the log (once per cause) why the database doesn't answer; show a full disk."""
-        from cafepol_tui.db.database import is_disk_full
+        from cafepol_tui.db.database import disk_write_failed, is_disk_full
 
         reason = describe_outage(exc)
         self.disk_full = is_disk_full(exc)
@@ -124,11 +124,9 @@ class OutageScreen(Screen[None]):
         if reason == self.reason:
             return
         self.reason = reason
-        pending = f"; {len(self.retries)} sign-up(s) kept, saved when it answers" if self.retries else ""
-        from cafepol_tui.db.database import disk_write_failed
-
-        log.log(logging.ERROR if self.disk_full or disk_write_failed(exc) else logging.WARNING,
-                "database outage: %s%s", reason, pending)
+        level = logging.ERROR if self.disk_full or disk_write_failed(exc) else logging.WARNING
+        log.log(level, "database outage: %s; %d sign-up(s) kept, saved when it answers",
+                reason, len(self.retries))
 
     def _show_pending(self) -> None:
         found = self.query("#outage-pending")
@@ -175,9 +173,9 @@ class OutageScreen(Screen[None]):
         finishes, self.landed = self.landed, []
         if self.reason:
             # The cause again: a full disk may have kept its first line out of the log.
-            log.info("database answers again after %.0f s (it had failed: %s)%s",
-                     monotonic() - self.since, self.reason,
-                     f"; {len(finishes)} pending sign-up(s) sent again" if finishes else "")
+            log.info("database answers again after %.0f s (it had failed: %s); "
+                     "%d pending sign-up(s) sent again",
+                     monotonic() - self.since, self.reason, len(finishes))
             self.reason = ""
         callbacks, self.callbacks = self.callbacks, []
         if self.app.screen is self:

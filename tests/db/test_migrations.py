@@ -119,7 +119,8 @@ def test_a_failing_migration_changes_nothing(
         migrations._v2_zone_database(migrator)  # type: ignore[arg-type]
         raise peewee.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", [(2, "boom", half_done)])
+    later = migrations.MIGRATIONS[1:]
+    monkeypatch.setattr(migrations, "MIGRATIONS", [(2, "boom", half_done), *later])
     db = make_database(str(v1_path))
     with db.connection_context():
         with pytest.raises(migrations.MigrationError, match="nothing was changed"):

@@ -1,9 +1,11 @@
-"""The capacity race on SQLite: 8 processes × 25 sign-ups for 30 seats."""
+"""The races on SQLite: 8 processes × 25 sign-ups for 30 seats; 12 processes trying PINs."""
 
 from __future__ import annotations
 
 import peewee
 
+from cafepol_tui.services.staff import set_pin
+from tests.db.pin_racing import check_pin_race, pin_race
 from tests.db.racing import check_race_result, race
 from tests.factories import make_meeting
 
@@ -12,3 +14,8 @@ def test_eight_processes_never_overbook_sqlite(db: peewee.Database, db_path) -> 
     meeting = make_meeting(capacity=30)
     race(str(db_path), meeting.id)
     check_race_result(meeting.id, capacity=30, total=200)
+
+
+def test_twelve_processes_trying_pins_get_five_checks_sqlite(db: peewee.Database, db_path) -> None:  # noqa: ANN001
+    set_pin("Anne Admin", "482913", "admin")
+    check_pin_race(pin_race(str(db_path)))

@@ -92,6 +92,9 @@ def build_parser() -> Parser:
     set_pin.add_argument("--name", default="admin", help="staff account name (default: admin)")
     set_pin.add_argument("--role", choices=["counter", "officer", "admin"], default="admin")
 
+    unlock = sub.add_parser("unlock-pins", help="lift the lock of kiosks' PIN gates (audited)")
+    unlock.add_argument("--kiosk", metavar="ID", help="this kiosk only (default: every kiosk)")
+
     backup = sub.add_parser("backup", help="copy the SQLite database safely, verify it, rotate")
     backup.add_argument("--out", help="file or folder for this copy (default: the backup folder)")
     backup.add_argument(
@@ -417,6 +420,32 @@ def cmd_set_pin(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_unlock_pins(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.services.staff import unlock_pins
+    from cafepol_tui.services.validation import has_control_chars
+
+    kiosk = None
+    if args.kiosk is not None:
+        kiosk = args.kiosk.strip()
+        if not kiosk or len(kiosk) > 64 or has_control_chars(kiosk):
+            raise CliError(_("--kiosk: give the id of a kiosk (at most 64 characters)"))
+    db = open_database(settings.resolved_database_url)
+    with db.connection_context():
+        unlocked = unlock_pins(kiosk, actor="cli")
+    for gate in unlocked:
+        if gate.kiosk_id:
+            print(_("PIN gate unlocked: kiosk {kiosk}").format(kiosk=gate.kiosk_id))
+        else:
+            print(_("PIN gate unlocked: kiosks running a cafepol older than schema 3"))
+    if not unlocked:
+        if kiosk is None:
+            print(_("no PIN gate was locked: nothing to do"))
+        else:
+            print(_("the PIN gate of kiosk {kiosk} was not locked: nothing to do").format(
+                kiosk=kiosk))
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     from cafepol_tui.services.backup import BackupError, backup, is_backup_due
 
@@ -659,6 +688,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "cancel": cmd_cancel,
     "export": cmd_export,
     "set-pin": cmd_set_pin,
+    "unlock-pins": cmd_unlock_pins,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "migrate": cmd_migrate,

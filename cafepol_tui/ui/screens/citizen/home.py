@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Static
 
 from cafepol_tui.i18n import LANGUAGES, current_language, translator
 from cafepol_tui.services.meetings import MeetingSummary, change_token, list_upcoming
-from cafepol_tui.ui.screens.base import KioskScreen
+from cafepol_tui.ui.screens.base import KioskScreen, WorkerHandled
 from cafepol_tui.ui.widgets.chip_bar import Chip, ChipBar
 from cafepol_tui.ui.widgets.meeting_table import MeetingTable, format_ahead
 
@@ -34,7 +34,7 @@ STAFF = "staff"
 ALL_COMMUNES = ""
 
 
-class OutageHandled(Exception):
+class OutageHandled(WorkerHandled):
     """Ends a worker quietly: the outage screen is up and will reload the list."""
 
 

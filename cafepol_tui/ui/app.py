@@ -201,10 +201,27 @@ class CafePolApp(App[None], inherit_bindings=False):
             return
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        self.forget_typed_text()
         relayout = self.reset_preferences()
         home = self.screen
         if isinstance(home, HomeScreen):
             home.reset(relayout=relayout)
+
+    def forget_typed_text(self) -> None:
+        """Nothing the previous person typed comes back: not by paste, not by undo.
+
+        Called whenever the citizen home comes back. The App's clipboard (filled by ctrl+c or
+        ctrl+x in a field) is emptied, and the terminal's too (Textual copies there with OSC
+        52). Input keeps no undo history in Textual 8; a TextArea does, on screens that are
+        gone by now, but any left in the stack is cleared all the same.
+        """
+        if self.clipboard:
+            self.copy_to_clipboard("")
+        for screen in self.screen_stack:
+            for area in screen.query("TextArea"):
+                history = getattr(area, "history", None)
+                if history is not None:
+                    history.clear()
 
     def enter_staff_mode(self, user: StaffUser) -> None:
         self.staff_user = user

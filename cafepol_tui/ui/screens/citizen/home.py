@@ -75,6 +75,10 @@ class HomeScreen(KioskScreen):
         self.load()
         self.set_interval(LIVE_REFRESH_S, self.poll_changes)
 
+    def on_screen_resume(self) -> None:
+        """Home again (back, idle reset, recovery): the next citizen can't paste the last one's name."""
+        self.kiosk.forget_typed_text()
+
     @property
     def commune(self) -> str | None:
         """The commune chosen, or None for all of them."""

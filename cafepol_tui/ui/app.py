@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from time import monotonic
 from typing import TYPE_CHECKING
 
 import peewee
+from rich.text import Text
 from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.worker import WorkerFailed
 
 from cafepol_tui.i18n import N_, current_language, set_language, translator
 from cafepol_tui.settings import Settings
@@ -93,6 +96,7 @@ class CafePolApp(App[None], inherit_bindings=False):
         self.last_input = monotonic()
         self.recoveries: list[float] = []
         self.incident_code = ""
+        self._stopping_for_restart = False
         # False when the kiosk started while the database was unreachable: the outage
         # screen creates or upgrades the schema once it answers.
         self.schema_ready = True
@@ -214,10 +218,27 @@ class CafePolApp(App[None], inherit_bindings=False):
             return
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        self.forget_typed_text()
         relayout = self.reset_preferences()
         home = self.screen
         if isinstance(home, HomeScreen):
             home.reset(relayout=relayout)
+
+    def forget_typed_text(self) -> None:
+        """Nothing the previous person typed comes back: not by paste, not by undo.
+
+        Called whenever the citizen home comes back. The App's clipboard (filled by ctrl+c or
+        ctrl+x in a field) is emptied, and the terminal's too (Textual copies there with OSC
+        52). Input keeps no undo history in Textual 8; a TextArea does, on screens that are
+        gone by now, but any left in the stack is cleared all the same.
+        """
+        if self.clipboard:
+            self.copy_to_clipboard("")
+        for screen in self.screen_stack:
+            for area in screen.query("TextArea"):
+                history = getattr(area, "history", None)
+                if history is not None:
+                    history.clear()
 
     def enter_staff_mode(self, user: StaffUser) -> None:
         self.staff_user = user
@@ -234,25 +255,69 @@ class CafePolApp(App[None], inherit_bindings=False):
 
 
     def _handle_exception(self, error: Exception) -> None:
+        """Textual's hook for an error it did not expect: never its traceback on the screen."""
+        if isinstance(error, WorkerFailed) and isinstance(error.error, Exception):
+            error = error.error
+        self.report_error(error, f"screen {self._screen_name()}")
+
+    def worker_failed(self, error: BaseException, node: object) -> None:
+        """A worker (or a callback it ran on the UI thread) raised: the same as any error.
+
+        The screens' workers run with `exit_on_error=False` and would end silently (the screen
+        stuck on « Chargement… »); their screens hand the error here instead. A lost database
+        is the outage screen, whose return reloads the screen (`reload`) if it has one.
+        """
+        from cafepol_tui.db.database import is_outage
+
+        if is_outage(error):
+            self.show_outage(getattr(node, "reload", None))
+            return
+        self.report_error(error, f"worker of {type(node).__name__}")
+
+    def report_error(self, error: BaseException, where: str) -> None:
         """An unexpected error: log it, show « Un instant… », start again from a fresh home.
 
         Only when errors repeat (a broken database file, a bug on the home screen itself) does
-        the app exit with status 1, for the service manager to restart it.
+        the app exit with status 1, for the service manager to restart it. The traceback goes
+        to the log file, formatted without the frames' local variables (they hold citizens'
+        data); the terminal gets one line with the incident code.
         """
-        import logging
-
         from cafepol_tui.logging_setup import log_incident
 
+        code = log_incident(error, where)
         now = monotonic()
         self.recoveries = [t for t in self.recoveries if now - t < RECOVERY_WINDOW_S]
         repeated = len(self.recoveries) >= MAX_RECOVERIES or self.current_mode == "recovery"
         if repeated or not self._running:  # errors repeat, or the app is already closing
-            logging.getLogger("cafepol.ui").critical("errors repeat: exiting for a restart")
-            super()._handle_exception(error)
+            self._stop_for_restart(error, code)
             return
         self.recoveries.append(now)
-        code = log_incident(error, f"screen {type(self.screen).__name__}")
         self.call_later(self._start_recovery, code)
+
+    def _screen_name(self) -> str:
+        try:
+            return type(self.screen).__name__
+        except Exception:  # noqa: BLE001 - no screen yet, or the stack is being torn down
+            return "-"
+
+    def _stop_for_restart(self, error: BaseException, code: str) -> None:
+        """Exit status 1 and one calm line, printed once the terminal is restored.
+
+        Textual's own handling would print a rich traceback with every frame's locals; this
+        replaces it. The first error is kept where Textual keeps it, so that a Pilot test
+        still sees what stopped the app.
+        """
+        logging.getLogger("cafepol.ui").critical("errors repeat (%s): exiting for a restart", code)
+        if self._exception is None and isinstance(error, Exception):
+            self._exception = error
+            self._exception_event.set()
+        if self._stopping_for_restart:  # one line on the terminal, however many errors
+            self._return_code = 1
+            return
+        self._stopping_for_restart = True
+        line = _("erreurs répétées, la borne redémarre ({code}) ; voir le journal").format(code=code)
+        # Never wrapped by Rich into two lines: a long translation is one line the console folds.
+        self.exit(return_code=1, message=Text(f"cafepol: {line}", no_wrap=True, overflow="ignore"))
 
     def _start_recovery(self, code: str) -> None:
         """Every screen may be broken: replace both modes' stacks, not just pop screens."""

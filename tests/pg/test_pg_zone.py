@@ -15,7 +15,7 @@ from cafepol_tui.db.database import DatabaseConfigError, make_database, open_dat
 from cafepol_tui.db.migrations import read_version
 from cafepol_tui.db.models import SCHEMA_VERSION, Meeting, Registration, utcnow
 from cafepol_tui.services.copy_db import count_rows
-from cafepol_tui.services.registrations import cancel, register
+from cafepol_tui.services.registrations import cancel, list_for_meeting, register
 from cafepol_tui.services.validation import SignupForm
 from tests.db.fixtures.make_v1 import FIXTURE, ROWS, create_v1
 from tests.db.racing import check_mixed_race, check_race_result, mixed_race, race
@@ -155,3 +155,15 @@ def test_copy_db_sqlite_to_postgresql_and_back_keeps_ids(
             columns = ", ".join(sorted(f'"{c.name}"' for c in a.get_columns(table)))
             query = f'SELECT {columns} FROM "{table}" ORDER BY id'  # migrated: other column order
             assert a.execute_sql(query).fetchall() == b.execute_sql(query).fetchall()
+
+
+@pytest.mark.parametrize("name", ["ß" * 100, "ﬃ" * 100, "Straße " * 13 + "Maßmann"])
+def test_a_name_that_fits_on_sqlite_fits_on_postgresql(pg_db: peewee.Database, name: str) -> None:
+    """Folding lengthens « ß » and ligatures past varchar(100): the key is cut, not refused."""
+    meeting = make_meeting()
+    for _ in range(2):  # and a namesake: accepted at the kiosk, marked for staff
+        result = sign_up(meeting, name, now=NOW)
+        assert result.status == "confirmed"
+    row = Registration.get(Registration.reference == result.reference)
+    assert row.name == name and len(row.name_key) == 100
+    assert [v.possible_duplicate for v in list_for_meeting(meeting.id)] == [True, True]

@@ -430,3 +430,27 @@ async def test_an_admin_lifts_a_locked_kiosk_from_the_accounts_screen(
     assert PinGuard.get(PinGuard.kiosk_id == "borne-hall").locked_until is None
     entry = AuditEntry.select().where(AuditEntry.action == "pin-unlock").get()
     assert (entry.actor, entry.target) == ("Anne Admin", "kiosk:borne-hall")
+
+
+async def test_staff_see_possible_duplicates_the_kiosk_accepted(zone, counter, settings, db):
+    """Two « Marie Dubois » without contact: both signed up at the kiosk, both marked here."""
+    mid = zone["later"]
+    refs = [
+        register(mid, SignupForm(name=n, consent=True), max_party=4, topic_max=300,
+                 now=FIXED_NOW).reference
+        for n in ("Marie Dubois", "MARIE  DUBOIS", "Paul Fontaine")
+    ]
+    app = make_app(settings, db)
+    with time_machine.travel(FIXED_NOW, tick=True):
+        async with app.run_test(size=SIZE) as pilot:
+            app.enter_staff_mode(counter)
+            await settle(app, pilot)
+            app.push_screen(StaffMeetingScreen(mid))
+            await settle(app, pilot)
+            table = app.screen.query_one("#registrations", DataTable)
+            column = [str(c.label) for c in table.columns.values()].index("Doublon ?")
+            marks = {
+                str(table.get_row_at(i)[0]): str(table.get_row_at(i)[column])
+                for i in range(table.row_count)
+            }
+    assert marks == {refs[0]: "doublon possible", refs[1]: "doublon possible", refs[2]: ""}

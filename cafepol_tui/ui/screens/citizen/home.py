@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Static
 from cafepol_tui.db.database import connection_deadline
 from cafepol_tui.i18n import LANGUAGES, current_language, translator
 from cafepol_tui.services.meetings import MeetingSummary, change_token, list_upcoming
-from cafepol_tui.ui.screens.base import KioskScreen
+from cafepol_tui.ui.screens.base import KioskScreen, WorkerHandled
 from cafepol_tui.ui.widgets.chip_bar import Chip, ChipBar
 from cafepol_tui.ui.widgets.meeting_table import MeetingTable, format_ahead
 
@@ -35,7 +35,7 @@ STAFF = "staff"
 ALL_COMMUNES = ""
 
 
-class OutageHandled(Exception):
+class OutageHandled(WorkerHandled):
     """Ends a worker quietly: the outage screen is up and will reload the list."""
 
 
@@ -75,6 +75,10 @@ class HomeScreen(KioskScreen):
         self._token: object = None
         self.load()
         self.set_interval(LIVE_REFRESH_S, self.poll_changes)
+
+    def on_screen_resume(self) -> None:
+        """Home again (back, idle reset, recovery): the next citizen can't paste the last one's name."""
+        self.kiosk.forget_typed_text()
 
     @property
     def commune(self) -> str | None:

@@ -20,6 +20,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionLis
 
 from cafepol_tui.i18n import N_, translator
 from cafepol_tui.services.validation import NotFoundError, RefusedError, ValidationError
+from cafepol_tui.ui.screens.base import ReportsWorkerErrors
 from cafepol_tui.ui.screens.staff.base import TranslatedBindings
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class Field:
     hidden: bool = False
 
 
-class FormDialog(TranslatedBindings, ModalScreen[object]):
+class FormDialog(ReportsWorkerErrors, TranslatedBindings, ModalScreen[object]):
     """`title`, `intro`, `ok_label` and the fields' labels arrive translated."""
 
     BINDINGS = [

@@ -236,11 +236,12 @@ def test_cli_purge_as_of(zone, settings, capsys):
         register(
             zone["past"], SignupForm(name=SECRET_NAME, consent=True), max_party=4, topic_max=300
         )
-    assert main(["--db", settings.database_url, "purge", "--as-of", "2026-12-20"]) == 0
-    assert "anonymised 0 registration" in capsys.readouterr().out
-    assert main(["--db", settings.database_url, "purge", "--as-of", "2026-12-26"]) == 0
-    assert "anonymised 1 registration" in capsys.readouterr().out
-    assert main(["--db", settings.database_url, "purge", "--as-of", "26/12/2026"]) == 2
+    with time_machine.travel(FIXED_NOW + timedelta(days=40), tick=False):  # 7 January 2027
+        assert main(["--db", settings.database_url, "purge", "--as-of", "2026-12-20"]) == 0
+        assert "anonymised 0 registration" in capsys.readouterr().out
+        assert main(["--db", settings.database_url, "purge", "--as-of", "2026-12-26"]) == 0
+        assert "anonymised 1 registration" in capsys.readouterr().out
+        assert main(["--db", settings.database_url, "purge", "--as-of", "26/12/2026"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--as-of" in err
 

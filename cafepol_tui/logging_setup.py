@@ -12,8 +12,10 @@ Library loggers that echo SQL parameters (peewee at DEBUG) are held at WARNING e
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
+import os
 import re
 import secrets
 import sys
@@ -124,7 +126,7 @@ def setup_logging(
     handlers: list[logging.Handler] = []
     try:
         assert path is not None
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         file_handler = QuietRotatingFileHandler(
             path,
             maxBytes=settings.logging.max_bytes,
@@ -132,6 +134,9 @@ def setup_logging(
             encoding="utf-8",
         )
         handlers.append(file_handler)
+        # The log names no citizen, but incidents and paths are nobody else's business.
+        with contextlib.suppress(OSError):
+            os.chmod(path, 0o600)
     except OSError as exc:
         print(
             f"cafepol: can't write the log in {settings.log_dir}: {exc.strerror}", file=sys.stderr

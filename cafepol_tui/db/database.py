@@ -165,6 +165,8 @@ def open_database(url: str, *, create: bool = True) -> peewee.Database:
 
     db = make_database(url)
     database_proxy.initialize(db)
+    if isinstance(db, peewee.SqliteDatabase) and db.database != ":memory:":
+        _create_private(Path(db.database))
     try:
         db.connect(reuse_if_open=True)
         if create:
@@ -232,6 +234,17 @@ def describe_outage(exc: BaseException) -> str:
         return ("disk write error: the disk is full (disque plein), over a size limit or "
                 "failing; check its free space and its health")
     return _first_line(exc)
+
+
+def _create_private(path: Path) -> None:
+    """A new database file is readable by its owner only, whatever the umask; SQLite gives its
+    WAL and shared-memory files the same mode. An existing file is left as it is."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:
+        pass  # the folder can't be written: connecting says so in its own words
 
 
 def is_outage(exc: BaseException) -> bool:

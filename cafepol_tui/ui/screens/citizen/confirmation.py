@@ -86,7 +86,7 @@ class ConfirmationScreen(KioskScreen):
         """Render and print off the UI thread; the PDF is kept even when the printer fails."""
         import logging
 
-        from cafepol_tui.documents import deliver, render_slip
+        from cafepol_tui.documents import deliver, names, render_slip
         from cafepol_tui.services.registrations import get_registration
 
         settings = self.kiosk.settings
@@ -94,7 +94,9 @@ class ConfirmationScreen(KioskScreen):
             with self.kiosk.database.connection_context():
                 registration = get_registration(self.result.reference)
             pdf = render_slip(registration, self.meeting, settings)
-            outcome = deliver(pdf, name=f"confirmation-{self.result.reference}.pdf", settings=settings)
+            outcome = deliver(
+                pdf, name=names.confirmation_name(self.result.reference), settings=settings
+            )
         except Exception:  # noqa: BLE001 - a citizen never sees a traceback
             logging.getLogger("cafepol.ui").exception("slip %s not printed", self.result.reference)
             ok = False

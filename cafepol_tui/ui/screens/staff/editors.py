@@ -434,7 +434,8 @@ def concern_update_dialog(kiosk: CafePolApp, detail: cs.ConcernDetail) -> FormDi
 
 
 def purge_dialog(kiosk: CafePolApp) -> FormDialog:
-    from cafepol_tui.services.retention import purge
+    from cafepol_tui.db.models import utcnow
+    from cafepol_tui.services.upkeep import purge_everywhere
 
     days = kiosk.settings.retention_days
     actor = _actor(kiosk)
@@ -443,8 +444,11 @@ def purge_dialog(kiosk: CafePolApp) -> FormDialog:
         as_of = None
         if v["day"].strip():
             day: date = ma.parse_date(v["day"], "day")
+            if day > utcnow().astimezone(BRUSSELS).date():
+                # A day to come would erase people who still have to be warned.
+                raise ValidationError({"day": _("Choisissez aujourd'hui ou un jour passé.")})
             as_of = datetime.combine(day, time(23, 59, 59), BRUSSELS)
-        r = purge(as_of, days, actor=actor)
+        r = purge_everywhere(kiosk.settings, as_of, actor=actor).database
         registrations = _.plural("{n} inscription", "{n} inscriptions", r.registrations).format(
             n=r.registrations
         )

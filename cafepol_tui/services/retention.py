@@ -36,7 +36,10 @@ from cafepol_tui.db.models import (
     Registration,
     utcnow,
 )
+from cafepol_tui.i18n import translator
 from cafepol_tui.services import audit
+
+_ = translator("messages")
 
 log = logging.getLogger("cafepol.retention")
 
@@ -347,7 +350,7 @@ def purge_copy(
         with db.connection_context():
             tables = set(db.get_tables())
             if not {"meeting", "registration", "concern"} <= tables:
-                raise CopyPurgeError(f"{path}: not a cafepol database")
+                raise CopyPurgeError(_("{path}: not a cafepol database").format(path=path))
             also = _erased_in_live(db, follow, cutoff) if follow is not None else None
             if dry_run:
                 r, c, t = _anonymise(db, as_of, cutoff, dry_run=True, also=also)

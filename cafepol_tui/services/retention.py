@@ -36,7 +36,10 @@ from cafepol_tui.db.models import (
     Registration,
     utcnow,
 )
+from cafepol_tui.i18n import translator
 from cafepol_tui.services import audit
+
+_ = translator("messages")
 
 log = logging.getLogger("cafepol.retention")
 
@@ -240,17 +243,23 @@ def anonymised_references(
     """Those of `references` (the live database, or `db`) whose registration is anonymised."""
     gone: set[str] = set()
     for chunk in _chunks(references):
-        rows = Registration.select(Registration.reference).where(
-            Registration.reference.in_(chunk) & Registration.anonymised_at.is_null(False)
+        # Plain SQL: peewee would spend ~20 ms building each IN (…) of 500 values.
+        marks = ", ".join([db.param] * len(chunk))
+        cursor = db.execute_sql(
+            "SELECT reference FROM registration "
+            f"WHERE anonymised_at IS NOT NULL AND reference IN ({marks})",
+            chunk,
         )
-        gone |= {r[0] for r in rows.tuples().execute(db)}
+        gone |= {row[0] for row in cursor.fetchall()}
     return gone
 
 
 Followed = peewee.Database | peewee.DatabaseProxy
 
 
-def _erased_in_live(copy: peewee.Database, live: Followed, cutoff: datetime) -> _Rows:
+def _erased_in_live(
+    copy: peewee.Database, live: Followed, as_of: datetime, cutoff: datetime
+) -> _Rows:
     """The copy's rows whose personal data `live` has erased (or expires at `cutoff`) since the
     copy was taken.
 
@@ -258,9 +267,12 @@ def _erased_in_live(copy: peewee.Database, live: Followed, cutoff: datetime) -> 
     database closed it and erased the contact later: the copy follows. Registrations are
     matched by reference, concerns by id and creation time (the same row, not a namesake).
     """
+    # Only a meeting already held can have had its sign-ups anonymised: the copy's upcoming
+    # ones (most of them) are not looked up.
+    held = Meeting.select(Meeting.id).where(Meeting.starts_at <= as_of)
     by_reference = dict(
         Registration.select(Registration.reference, Registration.id)
-        .where(Registration.anonymised_at.is_null())
+        .where(Registration.anonymised_at.is_null() & Registration.meeting.in_(held))
         .tuples()
         .execute(copy)
     )
@@ -347,8 +359,8 @@ def purge_copy(
         with db.connection_context():
             tables = set(db.get_tables())
             if not {"meeting", "registration", "concern"} <= tables:
-                raise CopyPurgeError(f"{path}: not a cafepol database")
-            also = _erased_in_live(db, follow, cutoff) if follow is not None else None
+                raise CopyPurgeError(_("{path}: not a cafepol database").format(path=path))
+            also = _erased_in_live(db, follow, as_of, cutoff) if follow is not None else None
             if dry_run:
                 r, c, t = _anonymise(db, as_of, cutoff, dry_run=True, also=also)
                 return PurgeReport(as_of, cutoff, r, c, False, t, dry_run=True)

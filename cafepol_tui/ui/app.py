@@ -272,7 +272,7 @@ class CafePolApp(App[None], inherit_bindings=False):
         if is_outage(error):
             self.show_outage(getattr(node, "reload", None))
             return
-        self.report_error(error, f"worker of {type(node).__name__}")
+        self.report_error(error, "worker:" + type(node).__name__)
 
     def report_error(self, error: BaseException, where: str) -> None:
         """An unexpected error: log it, show « Un instant… », start again from a fresh home.

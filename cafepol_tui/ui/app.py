@@ -97,6 +97,7 @@ class CafePolApp(App[None], inherit_bindings=False):
         self.recoveries: list[float] = []
         self.incident_code = ""
         self._stopping_for_restart = False
+        self._outage_screen: Screen[None] | None = None
         # False when the kiosk started while the database was unreachable: the outage
         # screen creates or upgrades the schema once it answers.
         self.schema_ready = True
@@ -133,9 +134,20 @@ class CafePolApp(App[None], inherit_bindings=False):
         from cafepol_tui.ui.screens.citizen.outage import OutageScreen
 
         current = self.screen
+        last = self._outage_screen
+        if last is not None and last is not current and last.is_attached:
+            # The database answered, then failed again at once (the reload that followed):
+            # the last outage screen is still being removed, and a second one can't share
+            # its id. Shown as soon as it is gone.
+            self.set_timer(
+                0.05,
+                lambda: self.show_outage(on_back, pending=pending, retry=retry, reason=reason),
+            )
+            return
         outage = current if isinstance(current, OutageScreen) else OutageScreen()
         if outage is not current:
             self.push_screen(outage)
+            self._outage_screen = outage
         outage.add_callback(on_back, pending=pending, retry=retry, reason=reason)
 
     def database_failed(

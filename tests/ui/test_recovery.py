@@ -80,7 +80,8 @@ async def test_repeated_errors_exit_for_a_restart(kiosk, monkeypatch):
 @pytest.mark.parametrize("where", ["callback", "body"])
 async def test_error_in_a_worker_is_an_incident_then_a_fresh_home(kiosk, monkeypatch, caplog, where):
     """Workers run with exit_on_error=False: their errors used to vanish (« Chargement… »)."""
-    monkeypatch.setattr(RecoveryScreen, "DELAY_S", 0.3)
+    # Long enough that a loaded machine's polling can't miss the recovery screen.
+    monkeypatch.setattr(RecoveryScreen, "DELAY_S", 2.0)
     if where == "callback":  # MeetingScreen.show runs on the UI thread, via call_from_thread
         monkeypatch.setattr(MeetingScreen, "show", broken)
     else:

@@ -146,7 +146,7 @@ class FormDialog(ReportsWorkerErrors, TranslatedBindings, ModalScreen[object]):
             if self.kiosk.database_failed(exc, self.load_fields):
                 return  # the outage screen is up; its return loads the fields again
             raise
-        self.app.call_from_thread(self.show_fields, fields)
+        self.app.call_from_thread(self.show_fields, fields)  # type: ignore[arg-type]  # awaited by Textual
 
     async def show_fields(self, fields: list[Field]) -> None:
         box = self.query_one("#form-fields", VerticalScroll)

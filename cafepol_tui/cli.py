@@ -12,16 +12,19 @@ import getpass
 import json
 import logging
 import os
+import stat
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
 import peewee
 
-from cafepol_tui.db.database import DatabaseConfigError, open_database
+from cafepol_tui.db.database import DatabaseConfigError, open_database, sqlite_file
 from cafepol_tui.documents import names
 from cafepol_tui.i18n import current_language, language, set_language, translator
+from cafepol_tui.safe_input import has_unsafe_chars, is_valid_utf8, one_line, path_problem, shown
 from cafepol_tui.settings import Settings, SettingsError, load_settings
 
 _ = translator("messages")
@@ -41,13 +44,74 @@ class CliError(Exception):
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message}\n")
+        # argparse echoes the arguments it did not understand as they were typed.
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {one_line(message)}\n")
+
+
+# --- argument types: every check of one value, shared by the commands ---------------------
+
+ID_MAX = 2**31 - 1  # a PostgreSQL integer column; SQLite raises OverflowError past 2**63
+ARGUMENT_MAX = 10_000  # characters in one argument: more than any field stores
+
+
+def bounded_int(low: int, high: int) -> Callable[[str], int]:
+    """An argparse `type=`: a whole number from `low` to `high`."""
+
+    def parse(text: str) -> int:
+        value = int(text)  # ValueError: argparse says « invalid int value: '…' »
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                _("{value} is out of range: give a whole number from {low} to {high}").format(
+                    value=shown(text, 40), low=low, high=high
+                )
+            )
+        return value
+
+    parse.__name__ = "int"
+    return parse
+
+
+def path_arg(text: str) -> str:
+    """An argparse `type=` for a file name: not empty, no NUL, names of at most 255 bytes."""
+    problem = path_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
+def database_arg(text: str) -> str:
+    """`--db`: an empty value would silently mean the default database."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            _("empty: give a database file or URL, or leave --db out for the default database")
+        )
+    return text
+
+
+def name_arg(limit: int) -> Callable[[str], str]:
+    """A short name that is stored and shown (a staff account): printable, `limit` at most."""
+
+    def parse(text: str) -> str:
+        if has_unsafe_chars(text):
+            raise argparse.ArgumentTypeError(
+                _("{value} contains control characters").format(value=shown(text, 40))
+            )
+        if len(" ".join(text.split())) > limit:
+            raise argparse.ArgumentTypeError(
+                _("too long ({length} characters, {max} at most)").format(length=len(text), max=limit)
+            )
+        return text
+
+    parse.__name__ = "name"
+    return parse
 
 
 def build_parser() -> Parser:
     parser = Parser(prog="cafepol", description="CaféPol kiosk and tools.")
-    parser.add_argument("--db", help="database file path or URL (sqlite:///…, postgresql://…)")
-    parser.add_argument("--config", help="TOML config file")
+    parser.add_argument(
+        "--db", type=database_arg, help="database file path or URL (sqlite:///…, postgresql://…)"
+    )
+    parser.add_argument("--config", type=path_arg, help="TOML config file")
     parser.add_argument("--lang", choices=["fr", "nl", "de", "en"], help="language")
     parser.add_argument("--demo", action="store_true", help="seed the demo zone, then start")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug log, echoed on stderr")
@@ -58,17 +122,21 @@ def build_parser() -> Parser:
 
     seed = sub.add_parser("seed", help="fill the database with demo data")
     seed.add_argument("--demo", action="store_true", required=True, help="the demo zone")
-    seed.add_argument("--meetings", type=int, help="large data set: this many meetings")
-    seed.add_argument("--registrations", type=int, help="large data set: this many sign-ups")
+    seed.add_argument(
+        "--meetings", type=bounded_int(1, 100_000), help="large data set: this many meetings"
+    )
+    seed.add_argument(
+        "--registrations", type=bounded_int(0, 1_000_000), help="large data set: this many sign-ups"
+    )
 
     meetings = sub.add_parser("meetings", help="list upcoming meetings")
     meetings.add_argument("--json", action="store_true")
     meetings.add_argument("--commune")
 
     register = sub.add_parser("register", help="sign someone up")
-    register.add_argument("meeting_id", type=int, metavar="MEETING_ID")
+    register.add_argument("meeting_id", type=bounded_int(1, ID_MAX), metavar="MEETING_ID")
     register.add_argument("--name", required=True)
-    register.add_argument("--people", type=int, default=1)
+    register.add_argument("--people", type=bounded_int(1, 45), default=1)
     register.add_argument("--phone", default="")
     register.add_argument("--email", default="")
     register.add_argument("--topic", default="")
@@ -80,7 +148,7 @@ def build_parser() -> Parser:
 
     export = sub.add_parser("export", help="export data")
     export.add_argument("format", choices=["json", "csv", "ics"])
-    export.add_argument("--out", help="output file (default: standard output)")
+    export.add_argument("--out", type=path_arg, help="output file (default: standard output)")
     export.add_argument(
         "--table",
         choices=["registrations", "concerns"],
@@ -89,14 +157,18 @@ def build_parser() -> Parser:
     )
 
     set_pin = sub.add_parser("set-pin", help="set a staff PIN (read twice from the terminal)")
-    set_pin.add_argument("--name", default="admin", help="staff account name (default: admin)")
+    set_pin.add_argument(
+        "--name", type=name_arg(80), default="admin", help="staff account name (default: admin)"
+    )
     set_pin.add_argument("--role", choices=["counter", "officer", "admin"], default="admin")
 
     unlock = sub.add_parser("unlock-pins", help="lift the lock of kiosks' PIN gates (audited)")
     unlock.add_argument("--kiosk", metavar="ID", help="this kiosk only (default: every kiosk)")
 
     backup = sub.add_parser("backup", help="copy the SQLite database safely, verify it, rotate")
-    backup.add_argument("--out", help="file or folder for this copy (default: the backup folder)")
+    backup.add_argument(
+        "--out", type=path_arg, help="file or folder for this copy (default: the backup folder)"
+    )
     backup.add_argument(
         "--if-due",
         action="store_true",
@@ -104,7 +176,7 @@ def build_parser() -> Parser:
     )
 
     restore = sub.add_parser("restore", help="put a backup back (the current database is kept)")
-    restore.add_argument("file", metavar="FILE")
+    restore.add_argument("file", type=path_arg, metavar="FILE")
 
     sub.add_parser("migrate", help="upgrade the database schema now (also done at start)")
 
@@ -132,7 +204,7 @@ def build_parser() -> Parser:
     )
 
     flyer = sub.add_parser("flyer", help="PDF flyer for one meeting (QR code to its event page)")
-    flyer.add_argument("meeting_id", type=int, metavar="MEETING_ID")
+    flyer.add_argument("meeting_id", type=bounded_int(1, ID_MAX), metavar="MEETING_ID")
     flyer.add_argument("--layout", choices=["a5", "a4-2up", "a4-4up"], default="a5")
     flyer.add_argument("--copies", type=int, default=1, help="flyers wanted (fills whole pages)")
     _pdf_options(flyer)
@@ -148,13 +220,13 @@ def build_parser() -> Parser:
     _pdf_options(slip)
 
     attendance = sub.add_parser("attendance", help="attendance sheet for the officer")
-    attendance.add_argument("meeting_id", type=int, metavar="MEETING_ID")
+    attendance.add_argument("meeting_id", type=bounded_int(1, ID_MAX), metavar="MEETING_ID")
     _pdf_options(attendance)
     return parser
 
 
 def _pdf_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--out", metavar="FILE", help="write the PDF here")
+    command.add_argument("--out", type=path_arg, metavar="FILE", help="write the PDF here")
     command.add_argument(
         "--print", action="store_true", help="send it to the configured CUPS printer (lp)"
     )
@@ -337,6 +409,9 @@ def _ics_text(settings: Settings) -> str:
     return meetings_ics(meetings, zone_name=settings.zone_name, now=utcnow()).decode("utf-8")
 
 
+EARLIEST_AS_OF = date(2000, 1, 1)
+
+
 def _parse_as_of(raw: str):  # type: ignore[no-untyped-def]
     from datetime import date, datetime, time
 
@@ -345,7 +420,13 @@ def _parse_as_of(raw: str):  # type: ignore[no-untyped-def]
     try:
         day = date.fromisoformat(raw.strip())
     except ValueError:
-        raise CliError(_("--as-of: '{value}' is not a date (use YYYY-MM-DD)").format(value=raw)) from None
+        raise CliError(_("--as-of: '{value}' is not a date (use YYYY-MM-DD)").format(value=shown(raw))) from None
+    if day < EARLIEST_AS_OF:  # the retention period before it would fall off the calendar
+        raise CliError(
+            _("--as-of: {day} is too far back ({earliest} at the earliest)").format(
+                day=day.isoformat(), earliest=EARLIEST_AS_OF.isoformat()
+            )
+        )
     # The end of that day in Brussels: "as of the 30th" includes the whole 30th.
     return datetime.combine(day, time(23, 59, 59), BRUSSELS)
 
@@ -462,12 +543,14 @@ def write_output(text: str, out: str | None) -> None:
     if not out:
         sys.stdout.write(text)
         return
-    path = Path(out)
+    path = Path(out).expanduser()
     try:
         path.write_text(text, encoding="utf-8", newline="")
     except OSError as exc:
-        raise CliError(_("can't write {path}: {error}").format(path=path, error=exc.strerror)) from None
-    print(_("written {path}").format(path=path), file=sys.stderr)
+        raise CliError(
+            _("can't write {path}: {error}").format(path=shown(path), error=exc.strerror)
+        ) from None
+    print(_("written {path}").format(path=shown(path)), file=sys.stderr)
 
 
 def cmd_set_pin(args: argparse.Namespace, settings: Settings) -> int:
@@ -628,7 +711,7 @@ def _doctor_without_settings(args: argparse.Namespace, error: SettingsError) -> 
 
     fallback = Settings(database_url=args.db or os.environ.get("CAFEPOL_DB", ""))
     _start_logging(fallback, args, "doctor")
-    return cmd_doctor(args, fallback, config_error=str(error))
+    return cmd_doctor(args, fallback, config_error=one_line(str(error)))
 
 
 def _start_logging(settings: Settings, args: argparse.Namespace, command: str) -> None:
@@ -645,20 +728,32 @@ def _start_logging(settings: Settings, args: argparse.Namespace, command: str) -
 EXIT_PRINT_FAILED = 1  # the PDF is kept and its path shown, but the printer didn't take it
 
 
-def _check_out(out: str | None) -> Path | None:
+def _check_out(out: str | None, *, folder_ok: bool = False) -> Path | None:
     """Refuse an unwritable --out before any work is done."""
     if not out:
         return None
     path = Path(out).expanduser()
     parent = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise CliError(_("can't write {path}: it is a folder").format(path=path))
-    if not parent.is_dir():
-        raise CliError(
-            _("can't write {path}: folder {folder} does not exist").format(path=path, folder=parent)
+    try:
+        if path.is_dir():
+            if folder_ok:
+                return path
+            raise CliError(_("can't write {path}: it is a folder").format(path=shown(path)))
+        if not parent.is_dir():
+            raise CliError(
+                _("can't write {path}: folder {folder} does not exist").format(
+                    path=shown(path), folder=shown(parent)
+                )
+            )
+        writable = os.access(parent, os.W_OK) and (
+            not path.exists() or os.access(path, os.W_OK)
         )
-    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise CliError(_("can't write {path}: permission denied").format(path=path))
+    except OSError as exc:
+        raise CliError(
+            _("can't write {path}: {error}").format(path=shown(path), error=exc.strerror)
+        ) from None
+    if not writable:
+        raise CliError(_("can't write {path}: permission denied").format(path=shown(path)))
     return path
 
 
@@ -672,8 +767,10 @@ def _emit_pdf(
         try:
             out.write_bytes(pdf)
         except OSError as exc:
-            raise CliError(_("can't write {path}: {error}").format(path=out, error=exc.strerror)) from None
-        print(_("written {path}").format(path=out), file=sys.stderr)
+            raise CliError(
+                _("can't write {path}: {error}").format(path=shown(out), error=exc.strerror)
+            ) from None
+        print(_("written {path}").format(path=shown(out)), file=sys.stderr)
         if not args.print:
             return 0
     outcome = deliver(pdf, name, settings, print_=args.print, copies=copies)
@@ -747,6 +844,156 @@ def cmd_attendance(args: argparse.Namespace, settings: Settings) -> int:
     return _emit_pdf(pdf, names.attendance_name(meeting.id), args, settings, out)
 
 
+# --- checks before any command: what it opens and what it overwrites ----------------------
+
+# Commands that may create a new SQLite database file (in a folder that exists). The others
+# refuse a missing file rather than leave an empty database where a path was mistyped.
+CREATES_DATABASE = frozenset({"run", "seed", "set-pin", "serve"})
+# Commands that check the database in their own words: doctor reports it as a check, backup
+# says there is nothing to back up, restore may put a backup where there is none yet.
+OWN_DATABASE_CHECK = frozenset({"doctor", "backup", "restore"})
+PDF_COMMANDS = frozenset({"flyer", "programme", "slip", "attendance"})
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _preflight(command: str, args: argparse.Namespace, settings: Settings) -> None:
+    """Refuse, before anything is opened or written, a database that can't be the right one
+    and an --out that would destroy something."""
+    if command not in OWN_DATABASE_CHECK:
+        _check_database(command, settings)
+    out = getattr(args, "out", None)
+    if out:
+        _check_output(command, args, out, settings)
+
+
+def _check_database(command: str, settings: Settings) -> None:
+    path = sqlite_file(settings.resolved_database_url)  # a URL that can't work: refused here
+    if path is None:  # PostgreSQL (checked when connecting) or in memory
+        return
+    where = shown(path)
+    try:
+        mode: int | None = path.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:  # a file where a folder should be, no permission…
+        raise CliError(
+            _("can't use the database {path}: {error}").format(path=where, error=exc.strerror)
+        ) from None
+    if mode is not None:
+        if not stat.S_ISREG(mode):
+            raise CliError(_("the database {path} is not a file").format(path=where))
+        return
+    if command not in CREATES_DATABASE:
+        raise CliError(
+            _(
+                "no database at {path} (check --db; `cafepol seed --demo` or starting the "
+                "kiosk creates one)"
+            ).format(path=where)
+        )
+    folder = path.parent
+    if not settings.database_url:  # the default place in the user's data folder: ours to make
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CliError(
+                _("can't create the folder {folder}: {error}").format(
+                    folder=shown(folder), error=exc.strerror
+                )
+            ) from None
+        return
+    try:
+        ready = folder.is_dir() and os.access(folder, os.W_OK)
+    except OSError:
+        ready = False
+    if not ready:
+        raise CliError(
+            _(
+                "can't create the database {path}: folder {folder} does not exist or is not "
+                "writable (check --db)"
+            ).format(path=where, folder=shown(folder))
+        )
+
+
+def _database_files(settings: Settings) -> list[Path]:
+    try:
+        path = sqlite_file(settings.resolved_database_url)
+    except DatabaseConfigError:
+        return []
+    if path is None:
+        return []
+    return [path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))]
+
+
+def _is_same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.realpath(a) == os.path.realpath(b) or (
+            a.exists() and b.exists() and os.path.samefile(a, b)
+        )
+    except OSError:
+        return False
+
+
+def _export_signature(args: argparse.Namespace) -> bytes:
+    """How a previous export in the same format begins."""
+    if args.format == "json":
+        return b"{"
+    if args.format == "ics":
+        return b"BEGIN:VCALENDAR"
+    from cafepol_tui.services.contracts import CONCERN_COLUMNS, REGISTRATION_COLUMNS
+
+    columns = CONCERN_COLUMNS if args.table == "concerns" else REGISTRATION_COLUMNS
+    return "\ufeff".encode() + ",".join(columns).encode("utf-8")
+
+
+def _check_output(command: str, args: argparse.Namespace, out: str, settings: Settings) -> None:
+    """--out never names the database, a missing or read-only folder, or an existing file of
+    another kind: PDF commands overwrite only a PDF, export only a previous export in the
+    same format, backup only a SQLite file (or picks a new name in a folder)."""
+    path = _check_out(out, folder_ok=command == "backup")
+    assert path is not None
+    where = shown(path)
+    if any(_is_same_file(path, db_file) for db_file in _database_files(settings)):
+        raise CliError(
+            _("--out {path} is the database (or one of its files): give another file").format(
+                path=where
+            )
+        )
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # not there yet: nothing to lose
+        return
+    if stat.S_ISDIR(mode):  # backup: a new name inside
+        return
+    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):  # /dev/stdout, a pipe: nothing kept to lose
+        return
+    if not stat.S_ISREG(mode):
+        raise CliError(_("can't write {path}: not a regular file").format(path=where))
+    if command in PDF_COMMANDS:
+        expected, kind = b"%PDF-", _("a PDF")
+    elif command == "export":
+        expected, kind = _export_signature(args), _("a previous {format} export").format(
+            format=args.format if args.format != "csv" else f"CSV {args.table}"
+        )
+    elif command == "backup":
+        expected, kind = SQLITE_HEADER, _("a SQLite backup")
+    else:
+        return
+    try:
+        with path.open("rb") as file:
+            head = file.read(len(expected))
+    except OSError as exc:
+        raise CliError(
+            _("can't write {path}: {error}").format(path=where, error=exc.strerror)
+        ) from None
+    if head and head != expected:  # an empty file has nothing to lose
+        raise CliError(
+            _(
+                "{path} exists and is not {kind}: it is not overwritten (give a new file "
+                "name, or remove it first)"
+            ).format(path=where, kind=kind)
+        )
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "run": cmd_run,
     "seed": cmd_seed,
@@ -781,10 +1028,30 @@ def _flag_for(field: str) -> str:
 KIOSK_COMMANDS = {"run", "serve"}
 
 
+def _argv_problem(argv: Sequence[str]) -> str | None:
+    """Arguments no command can take: bytes that are not UTF-8 (they can't be stored, logged or
+    shown), or longer than anything is stored."""
+    for number, arg in enumerate(argv, 1):
+        if not is_valid_utf8(arg):
+            return _("argument {number} is not valid UTF-8 text: {value}").format(
+                number=number, value=shown(arg, 60)
+            )
+        if len(arg) > ARGUMENT_MAX:
+            return _("argument {number} is too long ({length} characters, {max} at most)").format(
+                number=number, length=len(arg), max=ARGUMENT_MAX
+            )
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    problem = _argv_problem(arguments)
+    if problem:
+        print(f"cafepol: {one_line(problem)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as exc:  # --help, or a usage error already printed in one line
         return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     command = args.command or "run"
@@ -805,6 +1072,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _refuse(command: str, error: str) -> int:
+    error = one_line(error)  # services echo what was typed: one safe line, whatever it held
     log.warning("'%s' refused: %s", command, error)
     print(f"cafepol: {error}", file=sys.stderr)
     return EXIT_BAD_INPUT
@@ -815,6 +1083,7 @@ def _dispatch(command: str, args: argparse.Namespace, settings: Settings) -> int
 
     try:
         _start_logging(settings, args, command)
+        _preflight(command, args, settings)
         status = COMMANDS[command](args, settings)
         log.info("'%s' finished, exit status %d", command, status)
         return status

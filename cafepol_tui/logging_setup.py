@@ -38,10 +38,44 @@ PHONE_RE = re.compile(r"(?<![\w.:-])(?:\+\d|0)(?:[ ./-]?\d){7,14}(?![\w:])")
 _HANDLER_MARK = "_cafepol_handler"
 
 
+# EMAIL_RE's parts, for the linear scan below.
+_EMAIL_LOCAL_CHAR = re.compile(r"[\w.+'-]")
+_EMAIL_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
+
+
+def redact_emails(text: str) -> str:
+    """`EMAIL_RE.sub("<e-mail>", text)`, in time linear in the length of the text.
+
+    The regular expression retries a long run of name characters from each of them when no
+    « @ » follows: quadratic (30,000 characters took 5 s, 100,000 took 49 s; an argument or
+    an exception message can be that long). Here each « @ » looks back over the run just
+    before it, which ends at the previous « @ »: every character is looked at a few times at
+    most. The matches are the same: the leftmost « @ » with a name before it and a domain
+    after it, the name as long as it goes, the domain as the expression takes it.
+    """
+    at = text.find("@")
+    if at == -1:
+        return text
+    parts: list[str] = []
+    pos = 0
+    while at != -1:
+        start = at
+        while start > pos and _EMAIL_LOCAL_CHAR.match(text, start - 1):
+            start -= 1
+        domain = _EMAIL_DOMAIN.match(text, at + 1) if start < at else None
+        if domain is None:
+            at = text.find("@", at + 1)
+            continue
+        parts += (text[pos:start], "<e-mail>")
+        pos = domain.end()
+        at = text.find("@", pos)
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
 def redact(text: str) -> str:
     """Mask e-mail addresses and phone-shaped numbers."""
-    text = EMAIL_RE.sub("<e-mail>", text)
-    return PHONE_RE.sub("<phone>", text)
+    return PHONE_RE.sub("<phone>", redact_emails(text))
 
 
 class RedactFilter(logging.Filter):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 import tomllib
 import types
 import typing
@@ -19,6 +20,7 @@ from typing import Any
 import platformdirs
 
 from cafepol_tui.i18n import N_, translator
+from cafepol_tui.safe_input import path_problem, shown
 
 _ = translator("messages")
 
@@ -127,6 +129,63 @@ def default_config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
 
 
+# A config file is a few kilobytes; anything much bigger is a wrong path (/dev/zero, a log).
+CONFIG_MAX_BYTES = 1024 * 1024
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a name too long, a NUL: let _read_config say so
+        return True
+
+
+def _read_config(path: Path) -> str:
+    """The file's text: a regular file of at most 1 MiB, in UTF-8.
+
+    Opened without blocking and checked on the open descriptor, so a FIFO, a device
+    (/dev/zero reads forever) or a folder is refused before anything is read from it.
+    """
+    where = shown(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise SettingsError(_("config file {path} not found").format(path=where)) from None
+    except OSError as exc:
+        raise SettingsError(
+            _("config file {path} can't be read: {error}").format(path=where, error=exc.strerror)
+        ) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise SettingsError(
+                _("config file {path} can't be read: it is a folder").format(path=where)
+            )
+        raise SettingsError(
+            _("config file {path} can't be read: not a regular file").format(path=where)
+        )
+    with os.fdopen(fd, "rb") as file:
+        try:
+            raw = file.read(CONFIG_MAX_BYTES + 1)
+        except OSError as exc:
+            raise SettingsError(
+                _("config file {path} can't be read: {error}").format(path=where, error=exc.strerror)
+            ) from None
+    if len(raw) > CONFIG_MAX_BYTES:
+        raise SettingsError(
+            _("config file {path} is too big ({max} bytes at most)").format(
+                path=where, max=CONFIG_MAX_BYTES
+            )
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SettingsError(
+            _("config file {path} is not valid TOML: {error}").format(path=where, error=exc)
+        ) from None
+
+
 def _type_name(tp: Any) -> str:
     return getattr(tp, "__name__", str(tp))
 
@@ -149,15 +208,15 @@ def _coerce(value: Any, tp: Any, where: str) -> Any:
         raise SettingsError(_("{where}: unsupported type").format(where=where))  # pragma: no cover - not used
     if tp is int and (isinstance(value, bool) or not isinstance(value, int)):
         raise SettingsError(
-            _("{where}: expected a whole number, got {value}").format(where=where, value=repr(value))
+            _("{where}: expected a whole number, got {value}").format(where=where, value=shown(repr(value)))
         )
     if tp is str and not isinstance(value, str):
         raise SettingsError(
-            _("{where}: expected text, got {value}").format(where=where, value=repr(value))
+            _("{where}: expected text, got {value}").format(where=where, value=shown(repr(value)))
         )
     if tp is bool and not isinstance(value, bool):
         raise SettingsError(
-            _("{where}: expected true or false, got {value}").format(where=where, value=repr(value))
+            _("{where}: expected true or false, got {value}").format(where=where, value=shown(repr(value)))
         )
     return value
 
@@ -169,7 +228,7 @@ def _build(cls: Any, data: dict[str, Any], prefix: str = "") -> Any:
     for key, value in data.items():
         where = f"{prefix}.{key}" if prefix else key
         if key not in known:
-            raise SettingsError(_("unknown setting '{where}'").format(where=where))
+            raise SettingsError(_("unknown setting '{where}'").format(where=shown(where)))
         values[key] = _coerce(value, hints[key], where)
     return cls(**values)
 
@@ -197,7 +256,56 @@ def _validate(settings: Settings) -> Settings:
         raise SettingsError(
             _("logging.max_bytes: at least 10000; logging.keep_files: at least 1")
         )
+    for where, value in _numbers(settings):
+        low, high = RANGES.get(where, DEFAULT_RANGE)
+        if not low <= value <= high:
+            raise SettingsError(
+                _("{where}: must be between {low} and {high}, not {value}").format(
+                    where=where, low=low, high=high, value=shown(value, 40)
+                )
+            )
+    for name in settings.communes:
+        if not 1 <= len(name.strip()) <= COMMUNE_NAME_MAX:
+            raise SettingsError(
+                _("communes: each name has 1 to {max} characters, not {value}").format(
+                    max=COMMUNE_NAME_MAX, value=shown(repr(name), 40)
+                )
+            )
     return settings
+
+
+# Every number in the config has a sane range: a value past it is a typo (a few zeros too many)
+# that would otherwise overflow a date, a timer or a disk far from where it was typed. The
+# lower bounds with a message of their own are checked first, in `_validate`.
+RANGES: dict[str, tuple[int, int]] = {
+    "retention_days": (1, 3650),
+    "kiosk.idle_timeout_s": (5, 3600),
+    "kiosk.staff_idle_timeout_s": (30, 86_400),
+    "kiosk.max_party_size": (1, 45),
+    "kiosk.topic_max_length": (1, 10_000),
+    "kiosk.pin_max_attempts": (1, 100),
+    "kiosk.pin_lock_base_s": (1, 86_400),
+    "printing.copies": (1, 100),
+    "backup.keep_daily": (1, 3650),
+    "backup.keep_weekly": (0, 520),
+    "backup.interval_h": (1, 8760),
+    "logging.max_bytes": (10_000, 1_000_000_000),
+    "logging.keep_files": (1, 1000),
+}
+# A number added to the settings without its own range still can't be absurd.
+DEFAULT_RANGE = (0, 1_000_000_000)
+COMMUNE_NAME_MAX = 80  # the commune table's column
+
+
+def _numbers(obj: Any, prefix: str = "") -> typing.Iterator[tuple[str, int]]:
+    """Every whole-number setting, by its dotted name."""
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        where = f"{prefix}.{f.name}" if prefix else f.name
+        if dataclasses.is_dataclass(value):
+            yield from _numbers(value, where)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            yield where, value
 
 
 def load_settings(
@@ -212,18 +320,24 @@ def load_settings(
     explicit = config_file or env.get("CAFEPOL_CONFIG")
     path = Path(explicit).expanduser() if explicit else default_config_path()
     data: dict[str, Any] = {}
-    if explicit or path.exists():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise SettingsError(_("config file {path} not found").format(path=path)) from None
-        except OSError as exc:
+    if explicit or _exists(path):
+        problem = path_problem(str(path))
+        if problem:
             raise SettingsError(
-                _("config file {path} can't be read: {error}").format(path=path, error=exc.strerror)
-            ) from None
+                _("config file {path} can't be read: {error}").format(path=shown(path), error=problem)
+            )
+        text = _read_config(path)
+        try:
+            data = tomllib.loads(text)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise SettingsError(
-                _("config file {path} is not valid TOML: {error}").format(path=path, error=exc)
+                _("config file {path} is not valid TOML: {error}").format(path=shown(path), error=exc)
+            ) from None
+        except RecursionError:  # arrays or tables nested a thousand deep
+            raise SettingsError(
+                _("config file {path} is not valid TOML: {error}").format(
+                    path=shown(path), error=_("nested too deeply")
+                )
             ) from None
     try:
         settings = _build(Settings, data)

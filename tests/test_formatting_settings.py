@@ -57,3 +57,54 @@ def test_wrong_keys_and_types_are_named(tmp_path, text, needle):
     config.write_text(text, encoding="utf-8")
     with pytest.raises(SettingsError, match=needle.replace("(", r"\(")):
         load_settings(config, environ={})
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("retention_days = 99999999999999\n", "retention_days: must be between 1 and 3650"),
+        ("[kiosk]\nidle_timeout_s = 1000000\n", "kiosk.idle_timeout_s: must be between 5 and 3600"),
+        ("[kiosk]\ntopic_max_length = 0\n", "kiosk.topic_max_length: must be between 1 and"),
+        ("[kiosk]\npin_lock_base_s = -5\n", "kiosk.pin_lock_base_s: must be between"),
+        ("[printing]\ncopies = 100000\n", "printing.copies: must be between 1 and 100"),
+        ("[backup]\ninterval_h = 10000000\n", "backup.interval_h: must be between 1 and 8760"),
+        ("[logging]\nmax_bytes = 10000000000000\n", "logging.max_bytes: must be between"),
+        ("communes = ['']\n", "communes: each name has 1 to 80 characters"),
+        ("x = " + "[" * 1000 + "]" * 1000 + "\n", "nested too deeply"),
+    ],
+)
+def test_numbers_and_sizes_have_sane_ranges(tmp_path, text, needle):
+    config = tmp_path / "c.toml"
+    config.write_text(text, encoding="utf-8")
+    with pytest.raises(SettingsError, match=needle):
+        load_settings(config, environ={})
+
+
+def test_every_number_in_the_settings_has_its_range():
+    from cafepol_tui.settings import RANGES, Settings, _numbers
+
+    assert {where for where, _value in _numbers(Settings())} == set(RANGES)
+
+
+def test_config_that_is_not_a_small_regular_utf8_file(tmp_path):
+    import os
+
+    from cafepol_tui.settings import CONFIG_MAX_BYTES
+
+    big = tmp_path / "big.toml"
+    big.write_text("# " + "x" * CONFIG_MAX_BYTES + "\n", encoding="utf-8")
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes("zone_name = 'Liège'\n".encode("latin-1"))
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)  # opening it for reading would wait for a writer forever
+    cases = [
+        ("/dev/zero", "not a regular file"),
+        (str(tmp_path), "it is a folder"),
+        (str(fifo), "not a regular file"),
+        (str(big), "too big"),
+        (str(latin), "TOML"),
+        (str(tmp_path / ("n" * 300 + ".toml")), "too long"),
+    ]
+    for path, needle in cases:
+        with pytest.raises(SettingsError, match=needle):
+            load_settings(path, environ={})

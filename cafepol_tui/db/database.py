@@ -16,11 +16,12 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from time import monotonic
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse, urlsplit
 
 import peewee
 
 from cafepol_tui.i18n import translator
+from cafepol_tui.safe_input import has_unsafe_chars, path_problem, shown
 
 _ = translator("messages")
 
@@ -86,21 +87,35 @@ def is_sqlite(db: peewee.Database | peewee.DatabaseProxy) -> bool:
 
 
 def make_database(url: str) -> peewee.Database:
-    """Build (not connect) a peewee database for a file path, `sqlite:///…` or `postgresql://…`."""
+    """Build (not connect) a peewee database for a file path, `sqlite:///…` or `postgresql://…`.
+
+    Nothing is created or touched: a URL or path that can't work is a DatabaseConfigError here,
+    before any command starts.
+    """
+    if not url.strip():
+        raise DatabaseConfigError(_("the database path is empty"))
+    if has_unsafe_chars(url):
+        raise DatabaseConfigError(
+            _("the database path or URL {url} contains control characters").format(url=shown(url))
+        )
     if "://" not in url:
-        path = Path(url).expanduser()
-        return _sqlite(path)
-    scheme = urlparse(url).scheme.lower()
+        _refuse_lookalike_url(url)
+        return _sqlite(_file_path(url))
+    try:
+        scheme = urlparse(url).scheme.lower()
+    except ValueError as exc:
+        raise _bad_url(url, str(exc)) from None
     if scheme == "sqlite":
         raw = url.split("://", 1)[1]
         # sqlite:///relative.db -> "/relative.db" after split; sqlite:////abs -> "//abs"
         path_part = unquote(raw[1:] if raw.startswith("/") else raw)
         if path_part in ("", ":memory:"):
             return peewee.SqliteDatabase(":memory:", pragmas={"foreign_keys": 1})
-        return _sqlite(Path(path_part).expanduser())
+        return _sqlite(_file_path(path_part))
     if scheme in ("postgres", "postgresql"):
         from playhouse.db_url import parse as parse_db_url  # with all its drivers: PostgreSQL only
 
+        _check_postgres_url(url)
         return _PostgresqlDatabase(**pg_parameters(parse_db_url(url)))
     raise DatabaseConfigError(
         _(
@@ -148,15 +163,72 @@ def _libpq_version() -> int:
 
 
 def _sqlite(path: Path) -> peewee.SqliteDatabase:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DatabaseConfigError(
-            _("can't create the folder {folder}: {error}").format(
-                folder=path.parent, error=exc.strerror
-            )
-        ) from None
+    # No folder is created here: a mistyped path must not leave folders behind. SQLite creates
+    # the file itself on first use, in a folder that exists (the CLI checks which commands may).
     return peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+
+
+def _file_path(text: str) -> Path:
+    problem = path_problem(text)
+    if problem:
+        raise DatabaseConfigError(
+            _("can't use {path} as the database: {error}").format(path=shown(text), error=problem)
+        )
+    return Path(text).expanduser()
+
+
+# « sqlite: », « postgresql:host/db », « file:x.db »: a URL without its « // », which would
+# otherwise become a file of that name in the current folder.
+_LOOKALIKE_SCHEME = frozenset({"sqlite", "sqlite3", "postgres", "postgresql", "file", "mysql"})
+
+
+def _refuse_lookalike_url(text: str) -> None:
+    head, colon, _rest = text.partition(":")
+    if colon and "/" not in head and head.strip().lower() in _LOOKALIKE_SCHEME:
+        raise DatabaseConfigError(
+            _(
+                "{path} looks like a URL without its '//': write sqlite:///FILE or "
+                "postgresql://HOST/DATABASE (or ./{path} for a file of that name)"
+            ).format(path=shown(text))
+        )
+
+
+def _bad_url(url: str, error: str) -> DatabaseConfigError:
+    return DatabaseConfigError(
+        _("invalid database URL {url}: {error}").format(url=shown(_hide_password(url)), error=error)
+    )
+
+
+def _hide_password(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    userinfo, at, host = rest.rpartition("@")
+    if not at or ":" not in userinfo:
+        return url
+    return f"{scheme}{sep}{userinfo.split(':', 1)[0]}:***@{host}"
+
+
+def _check_postgres_url(url: str) -> None:
+    """A server, a port in 1-65535 and a database name, or a DatabaseConfigError that says which
+    is wrong (urllib and libpq would raise ValueError or wait on a socket instead)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:  # « Invalid IPv6 URL », « Port out of range 0-65535 »…
+        raise _bad_url(url, str(exc)) from None
+    if port == 0:
+        raise _bad_url(url, _("the port must be between 1 and 65535"))
+    if not parts.hostname and "host" not in parse_qs(parts.query):
+        raise _bad_url(url, _("no server named (postgresql://USER@HOST/DATABASE)"))
+    if not unquote(parts.path.lstrip("/")):
+        raise _bad_url(url, _("no database named (postgresql://USER@HOST/DATABASE)"))
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file behind a SQLite URL or path (None for PostgreSQL or memory); checks the URL."""
+    db = make_database(url)
+    if not isinstance(db, peewee.SqliteDatabase) or db.database == ":memory:":
+        return None
+    return Path(db.database)
 
 
 def open_database(url: str, *, create: bool = True) -> peewee.Database:

@@ -254,6 +254,7 @@ def test_files_are_for_their_owner_only_whatever_the_umask(
     from cafepol_tui.services.demo import seed_demo
 
     home = tmp_path / "fresh"
+    home.mkdir()  # a database is created only in a folder that exists (no typo leaves folders)
     settings = dataclasses.replace(
         settings,
         database_url=str(home / "cafepol.sqlite3"),

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
+
+# Every file the program writes (database, WAL, backups, exports, PDFs, logs) holds personal
+# data: readable by its own user only, whoever starts it (the systemd units say UMask=0077 too).
+PRIVATE_UMASK = 0o077
 
 
 def main() -> int:
@@ -13,7 +18,9 @@ def main() -> int:
     classes, peewee models, Babel's calendars); the collector would walk them again and again
     for no garbage, some 40 ms of the kiosk's start-up. `cafepol run` freezes them out of its
     way (`gc.freeze`) and turns it back on before the first screen; other commands are short.
+    The umask is set first, before anything can create a file.
     """
+    os.umask(PRIVATE_UMASK)
     gc.disable()
     try:
         from cafepol_tui.cli import main as cli_main

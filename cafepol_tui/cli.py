@@ -162,6 +162,9 @@ def build_parser() -> Parser:
     )
     set_pin.add_argument("--role", choices=["counter", "officer", "admin"], default="admin")
 
+    unlock = sub.add_parser("unlock-pins", help="lift the lock of kiosks' PIN gates (audited)")
+    unlock.add_argument("--kiosk", metavar="ID", help="this kiosk only (default: every kiosk)")
+
     backup = sub.add_parser("backup", help="copy the SQLite database safely, verify it, rotate")
     backup.add_argument(
         "--out", type=path_arg, help="file or folder for this copy (default: the backup folder)"
@@ -193,7 +196,12 @@ def build_parser() -> Parser:
     stats.add_argument("--months", type=int, default=6, help="calendar months shown (default 6)")
 
     purge = sub.add_parser("purge", help="anonymise personal data past the retention period")
-    purge.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD: purge as if on that day")
+    purge.add_argument(
+        "--as-of", metavar="DATE", help="YYYY-MM-DD, today at the latest: purge as if on that day"
+    )
+    purge.add_argument(
+        "--dry-run", action="store_true", help="say what would be anonymised and deleted, change nothing"
+    )
 
     flyer = sub.add_parser("flyer", help="PDF flyer for one meeting (QR code to its event page)")
     flyer.add_argument("meeting_id", type=bounded_int(1, ID_MAX), metavar="MEETING_ID")
@@ -424,34 +432,96 @@ def _parse_as_of(raw: str):  # type: ignore[no-untyped-def]
 
 
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
-    from cafepol_tui.services.retention import purge
+    from cafepol_tui.db.models import utcnow
+    from cafepol_tui.services.formatting import local
+    from cafepol_tui.services.upkeep import purge_everywhere
 
     as_of = _parse_as_of(args.as_of) if args.as_of else None
+    if as_of is not None and as_of.date() > local(utcnow()).date():
+        # A day to come would anonymise the sign-ups of meetings not yet held (or not yet
+        # past their retention): those people could no longer be warned.
+        raise CliError(
+            _("--as-of: {day} is after today: nothing changed").format(day=as_of.date().isoformat())
+        )
     db = open_database(settings.resolved_database_url)
     with db.connection_context():
-        report = purge(as_of, settings.retention_days, actor="cli")
+        report = purge_everywhere(settings, as_of, actor="cli", dry_run=args.dry_run)
+    database = report.database
+    if report.dry_run:
+        print(_("dry run: nothing changed"))
+        print(
+            _(
+                "would anonymise {registrations} registration(s) and {contacts} concern "
+                "contact(s) older than {days} days (meetings ended before {cutoff})"
+            ).format(
+                registrations=database.registrations,
+                contacts=database.concern_contacts,
+                days=settings.retention_days,
+                cutoff=database.cutoff.date().isoformat(),
+            )
+        )
+        print(_("would erase the citizen's text of {n} finished concern(s)").format(
+            n=database.concern_texts))
+    else:
+        print(
+            _(
+                "anonymised {registrations} registration(s) and {contacts} concern contact(s) "
+                "older than {days} days (meetings ended before {cutoff})"
+            ).format(
+                registrations=database.registrations,
+                contacts=database.concern_contacts,
+                days=settings.retention_days,
+                cutoff=database.cutoff.date().isoformat(),
+            )
+        )
+        print(_("erased the citizen's text of {n} finished concern(s)").format(
+            n=database.concern_texts))
+    changed = report.copies_changed
     print(
-        _(
-            "anonymised {registrations} registration(s) and {contacts} concern contact(s) "
-            "older than {days} days (meetings ended before {cutoff})"
-        ).format(
-            registrations=report.registrations,
-            contacts=report.concern_contacts,
-            days=settings.retention_days,
-            cutoff=report.cutoff.date().isoformat(),
+        (_("copies: {n} checked, {changed} to purge") if report.dry_run
+         else _("copies: {n} checked, {changed} purged")).format(
+            n=len(report.copies), changed=len(changed)
         )
     )
-    return 0
+    if report.dry_run:
+        for outcome in changed:
+            print(_("would purge {path}").format(path=outcome.path))
+    for outcome in report.copy_errors:
+        print(_("can't purge {error}").format(error=outcome.error), file=sys.stderr)
+    print(
+        (_("documents: {n} expired to delete") if report.dry_run
+         else _("documents: {n} expired deleted")).format(n=len(report.documents))
+    )
+    if report.dry_run:
+        for path in report.documents:
+            print(_("would delete {path}").format(path=path))
+    for error in report.document_errors:
+        print(_("can't delete {error}").format(error=error), file=sys.stderr)
+    log.info(
+        "purge%s: %d registration(s), %d concern contact(s), %d concern text(s); "
+        "%d of %d copies, %d document(s)",
+        " (dry run)" if report.dry_run else "", database.registrations,
+        database.concern_contacts, database.concern_texts, len(changed), len(report.copies),
+        len(report.documents),
+    )
+    # 1: done, but a copy or a document could not be purged (the kiosk retries every 10 min).
+    return 0 if report.complete else 1
 
 
 def _purge(db: peewee.Database, settings: Settings) -> None:
-    from cafepol_tui.services.retention import purge
+    """The running kiosk's upkeep: the database, its copies and the documents."""
+    from cafepol_tui.services.upkeep import purge_everywhere
 
     with db.connection_context():
-        report = purge(None, settings.retention_days, actor="system", audit_empty=False)
-    if report.changed:
-        log.info("retention: anonymised %d registration(s), %d concern contact(s)",
-                 report.registrations, report.concern_contacts)
+        report = purge_everywhere(settings, None, actor="system", audit_empty=False)
+    database = report.database
+    if database.changed or report.copies_changed or report.documents:
+        log.info(
+            "retention: anonymised %d registration(s), %d concern contact(s), %d concern "
+            "text(s); %d copies purged, %d document(s) deleted",
+            database.registrations, database.concern_contacts, database.concern_texts,
+            len(report.copies_changed), len(report.documents),
+        )
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
@@ -497,6 +567,32 @@ def cmd_set_pin(args: argparse.Namespace, settings: Settings) -> int:
     with db.connection_context():
         user = set_pin(args.name, pin, args.role)
     print(_("PIN set for {name} ({role})").format(name=user.name, role=user.role))
+    return 0
+
+
+def cmd_unlock_pins(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.services.staff import unlock_pins
+    from cafepol_tui.services.validation import has_control_chars
+
+    kiosk = None
+    if args.kiosk is not None:
+        kiosk = args.kiosk.strip()
+        if not kiosk or len(kiosk) > 64 or has_control_chars(kiosk):
+            raise CliError(_("--kiosk: give the id of a kiosk (at most 64 characters)"))
+    db = open_database(settings.resolved_database_url)
+    with db.connection_context():
+        unlocked = unlock_pins(kiosk, actor="cli")
+    for gate in unlocked:
+        if gate.kiosk_id:
+            print(_("PIN gate unlocked: kiosk {kiosk}").format(kiosk=gate.kiosk_id))
+        else:
+            print(_("PIN gate unlocked: kiosks running a cafepol older than schema 3"))
+    if not unlocked:
+        if kiosk is None:
+            print(_("no PIN gate was locked: nothing to do"))
+        else:
+            print(_("the PIN gate of kiosk {kiosk} was not locked: nothing to do").format(
+                kiosk=kiosk))
     return 0
 
 
@@ -950,6 +1046,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "cancel": cmd_cancel,
     "export": cmd_export,
     "set-pin": cmd_set_pin,
+    "unlock-pins": cmd_unlock_pins,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "migrate": cmd_migrate,

@@ -12,8 +12,10 @@ Library loggers that echo SQL parameters (peewee at DEBUG) are held at WARNING e
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
+import os
 import re
 import secrets
 import sys
@@ -96,6 +98,43 @@ class RedactFilter(logging.Filter):
         return True
 
 
+class _QuietOnFailure(logging.Handler):
+    """A handler that never prints « --- Logging error --- » and a traceback on the terminal.
+
+    Logging's default, when a line can't be written (a full disk, a log folder gone), is to print
+    the traceback on stderr: on a kiosk, that is the citizen's screen. Here the line is dropped
+    and counted; the next line that can be written is preceded by how many were lost.
+    """
+
+    dropped = 0
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        self.dropped += 1
+
+    def emit(self, record: logging.LogRecord) -> None:
+        lost, self.dropped = self.dropped, 0
+        if lost:
+            super().emit(  # type: ignore[safe-super]
+                logging.makeLogRecord({
+                    "name": "cafepol.log", "levelno": logging.WARNING, "levelname": "WARNING",
+                    "msg": "%d log line(s) lost: the log could not be written (disk full?)",
+                    "args": (lost,),
+                })
+            )
+            if self.dropped:  # still can't write: keep counting without trying twice
+                self.dropped = lost + 1
+                return
+        super().emit(record)  # type: ignore[safe-super]
+
+
+class QuietRotatingFileHandler(_QuietOnFailure, logging.handlers.RotatingFileHandler):
+    pass
+
+
+class QuietStreamHandler(_QuietOnFailure, logging.StreamHandler):  # type: ignore[type-arg]
+    pass
+
+
 def log_file_path(settings: Settings) -> Path:
     return settings.log_dir / LOG_FILE_NAME
 
@@ -121,21 +160,24 @@ def setup_logging(
     handlers: list[logging.Handler] = []
     try:
         assert path is not None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.handlers.RotatingFileHandler(
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        file_handler = QuietRotatingFileHandler(
             path,
             maxBytes=settings.logging.max_bytes,
             backupCount=settings.logging.keep_files,
             encoding="utf-8",
         )
         handlers.append(file_handler)
+        # The log names no citizen, but incidents and paths are nobody else's business.
+        with contextlib.suppress(OSError):
+            os.chmod(path, 0o600)
     except OSError as exc:
         print(
             f"cafepol: can't write the log in {settings.log_dir}: {exc.strerror}", file=sys.stderr
         )
         path = None
     if console:
-        handlers.append(logging.StreamHandler(sys.stderr))
+        handlers.append(QuietStreamHandler(sys.stderr))
     for handler in handlers:
         handler.setLevel(level)
         handler.setFormatter(formatter)
@@ -151,7 +193,10 @@ def shutdown_logging() -> None:
     root = logging.getLogger()
     for handler in [h for h in root.handlers if getattr(h, _HANDLER_MARK, False)]:
         root.removeHandler(handler)
-        handler.close()
+        try:
+            handler.close()
+        except (OSError, ValueError):  # its last lines can't be flushed (a full disk): dropped
+            pass
 
 
 def log_incident(exc: BaseException, where: str, logger: logging.Logger | None = None) -> str:

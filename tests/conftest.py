@@ -57,3 +57,13 @@ def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         yield
     finally:
         set_language("fr")
+
+
+@pytest.fixture
+def cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PIN keys at argon2's lowest cost, for tests that set many PINs (request it before any
+    fixture that sets one: the cost is stored with the database's salt at its first PIN)."""
+    from cafepol_tui.services import staff
+
+    for name, value in {"t": 1, "m": 8, "p": 1}.items():
+        monkeypatch.setitem(staff.PIN_KEY_COST, name, value)

@@ -6,7 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from cafepol_tui.db.models import Meeting, MeetingStatus, Registration, RegistrationStatus
+from cafepol_tui.db.models import (
+    Channel,
+    Meeting,
+    MeetingStatus,
+    Registration,
+    RegistrationStatus,
+)
 from cafepol_tui.services.registrations import (
     REFERENCE_ALPHABET,
     cancel,
@@ -19,10 +25,12 @@ from cafepol_tui.services.validation import (
     RefusedError,
     SignupForm,
     ValidationError,
+    fold,
 )
 from tests.factories import FIXED_START, make_meeting, sign_up
 
 BEFORE = FIXED_START - timedelta(days=5)
+KEY = "5b0c3d0e-8f7a-4c1b-9a52-6f1e2d3c4b5a"
 
 
 def seats_taken(meeting: Meeting) -> int:
@@ -94,23 +102,81 @@ def test_cancel_refuses_unknown_twice_and_after_start(db):
         cancel(other, now=FIXED_START + timedelta(hours=1))
 
 
-@pytest.mark.parametrize(
-    ("first", "second"),
-    [
-        ({"name": "Éloïse D'Hondt"}, {"name": "eloise  d’hondt"}),
-        ({"name": "Marie Dubois", "phone": "0470 12 34 56"},
-         {"name": "MARIE DUBOIS", "phone": "+32470123456"}),
-        ({"name": "Marie Dubois", "email": "Marie@Exemple.be"},
-         {"name": "marie dubois", "email": "marie@exemple.be"}),
-    ],
-)
-def test_duplicates_are_refused(db, first, second):
+DUPLICATES = [
+    ({"name": "Éloïse D'Hondt"}, {"name": "eloise  d’hondt"}),
+    ({"name": "Marie Dubois", "phone": "0470 12 34 56"},
+     {"name": "MARIE DUBOIS", "phone": "+32470123456"}),
+    ({"name": "Marie Dubois", "email": "Marie@Exemple.be"},
+     {"name": "marie dubois", "email": "marie@exemple.be"}),
+]
+
+
+@pytest.mark.parametrize(("first", "second"), DUPLICATES)
+def test_the_kiosk_reveals_nobody(db, first, second):
+    """The no-oracle rule: what the kiosk answers never depends on who else signed up.
+
+    The same sign-up gets the same answer on a meeting where that name is already registered
+    as on one where it isn't (only the seats differ); staff see the possible duplicate.
+    """
+    taken, empty = make_meeting(), make_meeting()
+    register(taken.id, SignupForm(consent=True, **first), max_party=4, topic_max=300, now=BEFORE)
+    answers = [
+        register(meeting.id, SignupForm(consent=True, **second), max_party=4, topic_max=300,
+                 now=BEFORE)
+        for meeting in (taken, empty)
+    ]
+    assert [(a.status, a.waitlist_rank, a.people) for a in answers] == [("confirmed", None, 1)] * 2
+    assert Registration.select().where(Registration.meeting == taken.id).count() == 2
+    views = list_for_meeting(taken.id)
+    assert [v.possible_duplicate for v in views] == [True, True]
+    assert [v.possible_duplicate for v in list_for_meeting(empty.id)] == [False]
+
+
+@pytest.mark.parametrize(("first", "second"), DUPLICATES)
+@pytest.mark.parametrize("channel", [Channel.COUNTER, Channel.PHONE])
+def test_staff_channels_still_refuse_a_repeated_sign_up(db, first, second, channel):
+    """At the counter or on the phone the clerk sees the list anyway: a repeat is refused."""
     meeting = make_meeting()
     register(meeting.id, SignupForm(consent=True, **first), max_party=4, topic_max=300, now=BEFORE)
     with pytest.raises(RefusedError, match="existe déjà"):
         register(meeting.id, SignupForm(consent=True, **second), max_party=4, topic_max=300,
-                 now=BEFORE)
+                 now=BEFORE, channel=channel)
     assert Registration.select().count() == 1
+
+
+def test_possible_duplicates_leave_out_cancelled_and_purged_rows(db):
+    meeting = make_meeting()
+    kept = sign_up(meeting, "Marie Dubois")
+    gone = sign_up(meeting, "marie dubois")
+    cancel(gone.reference, now=BEFORE)
+    purged = [sign_up(meeting, name).reference for name in ("Paul Fontaine", "Ginette Lefebvre")]
+    # What the retention purge leaves: no name, an empty key, on both rows.
+    Registration.update(name="", name_key="").where(Registration.reference.in_(purged)).execute()
+    flags = {v.reference: v.possible_duplicate for v in list_for_meeting(meeting.id)}
+    assert flags == {kept.reference: False, gone.reference: False} | dict.fromkeys(purged, False)
+
+
+def test_a_retried_kiosk_sign_up_still_lands_once(db):
+    """The submission key, not the name, recognises a retry of the same form."""
+    meeting = make_meeting()
+    form = SignupForm(name="Marie Dubois", consent=True)
+    first, again = (
+        register(meeting.id, form, max_party=4, topic_max=300, now=BEFORE, submission_key=KEY)
+        for _ in range(2)
+    )
+    assert again.reference == first.reference
+    assert Registration.select().count() == 1
+
+
+@pytest.mark.parametrize("name", ["ß" * 100, "ﬃ" * 100, "Straße " * 13 + "Maßmann"])
+def test_a_name_that_folds_longer_than_its_column_is_accepted(db, name):
+    """Folding lengthens « ß » and ligatures: the stored key is cut to the column's length."""
+    meeting = make_meeting()
+    result = sign_up(meeting, name)
+    row = Registration.get(Registration.reference == result.reference)
+    assert len(row.name) <= 100 and len(row.name_key) == Registration.name_key.max_length == 100
+    assert row.name_key == fold(name)[:100]
+    assert [v.possible_duplicate for v in list_for_meeting(meeting.id)] == [False]
 
 
 def test_same_name_with_other_contact_is_someone_else(db):

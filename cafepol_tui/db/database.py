@@ -6,9 +6,16 @@ is called once by the CLI (or a test fixture) and returns the live peewee databa
 
 from __future__ import annotations
 
+import errno
+import os
+import re
+import socket
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from time import monotonic
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse, urlsplit
 
 import peewee
@@ -34,16 +41,36 @@ SQLITE_PRAGMAS = {
 # and retries; any other DatabaseError is a real problem (constraint, bug) and is reported.
 OUTAGE_ERRORS: tuple[type[Exception], ...] = (peewee.OperationalError, peewee.InterfaceError)
 
-# libpq settings for a zone server across a WAN link: give up connecting after 5 s, notice a
-# dead link within ~25 s instead of hanging on TCP, and never wait forever on a lock.
-PG_DEFAULTS: dict[str, object] = {
+# libpq settings for a zone server across a WAN link. The kiosk promises its outage screen
+# within 10 s of a server or link that stops answering, and never to wait on TCP forever:
+# - give up connecting after 5 s;
+# - notice a dead link by TCP keepalives (5 s idle, then 3 probes 2 s apart) and by unacknowledged
+#   data (tcp_user_timeout, libpq 12+), on both ends: the server's own keepalives end a vanished
+#   kiosk's session, so the meeting row it locked is freed for the other kiosks;
+# - on the server: never wait more than 4 s for a lock, stop a statement after 8 s, end a session
+#   left idle inside a transaction for 30 s (a kiosk cut off in the middle of a sign-up).
+# The kiosk adds a deadline of its own on every save (`connection_deadline`): a relay that
+# keeps a connection open but forwards nothing is seen by none of the above.
+# A value the URL gives (a parameter, or `-c name=value` inside its `options`) wins.
+PG_DEFAULTS: dict[str, Any] = {
     "connect_timeout": 5,
     "keepalives": 1,
-    "keepalives_idle": 10,
-    "keepalives_interval": 5,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
     "keepalives_count": 3,
-    "options": "-c lock_timeout=10000 -c statement_timeout=30000",
 }
+PG_TCP_USER_TIMEOUT_MS = 9_000  # only where libpq knows it (12 and later)
+PG_SERVER_SETTINGS: dict[str, str] = {
+    "lock_timeout": "4000",
+    "statement_timeout": "8000",
+    "idle_in_transaction_session_timeout": "30000",
+    "tcp_keepalives_idle": "5",
+    "tcp_keepalives_interval": "2",
+    "tcp_keepalives_count": "3",
+    "tcp_user_timeout": str(PG_TCP_USER_TIMEOUT_MS),
+}
+# "-c name=value", "-cname=value" or "--name=value" in libpq's `options`.
+_OPTION_NAME = re.compile(r"(?:^|\s)(?:-c\s*|--)([A-Za-z0-9_.-]+)\s*=")
 
 
 class DatabaseConfigError(Exception):
@@ -89,16 +116,50 @@ def make_database(url: str) -> peewee.Database:
         from playhouse.db_url import parse as parse_db_url  # with all its drivers: PostgreSQL only
 
         _check_postgres_url(url)
-        params = parse_db_url(url)
-        for key, value in PG_DEFAULTS.items():
-            params.setdefault(key, value)
-        return peewee.PostgresqlDatabase(**params)
+        return _PostgresqlDatabase(**pg_parameters(parse_db_url(url)))
     raise DatabaseConfigError(
         _(
             "unsupported database URL scheme '{scheme}' (use a file path, sqlite:/// or "
             "postgresql://)"
         ).format(scheme=scheme)
     )
+
+
+class _PostgresqlDatabase(peewee.PostgresqlDatabase):
+    """peewee's PostgreSQL database, without its one lock around every thread's connect.
+
+    peewee keeps one connection per thread (thread-local state), yet connects and closes under a
+    lock shared by all threads: one connect stuck on a silent link (up to `connect_timeout`)
+    would hold every other worker's connect and close, a sign-up's included, and put off the
+    outage screen by as much again. The state it guards is the thread's own: no lock needed.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._lock = nullcontext()
+
+
+def pg_parameters(given: dict[str, Any]) -> dict[str, Any]:
+    """`given` (parsed from the URL) completed with the timeouts and keepalives of PG_DEFAULTS."""
+    params = dict(given)
+    for key, value in PG_DEFAULTS.items():
+        params.setdefault(key, value)
+    if "tcp_user_timeout" not in params and _libpq_version() >= 120000:
+        params["tcp_user_timeout"] = PG_TCP_USER_TIMEOUT_MS
+    options = str(params.get("options") or "").strip()
+    named = {name.lower().replace("-", "_") for name in _OPTION_NAME.findall(options)}
+    extra = [f"-c {name}={value}" for name, value in PG_SERVER_SETTINGS.items() if name not in named]
+    params["options"] = " ".join([*([options] if options else []), *extra])
+    return params
+
+
+def _libpq_version() -> int:
+    try:
+        import psycopg
+
+        return int(psycopg.pq.version())
+    except Exception:  # noqa: BLE001 - no psycopg 3: its libpq's settings don't apply
+        return 0
 
 
 def _sqlite(path: Path) -> peewee.SqliteDatabase:
@@ -176,6 +237,8 @@ def open_database(url: str, *, create: bool = True) -> peewee.Database:
 
     db = make_database(url)
     database_proxy.initialize(db)
+    if isinstance(db, peewee.SqliteDatabase) and db.database != ":memory:":
+        _create_private(Path(db.database))
     try:
         db.connect(reuse_if_open=True)
         if create:
@@ -192,6 +255,68 @@ def open_database(url: str, *, create: bool = True) -> peewee.Database:
         if not db.is_closed():
             db.close()
     return db
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """`exc`, the driver's exception peewee wrapped, and what each was raised from or during."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        todo += [getattr(current, "orig", None), current.__cause__, current.__context__]
+
+
+_DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """The database (or the disk under it) has no room left to write: SQLite's SQLITE_FULL or
+    SQLITE_IOERR_SHMSIZE, an OSError ENOSPC/EFBIG/EDQUOT, or PostgreSQL's disk_full (53100)."""
+    for cause in _causes(exc):
+        if isinstance(cause, OSError) and cause.errno in _DISK_FULL_ERRNOS:
+            return True
+        # SQLITE_FULL: no room for the write. SQLITE_IOERR_SHMSIZE: no room to grow the WAL
+        # index, which the first connection opened after all were closed must do, even to read.
+        if getattr(cause, "sqlite_errorname", "") in ("SQLITE_FULL", "SQLITE_IOERR_SHMSIZE"):
+            return True
+        if getattr(cause, "sqlstate", None) == "53100":
+            return True
+        if "database or disk is full" in str(cause):
+            return True
+    return False
+
+
+def disk_write_failed(exc: BaseException) -> bool:
+    """SQLite could not write its file, for a reason it doesn't say: a full disk, a file-size
+    limit (EFBIG) or a failing disk all look like this (SQLITE_IOERR_WRITE and kin)."""
+    names = {getattr(cause, "sqlite_errorname", "") for cause in _causes(exc)}
+    return bool(names & {"SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC", "SQLITE_IOERR_TRUNCATE",
+                         "SQLITE_IOERR_SHORT_READ"})
+
+
+def describe_outage(exc: BaseException) -> str:
+    """One line for the IT contact's log: what failed, without any row's values."""
+    if is_disk_full(exc):
+        return "disk full (disque plein): the database can't write; free space on its disk"
+    if disk_write_failed(exc):
+        return ("disk write error: the disk is full (disque plein), over a size limit or "
+                "failing; check its free space and its health")
+    return _first_line(exc)
+
+
+def _create_private(path: Path) -> None:
+    """A new database file is readable by its owner only, whatever the umask; SQLite gives its
+    WAL and shared-memory files the same mode. An existing file is left as it is."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:
+        pass  # the folder can't be written: connecting says so in its own words
 
 
 def is_outage(exc: BaseException) -> bool:
@@ -217,11 +342,88 @@ def write_transaction(db: peewee.Database) -> Iterator[None]:
     On PostgreSQL the callers also take a row lock (`SELECT … FOR UPDATE`) on the meeting.
     """
     if isinstance(db, peewee.SqliteDatabase):
-        with db.atomic("IMMEDIATE"):
-            yield
+        try:
+            with db.atomic("IMMEDIATE"):
+                yield
+        except peewee.OperationalError as exc:
+            # A full disk (and a few other errors) makes SQLite roll the transaction back by
+            # itself; peewee's own ROLLBACK then fails with « cannot rollback - no transaction
+            # is active », hiding the real cause. Raise the real cause.
+            if "no transaction is active" not in str(exc):
+                raise
+            hidden = exc.__context__  # peewee's error, then the driver's, then the real cause
+            while hidden is not None and "no transaction is active" in str(hidden):
+                hidden = hidden.__context__
+            if isinstance(hidden, peewee.DatabaseError):
+                raise hidden from None
+            raise
     else:
         with db.atomic():
             yield
+
+
+# What a kiosk worker waits, at most, for the database to answer (connecting included), before
+# its screen says the service is unavailable: within the 10 s the kiosk promises.
+KIOSK_DEADLINE_S = 7.0
+
+
+@contextmanager
+def connection_deadline(db: peewee.Database, seconds: float = KIOSK_DEADLINE_S) -> Iterator[None]:
+    """`db.connection_context()` that gives up after `seconds`, connecting included.
+
+    A server that hangs, or a link left half-open (nothing comes back, nothing is refused), would
+    otherwise keep the caller waiting on its socket for as long as TCP likes. When the time is up
+    the connection is cut from another thread: PostgreSQL's socket is shut down, SQLite's
+    statement interrupted; the caller gets the driver's error as an OperationalError or
+    InterfaceError (`is_outage`). Connecting itself is bounded by libpq's `connect_timeout`.
+    """
+    started = monotonic()
+    with db.connection_context():
+        guard = _Guard(db.connection())
+        timer = threading.Timer(max(0.0, seconds - (monotonic() - started)), guard.abort)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
+            guard.finish()  # before connection_context closes the connection (and frees its fd)
+
+
+class _Guard:
+    """Cuts one raw connection, at most once, and never after its owner is done with it."""
+
+    def __init__(self, raw: object) -> None:
+        self.raw = raw
+        self.lock = threading.Lock()
+        self.done = False
+
+    def finish(self) -> None:
+        with self.lock:
+            self.done = True
+
+    def abort(self) -> None:
+        with self.lock:
+            if self.done:
+                return
+            interrupt = getattr(self.raw, "interrupt", None)  # sqlite3.Connection
+            if callable(interrupt):
+                try:
+                    interrupt()
+                except Exception:  # noqa: BLE001 - closed meanwhile: nothing to interrupt
+                    pass
+                return
+            try:
+                fd = self.raw.pgconn.socket  # type: ignore[attr-defined]
+                sock = socket.socket(fileno=os.dup(fd))
+            except Exception:  # noqa: BLE001 - already closed: nothing to cut
+                return
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            finally:
+                sock.close()
 
 
 def attach_database(url: str) -> peewee.Database:

@@ -64,12 +64,44 @@ def _v2_zone_database(migrator: SchemaMigrator) -> None:
     )
 
 
+def _v3_pin_gate(migrator: SchemaMigrator) -> None:
+    """A PIN gate per kiosk (`pin_guard.kiosk_id`) and an indexed PIN key per account.
+
+    Additive, so that an older kiosk still running during the roll-out keeps its zone-wide
+    gate: the row with id 1 and no kiosk_id (created here if it was missing, so that no
+    kiosk's new row takes that id). `pin_guard.id` was a plain integer key: it becomes
+    auto-numbered (SQLite: already the case for an INTEGER PRIMARY KEY; PostgreSQL: a
+    sequence owned by the column, which is what SERIAL is). Existing accounts get their PIN
+    key at their next login or PIN change (services.staff).
+    """
+    db = migrator.database
+    migrator.migrate(
+        migrator.add_column(
+            "staff_account", "pin_key", peewee.CharField(max_length=64, null=True, unique=True)
+        ),
+        migrator.add_column(
+            "pin_guard", "kiosk_id", peewee.CharField(max_length=64, null=True, unique=True)
+        ),
+    )
+    db.execute_sql(
+        'INSERT INTO "pin_guard" ("id", "failures", "lockouts") SELECT 1, 0, 0 '
+        'WHERE NOT EXISTS (SELECT 1 FROM "pin_guard" WHERE "id" = 1)'
+    )
+    if not is_sqlite(db):
+        db.execute_sql('CREATE SEQUENCE "pin_guard_id_seq" OWNED BY "pin_guard"."id"')
+        db.execute_sql(
+            'ALTER TABLE "pin_guard" ALTER COLUMN "id" SET DEFAULT nextval(\'"pin_guard_id_seq"\')'
+        )
+        db.execute_sql('SELECT setval(\'"pin_guard_id_seq"\', (SELECT MAX("id") FROM "pin_guard"))')
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (
         2,
         "registration kiosk_id + submission_key + waitlist index, meeting walkins",
         _v2_zone_database,
     ),
+    (3, "a PIN gate per kiosk, an indexed PIN key per staff account", _v3_pin_gate),
 ]
 
 
@@ -150,6 +182,10 @@ def _exclusive(db: peewee.Database) -> Iterator[None]:
     try:
         with write_transaction(db):
             if not sqlite:
+                # The session's short timeouts (database.PG_SERVER_SETTINGS) are for sign-ups:
+                # an upgrade may wait for another kiosk's, and may take longer than 8 s.
+                db.execute_sql("SET LOCAL lock_timeout = '60s'")
+                db.execute_sql("SET LOCAL statement_timeout = '300s'")
                 db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_PG_LOCK_KEY,))
             yield
             if sqlite:

@@ -9,7 +9,7 @@ import peewee
 
 from cafepol_tui.db.database import database_proxy
 
-SCHEMA_VERSION = 2  # bump together with db/migrations.py MIGRATIONS
+SCHEMA_VERSION = 3  # bump together with db/migrations.py MIGRATIONS
 
 
 def utcnow() -> datetime:
@@ -185,15 +185,24 @@ class StaffAccount(BaseModel):
     pin_hash = peewee.CharField(max_length=255)
     active = peewee.BooleanField(default=True)
     created_at = UTCDateTimeField(default=utcnow)
+    # Schema 3: the PIN's lookup key (services.staff.pin_key), found by an index so that a try
+    # costs one argon2 computation; unique, so no two accounts share a PIN. NULL for an
+    # account whose PIN was set before version 3 (until its next login) and once deactivated.
+    pin_key = peewee.CharField(max_length=64, null=True, unique=True)
 
 
 class PinGuard(BaseModel):
-    """One row per terminal-wide PIN gate: failures and the lock kept across restarts."""
+    """The PIN gate of one kiosk: failures and the lock, kept across restarts.
 
-    id = peewee.IntegerField(primary_key=True)
+    Schema 3: one row per `kiosk_id` (the terminal_id the kiosk's sign-ups carry). The row
+    with a NULL kiosk_id is the zone-wide gate of cafepol before version 3, still used by an
+    older kiosk during a roll-out.
+    """
+
     failures = peewee.IntegerField(default=0)
     lockouts = peewee.IntegerField(default=0)
     locked_until = UTCDateTimeField(null=True)
+    kiosk_id = peewee.CharField(max_length=64, null=True, unique=True)
 
 
 class AuditEntry(BaseModel):

@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import sqlite3
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -30,9 +31,10 @@ from pathlib import Path
 
 import peewee
 
-from cafepol_tui.db.database import make_database
+from cafepol_tui.db.database import database_proxy, make_database
 from cafepol_tui.db.models import SCHEMA_VERSION
 from cafepol_tui.i18n import N_, translator
+from cafepol_tui.services.retention import CopyPurgeError, PurgeReport, purge_copy
 from cafepol_tui.settings import Settings
 
 _ = translator("messages")
@@ -43,6 +45,11 @@ PREFIX = "cafepol-"
 SUFFIX = ".sqlite3"
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 NAME_RE = re.compile(r"^cafepol-(\d{8}T\d{6}Z)(?:-(\d+))?\.sqlite3$")
+ASIDE_INFIX = ".before-restore-"
+# `<live name>.before-restore-<stamp>[-n]`; earlier versions wrote the same without `-n`.
+ASIDE_RE = r"\.before-restore-\d{8}T\d{6}Z(?:-\d+)?"
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
 REQUIRED_TABLES = ("meta", "meeting", "registration")
 BUSY_TIMEOUT_MS = 10_000
 
@@ -195,6 +202,77 @@ def _remove_with_sidecars(path: Path) -> None:
             p.unlink()
 
 
+def _create_private(path: Path) -> bool:
+    """Create `path` empty, readable by its owner only (whatever the umask); False if taken.
+
+    SQLite gives a database's journal and WAL the mode of the database file, so a copy
+    started in such a file stays private with everything beside it.
+    """
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    return True
+
+
+def _reserve(folder: Path, base: str, suffix: str = "") -> Path:
+    """The first free name among `base`, `base-1`, `base-2`… (then `suffix`), created at once.
+
+    The exclusive create is what makes it safe: two runs in the same second (or a clock that
+    went backwards) each get a name of their own, and neither overwrites the other's file.
+    """
+    n = 0
+    while True:
+        path = folder / (f"{base}{suffix}" if n == 0 else f"{base}-{n}{suffix}")
+        if _create_private(path):
+            return path
+        n += 1
+
+
+def _mkdir_private(folder: Path) -> None:
+    """Create the folder (and its parents) readable by its owner only; an existing one is left as
+    it is."""
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+
+
+def _purge_copy(
+    path: Path, settings: Settings, now: datetime, what: str, follow: Path | None = None
+) -> PurgeReport:
+    try:
+        if follow is None:
+            return purge_copy(path, now, settings.retention_days)
+        return _purge_following(path, settings, now, follow)
+    except CopyPurgeError as exc:
+        raise BackupError(
+            _("{what} can't be purged of expired personal data: {error}").format(
+                what=what, error=exc
+            )
+        ) from None
+
+
+def _purge_following(path: Path, settings: Settings, now: datetime, live: Path) -> PurgeReport:
+    """Purge `path`, also of what the database at `live` erased after `path` was taken.
+
+    A live database too damaged to be read is not followed (the retention rules still apply).
+    """
+    reference = peewee.SqliteDatabase(
+        f"{live.resolve().as_uri()}?mode=ro", uri=True,
+        pragmas={"busy_timeout": BUSY_TIMEOUT_MS}, check_same_thread=False,
+    )
+    try:
+        reference.connect()
+        reference.execute_sql("SELECT 1 FROM registration, concern LIMIT 1").fetchall()
+    except peewee.DatabaseError as exc:
+        log.warning("restore: the current database can't be read (%s): not followed", exc)
+        reference.close()
+        return purge_copy(path, now, settings.retention_days)
+    try:
+        return purge_copy(path, now, settings.retention_days, follow=reference)
+    finally:
+        reference.close()
+
+
 # --- backup ----------------------------------------------------------------------------
 
 
@@ -213,15 +291,16 @@ def backup(
     else:
         target = _free_name(settings.backup_dir, now)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        _mkdir_private(target.parent)
+        partial = target.with_name(f".{target.name}.partial")
+        _remove_with_sidecars(partial)
+        _create_private(partial)
     except OSError as exc:
         raise BackupError(
             _("can't create the backup folder {folder}: {error}").format(
                 folder=target.parent, error=exc.strerror
             )
         ) from None
-    partial = target.with_name(f".{target.name}.partial")
-    _remove_with_sidecars(partial)
 
     started = time.perf_counter()
     try:
@@ -245,6 +324,9 @@ def backup(
                     tables=diff
                 )
             )
+        # A copy never holds what the retention period has expired (the kiosk purges the live
+        # database every ten minutes, but `cafepol backup` may run while no kiosk does).
+        _purge_copy(partial, settings, now, _("the copy"))
         os.replace(partial, target)
     except sqlite3.Error as exc:
         _remove_with_sidecars(partial)
@@ -424,12 +506,16 @@ def restore(
 ) -> RestoreReport:
     """Put a backup back in place of the live database, keeping the current one aside.
 
-    The current database is first copied aside as `<name>.before-restore-<timestamp>` (with
-    the online backup API, so whatever sits in its WAL is included; if it is too damaged for
-    that, its files are moved aside as they are). The backup is then written into the live
-    file with the same API, under SQLite's locks, so a kiosk that happens to be connected sees
-    either the old or the restored database, never a mix. Stop the kiosks first all the same:
-    they would keep showing screens built from the old data.
+    The backup is first copied beside the live file and purged there of what the retention
+    period has expired since it was taken: a restore never brings back personal data that was
+    due to be erased. The current database is then copied aside as
+    `<name>.before-restore-<timestamp>` (`-1`, `-2`… when that name is taken, so two restores
+    in the same second each keep theirs), with the online backup API so whatever sits in its WAL
+    is included; if it is too damaged for that, its files are moved aside as they are. The
+    purged copy is then written into the live file with the same API, under SQLite's locks, so
+    a kiosk that happens to be connected sees either the old or the restored database, never a
+    mix. Stop the kiosks first all the same: they would keep showing screens built from the
+    old data.
     """
     target = sqlite_path(settings)  # PostgreSQL: refused before looking at the file
     source = Path(file).expanduser()
@@ -438,21 +524,51 @@ def restore(
         raise BackupError(_("that file is the live database itself"))
     now = now or datetime.now(UTC)
     kept_aside: Path | None = None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        kept_aside = target.with_name(f"{target.name}.before-restore-{_stamp(now)}")
-        _keep_aside(target, kept_aside)
     try:
-        with _closing(_connect(source, readonly=True)) as src, _closing(_connect(target)) as dst:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode = WAL")
-            tables, restored_version = _check_copy(dst, _("the restored database"))
-    except sqlite3.Error as exc:
+        _mkdir_private(target.parent)
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.restore-",
+                                    suffix=".partial")  # mode 0600, a name of its own
+    except OSError as exc:
         raise BackupError(
-            _("restore failed: {error}; the previous database is kept at {path}").format(
-                error=exc, path=kept_aside
-            )
+            _("can't write beside {path}: {error}").format(path=target, error=exc.strerror)
         ) from None
+    os.close(fd)
+    staged = Path(name)
+    try:
+        try:
+            with _closing(_connect(source, readonly=True)) as src, _closing(
+                _connect(staged)
+            ) as dst:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode = DELETE")
+        except sqlite3.Error as exc:
+            raise BackupError(_("restore failed: {error}").format(error=exc)) from None
+        # What the current database erased after the backup was taken stays erased.
+        _purge_copy(staged, settings, now, str(source), follow=target if target.exists() else None)
+        if target.exists():
+            kept_aside = _reserve(target.parent, f"{target.name}{ASIDE_INFIX}{_stamp(now)}")
+            _keep_aside(target, kept_aside)
+        else:
+            _create_private(target)
+        try:
+            with _closing(_connect(staged, readonly=True)) as src, _closing(
+                _connect(target)
+            ) as dst:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode = WAL")
+                tables, restored_version = _check_copy(dst, _("the restored database"))
+                # The pages the previous database had beyond the restored one's would stay
+                # in the file: rewrite it, so only the restored (purged) data is in there.
+                dst.execute("VACUUM")
+                dst.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error as exc:
+            raise BackupError(
+                _("restore failed: {error}; the previous database is kept at {path}").format(
+                    error=exc, path=kept_aside
+                )
+            ) from None
+    finally:
+        _remove_with_sidecars(staged)
     if tables != expected:
         raise BackupError(
             _(
@@ -477,7 +593,7 @@ def restore(
 
 
 def _keep_aside(live: Path, aside: Path) -> None:
-    _remove_with_sidecars(aside)
+    """Copy the live database into `aside`, a file `_reserve` has just created for it."""
     try:
         with _closing(_connect(live)) as src, _closing(_connect(aside)) as dst:
             src.backup(dst)
@@ -487,8 +603,70 @@ def _keep_aside(live: Path, aside: Path) -> None:
         log.warning(
             "current database can't be copied (%s): moving its files aside as they are", exc
         )
-        _remove_with_sidecars(aside)
+    for suffix in ("-wal", "-shm", "-journal"):  # what the failed copy left; `aside` stays ours
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{aside}{suffix}").unlink()
     for suffix in ("", "-wal", "-shm"):
         src_file = Path(f"{live}{suffix}")
         if src_file.exists():
             shutil.move(src_file, Path(f"{aside}{suffix}"))
+
+
+def kept_aside_copies(settings: Settings) -> list[Path]:
+    """The copies `restore` kept aside beside the live SQLite file, oldest first."""
+    live = sqlite_path_or_none(settings)
+    if live is None or not live.parent.is_dir():
+        return []
+    pattern = re.compile(f"^{re.escape(live.name)}{ASIDE_RE}$")
+    return sorted(p for p in live.parent.iterdir() if pattern.match(p.name) and p.is_file())
+
+
+# --- retention in the copies -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CopyOutcome:
+    """What the purge did to one copy: its report, or the reason it could not be purged."""
+
+    path: Path
+    report: PurgeReport | None
+    error: str = ""
+
+
+def purge_copies(
+    settings: Settings,
+    as_of: datetime | None = None,
+    *,
+    dry_run: bool = False,
+    follow_live: bool = True,
+) -> list[CopyOutcome]:
+    """Run the retention purge in every backup and every copy kept aside by `restore`.
+
+    They are purged in place, not deleted: every copy, even yesterday's, holds sign-ups whose
+    retention ends before rotation removes it, so deleting only the old ones would not keep the
+    promise, and deleting them all would leave nothing to restore. A copy that needs nothing
+    is not touched. Copies written elsewhere with `backup --out` are out of reach: say so to
+    whoever carries them away. Never raises for one bad copy: its outcome says why.
+
+    `follow_live` (the live database bound and connected): a copy also loses what the live
+    database erased after the copy was taken (a concern closed since, its contact erased).
+    """
+    outcomes = []
+    for path in [p for _, p in list_backups(settings)] + kept_aside_copies(settings):
+        try:
+            report = purge_copy(
+                path, as_of, settings.retention_days, dry_run=dry_run,
+                follow=database_proxy if follow_live else None,
+            )
+        except CopyPurgeError as exc:
+            log.error("retention: copy not purged: %s", exc)
+            outcomes.append(CopyOutcome(path, None, str(exc)))
+            continue
+        if report.changed and not dry_run:
+            log.info(
+                "retention: copy %s purged (%d registration(s), %d concern contact(s), "
+                "%d concern text(s))",
+                path.name, report.registrations, report.concern_contacts, report.concern_texts,
+            )
+        outcomes.append(CopyOutcome(path, report))
+    return outcomes

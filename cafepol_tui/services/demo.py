@@ -27,8 +27,13 @@ from cafepol_tui.db.models import (
     utcnow,
 )
 from cafepol_tui.services.formatting import BRUSSELS
-from cafepol_tui.services.registrations import REFERENCE_ALPHABET, REFERENCE_LENGTH, register
-from cafepol_tui.services.validation import SignupForm, fold
+from cafepol_tui.services.registrations import (
+    REFERENCE_ALPHABET,
+    REFERENCE_LENGTH,
+    name_key,
+    register,
+)
+from cafepol_tui.services.validation import SignupForm
 
 DEMO_MARKER = "demo_seeded_at"
 BULK_MARKER = "bulk_seeded"
@@ -273,7 +278,7 @@ def seed_bulk(meetings: int, registrations: int, *, now: datetime | None = None,
                 "meeting": meeting_id,
                 "reference": _bulk_reference(n),
                 "name": name,
-                "name_key": fold(name),
+                "name_key": name_key(name),
                 "people": people,
                 "phone": "",
                 "email": "",

@@ -8,9 +8,11 @@ is wrapped so one that blows up is reported as FAIL instead of hiding the others
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import shutil
+import sqlite3
 import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -44,14 +46,21 @@ class Check:
     name: str
     status: str  # "OK" | "WARN" | "FAIL"
     detail: str
+    # False: advice shown with the others that does not make the exit status (the size and
+    # colours of whatever terminal `cafepol doctor` happens to run in, which is seldom the
+    # kiosk's screen).
+    counts: bool = True
 
     @property
     def line(self) -> str:
-        return f"{self.status:<4}  {self.name:<9} {self.detail}"
+        detail = self.detail
+        if not self.counts and self.status != OK:
+            detail += " " + _("(advice: not counted in the exit status)")
+        return f"{self.status:<4}  {self.name:<9} {detail}"
 
 
 def overall_status(checks: list[Check]) -> str:
-    statuses = {c.status for c in checks}
+    statuses = {c.status for c in checks if c.counts}
     return FAIL if FAIL in statuses else WARN if WARN in statuses else OK
 
 
@@ -71,6 +80,9 @@ def run_checks(
 ) -> list[Check]:
     """Run every check. `terminal_size` is (columns, lines); the app passes its own size.
 
+    Without it the terminal doctor runs in is described, as advice that does not count in the
+    exit status: `cafepol doctor` in a pipe, a cron job, an SSH session or on tty1 exits alike.
+
     `config_error` is the message of a SettingsError the caller got while loading the
     config (the other checks then run on the defaults).
     """
@@ -84,7 +96,7 @@ def run_checks(
         ("printer", lambda: _check_printer(settings, env)),
         ("assets", lambda: _check_assets(settings, assets_dir)),
         ("log", lambda: _check_log(settings)),
-        ("terminal", lambda: _check_terminal(terminal_size, env)),
+        ("terminal", lambda: _terminal_step(terminal_size, env)),
     ]
     checks: list[Check] = []
     for name, step in steps:
@@ -134,17 +146,62 @@ def _check_database(settings: Settings) -> Check:
                 "no database at {where} (run `cafepol seed --demo` or start the kiosk once)"
             ).format(where=where),
         )
+    damage: list[str] = []
+    missing: list[str] = []
     try:
         db.connect()
         try:
-            row = db.execute_sql("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if sqlite:
                 mode = db.execute_sql("PRAGMA journal_mode").fetchone()[0]
+                # integrity_check, not quick_check: it also reads every index against its
+                # table, which is where a torn page shows first.
+                report = [str(r[0]) for r in db.execute_sql("PRAGMA integrity_check")]
+                if report != ["ok"]:
+                    # One line per problem, without SQLite's « *** in database main *** ».
+                    damage = [
+                        line.strip()
+                        for text in report
+                        for line in text.splitlines()
+                        if line.strip() and not line.startswith("***")
+                    ] or report
+            row = None
+            if not damage:
+                row = db.execute_sql(
+                    "SELECT value FROM meta WHERE key = 'schema_version'"
+                ).fetchone()
+                if row is not None and int(row[0]) == SCHEMA_VERSION:
+                    missing = _missing_schema(db)
         finally:
             db.close()
-    except Exception as exc:  # OperationalError, ImproperlyConfigured (no driver), …
+    except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+        # « database disk image is malformed », « file is not a database »: the file is damaged,
+        # not unreachable. A missing meta table: a damaged or foreign schema.
+        text = _first_line(exc)
+        operational = isinstance(exc, (peewee.OperationalError, sqlite3.OperationalError))
+        if (sqlite and not operational) or "malformed" in text:
+            return Check(
+                "database", FAIL, _("{where} is damaged: {error}").format(where=where, error=text)
+            )
+        if "no such table" in text:
+            return Check(
+                "database",
+                FAIL,
+                _("{where}: schema incomplete ({error})").format(where=where, error=text),
+            )
+        return Check(
+            "database", FAIL, _("{where} unreachable: {error}").format(where=where, error=text)
+        )
+    except Exception as exc:  # ImproperlyConfigured (no driver), …
         return Check(
             "database", FAIL, _("{where} unreachable: {error}").format(where=where, error=_first_line(exc))
+        )
+    if damage:
+        return Check(
+            "database",
+            FAIL,
+            _("{where} fails the integrity check ({n} problem(s)): {error}").format(
+                where=where, n=len(damage), error=damage[0]
+            ),
         )
     if row is None:
         return Check(
@@ -154,6 +211,15 @@ def _check_database(settings: Settings) -> Check:
     detail = _("{where} reachable, schema version {version}").format(where=where, version=version)
     if sqlite:
         detail += _(", journal {mode}").format(mode=mode)
+    if missing:
+        shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
+        return Check(
+            "database",
+            FAIL,
+            _("{detail}, but missing from the schema: {missing}").format(
+                detail=detail, missing=shown
+            ),
+        )
     if version > SCHEMA_VERSION:
         return Check(
             "database",
@@ -166,7 +232,29 @@ def _check_database(settings: Settings) -> Check:
             WARN,
             _("{detail}: older than this cafepol ({known})").format(detail=detail, known=SCHEMA_VERSION),
         )
+    if sqlite:
+        detail += _(", integrity ok")
     return Check("database", OK, detail)
+
+
+def _missing_schema(db: peewee.Database) -> list[str]:
+    """Every table and column the models expect that the database lacks ("table", "t.col")."""
+    from cafepol_tui.db.models import ALL_MODELS
+
+    tables = set(db.get_tables())
+    missing: list[str] = []
+    for model in ALL_MODELS:
+        table = model._meta.table_name
+        if table not in tables:
+            missing.append(_("table {table}").format(table=table))
+            continue
+        columns = {c.name for c in db.get_columns(table)}
+        missing.extend(
+            f"{table}.{field.column_name}"
+            for field in model._meta.sorted_fields
+            if field.column_name not in columns
+        )
+    return missing
 
 
 def _existing_parent(path: Path) -> Path:
@@ -274,10 +362,23 @@ def _run(argv: list[str]) -> subprocess.CompletedProcess[str]:
 
 
 def _check_printer(settings: Settings, env: Mapping[str, str]) -> Check:
+    """A missing or silent CUPS fails only where a printer is configured; elsewhere the
+    documents are kept as PDFs in the output folder, which is worth a warning, not a failure."""
     printer = settings.printing.printer
     lp = settings.printing.lp_command
     path = env.get("PATH", os.defpath)
+    # Where no printer is configured, CUPS missing is a warning: PDFs are still kept.
+    missing = FAIL if printer else WARN
     if shutil.which(lp, path=path) is None:
+        if not printer:
+            return Check(
+                "printer",
+                WARN,
+                _(
+                    "no printer configured and print command '{lp}' not found: documents are "
+                    "kept as PDFs in {folder}"
+                ).format(lp=lp, folder=settings.output_dir),
+            )
         return Check(
             "printer", FAIL, _("print command '{lp}' not found (install cups-client)").format(lp=lp)
         )
@@ -288,12 +389,12 @@ def _check_printer(settings: Settings, env: Mapping[str, str]) -> Check:
         scheduler = _run([lpstat, "-r"])
     except (OSError, subprocess.TimeoutExpired) as exc:
         return Check(
-            "printer", FAIL, _("CUPS not answering ({error})").format(error=type(exc).__name__)
+            "printer", missing, _("CUPS not answering ({error})").format(error=type(exc).__name__)
         )
     if "is running" not in scheduler.stdout:
         reply = (scheduler.stdout or scheduler.stderr).strip().splitlines()
         answer = reply[0] if reply else _("no reply")
-        return Check("printer", FAIL, _("CUPS not answering: {reply}").format(reply=answer))
+        return Check("printer", missing, _("CUPS not answering: {reply}").format(reply=answer))
     if not printer:
         try:
             default = _run([lpstat, "-d"]).stdout.strip()
@@ -398,6 +499,13 @@ def _check_log(settings: Settings) -> Check:
     return Check("log", OK, f"{path}")
 
 
+def _terminal_step(size: tuple[int, int] | None, env: Mapping[str, str]) -> Check:
+    check = _check_terminal(size, env)
+    if size is None:  # doctor's own terminal (or none): advice only
+        return dataclasses.replace(check, counts=False)
+    return check
+
+
 def _check_terminal(size: tuple[int, int] | None, env: Mapping[str, str]) -> Check:
     if size is None:
         try:
@@ -405,7 +513,7 @@ def _check_terminal(size: tuple[int, int] | None, env: Mapping[str, str]) -> Che
         except OSError:
             return Check(
                 "terminal",
-                WARN,
+                OK,
                 _(
                     "not a terminal: size and colours not checked "
                     "(run `cafepol doctor` on the kiosk screen or see the staff console)"

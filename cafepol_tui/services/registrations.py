@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -81,6 +82,9 @@ class RegistrationView:
     waitlist_rank: int | None
     channel: str
     created_at: datetime
+    # Another active registration at the same meeting has the same folded name: a namesake,
+    # or the same person twice (the kiosk accepts both; staff decide).
+    possible_duplicate: bool = False
 
 
 def _lock_meeting(meeting_id: int) -> Meeting:
@@ -104,7 +108,26 @@ def _check_open(meeting: Meeting, now: datetime) -> None:
         )
 
 
-def _check_duplicate(meeting: Meeting, form: SignupForm, key: str) -> None:
+def name_key(name: str) -> str:
+    """The folded name stored for duplicate checks, cut to its column's length.
+
+    Folding can lengthen a name (« ß » -> « ss », « ﬃ » -> « ffi »): a 100-character name
+    that SQLite stores as is would overflow PostgreSQL's varchar(100). Two names that differ
+    only after that many characters share a key, which at worst marks a possible duplicate.
+    """
+    return fold(name)[: Registration.name_key.max_length]
+
+
+def _check_duplicate(meeting: Meeting, form: SignupForm, key: str, channel: str) -> None:
+    """Staff channels refuse a sign-up that repeats one already there (same name and contact).
+
+    The kiosk never does: its answer must not depend on other people's registrations, or
+    anyone could learn there whether a neighbour is going to meet the police. Namesakes are
+    real too. Kiosk sign-ups are all accepted; staff see the possible duplicates in the
+    meeting's list (`RegistrationView.possible_duplicate`).
+    """
+    if channel == Channel.KIOSK:
+        return
     others = Registration.select(Registration.phone, Registration.email).where(
         (Registration.meeting == meeting.id)
         & (Registration.name_key == key)
@@ -164,10 +187,13 @@ def register(
     clean = form.clean(max_party=max_party, topic_max=topic_max)
     if channel not in Channel.ALL:
         raise ValueError(f"unknown channel {channel!r}")
-    now = now or utcnow()
-    key = fold(clean.name)
+    key = name_key(clean.name)
     with write_transaction(database_proxy.obj):
         meeting = _lock_meeting(meeting_id)
+        # The time is read once the lock is held: sign-ups are accepted one at a time, so
+        # their created_at follows the order they were accepted in (and their waiting-list
+        # positions), however long each one waited for the lock.
+        now = now or utcnow()
         if submission_key:
             earlier = Registration.get_or_none(Registration.submission_key == submission_key)
             if earlier is not None:
@@ -179,7 +205,7 @@ def register(
                     people=earlier.people,
                 )
         _check_open(meeting, now)
-        _check_duplicate(meeting, clean, key)
+        _check_duplicate(meeting, clean, key, channel)
         people = int(clean.people)
         fits = meeting.seats_taken + people <= meeting.capacity
         position = None
@@ -266,12 +292,12 @@ def cancel(reference: str, *, now: datetime | None = None) -> CancelResult:
     code = normalise_reference(reference)
     if not code:
         raise NotFoundError(_("Indiquez le code de référence (6 caractères)."))
-    now = now or utcnow()
     with write_transaction(database_proxy.obj):
         registration = Registration.get_or_none(Registration.reference == code)
         if registration is None:
             raise NotFoundError(_("Aucune inscription ne porte le code {code}.").format(code=code))
         meeting = _lock_meeting(registration.meeting_id)
+        now = now or utcnow()  # under the lock, like register's
         registration = Registration.get_by_id(registration.id)  # re-read under the lock
         if registration.status == RegistrationStatus.CANCELLED:
             raise RefusedError(_("L'inscription {code} est déjà annulée.").format(code=code))
@@ -290,7 +316,7 @@ def cancel(reference: str, *, now: datetime | None = None) -> CancelResult:
         return CancelResult(reference=code, meeting_id=meeting.id, promoted=tuple(promoted))
 
 
-def _view(r: Registration, rank: int | None) -> RegistrationView:
+def _view(r: Registration, rank: int | None, duplicate: bool = False) -> RegistrationView:
     return RegistrationView(
         id=r.id,
         reference=r.reference,
@@ -304,6 +330,7 @@ def _view(r: Registration, rank: int | None) -> RegistrationView:
         waitlist_rank=rank,
         channel=r.channel,
         created_at=r.created_at,
+        possible_duplicate=duplicate,
     )
 
 
@@ -328,15 +355,21 @@ def list_for_meeting(meeting_id: int) -> list[RegistrationView]:
         ),
         2,
     )
-    rows = (
+    rows = list(
         Registration.select()
         .where(Registration.meeting == meeting_id)
         .order_by(order, Registration.waitlist_position, Registration.created_at, Registration.id)
+    )
+    active = Counter(
+        r.name_key for r in rows if r.name_key and r.status in RegistrationStatus.ACTIVE
     )
     views = []
     rank = 0
     for r in rows:
         if r.status == RegistrationStatus.WAITLISTED:
             rank += 1
-        views.append(_view(r, rank if r.status == RegistrationStatus.WAITLISTED else None))
+        duplicate = r.status in RegistrationStatus.ACTIVE and active[r.name_key] > 1
+        views.append(
+            _view(r, rank if r.status == RegistrationStatus.WAITLISTED else None, duplicate)
+        )
     return views

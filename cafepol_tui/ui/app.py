@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from time import monotonic
 from typing import TYPE_CHECKING
 
 import peewee
+from rich.text import Text
 from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.worker import WorkerFailed
 
 from cafepol_tui.i18n import N_, current_language, set_language, translator
 from cafepol_tui.settings import Settings
@@ -19,6 +22,7 @@ from cafepol_tui.ui.screens.citizen.home import HomeScreen
 
 if TYPE_CHECKING:
     from cafepol_tui.services.staff import StaffUser
+    from cafepol_tui.ui.screens.citizen.outage import Retry
 
 # More unexpected errors than this within the window: exit, and let systemd restart us.
 MAX_RECOVERIES = 3
@@ -92,6 +96,8 @@ class CafePolApp(App[None], inherit_bindings=False):
         self.last_input = monotonic()
         self.recoveries: list[float] = []
         self.incident_code = ""
+        self._stopping_for_restart = False
+        self._outage_screen: Screen[None] | None = None
         # False when the kiosk started while the database was unreachable: the outage
         # screen creates or upgrades the schema once it answers.
         self.schema_ready = True
@@ -110,29 +116,56 @@ class CafePolApp(App[None], inherit_bindings=False):
         if not self.schema_ready:
             self.show_outage()
 
-    def show_outage(self, on_back: Callable[[], object] | None = None, *, pending: bool = False) -> None:
+    def show_outage(
+        self,
+        on_back: Callable[[], object] | None = None,
+        *,
+        pending: bool = False,
+        retry: Retry | None = None,
+        reason: BaseException | None = None,
+    ) -> None:
         """The database stopped answering: a calm screen on top that retries by itself.
 
         The screens below stay as they were (a typed sign-up is kept); `on_back` runs when the
-        database answers again. Call on the UI thread; workers use `database_failed`.
+        database answers again. A pending save gives its `retry` instead: the outage screen
+        tries it and stays until it has landed. Call on the UI thread; workers use
+        `database_failed`.
         """
         from cafepol_tui.ui.screens.citizen.outage import OutageScreen
 
         current = self.screen
+        last = self._outage_screen
+        if last is not None and last is not current and last.is_attached:
+            # The database answered, then failed again at once (the reload that followed):
+            # the last outage screen is still being removed, and a second one can't share
+            # its id. Shown as soon as it is gone.
+            self.set_timer(
+                0.05,
+                lambda: self.show_outage(on_back, pending=pending, retry=retry, reason=reason),
+            )
+            return
         outage = current if isinstance(current, OutageScreen) else OutageScreen()
         if outage is not current:
             self.push_screen(outage)
-        outage.add_callback(on_back, pending=pending)
+            self._outage_screen = outage
+        outage.add_callback(on_back, pending=pending, retry=retry, reason=reason)
 
     def database_failed(
-        self, exc: BaseException, on_back: Callable[[], object] | None = None, *, pending: bool = False
+        self,
+        exc: BaseException,
+        on_back: Callable[[], object] | None = None,
+        *,
+        pending: bool = False,
+        retry: Retry | None = None,
     ) -> bool:
         """From a worker thread: True (and the outage screen shown) if `exc` is an outage."""
         from cafepol_tui.db.database import is_outage
 
         if not is_outage(exc):
             return False
-        self.call_from_thread(self.show_outage, on_back, pending=pending)
+        self.call_from_thread(
+            self.show_outage, on_back, pending=pending, retry=retry, reason=exc
+        )
         return True
 
     async def on_event(self, event: events.Event) -> None:
@@ -197,10 +230,27 @@ class CafePolApp(App[None], inherit_bindings=False):
             return
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        self.forget_typed_text()
         relayout = self.reset_preferences()
         home = self.screen
         if isinstance(home, HomeScreen):
             home.reset(relayout=relayout)
+
+    def forget_typed_text(self) -> None:
+        """Nothing the previous person typed comes back: not by paste, not by undo.
+
+        Called whenever the citizen home comes back. The App's clipboard (filled by ctrl+c or
+        ctrl+x in a field) is emptied, and the terminal's too (Textual copies there with OSC
+        52). Input keeps no undo history in Textual 8; a TextArea does, on screens that are
+        gone by now, but any left in the stack is cleared all the same.
+        """
+        if self.clipboard:
+            self.copy_to_clipboard("")
+        for screen in self.screen_stack:
+            for area in screen.query("TextArea"):
+                history = getattr(area, "history", None)
+                if history is not None:
+                    history.clear()
 
     def enter_staff_mode(self, user: StaffUser) -> None:
         self.staff_user = user
@@ -217,25 +267,69 @@ class CafePolApp(App[None], inherit_bindings=False):
 
 
     def _handle_exception(self, error: Exception) -> None:
+        """Textual's hook for an error it did not expect: never its traceback on the screen."""
+        if isinstance(error, WorkerFailed) and isinstance(error.error, Exception):
+            error = error.error
+        self.report_error(error, f"screen {self._screen_name()}")
+
+    def worker_failed(self, error: BaseException, node: object) -> None:
+        """A worker (or a callback it ran on the UI thread) raised: the same as any error.
+
+        The screens' workers run with `exit_on_error=False` and would end silently (the screen
+        stuck on « Chargement… »); their screens hand the error here instead. A lost database
+        is the outage screen, whose return reloads the screen (`reload`) if it has one.
+        """
+        from cafepol_tui.db.database import is_outage
+
+        if is_outage(error):
+            self.show_outage(getattr(node, "reload", None))
+            return
+        self.report_error(error, "worker:" + type(node).__name__)
+
+    def report_error(self, error: BaseException, where: str) -> None:
         """An unexpected error: log it, show « Un instant… », start again from a fresh home.
 
         Only when errors repeat (a broken database file, a bug on the home screen itself) does
-        the app exit with status 1, for the service manager to restart it.
+        the app exit with status 1, for the service manager to restart it. The traceback goes
+        to the log file, formatted without the frames' local variables (they hold citizens'
+        data); the terminal gets one line with the incident code.
         """
-        import logging
-
         from cafepol_tui.logging_setup import log_incident
 
+        code = log_incident(error, where)
         now = monotonic()
         self.recoveries = [t for t in self.recoveries if now - t < RECOVERY_WINDOW_S]
         repeated = len(self.recoveries) >= MAX_RECOVERIES or self.current_mode == "recovery"
         if repeated or not self._running:  # errors repeat, or the app is already closing
-            logging.getLogger("cafepol.ui").critical("errors repeat: exiting for a restart")
-            super()._handle_exception(error)
+            self._stop_for_restart(error, code)
             return
         self.recoveries.append(now)
-        code = log_incident(error, f"screen {type(self.screen).__name__}")
         self.call_later(self._start_recovery, code)
+
+    def _screen_name(self) -> str:
+        try:
+            return type(self.screen).__name__
+        except Exception:  # noqa: BLE001 - no screen yet, or the stack is being torn down
+            return "-"
+
+    def _stop_for_restart(self, error: BaseException, code: str) -> None:
+        """Exit status 1 and one calm line, printed once the terminal is restored.
+
+        Textual's own handling would print a rich traceback with every frame's locals; this
+        replaces it. The first error is kept where Textual keeps it, so that a Pilot test
+        still sees what stopped the app.
+        """
+        logging.getLogger("cafepol.ui").critical("errors repeat (%s): exiting for a restart", code)
+        if self._exception is None and isinstance(error, Exception):
+            self._exception = error
+            self._exception_event.set()
+        if self._stopping_for_restart:  # one line on the terminal, however many errors
+            self._return_code = 1
+            return
+        self._stopping_for_restart = True
+        line = _("erreurs répétées, la borne redémarre ({code}) ; voir le journal").format(code=code)
+        # Never wrapped by Rich into two lines: a long translation is one line the console folds.
+        self.exit(return_code=1, message=Text(f"cafepol: {line}", no_wrap=True, overflow="ignore"))
 
     def _start_recovery(self, code: str) -> None:
         """Every screen may be broken: replace both modes' stacks, not just pop screens."""

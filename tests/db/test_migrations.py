@@ -91,6 +91,34 @@ def test_opening_a_version_1_database_upgrades_it_keeping_every_row(v1_path: Pat
         assert new.kiosk_id
 
 
+def test_version_3_keeps_the_old_gate_and_numbers_new_ones(v1_path: Path) -> None:
+    """The v1 zone-wide gate stays (older kiosks still use it during a roll-out); each kiosk
+    gets a gate of its own; the v1 account waits for its next login to get its PIN key."""
+    from cafepol_tui.db.models import PinGuard, StaffAccount
+    from cafepol_tui.services.staff import WrongPinError, verify_pin
+
+    db = open_database(str(v1_path))
+    with db.connection_context():
+        with pytest.raises(WrongPinError):
+            verify_pin("11111111", kiosk_id="borne-hall")
+        gates = {g.kiosk_id: (g.id, g.failures) for g in PinGuard.select()}
+        assert gates == {None: (1, 1), "borne-hall": (2, 1)}
+        assert StaffAccount.get(StaffAccount.name == "admin").pin_key is None
+
+
+def test_version_3_reserves_id_1_for_older_kiosks_when_no_pin_was_ever_tried(
+    v1_path: Path,
+) -> None:
+    from cafepol_tui.db.models import PinGuard
+
+    db = raw(v1_path)
+    with db.connection_context():
+        db.execute_sql("DELETE FROM pin_guard")
+    db = open_database(str(v1_path))
+    with db.connection_context():
+        assert [(g.id, g.kiosk_id, g.locked_until) for g in PinGuard.select()] == [(1, None, None)]
+
+
 def test_a_migrated_database_has_exactly_the_fresh_schema(v1_path: Path, tmp_path: Path) -> None:
     migrated = open_database(str(v1_path))
     with migrated.connection_context():
@@ -119,7 +147,8 @@ def test_a_failing_migration_changes_nothing(
         migrations._v2_zone_database(migrator)  # type: ignore[arg-type]
         raise peewee.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", [(2, "boom", half_done)])
+    later = migrations.MIGRATIONS[1:]
+    monkeypatch.setattr(migrations, "MIGRATIONS", [(2, "boom", half_done), *later])
     db = make_database(str(v1_path))
     with db.connection_context():
         with pytest.raises(migrations.MigrationError, match="nothing was changed"):

@@ -209,6 +209,29 @@ def test_restore_round_trip(
     conn.close()
 
 
+def test_two_restores_in_the_same_second_keep_both_copies(
+    ops_settings: Settings, db: peewee.Database, meeting_id: int, db_path: Path
+) -> None:
+    """The second restore used to overwrite the first one's copy: the newer data was lost."""
+    import time_machine
+
+    seed_demo()
+    saved = bk.backup(ops_settings)
+    form = SignupForm(name="Après Sauvegarde", people=1, phone="", email="", topic="", consent=True)
+    later = register(meeting_id, form, max_party=4, topic_max=300)
+    with time_machine.travel(datetime(2026, 11, 28, 9, 0, tzinfo=UTC), tick=False):
+        first = bk.restore(ops_settings, saved.path).kept_aside
+        second = bk.restore(ops_settings, saved.path).kept_aside
+        third = bk.restore(ops_settings, saved.path, now=datetime.now(UTC)).kept_aside
+    assert first is not None and second is not None and third is not None
+    assert first.name == "cafepol.sqlite3.before-restore-20261128T090000Z"
+    assert second.name == f"{first.name}-1" and third.name == f"{first.name}-2"
+    assert later.reference in _copy_refs(first)  # the newer sign-up is still kept aside
+    assert later.reference not in _copy_refs(second)
+    assert bk.kept_aside_copies(ops_settings) == [first, second, third]
+    assert not list(db_path.parent.glob(".*partial*"))  # the staged copies are gone
+
+
 def test_restore_into_a_missing_database(
     ops_settings: Settings, db_path: Path, tmp_path: Path
 ) -> None:

@@ -59,6 +59,22 @@ def test_autologin_alternative() -> None:
     assert f"exec {INSTALLED_CAFEPOL} run" in session.read_text(encoding="utf-8")
 
 
+def test_every_unit_keeps_files_private() -> None:
+    """Database, backups, documents and log: for the cafepol user only (umask 077)."""
+    units = [*sorted(DEPLOY.glob("*.service")), *sorted(DEPLOY.glob("*.service.d/*.conf"))]
+    assert len(units) == 3
+    for path in units:
+        service = _unit(str(path.relative_to(DEPLOY)))["Service"]
+        assert service["UMask"] == "0077", path.name
+        if "StateDirectory" in service:
+            assert service["StateDirectoryMode"] == "0700", path.name
+            assert service["LogsDirectoryMode"] == "0700", path.name
+    assert "\numask 077\n" in (DEPLOY / "kiosk-session.sh").read_text(encoding="utf-8")
+    # The daily timer also runs the retention purge, even on a day no kiosk ran.
+    backup = _unit("cafepol-backup.service")["Service"]
+    assert backup["ExecStartPre"].lstrip("-").split()[1:] == ["purge"]
+
+
 def test_example_config_loads() -> None:
     settings = load_settings(DEPLOY / "config.example.toml", environ={})
     assert settings.backup.keep_daily == 7 and settings.backup.keep_weekly == 4

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -219,6 +220,148 @@ def test_no_printer_configured_uses_the_cups_default(
 ) -> None:
     printer = _by_name(_run(ops_settings, assets_dir))["printer"]
     assert printer.status == "OK" and "CUPS default 'Guichet'" in printer.detail
+
+
+# --- damage: a dropped table, a missing column, corrupt pages ------------------------------
+
+
+@pytest.fixture
+def copy_of(healthy: Settings, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Settings pointing at a fresh single-file copy of a seeded database, to damage."""
+    from cafepol_tui.services.demo import seed_demo
+
+    seed_demo()
+
+    def make(name: str) -> Settings:
+        path = backup(healthy, out=tmp_path / f"{name}.sqlite3").path
+        conn = sqlite3.connect(path)
+        conn.execute("VACUUM")  # no free page left: any page hit is one in use
+        conn.close()
+        return dataclasses.replace(healthy, database_url=str(path))
+
+    return make
+
+
+def test_a_dropped_table_fails(copy_of, assets_dir: Path) -> None:
+    settings = copy_of("dropped")
+    with sqlite3.connect(settings.database_url) as conn:
+        conn.execute("DROP TABLE concern_update")
+    checks = _run(settings, assets_dir)
+    database = _by_name(checks)["database"]
+    assert database.status == "FAIL" and "missing from the schema: table concern_update" in (
+        database.detail
+    )
+    assert doctor.exit_code(checks) == 2
+
+
+def test_a_missing_column_fails(copy_of, assets_dir: Path) -> None:
+    settings = copy_of("column")
+    with sqlite3.connect(settings.database_url) as conn:
+        conn.execute("ALTER TABLE registration DROP COLUMN kiosk_id")
+    database = _by_name(_run(settings, assets_dir))["database"]
+    assert database.status == "FAIL" and "registration.kiosk_id" in database.detail
+
+
+@pytest.mark.parametrize("where", [0.3, 0.5, 0.8])
+def test_corrupt_pages_fail(copy_of, assets_dir: Path, where: float) -> None:
+    settings = copy_of(f"corrupt-{where}")
+    path = Path(settings.database_url)
+    data = bytearray(path.read_bytes())
+    page = 4096
+    assert len(data) >= 10 * page  # a seeded database: pages to spare
+    start = int(len(data) * where) // page * page  # one whole page, never the header page
+    data[start + 8 : start + page] = bytes((i * 37 + 11) % 256 for i in range(page - 8))
+    path.write_bytes(bytes(data))
+    checks = _run(settings, assets_dir)
+    database = _by_name(checks)["database"]
+    assert database.status == "FAIL", database.line
+    assert "integrity check" in database.detail or "damaged" in database.detail
+    assert doctor.exit_code(checks) == 2
+
+
+def test_a_sound_database_says_its_integrity_is_ok(healthy: Settings, assets_dir: Path) -> None:
+    database = _by_name(_run(healthy, assets_dir))["database"]
+    assert database.status == "OK" and "integrity ok" in database.detail
+
+
+# --- exit status: the same in a pipe as on a terminal -----------------------------------
+
+
+def _doctor_exit(settings: Settings, tmp_path: Path, *, tty: bool) -> tuple[int, str]:
+    import fcntl
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+           "TERM": "xterm-256color"}
+    config = _config(tmp_path, settings)
+    argv = [sys.executable, "-m", "cafepol_tui", "--config", str(config),
+            "--db", settings.database_url, "doctor"]
+    if not tty:
+        done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120,
+                              stdin=subprocess.DEVNULL, check=False)
+        return done.returncode, done.stdout
+    leader, follower = pty.openpty()
+    # A small terminal: its warning is advice, not the exit status.
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 20, 60, 0, 0))
+    proc = subprocess.Popen(argv, stdout=follower, stderr=subprocess.DEVNULL,
+                            stdin=subprocess.DEVNULL, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # EIO: the child closed its end
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return proc.wait(timeout=120), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_exit_status_does_not_depend_on_a_terminal(healthy: Settings, tmp_path: Path) -> None:
+    piped, piped_out = _doctor_exit(healthy, tmp_path, tty=False)
+    on_tty, tty_out = _doctor_exit(healthy, tmp_path, tty=True)
+    assert "OK    terminal  not a terminal" in piped_out
+    assert "WARN  terminal  60×20" in tty_out and "not counted in the exit status" in tty_out
+    assert piped == on_tty, (piped_out, tty_out)
+
+
+def test_not_a_terminal_is_not_a_warning(healthy: Settings, assets_dir: Path) -> None:
+    env = {**GOOD_TERMINAL, "PATH": os.environ["PATH"]}
+    checks = doctor.run_checks(healthy, assets_dir=assets_dir, environ=env)  # pytest: no tty
+    terminal = _by_name(checks)["terminal"]
+    assert terminal.status == "OK" and not terminal.counts
+    assert doctor.exit_code(checks) == 0
+
+
+# --- CUPS missing: a failure only where a printer is configured ---------------------------
+
+
+def test_no_cups_without_a_printer_configured_is_a_warning(
+    ops_settings: Settings, db: peewee.Database, assets_dir: Path, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    env = {**GOOD_TERMINAL, "PATH": str(empty)}
+    run = lambda s: _by_name(  # noqa: E731
+        doctor.run_checks(s, terminal_size=(120, 40), assets_dir=assets_dir, environ=env)
+    )["printer"]
+    unconfigured = run(ops_settings)
+    assert unconfigured.status == "WARN" and "kept as PDFs" in unconfigured.detail
+    assert run(_with_printer(ops_settings)).status == "FAIL"
+
+
+def test_cups_down_without_a_printer_configured_is_a_warning(
+    ops_settings: Settings, db: peewee.Database, assets_dir: Path, fake_cups: Path
+) -> None:
+    (fake_cups / "lpstat").write_text("#!/bin/sh\necho 'scheduler is not running'\n")
+    printer = _by_name(_run(ops_settings, assets_dir))["printer"]
+    assert printer.status == "WARN" and "CUPS not answering" in printer.detail
 
 
 # Wording checked in the English source; French output: tests/test_languages.py.

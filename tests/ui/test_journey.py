@@ -113,7 +113,8 @@ async def test_full_meeting_puts_you_on_the_waiting_list(kiosk, meetings):
         assert "liste d'attente (position 2)" in text_of(kiosk.screen, "#confirmation-headline")
 
 
-async def test_duplicate_is_refused_beside_the_form(kiosk, meetings):
+async def test_a_namesake_is_accepted_and_nobody_is_revealed(kiosk, meetings):
+    """« Nguyễn Thị Hoa » is registered for the full meeting: the kiosk says nothing about it."""
     async with kiosk.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("down", "enter")
@@ -124,8 +125,70 @@ async def test_duplicate_is_refused_beside_the_form(kiosk, meetings):
         kiosk.screen.query_one("#consent", Checkbox).value = True
         await pilot.click("#submit")
         await settle(pilot)
-        assert isinstance(kiosk.screen, SignupScreen)
-        assert "existe déjà" in text_of(kiosk.screen, "#form-error")
+        assert isinstance(kiosk.screen, ConfirmationScreen)
+        # the same answer as for anyone else: the next place on the waiting list
+        assert "liste d'attente (position 2)" in text_of(kiosk.screen, "#confirmation-headline")
+        assert "existe" not in text_of(kiosk.screen, "#confirmation-headline")
+    names = [r.name_key for r in Registration.select().where(Registration.meeting == meetings[1].id)]
+    assert names.count("nguyen thi hoa") == 2
+
+
+async def copy_name_then_come_back(kiosk, pilot, leave) -> Input:  # type: ignore[no-untyped-def]
+    """Type a name, copy it (select all, ctrl+c), `leave`, then open a new form and paste."""
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.click("#signup")
+    await settle(pilot)
+    field = kiosk.screen.query_one("#name", Input)
+    field.focus()
+    field.value = "Marie Dubois"
+    await pilot.press("ctrl+shift+a", "ctrl+c")
+    assert kiosk.clipboard == "Marie Dubois"  # the citizen did copy it
+    await leave()
+    await settle(pilot)
+    assert isinstance(kiosk.screen, HomeScreen) and len(kiosk.screen_stack) == 1
+    assert kiosk.clipboard == ""
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.click("#signup")
+    await settle(pilot)
+    field = kiosk.screen.query_one("#name", Input)
+    field.focus()
+    await pilot.press("ctrl+v")
+    await pilot.pause()
+    return field
+
+
+@pytest.mark.parametrize("how", ["idle", "back"])
+async def test_the_next_citizen_cannot_paste_the_last_ones_name(kiosk, how):
+    async with kiosk.run_test(size=(120, 40)) as pilot:
+
+        async def leave() -> None:
+            if how == "idle":
+                kiosk.check_inactivity(now=monotonic() + 61)
+            else:  # « ← Retour » twice: the same citizen walks away before the timeout
+                await pilot.press("escape")
+                await settle(pilot)
+                await pilot.press("escape")
+
+        field = await copy_name_then_come_back(kiosk, pilot, leave)
+        assert field.value == ""
+
+
+async def test_returning_home_clears_text_area_history(kiosk):
+    """A TextArea's undo history (ctrl+z) is emptied too, wherever one is left in the stack."""
+    from textual.widgets import TextArea
+
+    async with kiosk.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        area = TextArea("")
+        await kiosk.screen.mount(area)
+        area.insert("Marie Dubois")
+        assert area.history.undo_stack
+        kiosk.reset_to_home()
+        await settle(pilot)
+        assert not area.history.undo_stack and not area.history.redo_stack
 
 
 async def test_commune_filter(kiosk):

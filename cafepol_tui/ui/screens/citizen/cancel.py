@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
+from cafepol_tui.db.database import connection_deadline
 from cafepol_tui.db.models import RegistrationStatus
 from cafepol_tui.i18n import N_, current_language, translator
 from cafepol_tui.services.formatting import format_when
@@ -85,7 +86,7 @@ class CancelScreen(KeyboardScreen):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def lookup(self, code: str) -> None:
         try:
-            with self.kiosk.database.connection_context():
+            with connection_deadline(self.kiosk.database):
                 registration = get_registration(code)
                 meeting = get_meeting(registration.meeting_id)
         except NotFoundError:
@@ -124,7 +125,7 @@ class CancelScreen(KeyboardScreen):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def do_cancel(self, code: str) -> None:
         try:
-            with self.kiosk.database.connection_context():
+            with connection_deadline(self.kiosk.database):
                 cancel(code)
         except (NotFoundError, RefusedError) as exc:
             self.app.call_from_thread(self.cancelled, str(exc))

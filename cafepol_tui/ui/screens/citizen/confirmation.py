@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from time import monotonic
 from typing import ClassVar
 
 from rich.text import Text
@@ -67,6 +68,13 @@ class ConfirmationScreen(KioskScreen):
                              variant="success")
                 yield Button(_("Terminer"), id="finish", variant="primary")
 
+    def on_mount(self) -> None:
+        # The citizen's time to read and note the code starts now, not at their last touch: a
+        # save that waited out an outage (the outage screen keeps the idle timer from resetting
+        # the kiosk, and restarts it each time it runs out) would otherwise leave this screen
+        # a second or two before the idle reset.
+        self.kiosk.last_input = monotonic()
+
     @on(Button.Pressed, "#print-slip")
     def _print(self) -> None:
         self.query_one("#print-slip", Button).disabled = True
@@ -78,7 +86,7 @@ class ConfirmationScreen(KioskScreen):
         """Render and print off the UI thread; the PDF is kept even when the printer fails."""
         import logging
 
-        from cafepol_tui.documents import deliver, render_slip
+        from cafepol_tui.documents import deliver, names, render_slip
         from cafepol_tui.services.registrations import get_registration
 
         settings = self.kiosk.settings
@@ -86,7 +94,9 @@ class ConfirmationScreen(KioskScreen):
             with self.kiosk.database.connection_context():
                 registration = get_registration(self.result.reference)
             pdf = render_slip(registration, self.meeting, settings)
-            outcome = deliver(pdf, name=f"confirmation-{self.result.reference}.pdf", settings=settings)
+            outcome = deliver(
+                pdf, name=names.confirmation_name(self.result.reference), settings=settings
+            )
         except Exception:  # noqa: BLE001 - a citizen never sees a traceback
             logging.getLogger("cafepol.ui").exception("slip %s not printed", self.result.reference)
             ok = False

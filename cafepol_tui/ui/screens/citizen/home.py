@@ -13,9 +13,10 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
+from cafepol_tui.db.database import connection_deadline
 from cafepol_tui.i18n import LANGUAGES, current_language, translator
 from cafepol_tui.services.meetings import MeetingSummary, change_token, list_upcoming
-from cafepol_tui.ui.screens.base import KioskScreen
+from cafepol_tui.ui.screens.base import KioskScreen, WorkerHandled
 from cafepol_tui.ui.widgets.chip_bar import Chip, ChipBar
 from cafepol_tui.ui.widgets.meeting_table import MeetingTable, format_ahead
 
@@ -34,7 +35,7 @@ STAFF = "staff"
 ALL_COMMUNES = ""
 
 
-class OutageHandled(Exception):
+class OutageHandled(WorkerHandled):
     """Ends a worker quietly: the outage screen is up and will reload the list."""
 
 
@@ -74,6 +75,10 @@ class HomeScreen(KioskScreen):
         self._token: object = None
         self.load()
         self.set_interval(LIVE_REFRESH_S, self.poll_changes)
+
+    def on_screen_resume(self) -> None:
+        """Home again (back, idle reset, recovery): the next citizen can't paste the last one's name."""
+        self.kiosk.forget_typed_text()
 
     @property
     def commune(self) -> str | None:
@@ -143,7 +148,7 @@ class HomeScreen(KioskScreen):
     @work(thread=True, exclusive=True, group="home-load", exit_on_error=False)
     def load(self) -> None:
         commune = self.commune
-        with self.outage_guard(), self.kiosk.database.connection_context():
+        with self.outage_guard(), connection_deadline(self.kiosk.database):
             token = change_token()
             meetings = list_upcoming(commune=commune, limit=HOME_LIMIT + 1)
         format_ahead(meetings, current_language())
@@ -152,7 +157,7 @@ class HomeScreen(KioskScreen):
     @work(thread=True, exclusive=True, group="home-poll", exit_on_error=False)
     def poll_changes(self) -> None:
         """Another kiosk or the staff changed something: reload only then."""
-        with self.outage_guard(), self.kiosk.database.connection_context():
+        with self.outage_guard(), connection_deadline(self.kiosk.database):
             token = change_token()
         if token != self._token:
             self.load()

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
+from cafepol_tui.db.database import connection_deadline
 from cafepol_tui.i18n import current_language, translator
 from cafepol_tui.services.formatting import format_span
 from cafepol_tui.services.meetings import MeetingDetail, availability_text, get_meeting
@@ -47,7 +48,7 @@ class MeetingScreen(KioskScreen):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
         try:
-            with self.kiosk.database.connection_context():
+            with connection_deadline(self.kiosk.database):
                 meeting = get_meeting(self.meeting_id)
         except peewee.DatabaseError as exc:
             if self.kiosk.database_failed(exc, self.load):

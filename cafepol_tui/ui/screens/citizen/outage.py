@@ -2,12 +2,20 @@
 
 Pushed on top of whatever screen was open (a half-typed sign-up form stays underneath, as it
 was); popped as soon as the database answers again, then the callbacks registered by the screens
-below run (the sign-up form re-sends its pending submission with the same idempotency key).
+below run.
+
+A pending sign-up is different: its `retry` is tried by the screen itself, after each probe that
+got an answer, with the form's idempotency key, and the screen stays up until that retry has
+landed (a database that answers `SELECT 1` may still be unable to save: a full disk, a lock held
+by a stuck session). Only then is the screen popped and the form's outcome shown, so the citizen
+never sees the form come back, greyed out, between two outages.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from time import monotonic
 
 import peewee
 from textual import work
@@ -17,16 +25,27 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from cafepol_tui.db.database import is_outage
+from cafepol_tui.db.database import connection_deadline, describe_outage, is_outage
 from cafepol_tui.db.schema import ensure_schema
 from cafepol_tui.i18n import N_, translator
 
 _ = translator("kiosk")
 
 RETRY_EVERY_S = 3.0
+PROBE_DEADLINE_S = 7.0  # a probe that gets no answer gives up, and the next one tries again
+
+log = logging.getLogger("cafepol.ui")
+
+# On a worker thread: one try at a pending save. Returns what to show next (run on the UI
+# thread once the outage screen is gone), or raises the outage error that is still going on.
+Retry = Callable[[], Callable[[], object]]
 
 MESSAGE = N_("Service momentanément indisponible, adressez-vous au guichet.")
 DETAIL = N_("Nous réessayons automatiquement. Cet écran disparaîtra de lui-même dès que possible.")
+DISK_FULL = N_(
+    "La borne n'a plus de place pour enregistrer (disque plein) : le guichet peut prévenir le "
+    "service informatique."
+)
 PENDING = N_(
     "Votre inscription est en attente : elle sera vérifiée et confirmée à l'écran dès le retour "
     "du service. En cas de doute, le guichet peut la retrouver à votre nom."
@@ -47,27 +66,67 @@ class OutageScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="outage")
         self.callbacks: list[Callable[[], object]] = []
+        self.retries: list[Retry] = []
+        self.landed: list[Callable[[], object]] = []  # what to show for the retries that landed
         self.attempts = 0
         self.pending = False
+        self.disk_full = False
+        self.reason = ""  # last cause written to the log, so it is written once, not every 3 s
+        self.since = monotonic()
+        self._probing = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="outage-box"):
             yield Static(_(MESSAGE), id="outage-title")
             yield Static(_(DETAIL), classes="outage-line")
+            disk = Static(_(DISK_FULL), id="outage-disk-full", classes="outage-line")
+            disk.display = self.disk_full
+            yield disk
             pending = Static(_(PENDING) if self.pending else "", id="outage-pending",
                              classes="outage-line")
             pending.display = self.pending
             yield pending
 
     def on_mount(self) -> None:
-        self.set_interval(RETRY_EVERY_S, self.probe)
+        self.set_interval(RETRY_EVERY_S, self._tick)
 
-    def add_callback(self, callback: Callable[[], object] | None, *, pending: bool = False) -> None:
+    def _tick(self) -> None:
+        if not self._probing:  # one probe at a time: a slow one must not overlap the next
+            self._probing = True
+            self.probe()
+
+    def add_callback(
+        self,
+        callback: Callable[[], object] | None,
+        *,
+        pending: bool = False,
+        retry: Retry | None = None,
+        reason: BaseException | None = None,
+    ) -> None:
         if callback is not None and callback not in self.callbacks:
             self.callbacks.append(callback)
-        self.pending = self.pending or pending
+        if retry is not None:
+            self.retries.append(retry)
+        self.pending = self.pending or pending or retry is not None
+        if reason is not None:
+            self.note(reason)
         if self.is_mounted:
             self._show_pending()
+
+    def note(self, exc: BaseException) -> None:
+        """Tell the log (once per cause) why the database doesn't answer; show a full disk."""
+        from cafepol_tui.db.database import disk_write_failed, is_disk_full
+
+        reason = describe_outage(exc)
+        self.disk_full = is_disk_full(exc)
+        if self.is_mounted:
+            self._show_pending()
+        if reason == self.reason:
+            return
+        self.reason = reason
+        level = logging.ERROR if self.disk_full or disk_write_failed(exc) else logging.WARNING
+        log.log(level, "database outage: %s; %d sign-up(s) kept, saved when it answers",
+                reason, len(self.retries))
 
     def _show_pending(self) -> None:
         found = self.query("#outage-pending")
@@ -76,30 +135,54 @@ class OutageScreen(Screen[None]):
         box = found.first(Static)
         box.update(_(PENDING) if self.pending else "")
         box.display = self.pending
+        self.query_one("#outage-disk-full", Static).display = self.disk_full
 
     def action_noop(self) -> None:
         pass
 
     @work(thread=True, exclusive=True, group="outage-probe", exit_on_error=False)
     def probe(self) -> None:
-        """One cheap round trip; also creates or upgrades the schema if the kiosk started offline."""
-        database = self.app.database  # type: ignore[attr-defined]
-        self.attempts += 1
+        """One cheap round trip (creating or upgrading the schema if the kiosk started offline),
+        then each pending save; the screen goes away only once they have all landed."""
         try:
-            with database.connection_context():
-                if not getattr(self.app, "schema_ready", True):
-                    ensure_schema(database)
-                    self.app.schema_ready = True  # type: ignore[attr-defined]
-                database.execute_sql("SELECT 1").fetchone()
-        except peewee.DatabaseError as exc:
+            self._probe()
+        except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+            self._probing = False
             if not is_outage(exc):
                 raise
+            self.app.call_from_thread(self.note, exc)
             return
-        self.app.call_from_thread(self.recovered)
+        except BaseException:
+            self._probing = False
+            raise
+        self.app.call_from_thread(self.recovered)  # _probing stays set: no probe after this one
+
+    def _probe(self) -> None:
+        database = self.app.database  # type: ignore[attr-defined]
+        self.attempts += 1
+        with connection_deadline(database, PROBE_DEADLINE_S):
+            if not getattr(self.app, "schema_ready", True):
+                ensure_schema(database)
+                self.app.schema_ready = True  # type: ignore[attr-defined]
+            database.execute_sql("SELECT 1").fetchone()
+        for retry in list(self.retries):
+            self.landed.append(retry())  # an outage still going on raises: the screen stays
+            self.retries.remove(retry)  # landed: never sent again
 
     def recovered(self) -> None:
+        finishes, self.landed = self.landed, []
+        if self.reason:
+            # The cause again: a full disk may have kept its first line out of the log.
+            log.info("database answers again after %.0f s (it had failed: %s); "
+                     "%d pending sign-up(s) sent again",
+                     monotonic() - self.since, self.reason, len(finishes))
+            self.reason = ""
         callbacks, self.callbacks = self.callbacks, []
         if self.app.screen is self:
             self.app.pop_screen()
+        # Whatever comes next (the form's outcome, a confirmation) gets the citizen's full time.
+        self.app.last_input = monotonic()  # type: ignore[attr-defined]
         for callback in callbacks:
             callback()
+        for finish in finishes:
+            finish()

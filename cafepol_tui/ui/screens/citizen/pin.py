@@ -1,4 +1,5 @@
-"""The gate to staff mode. Wrong PINs are counted in the database and lock the gate for a while."""
+"""The gate to staff mode. Wrong PINs are counted in the database and lock this kiosk's gate
+for a while (at most 15 minutes; an admin can lift it from another kiosk's staff console)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from cafepol_tui.i18n import current_language, translator
 from cafepol_tui.services.formatting import format_clock
+from cafepol_tui.services.registrations import terminal_id
 from cafepol_tui.services.staff import (
     PinLockedError,
     StaffUser,
@@ -69,7 +71,10 @@ class PinScreen(KeyboardScreen):
                     message = _("Aucun code PIN n'est défini : utilisez « cafepol set-pin ».")
                     self.app.call_from_thread(self.refused, message)
                     return
-                user = verify_pin(pin, max_attempts=kiosk.pin_max_attempts,
+                # The tries count against this kiosk's gate only: a lock here leaves the
+                # zone's other kiosks open, and an admin there can lift it.
+                user = verify_pin(pin, kiosk_id=terminal_id(),
+                                  max_attempts=kiosk.pin_max_attempts,
                                   base_s=kiosk.pin_lock_base_s)
         except WrongPinError as exc:
             left = exc.attempts_left

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from functools import partial
 
 import peewee
 from textual import on, work
@@ -10,6 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
+from cafepol_tui.db.database import KIOSK_DEADLINE_S, connection_deadline, is_outage
 from cafepol_tui.db.models import Channel
 from cafepol_tui.i18n import current_language, translator
 from cafepol_tui.services.formatting import format_when
@@ -28,6 +31,10 @@ from cafepol_tui.ui.widgets.touch_keyboard import KeyboardToggle, TouchKeyboard
 _ = translator("kiosk")
 
 FIELDS = ("name", "people", "phone", "email", "topic", "consent")
+
+# A save that has no answer after this long (a server that hangs, a half-open link) is cut off:
+# the outage screen comes up within 10 s of « Confirmer » and keeps retrying the same sign-up.
+SAVE_DEADLINE_S = KIOSK_DEADLINE_S
 
 
 class SignupScreen(KeyboardScreen):
@@ -131,9 +138,22 @@ class SignupScreen(KeyboardScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def save(self, form: SignupForm) -> None:
+        try:
+            finish = self.attempt(form)
+        except (peewee.DatabaseError, peewee.InterfaceError) as exc:  # only outages get here
+            self.kiosk.database_failed(exc, retry=partial(self.attempt, form))
+            return
+        self.app.call_from_thread(finish)
+
+    def attempt(self, form: SignupForm) -> Callable[[], None]:
+        """One try at saving, on a worker thread, with this form's idempotency key.
+
+        Returns what to show (on the UI thread); raises the error of an outage, so that the
+        outage screen keeps the sign-up and tries again until it lands, exactly once.
+        """
         settings = self.kiosk.settings.kiosk
         try:
-            with self.kiosk.database.connection_context():
+            with connection_deadline(self.kiosk.database, SAVE_DEADLINE_S):
                 result = register(
                     self.meeting.id,
                     form,
@@ -143,32 +163,30 @@ class SignupScreen(KeyboardScreen):
                     submission_key=self.submission_key,
                 )
         except ValidationError as exc:
-            self.app.call_from_thread(self.refused, exc.errors, _("Vérifiez les champs signalés."))
+            return partial(self.refused, exc.errors, _("Vérifiez les champs signalés."))
         except (RefusedError, NotFoundError) as exc:
-            self.app.call_from_thread(self.refused, {}, str(exc))
-        except peewee.DatabaseError as exc:
-            if self.kiosk.database_failed(exc, lambda: self.resend(form), pending=True):
-                return
-            self.app.call_from_thread(
+            return partial(self.refused, {}, str(exc))
+        except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+            if is_outage(exc):
+                raise
+            return partial(
                 self.refused, {},
                 _("Votre inscription n'a pas pu être enregistrée (service indisponible). "
                   "Adressez-vous au guichet."),
             )
-        else:
-            self.app.call_from_thread(self.done, result)
-
-    def resend(self, form: SignupForm) -> None:
-        """Back from an outage: send again with the same key (returns it if it was saved)."""
-        if self.is_attached:
-            self.save(form)
+        return partial(self.done, result)
 
     def refused(self, errors: dict[str, str], message: str) -> None:
+        if not self.is_attached:  # the kiosk was reset meanwhile: nothing to show it on
+            return
         self.query_one("#submit", Button).disabled = False
         self.show_errors(errors, message)
 
     def done(self, result: SignupResult) -> None:
         from cafepol_tui.ui.screens.citizen.confirmation import ConfirmationScreen
 
+        if not self.is_attached:  # saved, but the kiosk was reset meanwhile
+            return
         self.app.switch_screen(ConfirmationScreen(result, self.meeting))
 
 

@@ -20,6 +20,7 @@ from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select,
 
 from cafepol_tui.documents import names
 from cafepol_tui.i18n import LANGUAGES, N_, current_language, translator
+from cafepol_tui.ui.screens.base import ReportsWorkerErrors
 from cafepol_tui.ui.screens.staff.base import TranslatedBindings
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def next_month(today: date) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-class PrintDialog(TranslatedBindings, ModalScreen[None]):
+class PrintDialog(ReportsWorkerErrors, TranslatedBindings, ModalScreen[None]):
     """Options, then « Préparer »: render off the UI thread, show progress, then the outcome."""
 
     BINDINGS = [Binding("escape", "close", N_("Fermer"), id="print-close")]

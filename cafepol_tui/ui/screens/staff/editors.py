@@ -1,7 +1,8 @@
 """The staff dialogs: each is a `FormDialog` wired to one service call.
 
-Choice lists (communes, officers, themes, partners) are a handful of short rows read when the
-dialog opens; the save itself runs in the dialog's worker thread. Labels are translated when the
+Choice lists (communes, officers, themes, partners) and the values being edited are read by a
+loader the dialog runs in a worker thread when it opens (never on the UI thread: a database
+that stops answering there would freeze the console); the save runs in a worker thread too. Labels are translated when the
 dialog is built, messages returned by a save when it succeeds (catalog ``staff``).
 """
 
@@ -92,10 +93,20 @@ class MeetingDialog(FormDialog):
 
 
 def meeting_editor(kiosk: CafePolApp, meeting_id: int | None) -> FormDialog:
-    with kiosk.database.connection_context():
-        communes, officers = commune_names(), ma.officer_names()
+    def fields() -> list[Field]:  # in the dialog's worker thread
         form = ma.form_for(meeting_id) if meeting_id else ma.MeetingForm()
-    fields = _meeting_fields(form, communes, officers)
+        found = _meeting_fields(form, commune_names(), ma.officer_names())
+        if meeting_id is not None:
+            found.append(
+                Field(
+                    name="to_waitlist",
+                    label=_("Qui passe en liste d'attente ?"),
+                    kind="multi",
+                    hidden=True,
+                )
+            )
+        return found
+
     actor = _actor(kiosk)
     if meeting_id is None:
         return FormDialog(
@@ -106,14 +117,6 @@ def meeting_editor(kiosk: CafePolApp, meeting_id: int | None) -> FormDialog:
                 id=ma.create_meeting(_form_from(v), actor)
             ),
         )
-    fields.append(
-        Field(
-            name="to_waitlist",
-            label=_("Qui passe en liste d'attente ?"),
-            kind="multi",
-            hidden=True,
-        )
-    )
 
     def save(values: dict[str, Any]) -> str:
         promoted = ma.update_meeting(
@@ -136,17 +139,19 @@ def _promoted_text(promoted: list[str] | tuple[str, ...]) -> str:
 
 
 def series_editor(kiosk: CafePolApp) -> FormDialog:
-    with kiosk.database.connection_context():
-        communes, officers = commune_names(), ma.officer_names()
     # The service reads the French weekday names; the list shows them in the kiosk's language.
     weekdays = tuple(zip(labels.weekday_names(), ma.WEEKDAYS_FR, strict=True))
-    fields = [
-        Field("weekday", _("Jour de la semaine"), ma.WEEKDAYS_FR[1], "select", weekdays),
-        Field("nths", _("Semaines du mois (ex. 1,3 = 1er et 3e ; 5 = dernier)"), "1,3"),
-        Field("months", _("Pendant combien de mois"), "3"),
-        *_meeting_fields(ma.MeetingForm(), communes, officers),
-    ]
-    fields[3 + 3] = Field("day", _("À partir du (JJ/MM/AAAA)"), "", placeholder="01/01/2027")
+
+    def fields() -> list[Field]:  # in the dialog's worker thread
+        found = [
+            Field("weekday", _("Jour de la semaine"), ma.WEEKDAYS_FR[1], "select", weekdays),
+            Field("nths", _("Semaines du mois (ex. 1,3 = 1er et 3e ; 5 = dernier)"), "1,3"),
+            Field("months", _("Pendant combien de mois"), "3"),
+            *_meeting_fields(ma.MeetingForm(), commune_names(), ma.officer_names()),
+        ]
+        found[3 + 3] = Field("day", _("À partir du (JJ/MM/AAAA)"), "", placeholder="01/01/2027")
+        return found
+
     actor = _actor(kiosk)
 
     def save(v: dict[str, Any]) -> str:
@@ -322,8 +327,6 @@ def confirm_cancel_registration(kiosk: CafePolApp, reference: str) -> FormDialog
 
 
 def concern_editor(kiosk: CafePolApp, meeting_id: int | None) -> FormDialog:
-    with kiosk.database.connection_context():
-        themes, partners = cs.theme_names(), cs.partner_names()
     actor = _actor(kiosk)
 
     def save(v: dict[str, Any]) -> str:
@@ -351,14 +354,13 @@ def concern_editor(kiosk: CafePolApp, meeting_id: int | None) -> FormDialog:
         "Échéance (vide = dans {n} jours)",
         cs.DEFAULT_DUE_DAYS,
     ).format(n=cs.DEFAULT_DUE_DAYS)
-    return FormDialog(
-        kiosk,
-        title,
-        [
-            Field("theme", _("Thème"), "", "select", _opts(themes)),
+
+    def fields() -> list[Field]:  # in the dialog's worker thread
+        return [
+            Field("theme", _("Thème"), "", "select", _opts(cs.theme_names())),
             Field("description", _("Situation décrite"), "", "text"),
             Field("place", _("Rue ou lieu")),
-            Field("partner", _("Partenaire concerné"), "", "select", _opts(partners)),
+            Field("partner", _("Partenaire concerné"), "", "select", _opts(cs.partner_names())),
             Field(name="due_on", label=due),
             Field(
                 name="wants_feedback",
@@ -369,14 +371,12 @@ def concern_editor(kiosk: CafePolApp, meeting_id: int | None) -> FormDialog:
             Field(name="contact_name", label=_("Nom (si retour)")),
             Field(name="contact_phone", label=_("Téléphone (si retour)")),
             Field(name="contact_email", label=_("E-mail (si retour)")),
-        ],
-        save,
-    )
+        ]
+
+    return FormDialog(kiosk, title, fields, save)
 
 
 def concern_from_topic_dialog(kiosk: CafePolApp, registration_id: int, topic: str) -> FormDialog:
-    with kiosk.database.connection_context():
-        themes = cs.theme_names()
     actor = _actor(kiosk)
 
     def save(v: dict[str, Any]) -> str:
@@ -385,18 +385,21 @@ def concern_from_topic_dialog(kiosk: CafePolApp, registration_id: int, topic: st
         )
         return _("Doléance n° {id} créée depuis le sujet.").format(id=cid)
 
-    return FormDialog(
-        kiosk,
-        _("Transformer le sujet en doléance"),
-        [
-            Field("theme", _("Thème"), "", "select", _opts(themes)),
+    def fields() -> list[Field]:  # in the dialog's worker thread
+        return [
+            Field("theme", _("Thème"), "", "select", _opts(cs.theme_names())),
             Field(
                 name="wants_feedback",
                 label=_("La personne souhaite un retour (contact repris)"),
                 value=False,
                 kind="check",
             ),
-        ],
+        ]
+
+    return FormDialog(
+        kiosk,
+        _("Transformer le sujet en doléance"),
+        fields,
         save,
         intro=_("« {topic} »").format(topic=topic),
         ok_label=_("Créer la doléance"),
@@ -434,7 +437,8 @@ def concern_update_dialog(kiosk: CafePolApp, detail: cs.ConcernDetail) -> FormDi
 
 
 def purge_dialog(kiosk: CafePolApp) -> FormDialog:
-    from cafepol_tui.services.retention import purge
+    from cafepol_tui.db.models import utcnow
+    from cafepol_tui.services.upkeep import purge_everywhere
 
     days = kiosk.settings.retention_days
     actor = _actor(kiosk)
@@ -443,8 +447,11 @@ def purge_dialog(kiosk: CafePolApp) -> FormDialog:
         as_of = None
         if v["day"].strip():
             day: date = ma.parse_date(v["day"], "day")
+            if day > utcnow().astimezone(BRUSSELS).date():
+                # A day to come would erase people who still have to be warned.
+                raise ValidationError({"day": _("Choisissez aujourd'hui ou un jour passé.")})
             as_of = datetime.combine(day, time(23, 59, 59), BRUSSELS)
-        r = purge(as_of, days, actor=actor)
+        r = purge_everywhere(kiosk.settings, as_of, actor=actor).database
         registrations = _.plural("{n} inscription", "{n} inscriptions", r.registrations).format(
             n=r.registrations
         )

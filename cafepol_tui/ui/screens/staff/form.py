@@ -1,7 +1,10 @@
 """A dialog that edits a few fields and saves them through a service, off the UI thread.
 
 The service's `ValidationError` puts each message (translated by the service) beside its field
-and keeps the dialog open; nothing is saved unless the service accepted everything.
+and keeps the dialog open; nothing is saved unless the service accepted everything. Fields that
+need the database (choice lists, the values being edited) come from a loader run off the UI
+thread too: the dialog opens at once on « Chargement… », and a lost database is the outage
+screen, after which the fields are loaded again.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionLis
 
 from cafepol_tui.i18n import N_, translator
 from cafepol_tui.services.validation import NotFoundError, RefusedError, ValidationError
+from cafepol_tui.ui.screens.base import ReportsWorkerErrors
 from cafepol_tui.ui.screens.staff.base import TranslatedBindings
 
 if TYPE_CHECKING:
@@ -39,8 +43,15 @@ class Field:
     hidden: bool = False
 
 
-class FormDialog(TranslatedBindings, ModalScreen[object]):
-    """`title`, `intro`, `ok_label` and the fields' labels arrive translated."""
+FieldLoader = Callable[[], list[Field]]
+
+
+class FormDialog(ReportsWorkerErrors, TranslatedBindings, ModalScreen[object]):
+    """`title`, `intro`, `ok_label` and the fields' labels arrive translated.
+
+    `fields` is the list itself, or a loader that reads the database to make it: it runs in
+    a worker thread inside a connection, and the fields appear when it returns.
+    """
 
     BINDINGS = [
         Binding("escape", "cancel", N_("Annuler"), id="form-cancel"),
@@ -51,7 +62,7 @@ class FormDialog(TranslatedBindings, ModalScreen[object]):
         self,
         kiosk: CafePolApp,
         title: str,
-        fields: list[Field],
+        fields: list[Field] | FieldLoader,
         save: Callable[[dict[str, Any]], object],
         *,
         intro: str = "",
@@ -60,7 +71,8 @@ class FormDialog(TranslatedBindings, ModalScreen[object]):
         super().__init__(classes="staff-dialog")
         self.kiosk = kiosk
         self.title_text = title
-        self.fields = fields
+        self.loader: FieldLoader | None = None if isinstance(fields, list) else fields
+        self.fields: list[Field] = fields if isinstance(fields, list) else []
         self.save = save
         self.intro = intro
         self.ok_label = ok_label or _("Enregistrer")
@@ -71,12 +83,20 @@ class FormDialog(TranslatedBindings, ModalScreen[object]):
             if self.intro:
                 yield Static(self.intro, id="form-intro", markup=False)
             with VerticalScroll(id="form-fields"):
+                if self.fields_pending:
+                    yield Static(_("Chargement…"), id="form-loading")
                 for f in self.fields:
                     yield from self._field(f)
             yield Static("", id="form-error", classes="field-error", markup=False)
             with Horizontal(classes="actions"):
                 yield Button(_("Annuler"), id="form-cancel")
-                yield Button(self.ok_label, id="form-ok", variant="primary")
+                yield Button(self.ok_label, id="form-ok", variant="primary",
+                             disabled=self.fields_pending)
+
+    @property
+    def fields_pending(self) -> bool:
+        """True until a loader's fields are shown (« OK » and ctrl+s do nothing meanwhile)."""
+        return self.loader is not None
 
     def _field(self, f: Field) -> ComposeResult:
         wid = f"f-{f.name}"
@@ -102,9 +122,44 @@ class FormDialog(TranslatedBindings, ModalScreen[object]):
         yield Static("", id=f"e-{f.name}", classes="field-error", markup=False)
 
     def on_mount(self) -> None:
+        if self.fields_pending:
+            self.load_fields()
+        else:
+            self._focus_first()
+
+    def _focus_first(self) -> None:
         first = next((f for f in self.fields if not f.hidden), None)
         if first:
             self.query_one(f"#f-{first.name}").focus()
+
+    @work(thread=True, exclusive=True, group="form-load", exit_on_error=False)
+    def load_fields(self) -> None:
+        loader = self.loader
+        assert loader is not None
+        try:
+            with self.kiosk.database.connection_context():
+                fields = loader()
+        except (RefusedError, NotFoundError) as exc:  # e.g. the meeting was deleted meanwhile
+            self.app.call_from_thread(self._say, str(exc))
+            return
+        except peewee.DatabaseError as exc:
+            if self.kiosk.database_failed(exc, self.load_fields):
+                return  # the outage screen is up; its return loads the fields again
+            raise
+        self.app.call_from_thread(self.show_fields, fields)  # type: ignore[arg-type]  # awaited by Textual
+
+    async def show_fields(self, fields: list[Field]) -> None:
+        box = self.query_one("#form-fields", VerticalScroll)
+        await box.query("#form-loading").remove()
+        await box.mount_all([widget for f in fields for widget in self._field(f)])
+        self.fields, self.loader = fields, None  # from here on « OK » saves them
+        self.query_one("#form-ok", Button).disabled = False
+        self._focus_first()
+
+    def _say(self, message: str) -> None:
+        box = self.query_one("#form-error", Static)
+        box.update(f"⚠ {message}")
+        box.display = True
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -144,6 +199,8 @@ class FormDialog(TranslatedBindings, ModalScreen[object]):
 
     @on(Button.Pressed, "#form-ok")
     def action_submit(self) -> None:
+        if self.fields_pending:
+            return
         self.query_one("#form-ok", Button).disabled = True
         self.run_save(self.values())
 

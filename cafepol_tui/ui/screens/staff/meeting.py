@@ -85,6 +85,8 @@ class StaffMeetingScreen(StaffScreen):
         self.query_one("#registrations", DataTable).add_columns(
             _("Réf."),
             _("Nom"),
+            # TRANSLATORS: column header: another registration has the same name.
+            _("Doublon ?"),
             # TRANSLATORS: column header, short for "persons" (party size).
             _("Pers."),
             _("Statut"),
@@ -156,6 +158,8 @@ class StaffMeetingScreen(StaffScreen):
         row = table.cursor_row
         table.clear()
         self.registrations = {str(r.id): r for r in registrations}
+        # The kiosk accepts namesakes (and can't say « already registered »): staff decide.
+        duplicate = _("doublon possible")
         for r in registrations:
             status = labels.registration_status(r.status)
             if r.waitlist_rank:
@@ -163,6 +167,7 @@ class StaffMeetingScreen(StaffScreen):
             table.add_row(
                 r.reference,
                 r.name,
+                duplicate if r.possible_duplicate else "",
                 str(r.people),
                 status,
                 format_phone(r.phone),

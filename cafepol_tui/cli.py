@@ -861,6 +861,8 @@ def _preflight(command: str, args: argparse.Namespace, settings: Settings) -> No
     and an --out that would destroy something."""
     if command not in OWN_DATABASE_CHECK:
         _check_database(command, settings)
+    if command == "copy-db":
+        _check_copy_target(args.to, settings)
     out = getattr(args, "out", None)
     if out:
         _check_output(command, args, out, settings)
@@ -901,6 +903,11 @@ def _check_database(command: str, settings: Settings) -> None:
                 )
             ) from None
         return
+    _check_new_database_folder(path)
+
+
+def _check_new_database_folder(path: Path) -> None:
+    folder = path.parent
     try:
         ready = folder.is_dir() and os.access(folder, os.W_OK)
     except OSError:
@@ -909,8 +916,43 @@ def _check_database(command: str, settings: Settings) -> None:
         raise CliError(
             _(
                 "can't create the database {path}: folder {folder} does not exist or is not "
-                "writable (check --db)"
-            ).format(path=where, folder=shown(folder))
+                "writable"
+            ).format(path=shown(path), folder=shown(folder))
+        )
+
+
+def _check_copy_target(to: str, settings: Settings) -> None:
+    """copy-db --to: a new file in a folder that exists, or a SQLite database (never the one
+    being copied, under another spelling)."""
+    path = sqlite_file(to)
+    if path is None:
+        return
+    if any(_is_same_file(path, db_file) for db_file in _database_files(settings)):
+        raise CliError(_("--to names the database being copied: give another one"))
+    where = shown(path)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        _check_new_database_folder(path)
+        return
+    except OSError as exc:
+        raise CliError(
+            _("can't use the database {path}: {error}").format(path=where, error=exc.strerror)
+        ) from None
+    if not stat.S_ISREG(mode):
+        raise CliError(_("the database {path} is not a file").format(path=where))
+    try:
+        with path.open("rb") as file:
+            head = file.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise CliError(
+            _("can't use the database {path}: {error}").format(path=where, error=exc.strerror)
+        ) from None
+    if head and head != SQLITE_HEADER:
+        raise CliError(
+            _("{path} exists and is not a SQLite database: it is not overwritten").format(
+                path=where
+            )
         )
 
 
@@ -964,7 +1006,9 @@ def _check_output(command: str, args: argparse.Namespace, out: str, settings: Se
         return
     if stat.S_ISDIR(mode):  # backup: a new name inside
         return
-    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):  # /dev/stdout, a pipe: nothing kept to lose
+    # PDFs and exports are written into /dev/stdout or a pipe, which keep nothing to lose; a
+    # backup replaces the path it is given (a device node included): never anything but a file.
+    if command != "backup" and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
         return
     if not stat.S_ISREG(mode):
         raise CliError(_("can't write {path}: not a regular file").format(path=where))
@@ -1102,6 +1146,13 @@ def _dispatch(command: str, args: argparse.Namespace, settings: Settings) -> int
     except BrokenPipeError:  # e.g. `cafepol meetings | head`
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a file named on the command line that can't be read or written
+        log.warning("'%s': %s", command, type(exc).__name__, exc_info=True)
+        reason = exc.strerror or type(exc).__name__
+        if exc.filename is not None:
+            error = _("can't use {path}: {error}").format(path=shown(exc.filename), error=reason)
+        else:
+            error = _("system error: {error}").format(error=reason)
     except Exception as exc:
         from cafepol_tui.logging_setup import log_incident
 

@@ -1089,7 +1089,8 @@ def _argv_problem(argv: Sequence[str]) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    problem = _argv_problem(arguments)
+    with language(_early_language(arguments)):
+        problem = _argv_problem(arguments)
     if problem:
         print(f"cafepol: {one_line(problem)}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -1113,6 +1114,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     # --lang, else the config's language, for everything the command says or prints.
     with language(settings.language):
         return _dispatch(command, args, settings)
+
+
+LANGUAGES = ("fr", "nl", "de", "en")
+
+
+def _early_language(arguments: Sequence[str]) -> str:
+    """The language to refuse the arguments in, before they are parsed: --lang, else
+    $CAFEPOL_LANG, else the current one."""
+    for i, arg in enumerate(arguments):
+        if arg.startswith("--lang="):
+            wanted = arg.partition("=")[2]
+        elif arg == "--lang" and i + 1 < len(arguments):
+            wanted = arguments[i + 1]
+        else:
+            continue
+        if wanted in LANGUAGES:
+            return wanted
+    wanted = os.environ.get("CAFEPOL_LANG", "")
+    return wanted if wanted in LANGUAGES else current_language()
 
 
 def _refuse(command: str, error: str) -> int:

@@ -73,7 +73,7 @@ def test_wrong_keys_and_types_are_named(tmp_path, text, needle):
         ("x = " + "[" * 1000 + "]" * 1000 + "\n", "nested too deeply"),
     ],
 )
-def test_numbers_and_sizes_have_sane_ranges(tmp_path, text, needle):
+def test_numbers_and_sizes_have_sane_ranges(tmp_path, text, needle, english):
     config = tmp_path / "c.toml"
     config.write_text(text, encoding="utf-8")
     with pytest.raises(SettingsError, match=needle):
@@ -86,7 +86,7 @@ def test_every_number_in_the_settings_has_its_range():
     assert {where for where, _value in _numbers(Settings())} == set(RANGES)
 
 
-def test_config_that_is_not_a_small_regular_utf8_file(tmp_path):
+def test_config_that_is_not_a_small_regular_utf8_file(tmp_path, english):
     import os
 
     from cafepol_tui.settings import CONFIG_MAX_BYTES

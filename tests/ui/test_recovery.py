@@ -95,7 +95,7 @@ async def test_error_in_a_worker_is_an_incident_then_a_fresh_home(kiosk, monkeyp
         await settle(pilot)
         assert len(kiosk.screen_stack) == 1 and kiosk.is_running and kiosk.return_code is None
     incidents = [r for r in caplog.records if "unexpected error INC-" in r.getMessage()]
-    assert len(incidents) == 1 and "worker of MeetingScreen" in incidents[0].getMessage()
+    assert len(incidents) == 1 and "worker:MeetingScreen" in incidents[0].getMessage()
     assert kiosk.incident_code in incidents[0].getMessage()
     assert "boom in a screen" in (incidents[0].exc_text or "")
 

@@ -281,10 +281,16 @@ class CafePolApp(App[None], inherit_bindings=False):
         """
         from cafepol_tui.db.database import is_outage
 
+        where = f"worker:{type(node).__name__}"
+        if not self._running:  # closing: a last callback found its screen gone; nothing to show
+            from cafepol_tui.logging_setup import log_incident
+
+            log_incident(error, f"{where} (closing)")
+            return
         if is_outage(error):
             self.show_outage(getattr(node, "reload", None))
             return
-        self.report_error(error, "worker:" + type(node).__name__)
+        self.report_error(error, where)
 
     def report_error(self, error: BaseException, where: str) -> None:
         """An unexpected error: log it, show « Un instant… », start again from a fresh home.

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import peewee
 from textual import on, work
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -146,15 +147,23 @@ class FormDialog(ReportsWorkerErrors, TranslatedBindings, ModalScreen[object]):
             if self.kiosk.database_failed(exc, self.load_fields):
                 return  # the outage screen is up; its return loads the fields again
             raise
-        self.app.call_from_thread(self.show_fields, fields)  # type: ignore[arg-type]  # awaited by Textual
+        self.app.call_from_thread(self.show_fields, fields)
 
-    async def show_fields(self, fields: list[Field]) -> None:
-        box = self.query_one("#form-fields", VerticalScroll)
-        await box.query("#form-loading").remove()
-        await box.mount_all([widget for f in fields for widget in self._field(f)])
-        self.fields, self.loader = fields, None  # from here on « OK » saves them
-        self.query_one("#form-ok", Button).disabled = False
-        self._focus_first()
+    def show_fields(self, fields: list[Field]) -> AwaitComplete:
+        """The loaded fields replace « Chargement… »; the worker waits until they are mounted.
+
+        An `AwaitComplete`, like `dismiss`, is what `call_from_thread` awaits (and mypy types).
+        """
+
+        async def show() -> None:
+            box = self.query_one("#form-fields", VerticalScroll)
+            await box.query("#form-loading").remove()
+            await box.mount_all([widget for f in fields for widget in self._field(f)])
+            self.fields, self.loader = fields, None  # from here on « OK » saves them
+            self.query_one("#form-ok", Button).disabled = False
+            self._focus_first()
+
+        return AwaitComplete(show())
 
     def _say(self, message: str) -> None:
         box = self.query_one("#form-error", Static)

@@ -449,33 +449,26 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     database = report.database
     if report.dry_run:
         print(_("dry run: nothing changed"))
-        print(
-            _(
-                "would anonymise {registrations} registration(s) and {contacts} concern "
-                "contact(s) older than {days} days (meetings ended before {cutoff})"
-            ).format(
-                registrations=database.registrations,
-                contacts=database.concern_contacts,
-                days=settings.retention_days,
-                cutoff=database.cutoff.date().isoformat(),
-            )
+        anonymised = _(
+            "would anonymise {registrations} registration(s) and {contacts} concern "
+            "contact(s) older than {days} days (meetings ended before {cutoff})"
         )
-        print(_("would erase the citizen's text of {n} finished concern(s)").format(
-            n=database.concern_texts))
+        erased = _("would erase the citizen's text of {n} finished concern(s)")
     else:
-        print(
-            _(
-                "anonymised {registrations} registration(s) and {contacts} concern contact(s) "
-                "older than {days} days (meetings ended before {cutoff})"
-            ).format(
-                registrations=database.registrations,
-                contacts=database.concern_contacts,
-                days=settings.retention_days,
-                cutoff=database.cutoff.date().isoformat(),
-            )
+        anonymised = _(
+            "anonymised {registrations} registration(s) and {contacts} concern contact(s) "
+            "older than {days} days (meetings ended before {cutoff})"
         )
-        print(_("erased the citizen's text of {n} finished concern(s)").format(
-            n=database.concern_texts))
+        erased = _("erased the citizen's text of {n} finished concern(s)")
+    print(
+        anonymised.format(
+            registrations=database.registrations,
+            contacts=database.concern_contacts,
+            days=settings.retention_days,
+            cutoff=database.cutoff.date().isoformat(),
+        )
+    )
+    print(erased.format(n=database.concern_texts))
     changed = report.copies_changed
     print(
         (_("copies: {n} checked, {changed} to purge") if report.dry_run

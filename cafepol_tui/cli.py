@@ -899,6 +899,15 @@ def _check_database(command: str, settings: Settings) -> None:
     _check_new_database_folder(path)
 
 
+def _head(path: Path, size: int, refusal: str) -> bytes:
+    """The first `size` bytes of `path`; `refusal` (with {path} and {error}) if unreadable."""
+    try:
+        with path.open("rb") as file:
+            return file.read(size)
+    except OSError as exc:
+        raise CliError(refusal.format(path=shown(path), error=exc.strerror)) from None
+
+
 def _check_new_database_folder(path: Path) -> None:
     folder = path.parent
     try:
@@ -934,13 +943,7 @@ def _check_copy_target(to: str, settings: Settings) -> None:
         ) from None
     if not stat.S_ISREG(mode):
         raise CliError(_("the database {path} is not a file").format(path=where))
-    try:
-        with path.open("rb") as file:
-            head = file.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise CliError(
-            _("can't use the database {path}: {error}").format(path=where, error=exc.strerror)
-        ) from None
+    head = _head(path, len(SQLITE_HEADER), _("can't use the database {path}: {error}"))
     if head and head != SQLITE_HEADER:
         raise CliError(
             _("{path} exists and is not a SQLite database: it is not overwritten").format(
@@ -1015,13 +1018,7 @@ def _check_output(command: str, args: argparse.Namespace, out: str, settings: Se
         expected, kind = SQLITE_HEADER, _("a SQLite backup")
     else:
         return
-    try:
-        with path.open("rb") as file:
-            head = file.read(len(expected))
-    except OSError as exc:
-        raise CliError(
-            _("can't write {path}: {error}").format(path=where, error=exc.strerror)
-        ) from None
+    head = _head(path, len(expected), _("can't write {path}: {error}"))
     if head and head != expected:  # an empty file has nothing to lose
         raise CliError(
             _(

@@ -270,6 +270,14 @@ def test_corrupt_pages_fail(copy_of, assets_dir: Path, where: float) -> None:
     page = 4096
     assert len(data) >= 10 * page  # a seeded database: pages to spare
     start = int(len(data) * where) // page * page  # one whole page, never the header page
+    # A b-tree page that holds cells: the cells of an empty one (an index of a table with no
+    # row, as a demo seeded at another time has) or an overflow page's text are read by
+    # nobody, and the integrity check rightly can't tell they were overwritten.
+    def holds_cells(at: int) -> bool:
+        return data[at] in (0x02, 0x05, 0x0A, 0x0D) and int.from_bytes(data[at + 3 : at + 5]) > 0
+
+    while not holds_cells(start) and start + 2 * page <= len(data):
+        start += page
     data[start + 8 : start + page] = bytes((i * 37 + 11) % 256 for i in range(page - 8))
     path.write_bytes(bytes(data))
     checks = _run(settings, assets_dir)

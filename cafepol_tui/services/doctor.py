@@ -22,8 +22,8 @@ from pathlib import Path
 import peewee
 
 import cafepol_tui
-from cafepol_tui.db.database import make_database
-from cafepol_tui.db.models import SCHEMA_VERSION
+from cafepol_tui.db.engine import make_database
+from cafepol_tui.db.migrations import SCHEMA_VERSION
 from cafepol_tui.i18n import translator
 from cafepol_tui.settings import Settings, default_config_path
 

@@ -11,6 +11,7 @@ a full disk looks like (`is_outage`, `is_disk_full`, `describe_outage`).
 from __future__ import annotations
 
 import errno
+import importlib
 import os
 import re
 import socket
@@ -129,6 +130,7 @@ def make_database(url: str) -> peewee.Database:
         from playhouse.db_url import parse as parse_db_url
 
         _check_postgres_url(url)
+        _check_postgres_driver()
         return _PostgresqlDatabase(**pg_parameters(parse_db_url(url)))
     raise DatabaseConfigError(
         _(
@@ -150,6 +152,20 @@ class _PostgresqlDatabase(peewee.PostgresqlDatabase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._lock = nullcontext()
+
+
+def _check_postgres_driver() -> None:
+    """A DatabaseConfigError naming the `[postgres]` extra when no PostgreSQL driver is installed
+    (a plain `pip install .`); peewee would only say « ImproperlyConfigured » when connecting."""
+    for driver in ("psycopg", "psycopg2"):  # the ones peewee's PostgresqlDatabase can use
+        try:
+            importlib.import_module(driver)  # imported by peewee already when it is installed
+        except ImportError:
+            continue
+        return
+    raise DatabaseConfigError(
+        _("PostgreSQL support is not installed: pip install 'cafepol-tui[postgres]'")
+    )
 
 
 def pg_parameters(given: dict[str, Any]) -> dict[str, Any]:

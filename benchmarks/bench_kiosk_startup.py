@@ -113,7 +113,7 @@ def bare_app(rows):
     return Bare()
 
 def kiosk_app(db):
-    from cafepol_tui.db.database import open_database
+    from cafepol_tui.db.open import open_database
     from cafepol_tui.settings import load_settings
     from cafepol_tui.ui.app import make_app
     settings = load_settings(database_url=db)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cafepol_tui.db.database import open_database  # noqa: E402
+from cafepol_tui.db.open import open_database  # noqa: E402
 from cafepol_tui.services.demo import seed_bulk  # noqa: E402
 from cafepol_tui.services.meetings import change_token, list_upcoming  # noqa: E402
 from tests.pg.conftest import DEFAULT_PG, create_test_database, drop_test_database  # noqa: E402

@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import peewee  # noqa: E402
 
-from cafepol_tui.db.database import open_database  # noqa: E402
 from cafepol_tui.db.models import PinGuard  # noqa: E402
+from cafepol_tui.db.open import open_database  # noqa: E402
 from cafepol_tui.services import staff  # noqa: E402
 from cafepol_tui.services.registrations import register  # noqa: E402
 from cafepol_tui.services.validation import SignupForm  # noqa: E402

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cafepol_tui.db.database import open_database  # noqa: E402
+from cafepol_tui.db.open import open_database  # noqa: E402
 from tests.db.racing import check_race_result, race  # noqa: E402
 from tests.factories import FIXED_START, make_meeting  # noqa: E402
 from tests.pg.conftest import DEFAULT_PG, create_test_database, drop_test_database  # noqa: E402

@@ -21,7 +21,8 @@ from typing import NoReturn
 
 import peewee
 
-from cafepol_tui.db.database import DatabaseConfigError, open_database, sqlite_file
+from cafepol_tui.db.engine import DatabaseConfigError, sqlite_file
+from cafepol_tui.db.open import open_database
 from cafepol_tui.documents import names
 from cafepol_tui.i18n import current_language, language, set_language, translator
 from cafepol_tui.safe_input import has_unsafe_chars, is_valid_utf8, one_line, path_problem, shown
@@ -236,7 +237,8 @@ def _pdf_options(command: argparse.ArgumentParser) -> None:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from cafepol_tui.db.database import DatabaseUnreachableError, attach_database
+    from cafepol_tui.db.engine import DatabaseUnreachableError
+    from cafepol_tui.db.open import attach_database
 
     try:
         db, schema_ready = open_database(settings.resolved_database_url), True
@@ -650,7 +652,7 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_copy_db(args: argparse.Namespace, settings: Settings) -> int:
-    from cafepol_tui.db.database import make_database
+    from cafepol_tui.db.engine import make_database
     from cafepol_tui.services.copy_db import CopyError, copy_database, redact
 
     source_url = settings.resolved_database_url

@@ -15,7 +15,8 @@ import shlex
 import socket
 import sys
 
-from cafepol_tui.db.database import DatabaseUnreachableError, open_database
+from cafepol_tui.db.engine import DatabaseUnreachableError
+from cafepol_tui.db.open import open_database
 from cafepol_tui.i18n import translator
 from cafepol_tui.settings import Settings
 

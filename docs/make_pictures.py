@@ -15,7 +15,7 @@ from pathlib import Path
 
 import time_machine
 
-from cafepol_tui.db.database import open_database
+from cafepol_tui.db.open import open_database
 from cafepol_tui.settings import load_settings
 from cafepol_tui.ui.widgets.chip_bar import ChipBar
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import peewee
 import pytest
 
-from cafepol_tui.db.database import open_database
+from cafepol_tui.db.open import open_database
 from cafepol_tui.settings import Settings, load_settings
 
 # A fixed instant for anything compared exactly: Saturday 28 November 2026, 10:00 in Brussels.

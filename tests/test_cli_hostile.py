@@ -96,7 +96,7 @@ class World:
 @pytest.fixture(scope="module")
 def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo zone seeded once; each test gets a copy."""
-    from cafepol_tui.db.database import open_database
+    from cafepol_tui.db.open import open_database
     from cafepol_tui.services.demo import seed_demo
 
     path = tmp_path_factory.mktemp("template") / "cafepol.sqlite3"

@@ -6,13 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from cafepol_tui.db.models import (
-    Channel,
-    Meeting,
-    MeetingStatus,
-    Registration,
-    RegistrationStatus,
-)
+from cafepol_tui.db.models import Meeting, Registration
 from cafepol_tui.services.registrations import (
     REFERENCE_ALPHABET,
     cancel,
@@ -27,6 +21,7 @@ from cafepol_tui.services.validation import (
     ValidationError,
     fold,
 )
+from cafepol_tui.statuses import Channel, MeetingStatus, RegistrationStatus
 from tests.factories import FIXED_START, make_meeting, sign_up
 
 BEFORE = FIXED_START - timedelta(days=5)

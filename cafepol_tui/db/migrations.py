@@ -1,10 +1,12 @@
-"""Ordered schema migrations, run in one transaction by `upgrade`.
+"""The schema: create it, upgrade it in ordered migrations, or refuse it.
 
-Kiosks are updated one at a time against a shared database, so the first newer cafepol to start
-upgrades the schema in place and the others find it done. Rules for adding a migration:
+`ensure_schema` is what opening the database runs (`db.open.open_database`): nothing to do for
+an up-to-date database, else `upgrade`, in one transaction. Kiosks are updated one at a time
+against a shared database, so the first newer cafepol to start upgrades the schema in place and
+the others find it done. Rules for adding a migration:
 
-- append `(version, description, function)` to `MIGRATIONS`, version = previous + 1, and set
-  `models.SCHEMA_VERSION` to it; never edit or reorder a released migration;
+- append `(version, description, function)` to `MIGRATIONS`, version = previous + 1
+  (`SCHEMA_VERSION` is the last one's); never edit or reorder a released migration;
 - the function receives a `playhouse.migrate` migrator and must leave the database exactly as
   `create_tables` would build it from the models (tests/db/test_migrations.py checks this);
 - prefer additive changes (nullable columns, indexes): they are cheap on a large table and an
@@ -22,7 +24,8 @@ from typing import TYPE_CHECKING
 
 import peewee
 
-from cafepol_tui.db.database import is_sqlite, write_transaction
+from cafepol_tui.db.engine import SchemaError, is_sqlite, write_transaction
+from cafepol_tui.db.models import ALL_MODELS
 from cafepol_tui.i18n import translator
 
 if TYPE_CHECKING:  # loaded by upgrade() only: an up-to-date database starts without it
@@ -35,11 +38,11 @@ SCHEMA_KEY = "schema_version"
 _PG_LOCK_KEY = 0x0CAFE901
 
 
-class SchemaTooNewError(peewee.DatabaseError):
+class SchemaTooNewError(SchemaError):
     """The database was written by a newer cafepol than this one."""
 
 
-class MigrationError(peewee.DatabaseError):
+class MigrationError(SchemaError):
     """A migration failed; the transaction was rolled back and the database is unchanged."""
 
 
@@ -104,6 +107,9 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (3, "a PIN gate per kiosk, an indexed PIN key per staff account", _v3_pin_gate),
 ]
 
+# The schema this program writes and reads: the last migration's (version 1 had none).
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
 
 @dataclass
 class UpgradeReport:
@@ -128,18 +134,12 @@ class UpgradeReport:
         )
 
 
-def latest_version() -> int:
-    from cafepol_tui.db.models import SCHEMA_VERSION
-
-    return SCHEMA_VERSION
-
-
 def _check_migrations() -> None:
     versions = [version for version, _, _ in MIGRATIONS]
-    expected = list(range(2, len(MIGRATIONS) + 2))
-    if versions != expected or (versions and versions[-1] != latest_version()):
+    expected = list(range(2, SCHEMA_VERSION + 1))
+    if versions != expected:
         raise RuntimeError(  # a programming error, caught by the tests
-            f"migrations {versions} must run 2, 3, … up to SCHEMA_VERSION={latest_version()}"
+            f"migrations {versions} must run 2, 3, … up to SCHEMA_VERSION={SCHEMA_VERSION}"
         )
 
 
@@ -182,7 +182,7 @@ def _exclusive(db: peewee.Database) -> Iterator[None]:
     try:
         with write_transaction(db):
             if not sqlite:
-                # The session's short timeouts (database.PG_SERVER_SETTINGS) are for sign-ups:
+                # The session's short timeouts (engine.PG_SERVER_SETTINGS) are for sign-ups:
                 # an upgrade may wait for another kiosk's, and may take longer than 8 s.
                 db.execute_sql("SET LOCAL lock_timeout = '60s'")
                 db.execute_sql("SET LOCAL statement_timeout = '300s'")
@@ -200,10 +200,21 @@ def _exclusive(db: peewee.Database) -> Iterator[None]:
 
 
 def _create_tables(db: peewee.Database) -> None:
-    from cafepol_tui.db.models import ALL_MODELS
-
     with db.bind_ctx(ALL_MODELS, bind_refs=False, bind_backrefs=False):
         db.create_tables(ALL_MODELS, safe=True)
+
+
+def ensure_schema(db: peewee.Database) -> UpgradeReport:
+    """Fresh database: create the tables at the latest version. Older: migrate. Newer: refuse.
+
+    The usual case, an up-to-date database with every table, is answered by two reads and
+    takes no write lock, so a kiosk starting never waits behind the others' sign-ups.
+    """
+    if read_version(db) == SCHEMA_VERSION and set(db.get_tables()) >= {
+        m._meta.table_name for m in ALL_MODELS
+    }:
+        return UpgradeReport(before=SCHEMA_VERSION, after=SCHEMA_VERSION)
+    return upgrade(db)
 
 
 def upgrade(db: peewee.Database, *, target: int | None = None) -> UpgradeReport:
@@ -212,7 +223,7 @@ def upgrade(db: peewee.Database, *, target: int | None = None) -> UpgradeReport:
     A database newer than this program is refused (`SchemaTooNewError`); nothing is changed.
     """
     _check_migrations()
-    latest = latest_version()
+    latest = SCHEMA_VERSION
     target = latest if target is None else target
     with _exclusive(db):
         before = read_version(db)
@@ -228,6 +239,7 @@ def upgrade(db: peewee.Database, *, target: int | None = None) -> UpgradeReport:
                 ).format(version=before, known=latest)
             )
         report = UpgradeReport(before=before, after=before)
+        # Imported here, not at the top: only an old schema needs it (kiosk start-up time).
         from playhouse.migrate import SchemaMigrator
 
         migrator = SchemaMigrator.from_database(db)

@@ -1,4 +1,10 @@
-"""The peewee models. Times are stored as naive UTC and come back timezone-aware (UTC)."""
+"""The peewee models. Times are stored as naive UTC and come back timezone-aware (UTC).
+
+Every model is bound to `engine.database_proxy`, which `db.open.open_database` points at the
+real database. The schema they describe is built and versioned by `db.migrations`; the codes
+their status, channel and role columns hold are the enums of `cafepol_tui.statuses`
+(import them from there: that module needs no peewee).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,8 @@ from typing import Any
 
 import peewee
 
-from cafepol_tui.db.database import database_proxy
-
-SCHEMA_VERSION = 3  # bump together with db/migrations.py MIGRATIONS
+from cafepol_tui.db.engine import database_proxy
+from cafepol_tui.statuses import Channel, ConcernStatus, MeetingStatus, StaffRole
 
 
 def utcnow() -> datetime:
@@ -43,11 +48,17 @@ class BaseModel(peewee.Model):
         legacy_table_names = False
 
 
-class Meta(BaseModel):
-    """Key/value facts about the database itself: schema version, demo marker."""
+class MetaEntry(BaseModel):
+    """One key/value fact about the database itself: schema version, demo marker, PIN-key salt.
+
+    Not to be confused with peewee's `class Meta:` options inside each model.
+    """
 
     key = peewee.CharField(primary_key=True, max_length=64)
     value = peewee.TextField()
+
+    class Meta:
+        table_name = "meta"
 
 
 class Commune(BaseModel):
@@ -70,11 +81,6 @@ class Partner(BaseModel):
 
 class Theme(BaseModel):
     name = peewee.CharField(unique=True, max_length=120)
-
-
-class MeetingStatus:
-    SCHEDULED = "scheduled"
-    CANCELLED = "cancelled"
 
 
 class Meeting(BaseModel):
@@ -121,26 +127,6 @@ class MeetingTheme(BaseModel):
         indexes = ((("meeting", "theme"), True),)
 
 
-class RegistrationStatus:
-    CONFIRMED = "confirmed"
-    WAITLISTED = "waitlisted"
-    CANCELLED = "cancelled"
-    ATTENDED = "attended"
-    # Checked in as absent on the day: the seat stays counted (nobody else can use it by then).
-    NO_SHOW = "no_show"
-
-    HOLDING_SEATS = (CONFIRMED, ATTENDED, NO_SHOW)
-    ACTIVE = (CONFIRMED, WAITLISTED, ATTENDED)
-
-
-class Channel:
-    KIOSK = "kiosk"
-    COUNTER = "counter"
-    PHONE = "phone"
-
-    ALL = (KIOSK, COUNTER, PHONE)
-
-
 class Registration(BaseModel):
     meeting_id: Any
     meeting = peewee.ForeignKeyField(Meeting, backref="registrations", on_delete="CASCADE")
@@ -169,14 +155,6 @@ class Registration(BaseModel):
             (("meeting", "status"), False),
             (("meeting", "status", "waitlist_position"), False),
         )
-
-
-class StaffRole:
-    COUNTER = "counter"
-    OFFICER = "officer"
-    ADMIN = "admin"
-
-    ALL = (COUNTER, OFFICER, ADMIN)
 
 
 class StaffAccount(BaseModel):
@@ -211,17 +189,6 @@ class AuditEntry(BaseModel):
     action = peewee.CharField(max_length=64)
     target = peewee.CharField(max_length=120, default="")
     detail = peewee.TextField(default="")
-
-
-class ConcernStatus:
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    RESOLVED = "resolved"
-    FEEDBACK_GIVEN = "feedback_given"
-    CLOSED = "closed"  # closed without feedback, with a reason
-
-    ALL = (OPEN, IN_PROGRESS, RESOLVED, FEEDBACK_GIVEN, CLOSED)
-    FINAL = (FEEDBACK_GIVEN, CLOSED)
 
 
 class Concern(BaseModel):
@@ -270,7 +237,7 @@ class ConcernUpdate(BaseModel):
 
 
 ALL_MODELS: list[type[BaseModel]] = [
-    Meta,
+    MetaEntry,
     Commune,
     Officer,
     Partner,

@@ -31,8 +31,8 @@ from pathlib import Path
 
 import peewee
 
-from cafepol_tui.db.database import database_proxy, make_database
-from cafepol_tui.db.models import SCHEMA_VERSION
+from cafepol_tui.db.engine import database_proxy, make_database
+from cafepol_tui.db.migrations import SCHEMA_VERSION
 from cafepol_tui.i18n import N_, translator
 from cafepol_tui.services.retention import CopyPurgeError, PurgeReport, purge_copy
 from cafepol_tui.settings import Settings

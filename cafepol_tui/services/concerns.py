@@ -12,11 +12,10 @@ from datetime import date, datetime, timedelta
 
 import peewee
 
-from cafepol_tui.db.database import database_proxy, write_transaction
+from cafepol_tui.db.engine import database_proxy, write_transaction
 from cafepol_tui.db.models import (
     Commune,
     Concern,
-    ConcernStatus,
     ConcernUpdate,
     Meeting,
     Partner,
@@ -38,6 +37,7 @@ from cafepol_tui.services.validation import (
     clean_phone,
     has_control_chars,
 )
+from cafepol_tui.statuses import ConcernStatus
 
 _ = translator("messages")
 

@@ -14,9 +14,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import peewee
 
-from cafepol_tui.db.database import is_sqlite, write_transaction
+from cafepol_tui.db.engine import is_sqlite, write_transaction
 from cafepol_tui.db.migrations import SCHEMA_KEY, read_version, upgrade
-from cafepol_tui.db.models import ALL_MODELS, BaseModel, Meta
+from cafepol_tui.db.models import ALL_MODELS, BaseModel, MetaEntry
 from cafepol_tui.i18n import translator
 
 _ = translator("messages")
@@ -79,7 +79,7 @@ def count_rows(db: peewee.Database) -> dict[str, int]:
     counts = {}
     for model in _models():
         table = model._meta.table_name
-        if model is Meta or table not in existing:
+        if model is MetaEntry or table not in existing:
             continue
         counts[table] = db.execute_sql(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
     return counts
@@ -139,13 +139,13 @@ def copy_database(
         with write_transaction(target):
             if occupied:
                 for model in reversed(models):
-                    if model is not Meta:
+                    if model is not MetaEntry:
                         report.replaced += model.delete().bind(target).execute()
             for model in models:
                 report.tables[model._meta.table_name] = _copy_table(model, source, target)
             if not is_sqlite(target):
                 _reset_sequences(target)
-    report.tables.pop(Meta._meta.table_name, None)
+    report.tables.pop(MetaEntry._meta.table_name, None)
     return report
 
 
@@ -154,8 +154,8 @@ def _copy_table(model: type[BaseModel], source: peewee.Database, target: peewee.
     pk = model._meta.primary_key
     pk_index = fields.index(pk)
     base = model.select(*fields).order_by(pk).limit(BATCH)
-    if model is Meta:
-        base = base.where(Meta.key != SCHEMA_KEY)  # the target keeps its own version row
+    if model is MetaEntry:
+        base = base.where(MetaEntry.key != SCHEMA_KEY)  # the target keeps its own version row
     copied = 0
     last = None
     while True:
@@ -163,9 +163,9 @@ def _copy_table(model: type[BaseModel], source: peewee.Database, target: peewee.
         batch = list(query.bind(source).tuples())
         if not batch:
             return copied
-        if model is Meta:
+        if model is MetaEntry:
             keys = [row[pk_index] for row in batch]
-            Meta.delete().where(Meta.key.in_(keys)).bind(target).execute()
+            MetaEntry.delete().where(MetaEntry.key.in_(keys)).bind(target).execute()
         # A plain table insert (a model insert would carry the source backend's RETURNING).
         values = [[f.db_value(v) for f, v in zip(fields, row, strict=True)] for row in batch]
         table = peewee.Table(model._meta.table_name, [f.column_name for f in fields])

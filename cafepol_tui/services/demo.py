@@ -10,19 +10,16 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from cafepol_tui.db.database import database_proxy
+from cafepol_tui.db.engine import database_proxy
 from cafepol_tui.db.models import (
-    Channel,
     Commune,
     Meeting,
     MeetingPartner,
-    MeetingStatus,
     MeetingTheme,
-    Meta,
+    MetaEntry,
     Officer,
     Partner,
     Registration,
-    RegistrationStatus,
     Theme,
     utcnow,
 )
@@ -34,6 +31,7 @@ from cafepol_tui.services.registrations import (
     register,
 )
 from cafepol_tui.services.validation import SignupForm
+from cafepol_tui.statuses import Channel, MeetingStatus, RegistrationStatus
 
 DEMO_MARKER = "demo_seeded_at"
 BULK_MARKER = "bulk_seeded"
@@ -147,7 +145,7 @@ def _meeting_days(rng: random.Random, first: date, months: int) -> list[date]:
 
 def seed_demo(*, now: datetime | None = None, seed: int = 2027) -> SeedReport:
     """The demo zone: five communes, officers, partners, themes, three months of meetings."""
-    if Meta.get_or_none(Meta.key == DEMO_MARKER):
+    if MetaEntry.get_or_none(MetaEntry.key == DEMO_MARKER):
         return SeedReport(False, 0, 0)
     now = now or utcnow()
     rng = random.Random(seed)
@@ -175,7 +173,7 @@ def seed_demo(*, now: datetime | None = None, seed: int = 2027) -> SeedReport:
                 for theme in rng.sample(themes, rng.choice((1, 2, 3))):
                     MeetingTheme.create(meeting=meeting, theme=theme)
                 meetings.append(meeting)
-        Meta.create(key=DEMO_MARKER, value=now.isoformat())
+        MetaEntry.create(key=DEMO_MARKER, value=now.isoformat())
 
     meetings.sort(key=lambda m: m.starts_at)
     count = 0
@@ -228,7 +226,7 @@ def _all_names() -> list[str]:
 def seed_bulk(meetings: int, registrations: int, *, now: datetime | None = None, seed: int = 7) -> SeedReport:
     """A large realistic data set (benchmarks): meetings over the coming years, bulk-inserted."""
     marker = f"{BULK_MARKER}:{meetings}:{registrations}"
-    if Meta.get_or_none(Meta.key == marker):
+    if MetaEntry.get_or_none(MetaEntry.key == marker):
         return SeedReport(False, 0, 0)
     now = now or utcnow()
     rng = random.Random(seed)
@@ -298,7 +296,7 @@ def seed_bulk(meetings: int, registrations: int, *, now: datetime | None = None,
         for meeting_id, seats in taken.items():
             if seats:
                 Meeting.update(seats_taken=seats).where(Meeting.id == meeting_id).execute()
-        Meta.create(key=marker, value=now.isoformat())
+        MetaEntry.create(key=marker, value=now.isoformat())
     return SeedReport(True, meetings, registrations)
 
 

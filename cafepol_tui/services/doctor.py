@@ -22,8 +22,9 @@ from pathlib import Path
 import peewee
 
 import cafepol_tui
-from cafepol_tui.db.database import make_database
-from cafepol_tui.db.models import SCHEMA_VERSION
+from cafepol_tui.db.engine import make_database
+from cafepol_tui.db.migrations import SCHEMA_VERSION
+from cafepol_tui.db.models import ALL_MODELS
 from cafepol_tui.i18n import translator
 from cafepol_tui.settings import Settings, default_config_path
 
@@ -239,8 +240,6 @@ def _check_database(settings: Settings) -> Check:
 
 def _missing_schema(db: peewee.Database) -> list[str]:
     """Every table and column the models expect that the database lacks ("table", "t.col")."""
-    from cafepol_tui.db.models import ALL_MODELS
-
     tables = set(db.get_tables())
     missing: list[str] = []
     for model in ALL_MODELS:

@@ -12,17 +12,16 @@ from cafepol_tui.db.models import (
     Commune,
     Meeting,
     MeetingPartner,
-    MeetingStatus,
     MeetingTheme,
     Officer,
     Partner,
     Registration,
-    RegistrationStatus,
     Theme,
     utcnow,
 )
 from cafepol_tui.i18n import translator
 from cafepol_tui.services.validation import NotFoundError
+from cafepol_tui.statuses import MeetingStatus, RegistrationStatus
 
 _ = translator("messages")
 

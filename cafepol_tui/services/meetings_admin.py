@@ -13,27 +13,21 @@ from datetime import date, datetime, time
 
 import peewee
 
-from cafepol_tui.db.database import database_proxy, write_transaction
+from cafepol_tui.db.engine import database_proxy, write_transaction
 from cafepol_tui.db.models import (
     Commune,
     Meeting,
     MeetingPartner,
-    MeetingStatus,
     MeetingTheme,
     Officer,
     Registration,
-    RegistrationStatus,
     utcnow,
 )
 from cafepol_tui.i18n import translator
 from cafepol_tui.services import audit
 from cafepol_tui.services.formatting import BRUSSELS, local
-from cafepol_tui.services.registrations import (
-    RegistrationView,
-    _lock_meeting,
-    list_for_meeting,
-    promote_waitlist,
-)
+from cafepol_tui.services.locking import lock_meeting
+from cafepol_tui.services.registrations import RegistrationView, list_for_meeting, promote_waitlist
 from cafepol_tui.services.validation import (
     FormCheck,
     NotFoundError,
@@ -42,6 +36,7 @@ from cafepol_tui.services.validation import (
     clean_url,
     has_control_chars,
 )
+from cafepol_tui.statuses import MeetingStatus, RegistrationStatus
 
 _ = translator("messages")
 
@@ -296,7 +291,7 @@ def update_meeting(
     now = now or utcnow()
     clean = clean_meeting(form, require_future=False, now=now)
     with write_transaction(database_proxy.obj):
-        meeting = _lock_meeting(meeting_id)
+        meeting = lock_meeting(meeting_id)
         if meeting.status == MeetingStatus.CANCELLED:
             raise RefusedError(_("Cette rencontre est annulée : elle ne peut plus être modifiée."))
         if clean.starts_at != meeting.starts_at and clean.starts_at <= now:
@@ -367,7 +362,7 @@ def cancel_meeting(
     now = now or utcnow()
     text = _text(reason, "reason", 500, required=_("Indiquez la raison de l'annulation."))
     with write_transaction(database_proxy.obj):
-        meeting = _lock_meeting(meeting_id)
+        meeting = lock_meeting(meeting_id)
         if meeting.status == MeetingStatus.CANCELLED:
             raise RefusedError(_("Cette rencontre est déjà annulée."))
         Meeting.update(status=MeetingStatus.CANCELLED, cancel_reason=text, updated_at=now).where(

@@ -16,17 +16,12 @@ from datetime import datetime
 
 import peewee
 
-from cafepol_tui.db.database import database_proxy, is_sqlite, write_transaction
-from cafepol_tui.db.models import (
-    Channel,
-    Meeting,
-    MeetingStatus,
-    Registration,
-    RegistrationStatus,
-    utcnow,
-)
+from cafepol_tui.db.engine import database_proxy, write_transaction
+from cafepol_tui.db.models import Meeting, Registration, utcnow
 from cafepol_tui.i18n import translator
+from cafepol_tui.services.locking import lock_meeting
 from cafepol_tui.services.validation import NotFoundError, RefusedError, SignupForm, fold
+from cafepol_tui.statuses import Channel, MeetingStatus, RegistrationStatus
 
 _ = translator("messages")
 
@@ -85,16 +80,6 @@ class RegistrationView:
     # Another active registration at the same meeting has the same folded name: a namesake,
     # or the same person twice (the kiosk accepts both; staff decide).
     possible_duplicate: bool = False
-
-
-def _lock_meeting(meeting_id: int) -> Meeting:
-    query = Meeting.select().where(Meeting.id == meeting_id)
-    if not is_sqlite(database_proxy):
-        query = query.for_update()
-    meeting = query.first()
-    if meeting is None:
-        raise NotFoundError(_("no meeting with id {id}").format(id=meeting_id))
-    return meeting
 
 
 def _check_open(meeting: Meeting, now: datetime) -> None:
@@ -189,7 +174,7 @@ def register(
         raise ValueError(f"unknown channel {channel!r}")
     key = name_key(clean.name)
     with write_transaction(database_proxy.obj):
-        meeting = _lock_meeting(meeting_id)
+        meeting = lock_meeting(meeting_id)
         # The time is read once the lock is held: sign-ups are accepted one at a time, so
         # their created_at follows the order they were accepted in (and their waiting-list
         # positions), however long each one waited for the lock.
@@ -296,7 +281,7 @@ def cancel(reference: str, *, now: datetime | None = None) -> CancelResult:
         registration = Registration.get_or_none(Registration.reference == code)
         if registration is None:
             raise NotFoundError(_("Aucune inscription ne porte le code {code}.").format(code=code))
-        meeting = _lock_meeting(registration.meeting_id)
+        meeting = lock_meeting(registration.meeting_id)
         now = now or utcnow()  # under the lock, like register's
         registration = Registration.get_by_id(registration.id)  # re-read under the lock
         if registration.status == RegistrationStatus.CANCELLED:

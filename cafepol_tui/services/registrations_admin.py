@@ -8,20 +8,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cafepol_tui.db.database import database_proxy, write_transaction
-from cafepol_tui.db.models import Channel, Meeting, Registration, RegistrationStatus, utcnow
+from cafepol_tui.db.engine import database_proxy, write_transaction
+from cafepol_tui.db.models import Meeting, Registration, utcnow
 from cafepol_tui.i18n import translator
 from cafepol_tui.services import audit
 from cafepol_tui.services.formatting import local
+from cafepol_tui.services.locking import lock_meeting
 from cafepol_tui.services.registrations import (
     CancelResult,
     SignupResult,
-    _lock_meeting,
     cancel,
     promote_waitlist,
     register,
 )
 from cafepol_tui.services.validation import NotFoundError, RefusedError, SignupForm, ValidationError
+from cafepol_tui.statuses import Channel, RegistrationStatus
 
 _ = translator("messages")
 
@@ -101,7 +102,7 @@ def move_in_waitlist(
         registration = Registration.get_or_none(Registration.id == registration_id)
         if registration is None:
             raise NotFoundError(_("no registration with id {id}").format(id=registration_id))
-        meeting = _lock_meeting(registration.meeting_id)
+        meeting = lock_meeting(registration.meeting_id)
         registration = Registration.get_by_id(registration_id)
         if registration.status != RegistrationStatus.WAITLISTED:
             raise RefusedError(_("Seule une inscription en liste d'attente peut changer de rang."))
@@ -137,7 +138,7 @@ def promote(meeting_id: int, actor: str, *, now: datetime | None = None) -> list
     """Move waitlisted parties up, in order, into any free seats."""
     now = now or utcnow()
     with write_transaction(database_proxy.obj):
-        meeting = _lock_meeting(meeting_id)
+        meeting = lock_meeting(meeting_id)
         promoted = promote_waitlist(meeting, now)
         if promoted:
             audit.record(
@@ -160,7 +161,7 @@ def check_in(
         registration = Registration.get_or_none(Registration.id == registration_id)
         if registration is None:
             raise NotFoundError(_("no registration with id {id}").format(id=registration_id))
-        meeting = _lock_meeting(registration.meeting_id)
+        meeting = lock_meeting(registration.meeting_id)
         _check_day(meeting, now)
         if registration.status not in RegistrationStatus.HOLDING_SEATS:
             raise RefusedError(_("Seule une inscription confirmée peut être pointée."))
@@ -177,7 +178,7 @@ def add_walkins(meeting_id: int, delta: int, actor: str, *, now: datetime | None
     """Count people who came without signing up (no names). Returns the new count."""
     now = now or utcnow()
     with write_transaction(database_proxy.obj):
-        meeting = _lock_meeting(meeting_id)
+        meeting = lock_meeting(meeting_id)
         _check_day(meeting, now)
         count = max(0, min(MAX_WALKINS, meeting.walkins + delta))
         Meeting.update(walkins=count, updated_at=now).where(Meeting.id == meeting_id).execute()

@@ -27,17 +27,11 @@ from typing import TypeVar
 
 import peewee
 
-from cafepol_tui.db.database import database_proxy, is_sqlite, write_transaction
-from cafepol_tui.db.models import (
-    Concern,
-    ConcernStatus,
-    Meeting,
-    Meta,
-    Registration,
-    utcnow,
-)
+from cafepol_tui.db.engine import database_proxy, is_sqlite, write_transaction
+from cafepol_tui.db.models import Concern, Meeting, MetaEntry, Registration, utcnow
 from cafepol_tui.i18n import translator
 from cafepol_tui.services import audit
+from cafepol_tui.statuses import ConcernStatus
 
 _ = translator("messages")
 
@@ -54,7 +48,7 @@ _T = TypeVar("_T", int, str)
 
 def mark_compaction_pending() -> None:
     """Personal text was erased outside a purge: the next purge rewrites the file."""
-    Meta.get_or_create(key=COMPACT_MARKER, defaults={"value": "1"})
+    MetaEntry.get_or_create(key=COMPACT_MARKER, defaults={"value": "1"})
 
 
 @dataclass(frozen=True)
@@ -114,7 +108,7 @@ def purge(
                 now=utcnow(),
             )
     vacuumed = False
-    pending = Meta.delete().where(Meta.key == COMPACT_MARKER).execute()
+    pending = MetaEntry.delete().where(MetaEntry.key == COMPACT_MARKER).execute()
     if sqlite and (registrations or contacts or texts or pending):
         compact(db)
         vacuumed = True
@@ -325,7 +319,7 @@ def compact(db: peewee.Database) -> None:
     if busy and busy[0]:
         # A reader kept the WAL from being emptied: the next purge (ten minutes) retries.
         log.warning("retention: the WAL could not be truncated now (a reader is active)")
-        Meta.get_or_create(key=COMPACT_MARKER, defaults={"value": "1"})
+        MetaEntry.get_or_create(key=COMPACT_MARKER, defaults={"value": "1"})
 
 
 # --- copies of the database ---------------------------------------------------------------

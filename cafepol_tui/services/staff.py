@@ -8,8 +8,8 @@ A PIN try, on SQLite and PostgreSQL alike (issue 12):
    however many processes try at the same moment (`cafepol serve` runs one per browser tab),
    at most `max_attempts` PINs are checked before the lock.
 2. *Hash*: outside any transaction, one argon2id computation of the PIN with the database's
-   salt (`Meta` row `pin_key_params`, drawn on first use). Its hex is the account's `pin_key`,
-   found through a unique index: one computation whatever the number of accounts, and no two
+   salt (`MetaEntry` row `pin_key_params`, drawn on first use). Its hex is the account's
+   `pin_key`, found through a unique index: one computation whatever the number of accounts, and no two
    accounts can share a PIN. Nothing else waits for it: sign-ups go on meanwhile.
 3. *Success*: a second short transaction resets the gate and audits the login.
 
@@ -41,11 +41,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.low_level import Type, hash_secret_raw
 
-from cafepol_tui.db.database import database_proxy, is_sqlite, write_transaction
-from cafepol_tui.db.models import AuditEntry, Meta, PinGuard, StaffAccount, StaffRole, utcnow
+from cafepol_tui.db.engine import database_proxy, is_sqlite, write_transaction
+from cafepol_tui.db.models import AuditEntry, MetaEntry, PinGuard, StaffAccount, utcnow
 from cafepol_tui.i18n import translator
 from cafepol_tui.services.registrations import terminal_id
 from cafepol_tui.services.validation import ValidationError
+from cafepol_tui.statuses import StaffRole
 
 _ = translator("messages")
 
@@ -96,11 +97,11 @@ class KeyParams:
 
 def _key_params() -> KeyParams:
     """The database's PIN-key salt and cost, drawn by whoever needs them first."""
-    row = Meta.get_or_none(Meta.key == PIN_KEY_META)
+    row = MetaEntry.get_or_none(MetaEntry.key == PIN_KEY_META)
     if row is None:
         value = json.dumps({"salt": secrets.token_hex(16), **PIN_KEY_COST})
-        Meta.insert(key=PIN_KEY_META, value=value).on_conflict_ignore().execute()
-        row = Meta.get(Meta.key == PIN_KEY_META)  # ours, or the one another kiosk drew first
+        MetaEntry.insert(key=PIN_KEY_META, value=value).on_conflict_ignore().execute()
+        row = MetaEntry.get(MetaEntry.key == PIN_KEY_META)  # ours, or the one another kiosk drew first
     data = json.loads(row.value)
     return KeyParams(bytes.fromhex(data["salt"]), int(data["t"]), int(data["m"]), int(data["p"]))
 

@@ -13,19 +13,10 @@ from datetime import date, datetime
 
 import peewee
 
-from cafepol_tui.db.models import (
-    Commune,
-    Concern,
-    ConcernStatus,
-    Meeting,
-    MeetingStatus,
-    Registration,
-    RegistrationStatus,
-    Theme,
-    utcnow,
-)
+from cafepol_tui.db.models import Commune, Concern, Meeting, Registration, Theme, utcnow
 from cafepol_tui.i18n import translator
 from cafepol_tui.services.formatting import local
+from cafepol_tui.statuses import ConcernStatus, MeetingStatus, RegistrationStatus
 
 _ = translator("messages")
 

@@ -159,7 +159,7 @@ class CafePolApp(App[None], inherit_bindings=False):
         retry: Retry | None = None,
     ) -> bool:
         """From a worker thread: True (and the outage screen shown) if `exc` is an outage."""
-        from cafepol_tui.db.database import is_outage
+        from cafepol_tui.db.engine import is_outage
 
         if not is_outage(exc):
             return False
@@ -279,7 +279,7 @@ class CafePolApp(App[None], inherit_bindings=False):
         stuck on « Chargement… »); their screens hand the error here instead. A lost database
         is the outage screen, whose return reloads the screen (`reload`) if it has one.
         """
-        from cafepol_tui.db.database import is_outage
+        from cafepol_tui.db.engine import is_outage
 
         where = f"worker:{type(node).__name__}"
         if not self._running:  # closing: a last callback found its screen gone; nothing to show

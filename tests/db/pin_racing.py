@@ -17,7 +17,7 @@ KIOSK = "borne-hall"
 
 
 def _worker(url: str, kiosk: str, barrier: Any, out: Any) -> None:
-    from cafepol_tui.db.database import open_database
+    from cafepol_tui.db.open import open_database
     from cafepol_tui.services import staff
 
     calls = 0

@@ -12,7 +12,7 @@ NOW = FIXED_START - timedelta(days=5)
 
 
 def _worker(url: str, meeting_id: int, worker: int, count: int, start, out) -> None:  # noqa: ANN001
-    from cafepol_tui.db.database import open_database
+    from cafepol_tui.db.open import open_database
     from cafepol_tui.services.registrations import register
     from cafepol_tui.services.validation import SignupForm
 
@@ -56,7 +56,8 @@ def race(url: str, meeting_id: int, processes: int = 8, each: int = 25) -> list[
 
 
 def check_race_result(meeting_id: int, capacity: int, total: int) -> None:
-    from cafepol_tui.db.models import Meeting, Registration, RegistrationStatus
+    from cafepol_tui.db.models import Meeting, Registration
+    from cafepol_tui.statuses import RegistrationStatus
 
     rows = list(
         Registration.select().where(Registration.meeting == meeting_id).order_by(Registration.id)
@@ -82,9 +83,10 @@ def _mixed_worker(  # noqa: ANN001
 ) -> None:
     import random
 
-    from cafepol_tui.db.models import Registration, RegistrationStatus
+    from cafepol_tui.db.models import Registration
     from cafepol_tui.services.registrations import cancel, register
     from cafepol_tui.services.validation import RefusedError, SignupForm
+    from cafepol_tui.statuses import RegistrationStatus
 
     rng = random.Random(1000 + worker)
     db = open_and_wait(url, start)
@@ -127,7 +129,7 @@ def _mixed_worker(  # noqa: ANN001
 
 
 def open_and_wait(url: str, start):  # noqa: ANN001, ANN201
-    from cafepol_tui.db.database import open_database
+    from cafepol_tui.db.open import open_database
 
     db = open_database(url, create=False)
     start.wait()
@@ -166,7 +168,8 @@ def check_mixed_race(meeting_id: int, capacity: int, signed, cancels) -> None:  
     Acceptance order is the order of the ids (the sign-ups were written one at a time, under
     the lock); the created_at of the sign-ups and the time of each cancellation must follow it.
     """
-    from cafepol_tui.db.models import Meeting, Registration, RegistrationStatus
+    from cafepol_tui.db.models import Meeting, Registration
+    from cafepol_tui.statuses import RegistrationStatus
 
     rows = list(
         Registration.select().where(Registration.meeting == meeting_id).order_by(Registration.id)

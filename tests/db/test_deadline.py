@@ -7,7 +7,7 @@ import time
 import peewee
 import pytest
 
-from cafepol_tui.db.database import connection_deadline, is_outage
+from cafepol_tui.db.engine import connection_deadline, is_outage
 
 FOREVER = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT max(i) FROM n"
 

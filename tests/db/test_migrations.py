@@ -11,9 +11,10 @@ import pytest
 
 from cafepol_tui.cli import main
 from cafepol_tui.db import migrations
-from cafepol_tui.db.database import DatabaseConfigError, make_database, open_database
-from cafepol_tui.db.migrations import read_version, upgrade
-from cafepol_tui.db.models import ALL_MODELS, SCHEMA_VERSION, Registration
+from cafepol_tui.db.engine import DatabaseConfigError, make_database
+from cafepol_tui.db.migrations import SCHEMA_VERSION, read_version, upgrade
+from cafepol_tui.db.models import ALL_MODELS, Registration
+from cafepol_tui.db.open import open_database
 from cafepol_tui.services.registrations import register
 from cafepol_tui.services.validation import SignupForm
 from tests.db.fixtures.make_v1 import FIXTURE, ROWS

@@ -14,7 +14,8 @@ from pathlib import Path
 import peewee
 import pytest
 
-from cafepol_tui.db.models import SCHEMA_VERSION, Registration
+from cafepol_tui.db.migrations import SCHEMA_VERSION
+from cafepol_tui.db.models import Registration
 from cafepol_tui.services import backup as bk
 from cafepol_tui.services.demo import seed_demo
 from cafepol_tui.services.registrations import register
@@ -25,7 +26,7 @@ from cafepol_tui.settings import Settings
 WRITER = r"""
 import sys
 from pathlib import Path
-from cafepol_tui.db.database import open_database
+from cafepol_tui.db.open import open_database
 from cafepol_tui.services.registrations import register
 from cafepol_tui.services.validation import SignupForm
 
@@ -235,7 +236,7 @@ def test_two_restores_in_the_same_second_keep_both_copies(
 def test_restore_into_a_missing_database(
     ops_settings: Settings, db_path: Path, tmp_path: Path
 ) -> None:
-    from cafepol_tui.db.database import open_database
+    from cafepol_tui.db.open import open_database
 
     database = open_database(str(db_path))
     with database.connection_context():

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 import peewee
 import pytest
 
-from cafepol_tui.db.database import open_database
+from cafepol_tui.db.open import open_database
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 

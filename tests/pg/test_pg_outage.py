@@ -11,8 +11,9 @@ import peewee
 import pytest
 from textual.widgets import Checkbox, Input
 
-from cafepol_tui.db.database import is_outage, open_database
+from cafepol_tui.db.engine import is_outage
 from cafepol_tui.db.models import Registration, utcnow
+from cafepol_tui.db.open import open_database
 from cafepol_tui.services.meetings import get_meeting
 from cafepol_tui.services.registrations import register
 from cafepol_tui.services.validation import SignupForm
@@ -150,7 +151,7 @@ async def test_a_signup_at_another_kiosk_shows_here_within_5_seconds(
 
 
 def test_postgresql_urls_get_timeouts_and_keepalives_unless_the_url_says_otherwise() -> None:
-    from cafepol_tui.db.database import make_database
+    from cafepol_tui.db.engine import make_database
 
     params = make_database("postgresql://kiosk@zone.example:5432/cafepol").connect_params
     assert params["connect_timeout"] == 5

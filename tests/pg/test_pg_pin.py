@@ -5,8 +5,9 @@ from __future__ import annotations
 import peewee
 import pytest
 
-from cafepol_tui.db.database import make_database, open_database
-from cafepol_tui.db.models import Meta, PinGuard, StaffAccount
+from cafepol_tui.db.engine import make_database
+from cafepol_tui.db.models import MetaEntry, PinGuard, StaffAccount
+from cafepol_tui.db.open import open_database
 from cafepol_tui.services import staff
 from tests.db.fixtures.make_v1 import create_v1
 from tests.db.pin_racing import check_pin_race, pin_race, signups_while_a_pin_is_hashed
@@ -23,7 +24,7 @@ def test_signups_go_on_while_a_pin_is_hashed_postgresql(
     cheap_pins: None, pg_db: peewee.Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The module's database keeps its meta rows between tests: draw a cheap salt anew.
-    Meta.delete().where(Meta.key == staff.PIN_KEY_META).execute()
+    MetaEntry.delete().where(MetaEntry.key == staff.PIN_KEY_META).execute()
     # No lock held while hashing: sign-ups never wait for the try (lock_timeout is 10 s).
     assert signups_while_a_pin_is_hashed(pg_db, monkeypatch) < 5
 

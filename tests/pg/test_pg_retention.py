@@ -9,14 +9,15 @@ from pathlib import Path
 
 import time_machine
 
-from cafepol_tui.db.database import open_database
-from cafepol_tui.db.models import Concern, ConcernStatus, Registration, Theme
+from cafepol_tui.db.models import Concern, Registration, Theme
+from cafepol_tui.db.open import open_database
 from cafepol_tui.services import backup as bk
 from cafepol_tui.services import concerns as cs
 from cafepol_tui.services.copy_db import copy_database
 from cafepol_tui.services.retention import ERASED_TEXT
 from cafepol_tui.services.upkeep import purge_everywhere
 from cafepol_tui.settings import Settings, load_settings
+from cafepol_tui.statuses import ConcernStatus
 from tests.factories import FIXED_START, make_meeting, sign_up
 
 SECRETS = ("Ophélia Pgsecret", "+32470112233", "ophelia.pg@exemple.be", "pgsecretissime")

@@ -11,9 +11,10 @@ import peewee
 import pytest
 
 from cafepol_tui.cli import main
-from cafepol_tui.db.database import DatabaseConfigError, make_database, open_database
-from cafepol_tui.db.migrations import read_version
-from cafepol_tui.db.models import SCHEMA_VERSION, Meeting, Registration, utcnow
+from cafepol_tui.db.engine import DatabaseConfigError, make_database
+from cafepol_tui.db.migrations import SCHEMA_VERSION, read_version
+from cafepol_tui.db.models import Meeting, Registration, utcnow
+from cafepol_tui.db.open import open_database
 from cafepol_tui.services.copy_db import count_rows
 from cafepol_tui.services.registrations import cancel, list_for_meeting, register
 from cafepol_tui.services.validation import SignupForm

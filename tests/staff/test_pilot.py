@@ -12,16 +12,10 @@ from textual.command import CommandPalette
 from textual.widgets import Button, DataTable, Input, SelectionList, Static
 from textual.worker import WorkerCancelled
 
-from cafepol_tui.db.models import (
-    AuditEntry,
-    Concern,
-    ConcernStatus,
-    Meeting,
-    MeetingStatus,
-    Registration,
-)
+from cafepol_tui.db.models import AuditEntry, Concern, Meeting, Registration
 from cafepol_tui.services.registrations import register
 from cafepol_tui.services.validation import SignupForm
+from cafepol_tui.statuses import ConcernStatus, MeetingStatus
 from cafepol_tui.ui.app import make_app
 from cafepol_tui.ui.screens.citizen.home import HomeScreen
 from cafepol_tui.ui.screens.staff.form import FormDialog, InfoDialog

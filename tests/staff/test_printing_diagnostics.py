@@ -110,9 +110,10 @@ async def test_diagnostics_screen_shows_the_doctor_checks_and_backs_up(app, zone
 
 
 async def test_staff_cancels_a_registration_through_the_dialog(app, zone, admin):
-    from cafepol_tui.db.models import Registration, RegistrationStatus
+    from cafepol_tui.db.models import Registration
     from cafepol_tui.services.registrations import register
     from cafepol_tui.services.validation import SignupForm
+    from cafepol_tui.statuses import RegistrationStatus
 
     reference = register(zone["soon"], SignupForm(name="Alice Martin", consent=True),
                          max_party=4, topic_max=300, now=FIXED_NOW).reference

@@ -19,13 +19,14 @@ import pytest
 import time_machine
 
 from cafepol_tui.cli import _purge, main
-from cafepol_tui.db.models import AuditEntry, Concern, ConcernStatus, Registration
+from cafepol_tui.db.models import AuditEntry, Concern, Registration
 from cafepol_tui.services import backup as bk
 from cafepol_tui.services import concerns as cs
 from cafepol_tui.services.registrations import register
 from cafepol_tui.services.retention import ERASED_TEXT
 from cafepol_tui.services.validation import SignupForm
 from cafepol_tui.settings import Settings, load_settings
+from cafepol_tui.statuses import ConcernStatus
 from tests.conftest import FIXED_NOW
 
 NAME = "Zéphyrine Quackenbush"
@@ -248,7 +249,7 @@ def loose_umask() -> Iterator[None]:
 def test_files_are_for_their_owner_only_whatever_the_umask(
     loose_umask: None, settings: Settings, tmp_path: Path
 ) -> None:
-    from cafepol_tui.db.database import open_database
+    from cafepol_tui.db.open import open_database
     from cafepol_tui.documents.printing import save_pdf
     from cafepol_tui.logging_setup import setup_logging, shutdown_logging
     from cafepol_tui.services.demo import seed_demo

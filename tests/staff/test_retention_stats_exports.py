@@ -14,7 +14,7 @@ import time_machine
 from icalendar import Calendar
 
 from cafepol_tui.cli import main
-from cafepol_tui.db.models import AuditEntry, Concern, ConcernStatus, Meeting, Registration
+from cafepol_tui.db.models import AuditEntry, Concern, Meeting, Registration
 from cafepol_tui.services import concerns as cs
 from cafepol_tui.services import meetings_admin as ma
 from cafepol_tui.services import registrations_admin as ra
@@ -22,6 +22,7 @@ from cafepol_tui.services.registrations import register
 from cafepol_tui.services.retention import purge
 from cafepol_tui.services.stats import compute
 from cafepol_tui.services.validation import SignupForm
+from cafepol_tui.statuses import ConcernStatus
 from tests.conftest import FIXED_NOW
 
 SECRET_NAME = "Zéphyrine Quackenbush"

@@ -6,21 +6,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from cafepol_tui.db.models import (
-    AuditEntry,
-    Concern,
-    ConcernStatus,
-    Meeting,
-    MeetingStatus,
-    Registration,
-    RegistrationStatus,
-)
+from cafepol_tui.db.models import AuditEntry, Concern, Meeting, Registration
 from cafepol_tui.services import concerns as cs
 from cafepol_tui.services import meetings_admin as ma
 from cafepol_tui.services import registrations_admin as ra
 from cafepol_tui.services.audit import list_entries
 from cafepol_tui.services.registrations import register
 from cafepol_tui.services.validation import RefusedError, SignupForm, ValidationError
+from cafepol_tui.statuses import ConcernStatus, MeetingStatus, RegistrationStatus
 from tests.conftest import FIXED_NOW
 
 

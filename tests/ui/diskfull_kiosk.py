@@ -57,8 +57,8 @@ def _rows(db_file: Path) -> int:
 async def scenario(mode: str, held: bool, folder: Path) -> dict[str, object]:
     from textual.widgets import Checkbox, Input, Static
 
-    from cafepol_tui.db.database import open_database
     from cafepol_tui.db.models import utcnow
+    from cafepol_tui.db.open import open_database
     from cafepol_tui.logging_setup import log_file_path, setup_logging, shutdown_logging
     from cafepol_tui.services.meetings import get_meeting
     from cafepol_tui.settings import load_settings

@@ -16,7 +16,7 @@ from pathlib import Path
 import peewee
 import pytest
 
-from cafepol_tui.db.database import describe_outage, is_disk_full, is_outage
+from cafepol_tui.db.engine import describe_outage, is_disk_full, is_outage
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,8 +7,9 @@ from time import monotonic
 import pytest
 from textual.widgets import Button, Checkbox, Input, Static
 
-from cafepol_tui.db.models import Registration, RegistrationStatus
+from cafepol_tui.db.models import Registration
 from cafepol_tui.services.staff import set_pin
+from cafepol_tui.statuses import RegistrationStatus
 from cafepol_tui.ui.screens.citizen.cancel import CancelScreen
 from cafepol_tui.ui.screens.citizen.confirmation import ConfirmationScreen
 from cafepol_tui.ui.screens.citizen.home import HomeScreen

@@ -9,8 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
-from cafepol_tui.db.database import connection_deadline
-from cafepol_tui.db.models import RegistrationStatus
+from cafepol_tui.db.engine import connection_deadline
 from cafepol_tui.i18n import N_, current_language, translator
 from cafepol_tui.services.formatting import format_when
 from cafepol_tui.services.meetings import MeetingDetail, get_meeting
@@ -22,6 +21,7 @@ from cafepol_tui.services.registrations import (
     normalise_reference,
 )
 from cafepol_tui.services.validation import NotFoundError, RefusedError
+from cafepol_tui.statuses import RegistrationStatus
 from cafepol_tui.ui.screens.citizen.keyboard import KeyboardScreen
 from cafepol_tui.ui.widgets.meeting_table import first_upper
 from cafepol_tui.ui.widgets.touch_keyboard import KeyboardToggle, TouchKeyboard

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
-from cafepol_tui.db.database import connection_deadline
+from cafepol_tui.db.engine import connection_deadline
 from cafepol_tui.i18n import current_language, translator
 from cafepol_tui.services.formatting import format_span
 from cafepol_tui.services.meetings import MeetingDetail, availability_text, get_meeting

@@ -25,8 +25,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from cafepol_tui.db.database import connection_deadline, describe_outage, is_outage
-from cafepol_tui.db.schema import ensure_schema
+from cafepol_tui.db.engine import connection_deadline, describe_outage, is_outage
+from cafepol_tui.db.migrations import ensure_schema
 from cafepol_tui.i18n import N_, translator
 
 _ = translator("kiosk")
@@ -115,7 +115,7 @@ class OutageScreen(Screen[None]):
 
     def note(self, exc: BaseException) -> None:
         """Tell the log (once per cause) why the database doesn't answer; show a full disk."""
-        from cafepol_tui.db.database import disk_write_failed, is_disk_full
+        from cafepol_tui.db.engine import disk_write_failed, is_disk_full
 
         reason = describe_outage(exc)
         self.disk_full = is_disk_full(exc)

@@ -12,8 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
-from cafepol_tui.db.database import KIOSK_DEADLINE_S, connection_deadline, is_outage
-from cafepol_tui.db.models import Channel
+from cafepol_tui.db.engine import KIOSK_DEADLINE_S, connection_deadline, is_outage
 from cafepol_tui.i18n import current_language, translator
 from cafepol_tui.services.formatting import format_when
 from cafepol_tui.services.meetings import MeetingDetail
@@ -24,6 +23,7 @@ from cafepol_tui.services.validation import (
     SignupForm,
     ValidationError,
 )
+from cafepol_tui.statuses import Channel
 from cafepol_tui.ui.screens.citizen.keyboard import KeyboardScreen
 from cafepol_tui.ui.widgets.party_size import PartySize
 from cafepol_tui.ui.widgets.touch_keyboard import KeyboardToggle, TouchKeyboard

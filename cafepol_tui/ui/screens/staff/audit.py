@@ -7,10 +7,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from cafepol_tui.db.models import StaffRole
 from cafepol_tui.i18n import translator
 from cafepol_tui.services.audit import AuditView, list_entries
 from cafepol_tui.services.staff import require_role
+from cafepol_tui.statuses import StaffRole
 from cafepol_tui.ui.screens.staff import labels
 from cafepol_tui.ui.screens.staff.base import StaffScreen
 

@@ -20,8 +20,8 @@ from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from cafepol_tui.db.models import StaffRole
 from cafepol_tui.i18n import N_, translator
+from cafepol_tui.statuses import StaffRole
 from cafepol_tui.ui.screens.base import KioskScreen
 
 if TYPE_CHECKING:

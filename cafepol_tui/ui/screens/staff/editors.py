@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from cafepol_tui.db.models import Channel, ConcernStatus, StaffRole
 from cafepol_tui.i18n import translator
 from cafepol_tui.services import concerns as cs
 from cafepol_tui.services import meetings_admin as ma
@@ -19,6 +18,7 @@ from cafepol_tui.services import registrations_admin as ra
 from cafepol_tui.services.formatting import BRUSSELS
 from cafepol_tui.services.meetings import commune_names
 from cafepol_tui.services.validation import SignupForm, ValidationError, format_phone
+from cafepol_tui.statuses import Channel, ConcernStatus, StaffRole
 from cafepol_tui.ui.screens.staff import labels
 from cafepol_tui.ui.screens.staff.form import Field, FormDialog
 

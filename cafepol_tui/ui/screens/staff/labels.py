@@ -12,13 +12,13 @@ from datetime import date, datetime
 from babel.dates import format_date, format_datetime, get_day_names
 from babel.numbers import format_decimal, format_percent
 
-from cafepol_tui.db.models import Channel, ConcernStatus, RegistrationStatus, StaffRole
 from cafepol_tui.i18n import N_, current_language, translator
 from cafepol_tui.services.formatting import babel_locale, local
+from cafepol_tui.statuses import Channel, ConcernStatus, RegistrationStatus, StaffRole
 
 _ = translator("staff")
 
-REGISTRATION_STATUS = {
+REGISTRATION_STATUS: dict[str, str] = {
     RegistrationStatus.CONFIRMED: N_("confirmée"),
     RegistrationStatus.WAITLISTED: N_("liste d'attente"),
     RegistrationStatus.CANCELLED: N_("annulée"),
@@ -26,7 +26,7 @@ REGISTRATION_STATUS = {
     RegistrationStatus.NO_SHOW: N_("absente ✗"),
 }
 
-CONCERN_STATUS = {
+CONCERN_STATUS: dict[str, str] = {
     ConcernStatus.OPEN: N_("ouverte"),
     ConcernStatus.IN_PROGRESS: N_("en cours"),
     ConcernStatus.RESOLVED: N_("résolue"),
@@ -34,7 +34,7 @@ CONCERN_STATUS = {
     ConcernStatus.CLOSED: N_("clôturée sans retour"),
 }
 
-ROLES = {
+ROLES: dict[str, str] = {
     # TRANSLATORS: a staff role: works at the police station's counter.
     StaffRole.COUNTER: N_("guichet"),
     # TRANSLATORS: a staff role: the neighbourhood police officer.
@@ -43,7 +43,7 @@ ROLES = {
     StaffRole.ADMIN: N_("admin"),
 }
 
-CHANNELS = {
+CHANNELS: dict[str, str] = {
     # TRANSLATORS: how a registration came in: on the kiosk, at the counter, by phone.
     Channel.KIOSK: N_("borne"),
     Channel.COUNTER: N_("guichet"),

@@ -15,7 +15,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Static
 
-from cafepol_tui.db.models import RegistrationStatus
 from cafepol_tui.i18n import N_, current_language, translator
 from cafepol_tui.services import registrations_admin as ra
 from cafepol_tui.services.concerns import AdvanceTopic, raised_in_advance
@@ -23,6 +22,7 @@ from cafepol_tui.services.formatting import format_when
 from cafepol_tui.services.meetings import MeetingDetail, get_meeting
 from cafepol_tui.services.registrations import RegistrationView, list_for_meeting
 from cafepol_tui.services.validation import NotFoundError, RefusedError, format_phone
+from cafepol_tui.statuses import RegistrationStatus
 from cafepol_tui.ui.screens.staff import editors, labels
 from cafepol_tui.ui.screens.staff.base import StaffScreen
 from cafepol_tui.ui.screens.staff.form import InfoDialog

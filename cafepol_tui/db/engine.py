@@ -1,12 +1,17 @@
-"""Open a database from a path or URL and bind the models to it.
+"""The database engine: which database a path or URL names, how it is reached, transactions.
 
-The models point at `database_proxy`; nothing is opened at import time. `open_database`
-is called once by the CLI (or a test fixture) and returns the live peewee database.
+The bottom layer of `cafepol_tui.db` (engine <- models <- migrations <- open): it knows peewee
+and the drivers, not the models. Here are the `database_proxy` the models point at (nothing is
+opened at import time; `db.open.open_database` binds it), `make_database` (a path,
+`sqlite:///…` or `postgresql://…` to an unconnected peewee database, with the PostgreSQL
+timeouts below), `write_transaction`, the kiosk's `connection_deadline`, and what an outage or
+a full disk looks like (`is_outage`, `is_disk_full`, `describe_outage`).
 """
 
 from __future__ import annotations
 
 import errno
+import importlib
 import os
 import re
 import socket
@@ -81,6 +86,13 @@ class DatabaseUnreachableError(DatabaseConfigError):
     """The database did not answer (network, server down). Worth retrying later."""
 
 
+class SchemaError(peewee.DatabaseError):
+    """The database's schema is not one this program can use (db.migrations says why).
+
+    A real problem, never an outage: retrying won't help (`is_outage` is False for it).
+    """
+
+
 def is_sqlite(db: peewee.Database | peewee.DatabaseProxy) -> bool:
     target = db.obj if isinstance(db, peewee.DatabaseProxy) else db
     return isinstance(target, peewee.SqliteDatabase)
@@ -113,9 +125,12 @@ def make_database(url: str) -> peewee.Database:
             return peewee.SqliteDatabase(":memory:", pragmas={"foreign_keys": 1})
         return _sqlite(_file_path(path_part))
     if scheme in ("postgres", "postgresql"):
-        from playhouse.db_url import parse as parse_db_url  # with all its drivers: PostgreSQL only
+        # Imported here, not at the top: playhouse.db_url loads every driver peewee knows, which
+        # only a PostgreSQL URL needs (start-up time of the SQLite kiosk).
+        from playhouse.db_url import parse as parse_db_url
 
         _check_postgres_url(url)
+        _check_postgres_driver()
         return _PostgresqlDatabase(**pg_parameters(parse_db_url(url)))
     raise DatabaseConfigError(
         _(
@@ -139,6 +154,20 @@ class _PostgresqlDatabase(peewee.PostgresqlDatabase):
         self._lock = nullcontext()
 
 
+def _check_postgres_driver() -> None:
+    """A DatabaseConfigError naming the `[postgres]` extra when no PostgreSQL driver is installed
+    (a plain `pip install .`); peewee would only say « ImproperlyConfigured » when connecting."""
+    for driver in ("psycopg", "psycopg2"):  # the ones peewee's PostgresqlDatabase can use
+        try:
+            importlib.import_module(driver)  # imported by peewee already when it is installed
+        except ImportError:
+            continue
+        return
+    raise DatabaseConfigError(
+        _("PostgreSQL support is not installed: pip install 'cafepol-tui[postgres]'")
+    )
+
+
 def pg_parameters(given: dict[str, Any]) -> dict[str, Any]:
     """`given` (parsed from the URL) completed with the timeouts and keepalives of PG_DEFAULTS."""
     params = dict(given)
@@ -155,7 +184,7 @@ def pg_parameters(given: dict[str, Any]) -> dict[str, Any]:
 
 def _libpq_version() -> int:
     try:
-        import psycopg
+        import psycopg  # only for a PostgreSQL URL, and an optional dependency ([postgres])
 
         return int(psycopg.pq.version())
     except Exception:  # noqa: BLE001 - no psycopg 3: its libpq's settings don't apply
@@ -231,32 +260,6 @@ def sqlite_file(url: str) -> Path | None:
     return Path(db.database)
 
 
-def open_database(url: str, *, create: bool = True) -> peewee.Database:
-    """Bind the models to the database at `url`, check it answers, create tables on first use."""
-    from cafepol_tui.db.schema import ensure_schema
-
-    db = make_database(url)
-    database_proxy.initialize(db)
-    if isinstance(db, peewee.SqliteDatabase) and db.database != ":memory:":
-        _create_private(Path(db.database))
-    try:
-        db.connect(reuse_if_open=True)
-        if create:
-            ensure_schema(db)
-    except OUTAGE_ERRORS as exc:
-        raise DatabaseUnreachableError(
-            _("database unreachable: {error}").format(error=_first_line(exc))
-        ) from None
-    except peewee.DatabaseError as exc:
-        raise DatabaseConfigError(
-            _("database unusable: {error}").format(error=_first_line(exc))
-        ) from None
-    finally:
-        if not db.is_closed():
-            db.close()
-    return db
-
-
 def _causes(exc: BaseException) -> Iterator[BaseException]:
     """`exc`, the driver's exception peewee wrapped, and what each was raised from or during."""
     seen: set[int] = set()
@@ -305,32 +308,20 @@ def describe_outage(exc: BaseException) -> str:
     if disk_write_failed(exc):
         return ("disk write error: the disk is full (disque plein), over a size limit or "
                 "failing; check its free space and its health")
-    return _first_line(exc)
-
-
-def _create_private(path: Path) -> None:
-    """A new database file is readable by its owner only, whatever the umask; SQLite gives its
-    WAL and shared-memory files the same mode. An existing file is left as it is."""
-    try:
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    except FileExistsError:
-        pass
-    except OSError:
-        pass  # the folder can't be written: connecting says so in its own words
+    return first_line(exc)
 
 
 def is_outage(exc: BaseException) -> bool:
     """True for a lost connection or server (retry later), False for any other error."""
     if isinstance(exc, DatabaseUnreachableError):
         return True
-    from cafepol_tui.db.migrations import MigrationError, SchemaTooNewError
-
-    if isinstance(exc, (SchemaTooNewError, MigrationError)):
+    if isinstance(exc, SchemaError):
         return False
     return isinstance(exc, OUTAGE_ERRORS)
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The first line of an error's message (drivers add the SQL, hints, context below it)."""
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0]
 
@@ -339,7 +330,8 @@ def _first_line(exc: BaseException) -> str:
 def write_transaction(db: peewee.Database) -> Iterator[None]:
     """A transaction that another process can't interleave with (SQLite: BEGIN IMMEDIATE).
 
-    On PostgreSQL the callers also take a row lock (`SELECT … FOR UPDATE`) on the meeting.
+    On PostgreSQL the callers also take a row lock (`SELECT … FOR UPDATE`) on the meeting:
+    `services.locking.lock_meeting`.
     """
     if isinstance(db, peewee.SqliteDatabase):
         try:
@@ -424,10 +416,3 @@ class _Guard:
                 pass
             finally:
                 sock.close()
-
-
-def attach_database(url: str) -> peewee.Database:
-    """Bind the models to `url` without touching it (the kiosk starting while it is down)."""
-    db = make_database(url)
-    database_proxy.initialize(db)
-    return db

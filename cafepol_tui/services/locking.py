@@ -1,0 +1,46 @@
+"""Row locks that serialise the changes to one meeting's seats and waiting list.
+
+Whoever changes `Meeting.seats_taken`, a registration's status or the waiting-list order does it
+inside `write_transaction`, with the meeting locked first by `lock_meeting`. On SQLite the
+transaction's BEGIN IMMEDIATE already serialises every writer and the meeting is simply read; on
+PostgreSQL it is read `SELECT … FOR UPDATE`, which makes another kiosk's change to the same
+meeting wait for this transaction's end. A lock taken outside a transaction would end with its
+statement and protect nothing, so `lock_meeting` refuses to run there (as pretix's
+`lock_objects` does).
+"""
+
+from __future__ import annotations
+
+from cafepol_tui.db.engine import database_proxy, is_sqlite
+from cafepol_tui.db.models import Meeting
+from cafepol_tui.i18n import translator
+from cafepol_tui.services.validation import NotFoundError
+
+_ = translator("messages")
+
+
+class LockOutsideTransactionError(RuntimeError):
+    """A lock was asked for outside a transaction: a programming error, never the user's."""
+
+    def __init__(self, function: str) -> None:
+        super().__init__(
+            f"{function}() must run inside write_transaction(): outside a transaction the "
+            "lock would be released as soon as it is taken"
+        )
+
+
+def lock_meeting(meeting_id: int) -> Meeting:
+    """The meeting `meeting_id`, locked until the current transaction ends.
+
+    Raises LockOutsideTransactionError when no transaction is open on the models' database,
+    NotFoundError when there is no such meeting.
+    """
+    if not database_proxy.in_transaction():
+        raise LockOutsideTransactionError("lock_meeting")
+    query = Meeting.select().where(Meeting.id == meeting_id)
+    if not is_sqlite(database_proxy):
+        query = query.for_update()
+    meeting = query.first()
+    if meeting is None:
+        raise NotFoundError(_("no meeting with id {id}").format(id=meeting_id))
+    return meeting

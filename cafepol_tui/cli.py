@@ -371,13 +371,9 @@ def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    from cafepol_tui.documents.exports import (
-        concerns_csv,
-        export_data,
-        registrations_csv,
-        to_json,
-    )
+    from cafepol_tui.documents.exports import concerns_csv, registrations_csv, to_json
     from cafepol_tui.services import audit
+    from cafepol_tui.services.exports import export_data
 
     db = open_database(settings.resolved_database_url)
     if args.format == "ics":
@@ -788,13 +784,8 @@ def cmd_flyer(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_programme(args: argparse.Namespace, settings: Settings) -> int:
-    from cafepol_tui.documents.programme import (
-        MonthError,
-        parse_month,
-        programme_meetings,
-        render_programme,
-    )
-    from cafepol_tui.services.meetings import find_commune
+    from cafepol_tui.documents.programme import MonthError, parse_month, render_programme
+    from cafepol_tui.services.meetings import find_commune, programme_meetings
 
     try:
         month = parse_month(args.month)

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from cafepol_tui.db.models import RegistrationStatus
 from cafepol_tui.documents.base import BLUE, GREY, LIGHT, DocumentPDF, Progress
 from cafepol_tui.documents.texts import (
     ATTENDANCE_COL_NAME,
@@ -42,7 +41,7 @@ from cafepol_tui.documents.texts import (
 from cafepol_tui.i18n import current_language, language
 from cafepol_tui.services.formatting import format_clock, format_day
 from cafepol_tui.services.meetings import MeetingDetail
-from cafepol_tui.services.registrations import RegistrationView
+from cafepol_tui.services.registrations import RegistrationStatus, RegistrationView
 from cafepol_tui.settings import Settings
 
 A4 = (210.0, 297.0)

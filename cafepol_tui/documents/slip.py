@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cafepol_tui.db.models import RegistrationStatus
 from cafepol_tui.documents.base import BLUE, GREY, LIGHT, RED, DocumentPDF
 from cafepol_tui.documents.qr import EventLink, event_link
 from cafepol_tui.documents.texts import (
@@ -32,7 +31,7 @@ from cafepol_tui.documents.texts import (
 )
 from cafepol_tui.i18n import current_language, language, translator
 from cafepol_tui.services.meetings import MeetingDetail
-from cafepol_tui.services.registrations import RegistrationView
+from cafepol_tui.services.registrations import RegistrationStatus, RegistrationView
 from cafepol_tui.settings import Settings
 
 _ = translator("messages")

@@ -44,8 +44,8 @@ _ = translator("messages")
 DEFAULT_DUE_DAYS = 14
 DESCRIPTION_MAX = 2000
 
-# French names of the states (translate with `status_label`, or `_()` of the messages catalog).
-STATUS_FR = {
+# The states' names, marked for translation: `status_label` gives them in the current language.
+STATUS_LABELS = {
     ConcernStatus.OPEN: N_("ouverte"),
     ConcernStatus.IN_PROGRESS: N_("en cours"),
     ConcernStatus.RESOLVED: N_("résolue"),
@@ -56,7 +56,7 @@ STATUS_FR = {
 
 def status_label(status: str) -> str:
     """The state's name in the current language (« ouverte », « open »…)."""
-    return _(STATUS_FR[status]) if status in STATUS_FR else status
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 # Allowed next states. Closing (without feedback) is possible from any open state.
 TRANSITIONS = {
@@ -101,10 +101,6 @@ class ConcernSummary:
     created_at: datetime
     meeting_id: int | None
     overdue: bool
-
-    @property
-    def status_fr(self) -> str:
-        return status_label(self.status)
 
 
 @dataclass(frozen=True)

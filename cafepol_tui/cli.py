@@ -245,12 +245,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         db, schema_ready = attach_database(settings.resolved_database_url), False
     if schema_ready and (args.demo or getattr(args, "run_demo", False)):
         _seed_demo(db)
-    from cafepol_tui.services.backup import BackupScheduler
+    from cafepol_tui.services.upkeep import UpkeepScheduler
     from cafepol_tui.ui.app import make_app
 
     # The retention purge and the daily copy run in a thread a minute after start, then every
     # ten minutes: the first screen waits for neither.
-    scheduler = BackupScheduler(settings, before_each=lambda: _purge(db, settings)).start()
+    scheduler = UpkeepScheduler(settings, purge=lambda: _purge(db, settings)).start()
     app = make_app(settings, db)
     app.schema_ready = schema_ready
     # Everything loaded so far lives as long as the kiosk: out of the collector's way (see

@@ -247,12 +247,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         db, schema_ready = attach_database(settings.resolved_database_url), False
     if schema_ready and (args.demo or getattr(args, "run_demo", False)):
         _seed_demo(db)
-    from cafepol_tui.services.backup import BackupScheduler
+    from cafepol_tui.services.upkeep import UpkeepScheduler
     from cafepol_tui.ui.app import make_app
 
     # The retention purge and the daily copy run in a thread a minute after start, then every
     # ten minutes: the first screen waits for neither.
-    scheduler = BackupScheduler(settings, before_each=lambda: _purge(db, settings)).start()
+    scheduler = UpkeepScheduler(settings, purge=lambda: _purge(db, settings)).start()
     app = make_app(settings, db)
     app.schema_ready = schema_ready
     # Everything loaded so far lives as long as the kiosk: out of the collector's way (see
@@ -373,13 +373,9 @@ def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    from cafepol_tui.documents.exports import (
-        concerns_csv,
-        export_data,
-        registrations_csv,
-        to_json,
-    )
+    from cafepol_tui.documents.exports import concerns_csv, registrations_csv, to_json
     from cafepol_tui.services import audit
+    from cafepol_tui.services.exports import export_data
 
     db = open_database(settings.resolved_database_url)
     if args.format == "ics":
@@ -790,13 +786,8 @@ def cmd_flyer(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_programme(args: argparse.Namespace, settings: Settings) -> int:
-    from cafepol_tui.documents.programme import (
-        MonthError,
-        parse_month,
-        programme_meetings,
-        render_programme,
-    )
-    from cafepol_tui.services.meetings import find_commune
+    from cafepol_tui.documents.programme import MonthError, parse_month, render_programme
+    from cafepol_tui.services.meetings import find_commune, programme_meetings
 
     try:
         month = parse_month(args.month)

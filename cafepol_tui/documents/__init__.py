@@ -1,8 +1,10 @@
 """Documents made from plain service data: exports, and PDFs (flyers, slips, sheets, programme).
 
-No Textual here, and fpdf2 is imported only when a PDF is asked for, so `cafepol export`
-stays light. Every renderer returns the PDF as bytes and is safe to call from a worker
-thread; wrap the database reads in `with db.connection_context():` in that thread.
+Nothing here queries the database (import-linter keeps `cafepol_tui.db` out): the services
+read it and hand over plain dataclasses and rows. No Textual here either, and fpdf2 is
+imported only when a PDF is asked for, so `cafepol export` stays light. Every renderer returns
+the PDF as bytes and is safe to call from a worker thread; wrap the services' database reads
+in `with db.connection_context():` in that thread.
 
 The API for the UI and the CLI::
 
@@ -27,10 +29,10 @@ The API for the UI and the CLI::
                       settings: Settings, *, lang=None, creation_date=None, progress=None) -> bytes
         registrations as from services.registrations.list_for_meeting(meeting.id).
 
-    programme_meetings(month: date, commune: str | None = None) -> list[MeetingDetail]
     render_programme(meetings: Sequence[MeetingDetail], settings: Settings, month: date,
                      commune: str | None = None, *, lang=None, creation_date=None,
                      progress=None) -> bytes
+        meetings as from services.meetings.programme_meetings(month, commune).
         parse_month("2026-12") -> date(2026, 12, 1); a bad month raises programme.MonthError.
 
     deliver(pdf: bytes, name: str, settings: Settings, print_: bool = True, *,
@@ -56,7 +58,6 @@ _LAZY = {
     "render_slip": "slip",
     "render_attendance": "attendance",
     "render_programme": "programme",
-    "programme_meetings": "programme",
     "parse_month": "programme",
     "deliver": "printing",
     "PrintOutcome": "printing",

@@ -1,14 +1,15 @@
 """The monthly programme: one A4 poster of a month's meetings, each card with its own QR code.
 
+The meetings come from `services.meetings.programme_meetings`.
+
 Two columns of eight cards fit a page; a busier month continues on a second page rather
 than shrinking the codes below what a phone can read.
 """
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from babel.dates import format_date
 
@@ -28,7 +29,7 @@ from cafepol_tui.documents.texts import (
     t,
 )
 from cafepol_tui.i18n import current_language, language, translator
-from cafepol_tui.services.formatting import BRUSSELS, babel_locale, format_clock, format_day
+from cafepol_tui.services.formatting import babel_locale, format_clock, format_day
 from cafepol_tui.services.meetings import MeetingDetail
 from cafepol_tui.settings import Settings
 
@@ -57,26 +58,6 @@ def parse_month(text: str) -> date:
         raise MonthError(
             _("bad month '{month}' (expected YYYY-MM, e.g. 2026-12)").format(month=text)
         ) from None
-
-
-def month_bounds(month: date) -> tuple[datetime, datetime]:
-    """First and last instant (exclusive) of the month in Brussels, as aware datetimes."""
-    last_day = calendar.monthrange(month.year, month.month)[1]
-    start = datetime.combine(month.replace(day=1), time(0, 0), tzinfo=BRUSSELS)
-    nxt = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    end = datetime.combine(nxt, time(0, 0), tzinfo=BRUSSELS)
-    assert last_day >= 28
-    return start, end
-
-
-def programme_meetings(month: date, commune: str | None = None) -> list[MeetingDetail]:
-    """The month's meetings in detail (call inside a database connection)."""
-    from cafepol_tui.services.meetings import find_commune, get_meeting, list_between
-
-    if commune:
-        commune = find_commune(commune).name
-    start, end = month_bounds(month)
-    return [get_meeting(m.id) for m in list_between(start, end, commune)]
 
 
 def render_programme(

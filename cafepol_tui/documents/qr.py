@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urlparse
 
 import qrcode
 import qrcode.constants
 from PIL import Image
+
+from cafepol_tui.services.validation import web_address
 
 # At 25 mm, version 10 (57 modules + 8 quiet) gives 0.38 mm modules: still fine for phones.
 MAX_VERSION = 10
@@ -28,20 +29,6 @@ class EventLink:
     url: str | None
     own_page: bool
     image: Image.Image | None
-
-
-def usable_url(url: str | None) -> str | None:
-    if not url:
-        return None
-    text = url.strip()
-    parsed = urlparse(text)
-    if (
-        parsed.scheme not in ("http", "https")
-        or not parsed.netloc
-        or any(c.isspace() for c in text)
-    ):
-        return None
-    return text
 
 
 @lru_cache(maxsize=256)
@@ -65,10 +52,10 @@ def qr_image(url: str) -> Image.Image | None:
 
 def event_link(event_url: str | None, fallback_url: str | None) -> EventLink:
     """The meeting's own page if it has a usable one, else the zone's page, else nothing."""
-    own = usable_url(event_url)
+    own = web_address(event_url)
     if own and (image := qr_image(own)) is not None:
         return EventLink(own, True, image)
-    fallback = usable_url(fallback_url)
+    fallback = web_address(fallback_url)
     if fallback and (image := qr_image(fallback)) is not None:
         return EventLink(fallback, False, image)
     return EventLink(None, False, None)

@@ -22,9 +22,8 @@ import re
 import shutil
 import sqlite3
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -418,62 +417,6 @@ def backup_if_due(settings: Settings, *, now: datetime | None = None) -> BackupR
     except Exception as exc:
         log.error("scheduled backup failed: %s", exc, exc_info=not isinstance(exc, BackupError))
         return None
-
-
-# The upkeep's first look, this long after the kiosk starts: the first screen goes first.
-UPKEEP_FIRST_DELAY_S = 60.0
-
-
-class BackupScheduler:
-    """The running kiosk's upkeep: a daemon thread, Textual-free.
-
-    A minute after start (the first screen waits for neither), then every `check_s` seconds, it
-    runs `before_each` (the CLI passes the retention purge, so a kiosk that runs for weeks
-    still erases on time, and a copy holds no expired personal data), then takes the daily
-    copy if one is due (so a PC that slept or whose clock jumped still gets its copy within
-    minutes of being due). Harmless beside the systemd timer: a copy that isn't due is not
-    taken. On PostgreSQL the copy is pg_dump's job; `before_each` still runs.
-    """
-
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        check_s: float = 600,
-        first_delay_s: float | None = None,
-        before_each: Callable[[], object] | None = None,
-    ) -> None:
-        self.settings = settings
-        self.check_s = check_s
-        self.first_delay_s = UPKEEP_FIRST_DELAY_S if first_delay_s is None else first_delay_s
-        self.before_each = before_each
-        self.copies = sqlite_path_or_none(settings) is not None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="cafepol-upkeep", daemon=True)
-
-    def start(self) -> BackupScheduler:
-        if self.copies or self.before_each is not None:
-            self._thread.start()
-        return self
-
-    def stop(self, timeout: float = 5) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-
-    def _loop(self) -> None:
-        if self._stop.wait(self.first_delay_s):
-            return
-        while True:
-            if self.before_each is not None:
-                try:
-                    self.before_each()
-                except Exception as exc:  # a database outage: try again at the next look
-                    log.error("upkeep failed: %s", exc, exc_info=not isinstance(exc, peewee.DatabaseError))
-            if self.copies:
-                backup_if_due(self.settings)
-            if self._stop.wait(self.check_s):
-                return
 
 
 def sqlite_path_or_none(settings: Settings) -> Path | None:

@@ -26,7 +26,7 @@ from cafepol_tui.db.models import (
 from cafepol_tui.i18n import N_, translator
 from cafepol_tui.services import audit
 from cafepol_tui.services.formatting import local
-from cafepol_tui.services.meetings_admin import parse_date
+from cafepol_tui.services.meeting_fields import parse_date
 from cafepol_tui.services.validation import (
     FormCheck,
     NotFoundError,
@@ -35,7 +35,7 @@ from cafepol_tui.services.validation import (
     clean_email,
     clean_name,
     clean_phone,
-    has_control_chars,
+    clean_text,
 )
 from cafepol_tui.statuses import ConcernStatus
 
@@ -44,8 +44,8 @@ _ = translator("messages")
 DEFAULT_DUE_DAYS = 14
 DESCRIPTION_MAX = 2000
 
-# French names of the states (translate with `status_label`, or `_()` of the messages catalog).
-STATUS_FR = {
+# The states' names, marked for translation: `status_label` gives them in the current language.
+STATUS_LABELS = {
     ConcernStatus.OPEN: N_("ouverte"),
     ConcernStatus.IN_PROGRESS: N_("en cours"),
     ConcernStatus.RESOLVED: N_("résolue"),
@@ -56,7 +56,7 @@ STATUS_FR = {
 
 def status_label(status: str) -> str:
     """The state's name in the current language (« ouverte », « open »…)."""
-    return _(STATUS_FR[status]) if status in STATUS_FR else status
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 # Allowed next states. Closing (without feedback) is possible from any open state.
 TRANSITIONS = {
@@ -101,10 +101,6 @@ class ConcernSummary:
     created_at: datetime
     meeting_id: int | None
     overdue: bool
-
-    @property
-    def status_fr(self) -> str:
-        return status_label(self.status)
 
 
 @dataclass(frozen=True)
@@ -152,17 +148,6 @@ def _lookup(model: type[Theme] | type[Partner], raw: str, field: str, unknown: s
     return row.id
 
 
-def _clean_text(raw: str, field: str, max_len: int, required: str | None = None) -> str:
-    text = raw.strip()
-    if required and not text:
-        raise ValidationError({field: required})
-    if has_control_chars(text.replace("\n", "").replace("\t", "")):
-        raise ValidationError({field: _("Le texte contient des caractères non autorisés.")})
-    if len(text) > max_len:
-        raise ValidationError({field: _("Trop long ({max} caractères au maximum).").format(max=max_len)})
-    return text
-
-
 def _clean(form: ConcernForm, now: datetime) -> dict[str, object]:
     fields = FormCheck()
     errors, out, check = fields.errors, fields.values, fields.check
@@ -187,11 +172,11 @@ def _clean(form: ConcernForm, now: datetime) -> dict[str, object]:
     )
     check(
         "description",
-        lambda: _clean_text(
-            form.description, "description", DESCRIPTION_MAX, _("Décrivez la situation.")
+        lambda: clean_text(
+            form.description, "description", DESCRIPTION_MAX, required=_("Décrivez la situation.")
         ),
     )
-    check("place", lambda: _clean_text(form.place, "place", 200))
+    check("place", lambda: clean_text(form.place, "place", 200))
     check("due_on", due)
     if form.wants_feedback:
         check("contact_name", lambda: clean_name(form.contact_name))
@@ -276,8 +261,8 @@ def update_concern(
 ) -> str:
     """Move to `status` (or stay, to add a note / change the target date)."""
     now = now or utcnow()
-    text = _clean_text(note, "note", DESCRIPTION_MAX)
-    why = _clean_text(reason, "reason", 500)
+    text = clean_text(note, "note", DESCRIPTION_MAX)
+    why = clean_text(reason, "reason", 500)
     with write_transaction(database_proxy.obj):
         concern = Concern.get_or_none(Concern.id == concern_id)
         if concern is None:

@@ -26,6 +26,7 @@ from cafepol_tui.db.engine import make_database
 from cafepol_tui.db.migrations import SCHEMA_VERSION
 from cafepol_tui.db.models import ALL_MODELS
 from cafepol_tui.i18n import translator
+from cafepol_tui.services.formatting import format_ago, format_bytes
 from cafepol_tui.settings import Settings, default_config_path
 
 _ = translator("messages")
@@ -263,17 +264,9 @@ def _existing_parent(path: Path) -> Path:
     return Path("/")
 
 
-def _human(n: float) -> str:
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if n < 1024 or unit == "TB":
-            return f"{n:.0f} {unit}" if unit in ("B", "kB") else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n} B"  # pragma: no cover
-
-
 def _disk_line(label: str, folder: Path, need: int) -> tuple[str, str]:
     usage = shutil.disk_usage(_existing_parent(folder))
-    text = _("{label} {size} free").format(label=label, size=_human(usage.free))
+    text = _("{label} {size} free").format(label=label, size=format_bytes(usage.free))
     if usage.free < max(DISK_FAIL_BYTES, need):
         return FAIL, text
     if usage.free < max(DISK_WARN_BYTES, 3 * need):
@@ -309,15 +302,6 @@ def _check_disk(settings: Settings) -> Check:
     return Check("disk", status, ", ".join(t for _, t in parts) + note)
 
 
-def _format_age(age: timedelta) -> str:
-    hours = age.total_seconds() / 3600
-    if hours < 1:
-        return _("{n} min ago").format(n=int(age.total_seconds() // 60))
-    if hours < 48:
-        return _("{n} h ago").format(n=f"{hours:.0f}")
-    return _("{n} days ago").format(n=f"{hours / 24:.0f}")
-
-
 def _check_backup(settings: Settings, now: datetime) -> Check:
     from cafepol_tui.services.backup import (
         BackupUnsupportedError,
@@ -340,7 +324,7 @@ def _check_backup(settings: Settings, now: datetime) -> Check:
         )
     copies = len(list_backups(settings))
     detail = _("last {age}, {copies} kept in {folder}").format(
-        age=_format_age(age), copies=copies, folder=folder
+        age=format_ago(age), copies=copies, folder=folder
     )
     interval = timedelta(hours=settings.backup.interval_h)
     if age <= interval * 1.5:

@@ -7,11 +7,11 @@ current one (`cafepol_tui.i18n.current_language()`): the kiosk's, or `with langu
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, format_timedelta
 
 from cafepol_tui.i18n import current_language, language, translator
 
@@ -94,3 +94,41 @@ def format_hours(start: datetime, end: datetime, lang: str | None = None) -> str
     with language(lang):
         # TRANSLATORS: opening and closing times, « de 10 h à 11 h 30 ».
         return _("de {start} à {end}").format(start=begin, end=finish)
+
+
+def format_ago(age: timedelta, lang: str | None = None) -> str:
+    """« il y a 5 heures », « 5 uur geleden », « vor 5 Stunden », « 5 hours ago » (Babel).
+
+    Minutes under an hour, hours under two days (« il y a 30 heures » says more than « il y a
+    1 jour » about a daily backup), then days. A negative age (a clock set back) reads « dans
+    5 minutes ».
+    """
+    threshold = 1 if abs(age) < timedelta(days=1) else 2
+    return format_timedelta(
+        -age, threshold=threshold, add_direction=True, locale=babel_locale(_lang(lang))
+    )
+
+
+# Powers of 1024, as `df -h` counts them; CLDR's names (« Mo », « MB »).
+_BYTE_UNITS = (
+    "digital-byte",
+    "digital-kilobyte",
+    "digital-megabyte",
+    "digital-gigabyte",
+    "digital-terabyte",
+)
+
+
+def format_bytes(size: float, lang: str | None = None) -> str:
+    """« 12,3 Mo », « 12,3 MB », « 12.3 MB » (Babel); whole bytes and kilobytes, one decimal
+    from the megabyte up."""
+    from babel.units import format_unit  # only the doctor's disk lines need it
+
+    step = 0
+    while size >= 1024 and step < len(_BYTE_UNITS) - 1:
+        size /= 1024
+        step += 1
+    pattern = "#,##0" if step < 2 else "#,##0.0"
+    return format_unit(
+        size, _BYTE_UNITS[step], length="short", format=pattern, locale=babel_locale(_lang(lang))
+    )

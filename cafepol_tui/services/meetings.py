@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import peewee
@@ -121,6 +121,24 @@ def list_between(start: datetime, end: datetime, commune: str | None = None) -> 
     if commune:
         query = query.where(peewee.fn.LOWER(Commune.name) == commune.lower())
     return [summary_from_row(row) for row in query.tuples()]
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    """First and last instant (exclusive) of the month in Brussels, as aware datetimes."""
+    from cafepol_tui.services.formatting import BRUSSELS  # Babel: only when a month is asked
+
+    start = datetime.combine(month.replace(day=1), time(0, 0), tzinfo=BRUSSELS)
+    nxt = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return start, datetime.combine(nxt, time(0, 0), tzinfo=BRUSSELS)
+
+
+def programme_meetings(month: date, commune: str | None = None) -> list[MeetingDetail]:
+    """The month's meetings in detail, for the printed programme (call inside a database
+    connection). `commune` is matched like `find_commune`."""
+    if commune:
+        commune = find_commune(commune).name
+    start, end = month_bounds(month)
+    return [get_meeting(m.id) for m in list_between(start, end, commune)]
 
 
 def commune_names() -> list[str]:

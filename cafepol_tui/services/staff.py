@@ -361,8 +361,6 @@ def unlock_pins(
 
 # --- account management (staff console, admins only) ------------------------------------
 
-ROLE_FR = {StaffRole.COUNTER: "guichet", StaffRole.OFFICER: "policier", StaffRole.ADMIN: "admin"}
-
 
 @dataclass(frozen=True)
 class AccountView:

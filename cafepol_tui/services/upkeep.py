@@ -1,19 +1,29 @@
-"""Retention in every copy: the live database, its backups and kept-aside copies, the documents.
+"""Retention in every copy: the live database, its backups and kept-aside copies, the documents;
+and the running kiosk's upkeep thread, which purges them and takes the daily copy.
 
-`purge_everywhere` is what `cafepol purge`, the staff console's « Purger » and the running
-kiosk's upkeep thread call. Run it with the live database's connection open (it reads the
+`purge_everywhere` is what `cafepol purge`, the staff console's « Purger » and the upkeep
+thread (`UpkeepScheduler`) call. Run it with the live database's connection open (it reads the
 registrations to know which documents name people already erased).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import peewee
+
 from cafepol_tui.documents.printing import expired_documents, fallback_dir
-from cafepol_tui.services.backup import CopyOutcome, purge_copies
+from cafepol_tui.services.backup import (
+    CopyOutcome,
+    backup_if_due,
+    purge_copies,
+    sqlite_path_or_none,
+)
 from cafepol_tui.services.retention import (
     PurgeReport,
     anonymised_references,
@@ -95,3 +105,59 @@ def purge_everywhere(
     copies = purge_copies(settings, database.as_of, dry_run=dry_run)
     documents, errors = purge_documents(settings, database.cutoff, dry_run=dry_run)
     return RetentionReport(database, tuple(copies), tuple(documents), tuple(errors), dry_run)
+
+
+# The upkeep's first look, this long after the kiosk starts: the first screen goes first.
+UPKEEP_FIRST_DELAY_S = 60.0
+
+
+class UpkeepScheduler:
+    """The running kiosk's upkeep, purge then backup: a daemon thread, Textual-free.
+
+    A minute after start (the first screen waits for neither), then every `check_s` seconds, it
+    runs `purge` (the CLI passes the retention purge, `purge_everywhere` in a connection, so a
+    kiosk that runs for weeks still erases on time, and a copy holds no expired personal data),
+    then takes the daily copy if one is due (so a PC that slept or whose clock jumped still gets
+    its copy within minutes of being due). Harmless beside the systemd timer: a copy that isn't
+    due is not taken. On PostgreSQL the copy is pg_dump's job; `purge` still runs.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        check_s: float = 600,
+        first_delay_s: float | None = None,
+        purge: Callable[[], object] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.check_s = check_s
+        self.first_delay_s = UPKEEP_FIRST_DELAY_S if first_delay_s is None else first_delay_s
+        self.purge = purge
+        self.copies = sqlite_path_or_none(settings) is not None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="cafepol-upkeep", daemon=True)
+
+    def start(self) -> UpkeepScheduler:
+        if self.copies or self.purge is not None:
+            self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        if self._stop.wait(self.first_delay_s):
+            return
+        while True:
+            if self.purge is not None:
+                try:
+                    self.purge()
+                except Exception as exc:  # a database outage: try again at the next look
+                    log.error("upkeep failed: %s", exc, exc_info=not isinstance(exc, peewee.DatabaseError))
+            if self.copies:
+                backup_if_due(self.settings)
+            if self._stop.wait(self.check_s):
+                return

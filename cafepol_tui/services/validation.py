@@ -118,14 +118,23 @@ def clean_email(raw: str) -> str:
         ) from None
 
 
-def clean_topic(raw: str, max_length: int) -> str:
-    text = unicodedata.normalize("NFC", raw).strip()
+def clean_text(raw: str, field: str, max_len: int, *, required: str | None = None) -> str:
+    """Free text as typed (a place, a topic, a description…), in NFC, without its outer spaces.
+
+    A single line also loses its runs of spaces; text over several lines keeps its layout.
+    Line breaks and tabs are the only control characters let through. `required` is the
+    message for an empty field; without it, empty text is fine.
+    """
+    text = unicodedata.normalize("NFC", raw)
+    text = text.strip() if "\n" in text else " ".join(text.split())
+    if required and not text:
+        raise ValidationError({field: required})
     if has_control_chars(text.replace("\n", "").replace("\t", "")):
-        raise ValidationError({"topic": _("Le texte contient des caractères non autorisés.")})
-    if len(text) > max_length:
+        raise ValidationError({field: _("Le texte contient des caractères non autorisés.")})
+    if len(text) > max_len:
         raise ValidationError(
-            {"topic": _("Le texte est trop long ({length} caractères, {max} au maximum).").format(
-                length=len(text), max=max_length
+            {field: _("Le texte est trop long ({length} caractères, {max} au maximum).").format(
+                length=len(text), max=max_len
             )}
         )
     return text
@@ -141,14 +150,33 @@ def clean_people(value: int | str, max_party: int) -> int:
     return people
 
 
-def clean_url(raw: str, field: str = "event_url") -> str | None:
-    text = raw.strip()
-    if not text:
+def web_address(raw: str | None) -> str | None:
+    """The http(s) address without its outer spaces, or None when it isn't one: another
+    scheme, no host, or a space or control character inside. The one check for every URL,
+    typed by staff (`clean_url`) or printed as a QR code (`documents.qr`)."""
+    text = (raw or "").strip()
+    try:
+        parsed = urlparse(text)
+    except ValueError:  # « http://[::1 »: a bracket left open
         return None
-    parsed = urlparse(text)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in text:
-        raise ValidationError({field: _("L'adresse doit commencer par http:// ou https://.")})
+    if (
+        parsed.scheme not in ("http", "https")
+        or not parsed.netloc
+        or any(ch.isspace() for ch in text)
+        or has_control_chars(text)
+    ):
+        return None
     return text
+
+
+def clean_url(raw: str, field: str = "event_url") -> str | None:
+    """A web address as typed, or None when the field is empty."""
+    if not raw.strip():
+        return None
+    url = web_address(raw)
+    if url is None:
+        raise ValidationError({field: _("L'adresse doit commencer par http:// ou https://.")})
+    return url
 
 
 @dataclass(frozen=True)
@@ -168,7 +196,7 @@ class SignupForm:
         fields.check("people", lambda: clean_people(self.people, max_party))
         fields.check("phone", lambda: clean_phone(self.phone))
         fields.check("email", lambda: clean_email(self.email))
-        fields.check("topic", lambda: clean_topic(self.topic, topic_max))
+        fields.check("topic", lambda: clean_text(self.topic, "topic", topic_max))
         if not self.consent:
             fields.errors["consent"] = _(
                 "Cochez la case pour accepter que vos données soient enregistrées."

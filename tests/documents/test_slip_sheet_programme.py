@@ -9,15 +9,10 @@ import peewee
 import pytest
 
 from cafepol_tui.documents.attendance import render_attendance
-from cafepol_tui.documents.programme import (
-    MonthError,
-    parse_month,
-    programme_meetings,
-    render_programme,
-)
+from cafepol_tui.documents.programme import MonthError, parse_month, render_programme
 from cafepol_tui.documents.slip import SlipFormatError, render_slip
 from cafepol_tui.services.formatting import format_day
-from cafepol_tui.services.meetings import MeetingDetail, get_meeting
+from cafepol_tui.services.meetings import MeetingDetail, get_meeting, programme_meetings
 from cafepol_tui.services.registrations import list_for_meeting
 from cafepol_tui.services.validation import NotFoundError
 from cafepol_tui.settings import Settings

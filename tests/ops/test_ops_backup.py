@@ -19,6 +19,7 @@ from cafepol_tui.db.models import Registration
 from cafepol_tui.services import backup as bk
 from cafepol_tui.services.demo import seed_demo
 from cafepol_tui.services.registrations import register
+from cafepol_tui.services.upkeep import UpkeepScheduler
 from cafepol_tui.services.validation import SignupForm
 from cafepol_tui.settings import Settings
 
@@ -297,8 +298,8 @@ def test_scheduler_takes_a_copy_at_its_first_look_then_only_when_due(
     ops_settings: Settings, db: peewee.Database
 ) -> None:
     purges: list[float] = []
-    scheduler = bk.BackupScheduler(ops_settings, check_s=0.05, first_delay_s=0,
-                                   before_each=lambda: purges.append(time.monotonic())).start()
+    scheduler = UpkeepScheduler(ops_settings, check_s=0.05, first_delay_s=0,
+                                purge=lambda: purges.append(time.monotonic())).start()
     try:
         _wait_for(lambda: len(bk.list_backups(ops_settings)) == 1)
         time.sleep(0.3)  # several more looks: not due again for 24 h
@@ -312,8 +313,8 @@ def test_scheduler_takes_a_copy_at_its_first_look_then_only_when_due(
 def test_scheduler_lets_the_first_screen_go_first(ops_settings: Settings, db: peewee.Database) -> None:
     """Nothing is copied or purged before its first look; stopped before it, it does nothing."""
     purges: list[int] = []
-    scheduler = bk.BackupScheduler(ops_settings, first_delay_s=30,
-                                   before_each=lambda: purges.append(1)).start()
+    scheduler = UpkeepScheduler(ops_settings, first_delay_s=30,
+                                purge=lambda: purges.append(1)).start()
     time.sleep(0.2)
     scheduler.stop()
     assert not scheduler._thread.is_alive()
@@ -324,8 +325,8 @@ def test_scheduler_keeps_going_when_the_purge_fails(ops_settings: Settings, db: 
     def broken() -> None:
         raise peewee.OperationalError("database is locked")
 
-    scheduler = bk.BackupScheduler(ops_settings, check_s=0.05, first_delay_s=0,
-                                   before_each=broken).start()
+    scheduler = UpkeepScheduler(ops_settings, check_s=0.05, first_delay_s=0,
+                                purge=broken).start()
     try:
         _wait_for(lambda: len(bk.list_backups(ops_settings)) == 1)
         assert scheduler._thread.is_alive()
@@ -335,7 +336,7 @@ def test_scheduler_keeps_going_when_the_purge_fails(ops_settings: Settings, db: 
 
 def test_scheduler_copies_nothing_on_postgresql(settings: Settings) -> None:
     pg = dataclasses.replace(settings, database_url="postgresql://u:p@127.0.0.1:1/x")
-    scheduler = bk.BackupScheduler(pg).start()
+    scheduler = UpkeepScheduler(pg).start()
     assert not scheduler.copies and not scheduler._thread.is_alive()
     scheduler.stop()
 

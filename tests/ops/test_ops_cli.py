@@ -169,10 +169,10 @@ def test_run_passes_the_app_exit_status_on_for_systemd(
     db_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import cafepol_tui.services.backup as bk
+    import cafepol_tui.services.upkeep as upkeep
     import cafepol_tui.ui.app as ui_app
 
-    monkeypatch.setattr(bk, "UPKEEP_FIRST_DELAY_S", 0)
+    monkeypatch.setattr(upkeep, "UPKEEP_FIRST_DELAY_S", 0)
     monkeypatch.setattr(ui_app, "make_app",
                         lambda settings, db: _FakeApp(return_code, ops_settings.backup_dir))
     assert main(["--config", str(config), "--db", str(db_path), "run"]) == return_code

@@ -24,6 +24,7 @@ from cafepol_tui.services import backup as bk
 from cafepol_tui.services import concerns as cs
 from cafepol_tui.services.registrations import register
 from cafepol_tui.services.retention import ERASED_TEXT
+from cafepol_tui.services.upkeep import UpkeepScheduler
 from cafepol_tui.services.validation import SignupForm
 from cafepol_tui.settings import Settings, load_settings
 from cafepol_tui.statuses import ConcernStatus
@@ -205,8 +206,8 @@ def test_the_kiosk_upkeep_purges_copies_and_documents(world, db: peewee.Database
     settings: Settings = world["settings"]  # type: ignore[assignment]
     out: Path = world["out"]  # type: ignore[assignment]
     with time_machine.travel(AFTER, tick=False):
-        scheduler = bk.BackupScheduler(
-            settings, check_s=3600, first_delay_s=0, before_each=lambda: _purge(db, settings)
+        scheduler = UpkeepScheduler(
+            settings, check_s=3600, first_delay_s=0, purge=lambda: _purge(db, settings)
         ).start()
         try:
             # The upkeep's copy of the day is taken right after its purge.

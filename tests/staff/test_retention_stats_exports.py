@@ -16,6 +16,7 @@ from icalendar import Calendar
 from cafepol_tui.cli import main
 from cafepol_tui.db.models import AuditEntry, Concern, Meeting, Registration
 from cafepol_tui.services import concerns as cs
+from cafepol_tui.services import meeting_fields as mf
 from cafepol_tui.services import meetings_admin as ma
 from cafepol_tui.services import registrations_admin as ra
 from cafepol_tui.services.registrations import register
@@ -122,7 +123,7 @@ def test_statistics_on_a_known_fixture(zone, counter, admin):
     ra.add_walkins(past, 4, counter.name, now=ra_day)
     ma.set_interested(past, 25, admin.name)
     ma.create_meeting(
-        ma.MeetingForm(commune="Boussu", place="X", day="10/11/2026", start="14:00"),
+        mf.MeetingForm(commune="Boussu", place="X", day="10/11/2026", start="14:00"),
         admin.name,
         now=FIXED_NOW - timedelta(30),
     )

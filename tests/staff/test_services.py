@@ -8,8 +8,10 @@ import pytest
 
 from cafepol_tui.db.models import AuditEntry, Concern, Meeting, Registration
 from cafepol_tui.services import concerns as cs
+from cafepol_tui.services import meeting_fields as mf
 from cafepol_tui.services import meetings_admin as ma
 from cafepol_tui.services import registrations_admin as ra
+from cafepol_tui.services import series
 from cafepol_tui.services.audit import list_entries
 from cafepol_tui.services.registrations import register
 from cafepol_tui.services.validation import RefusedError, SignupForm, ValidationError
@@ -31,7 +33,7 @@ def actions() -> list[str]:
     return [e.action for e in AuditEntry.select().order_by(AuditEntry.id)]
 
 
-def form(**kw) -> ma.MeetingForm:  # type: ignore[no-untyped-def]
+def form(**kw) -> mf.MeetingForm:  # type: ignore[no-untyped-def]
     base = dict(
         commune="Boussu",
         place="Salle du Coron",
@@ -41,7 +43,7 @@ def form(**kw) -> ma.MeetingForm:  # type: ignore[no-untyped-def]
         capacity="20",
         event_url="https://facebook.com/events/1",
     )
-    return ma.MeetingForm(**(base | kw))
+    return mf.MeetingForm(**(base | kw))
 
 
 def test_create_meeting_and_audit(zone, admin):
@@ -78,8 +80,8 @@ def test_capacity_below_confirmed_needs_explicit_choice(zone, admin):
     b = sign(mid, "Bruno Leroy", 2)
     c = sign(mid, "Chloé Dubois", 1)
     assert c.status == RegistrationStatus.WAITLISTED
-    f = ma.form_for(mid)
-    f = ma.MeetingForm(**(f.__dict__ | {"capacity": "2"}))
+    f = mf.form_for(mid)
+    f = mf.MeetingForm(**(f.__dict__ | {"capacity": "2"}))
     with pytest.raises(ma.CapacityConflict) as err:
         ma.update_meeting(mid, f, admin.name, now=FIXED_NOW)
     assert [r.reference for r in err.value.confirmed] == [a.reference, b.reference]
@@ -113,7 +115,7 @@ def test_duplicate_and_series(zone, admin):
     new = ma.duplicate_meeting(zone["soon"], "05/01/2027", admin.name, now=FIXED_NOW)
     src, dup = Meeting.get_by_id(zone["soon"]), Meeting.get_by_id(new)
     assert dup.place == src.place and dup.seats_taken == 0 and dup.event_url is None
-    ids = ma.plan_series(form(day="01/12/2026"), "mardi", "1,3", "3", admin.name, now=FIXED_NOW)
+    ids = series.plan_series(form(day="01/12/2026"), "mardi", "1,3", "3", admin.name, now=FIXED_NOW)
     days = [ma.local(Meeting.get_by_id(i).starts_at).date() for i in ids]
     assert days == [
         date(2026, 12, 1),
@@ -125,7 +127,7 @@ def test_duplicate_and_series(zone, admin):
     ]
     assert {"meeting-duplicate", "meeting-series"} <= set(actions())
     with pytest.raises(ValidationError) as err:
-        ma.plan_series(form(), "mardo", "0", "20", admin.name, now=FIXED_NOW)
+        series.plan_series(form(), "mardo", "0", "20", admin.name, now=FIXED_NOW)
     assert set(err.value.errors) == {"weekday", "nths", "months"}
 
 

@@ -18,8 +18,9 @@ SCROLLBAR = 2
 MIN_PLACE_WIDTH = 12
 
 
-def format_ahead(meetings: list[MeetingSummary], lang: str) -> None:
-    """Format the rows' days in a worker thread, while the UI thread lays the screen out.
+def fill_day_cache(meetings: list[MeetingSummary], lang: str) -> None:
+    """Fill `format_day`'s cache with the rows' days, in a worker thread, while the UI thread
+    lays the screen out (nothing is returned: the cache is the point).
 
     The first date in a language makes Babel load that locale's calendar (~15 ms); done here,
     `show()` on the UI thread finds every day already formatted.

@@ -18,7 +18,7 @@ from cafepol_tui.i18n import LANGUAGES, current_language, translator
 from cafepol_tui.services.meetings import MeetingSummary, change_token, list_upcoming
 from cafepol_tui.ui.screens.base import KioskScreen, WorkerHandled
 from cafepol_tui.ui.widgets.chip_bar import Chip, ChipBar
-from cafepol_tui.ui.widgets.meeting_table import MeetingTable, format_ahead
+from cafepol_tui.ui.widgets.meeting_table import MeetingTable, fill_day_cache
 
 LIVE_REFRESH_S = 5.0
 # A zone holds a few dozen meetings a quarter; past this many the list is cut and the
@@ -151,7 +151,7 @@ class HomeScreen(KioskScreen):
         with self.outage_guard(), connection_deadline(self.kiosk.database):
             token = change_token()
             meetings = list_upcoming(commune=commune, limit=HOME_LIMIT + 1)
-        format_ahead(meetings, current_language())
+        fill_day_cache(meetings, current_language())
         self.app.call_from_thread(self.show_meetings, meetings, token)
 
     @work(thread=True, exclusive=True, group="home-poll", exit_on_error=False)

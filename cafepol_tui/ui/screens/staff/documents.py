@@ -149,7 +149,7 @@ class PrintDialog(ReportsWorkerErrors, TranslatedBindings, ModalScreen[None]):
 
     def make_pdf(self, options: dict[str, object]) -> tuple[bytes, str]:
         from cafepol_tui import documents
-        from cafepol_tui.services.meetings import get_meeting
+        from cafepol_tui.services.meetings import get_meeting, programme_meetings
         from cafepol_tui.services.registrations import list_for_meeting
 
         settings, lang = self.kiosk.settings, str(options["lang"])
@@ -159,7 +159,7 @@ class PrintDialog(ReportsWorkerErrors, TranslatedBindings, ModalScreen[None]):
             assert isinstance(month, date)
             commune = options["commune"] or None
             with self.kiosk.database.connection_context():
-                meetings = documents.programme_meetings(month, commune)  # type: ignore[arg-type]
+                meetings = programme_meetings(month, commune)  # type: ignore[arg-type]
             pdf = documents.render_programme(meetings, settings, month, commune,  # type: ignore[arg-type]
                                              lang=lang, progress=report)
             return pdf, names.programme_name(month, commune)  # type: ignore[arg-type]

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from cafepol_tui.i18n import translator
 from cafepol_tui.services import concerns as cs
+from cafepol_tui.services import meeting_fields as mf
 from cafepol_tui.services import meetings_admin as ma
 from cafepol_tui.services import registrations_admin as ra
+from cafepol_tui.services import series
 from cafepol_tui.services.formatting import BRUSSELS
 from cafepol_tui.services.meetings import commune_names
 from cafepol_tui.services.validation import SignupForm, ValidationError, format_phone
@@ -36,7 +38,7 @@ def _actor(kiosk: CafePolApp) -> str:
     return kiosk.staff_user.name if kiosk.staff_user else ""
 
 
-def _meeting_fields(form: ma.MeetingForm, communes: list[str], officers: list[str]) -> list[Field]:
+def _meeting_fields(form: mf.MeetingForm, communes: list[str], officers: list[str]) -> list[Field]:
     return [
         Field("commune", _("Commune"), form.commune, "select", _opts(communes)),
         Field("place", _("Lieu"), form.place, placeholder=_("ex. Cafétéria du Grand-Hornu")),
@@ -60,9 +62,9 @@ def _meeting_fields(form: ma.MeetingForm, communes: list[str], officers: list[st
     ]
 
 
-def _form_from(values: dict[str, Any]) -> ma.MeetingForm:
-    keys = ma.MeetingForm.__dataclass_fields__
-    return ma.MeetingForm(**{k: v for k, v in values.items() if k in keys})
+def _form_from(values: dict[str, Any]) -> mf.MeetingForm:
+    keys = mf.MeetingForm.__dataclass_fields__
+    return mf.MeetingForm(**{k: v for k, v in values.items() if k in keys})
 
 
 class MeetingDialog(FormDialog):
@@ -94,8 +96,8 @@ class MeetingDialog(FormDialog):
 
 def meeting_editor(kiosk: CafePolApp, meeting_id: int | None) -> FormDialog:
     def fields() -> list[Field]:  # in the dialog's worker thread
-        form = ma.form_for(meeting_id) if meeting_id else ma.MeetingForm()
-        found = _meeting_fields(form, commune_names(), ma.officer_names())
+        form = mf.form_for(meeting_id) if meeting_id else mf.MeetingForm()
+        found = _meeting_fields(form, commune_names(), mf.officer_names())
         if meeting_id is not None:
             found.append(
                 Field(
@@ -139,15 +141,15 @@ def _promoted_text(promoted: list[str] | tuple[str, ...]) -> str:
 
 
 def series_editor(kiosk: CafePolApp) -> FormDialog:
-    # The service reads the French weekday names; the list shows them in the kiosk's language.
-    weekdays = tuple(zip(labels.weekday_names(), ma.WEEKDAYS_FR, strict=True))
+    # The list shows the days in the kiosk's language; the service reads their numbers (0 = Monday).
+    weekdays = tuple((name, str(day)) for day, name in enumerate(labels.weekday_names()))
 
     def fields() -> list[Field]:  # in the dialog's worker thread
         found = [
-            Field("weekday", _("Jour de la semaine"), ma.WEEKDAYS_FR[1], "select", weekdays),
+            Field("weekday", _("Jour de la semaine"), "1", "select", weekdays),
             Field("nths", _("Semaines du mois (ex. 1,3 = 1er et 3e ; 5 = dernier)"), "1,3"),
             Field("months", _("Pendant combien de mois"), "3"),
-            *_meeting_fields(ma.MeetingForm(), commune_names(), ma.officer_names()),
+            *_meeting_fields(mf.MeetingForm(), commune_names(), mf.officer_names()),
         ]
         found[3 + 3] = Field("day", _("À partir du (JJ/MM/AAAA)"), "", placeholder="01/01/2027")
         return found
@@ -155,7 +157,7 @@ def series_editor(kiosk: CafePolApp) -> FormDialog:
     actor = _actor(kiosk)
 
     def save(v: dict[str, Any]) -> str:
-        ids = ma.plan_series(_form_from(v), v["weekday"], v["nths"], v["months"], actor)
+        ids = series.plan_series(_form_from(v), v["weekday"], v["nths"], v["months"], actor)
         return _.plural("{n} rencontre planifiée.", "{n} rencontres planifiées.", len(ids)).format(
             n=len(ids)
         )
@@ -446,7 +448,7 @@ def purge_dialog(kiosk: CafePolApp) -> FormDialog:
     def save(v: dict[str, Any]) -> str:
         as_of = None
         if v["day"].strip():
-            day: date = ma.parse_date(v["day"], "day")
+            day: date = mf.parse_date(v["day"], "day")
             if day > utcnow().astimezone(BRUSSELS).date():
                 # A day to come would erase people who still have to be warned.
                 raise ValidationError({"day": _("Choisissez aujourd'hui ou un jour passé.")})

@@ -1,0 +1,207 @@
+"""A meeting's fields as staff type them: parse and check them, or fill the editor with them.
+
+`clean_meeting` checks every field of a `MeetingForm` at once and reports every problem; the
+dates, hours and numbers are parsed here, the free texts and the event's address by the shared
+checks of `services.validation`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+import peewee
+
+from cafepol_tui.db.models import Commune, Meeting, Officer, utcnow
+from cafepol_tui.i18n import translator
+from cafepol_tui.services.formatting import BRUSSELS, local
+from cafepol_tui.services.validation import (
+    FormCheck,
+    NotFoundError,
+    ValidationError,
+    clean_text,
+    clean_url,
+)
+
+_ = translator("messages")
+
+MAX_CAPACITY = 500
+
+
+def parse_date(raw: str, field_name: str = "date") -> date:
+    """« 12/01/2027 », « 12-1-2027 » or « 2027-01-12 »."""
+    text = raw.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+            return date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
+        match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+        if match:
+            d, m, y = (int(g) for g in match.groups())
+            return date(y, m, d)
+    except ValueError:
+        pass
+    raise ValidationError({field_name: _("Date invalide : écrivez JJ/MM/AAAA (ex. 12/01/2027).")})
+
+
+def parse_time(raw: str, field_name: str = "time") -> time:
+    """« 10:30 », « 10h30 », « 10 h » ."""
+    match = re.fullmatch(r"(\d{1,2})\s*[:hH]\s*(\d{2})?", raw.strip())
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        if hour < 24 and minute < 60:
+            return time(hour, minute)
+    raise ValidationError({field_name: _("Heure invalide : écrivez HH:MM (ex. 10:00).")})
+
+
+def parse_int(raw: str | int, field_name: str, low: int, high: int, message: str) -> int:
+    """A whole number from `low` to `high`; `message` is the field's error otherwise."""
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise ValidationError({field_name: message}) from None
+    if not low <= value <= high:
+        raise ValidationError({field_name: message})
+    return value
+
+
+def parse_interested(raw: str | int) -> int:
+    """The Facebook event's « interested » count."""
+    return parse_int(
+        raw, "interested_count", 0, 100_000, _("Nombre de personnes intéressées : un entier ≥ 0.")
+    )
+
+
+@dataclass(frozen=True)
+class MeetingForm:
+    """The editor's fields as typed. `clean_meeting()` checks them all and reports every problem."""
+
+    commune: str = ""
+    place: str = ""
+    address: str = ""
+    day: str = ""
+    start: str = "10:00"
+    duration_min: str | int = 90
+    capacity: str | int = 45
+    officer: str = ""
+    event_url: str = ""
+    description: str = ""
+    interested_count: str | int = 0
+
+
+@dataclass(frozen=True)
+class CleanMeeting:
+    commune_id: int
+    place: str
+    address: str
+    starts_at: datetime
+    duration_min: int
+    capacity: int
+    officer_id: int | None
+    event_url: str | None
+    description: str
+    interested_count: int
+
+    def columns(self) -> dict[str, object]:
+        """The `Meeting` columns these values fill (for `Meeting.create` or `setattr`)."""
+        return {
+            "commune": self.commune_id,
+            "place": self.place,
+            "address": self.address,
+            "starts_at": self.starts_at,
+            "duration_min": self.duration_min,
+            "capacity": self.capacity,
+            "officer": self.officer_id,
+            "event_url": self.event_url,
+            "description": self.description,
+            "interested_count": self.interested_count,
+        }
+
+
+def clean_meeting(
+    form: MeetingForm, *, require_future: bool = True, now: datetime | None = None
+) -> CleanMeeting:
+    now = now or utcnow()
+    fields = FormCheck()
+    errors, out, check = fields.errors, fields.values, fields.check
+
+    def commune_id() -> int:
+        commune = Commune.get_or_none(peewee.fn.LOWER(Commune.name) == form.commune.strip().lower())
+        if commune is None:
+            raise ValidationError({"commune": _("Choisissez la commune.")})
+        return commune.id
+
+    def officer_id() -> int | None:
+        if not form.officer.strip():
+            return None
+        officer = Officer.get_or_none(peewee.fn.LOWER(Officer.name) == form.officer.strip().lower())
+        if officer is None:
+            raise ValidationError({"officer": _("Policier inconnu : choisissez dans la liste.")})
+        return officer.id
+
+    check("commune_id", commune_id)
+    check("place", lambda: clean_text(form.place, "place", 160, required=_("Indiquez le lieu.")))
+    check("address", lambda: clean_text(form.address, "address", 240))
+    check("day", lambda: parse_date(form.day, "day"))
+    check("start", lambda: parse_time(form.start, "start"))
+    check(
+        "duration_min",
+        lambda: parse_int(
+            form.duration_min, "duration_min", 15, 480, _("Durée : de 15 à 480 minutes.")
+        ),
+    )
+    check(
+        "capacity",
+        lambda: parse_int(
+            form.capacity, "capacity", 1, MAX_CAPACITY, _("Capacité : de 1 à {max} places.").format(max=MAX_CAPACITY)
+        ),
+    )
+    check("officer_id", officer_id)
+    check("event_url", lambda: clean_url(form.event_url, "event_url"))
+    check("description", lambda: clean_text(form.description, "description", 2000))
+    check("interested_count", lambda: parse_interested(form.interested_count))
+    starts_at = None
+    if "day" in out and "start" in out:
+        starts_at = datetime.combine(out["day"], out["start"], BRUSSELS)  # type: ignore[arg-type]
+        if require_future and starts_at <= now:
+            errors["day"] = _("La rencontre doit avoir lieu dans le futur.")
+    if errors:
+        raise ValidationError(errors)
+    return CleanMeeting(
+        commune_id=out["commune_id"],  # type: ignore[arg-type]
+        place=out["place"],  # type: ignore[arg-type]
+        address=out["address"],  # type: ignore[arg-type]
+        starts_at=starts_at,  # type: ignore[arg-type]
+        duration_min=out["duration_min"],  # type: ignore[arg-type]
+        capacity=out["capacity"],  # type: ignore[arg-type]
+        officer_id=out["officer_id"],  # type: ignore[arg-type]
+        event_url=out["event_url"],  # type: ignore[arg-type]
+        description=out["description"],  # type: ignore[arg-type]
+        interested_count=out["interested_count"],  # type: ignore[arg-type]
+    )
+
+
+def form_for(meeting_id: int) -> MeetingForm:
+    """The editor pre-filled with a meeting's current values."""
+    m = Meeting.get_or_none(Meeting.id == meeting_id)
+    if m is None:
+        raise NotFoundError(_("no meeting with id {id}").format(id=meeting_id))
+    start = local(m.starts_at)
+    return MeetingForm(
+        commune=m.commune.name,
+        place=m.place,
+        address=m.address,
+        day=start.strftime("%d/%m/%Y"),
+        start=start.strftime("%H:%M"),
+        duration_min=str(m.duration_min),
+        capacity=str(m.capacity),
+        officer=m.officer.name if m.officer is not None else "",
+        event_url=m.event_url or "",
+        description=m.description,
+        interested_count=str(m.interested_count),
+    )
+
+
+def officer_names() -> list[str]:
+    """The editor's choices for the officer field."""
+    return [o.name for o in Officer.select(Officer.name).order_by(Officer.name)]

@@ -23,9 +23,9 @@ import peewee
 
 from cafepol_tui.db.engine import DatabaseConfigError, sqlite_file
 from cafepol_tui.db.open import open_database
-from cafepol_tui.documents import names
 from cafepol_tui.i18n import current_language, language, set_language, translator
 from cafepol_tui.safe_input import has_unsafe_chars, is_valid_utf8, one_line, path_problem, shown
+from cafepol_tui.services import document_files as names
 from cafepol_tui.settings import Settings, SettingsError, load_settings
 
 _ = translator("messages")

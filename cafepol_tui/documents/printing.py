@@ -13,13 +13,11 @@ import shlex
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
-from cafepol_tui.documents import names
 from cafepol_tui.i18n import translator
+from cafepol_tui.services.document_files import fallback_dir
 from cafepol_tui.settings import Settings
 
 _ = translator("messages")
@@ -45,11 +43,6 @@ def safe_name(name: str) -> str:
     """A file name without folders or odd characters; always ends in .pdf."""
     stem = _UNSAFE.sub("-", Path(name).name).strip("-.") or "document"
     return stem if stem.lower().endswith(".pdf") else f"{stem}.pdf"
-
-
-def fallback_dir() -> Path:
-    """Where a PDF goes when the output folder can't be written."""
-    return Path(tempfile.gettempdir()) / "cafepol"
 
 
 def save_pdf(pdf: bytes, name: str, folder: Path) -> Path:
@@ -188,58 +181,3 @@ def deliver(
         job_id=job,
         printed=True,
     )
-
-
-# --- retention: documents kept in the output folder ---------------------------------------
-
-# What the output folder may hold besides our PDFs: exports saved there by hand.
-KEPT_SUFFIXES = (".pdf", ".csv", ".json")
-
-
-def expired_documents(
-    folders: Collection[Path],
-    cutoff: datetime,
-    *,
-    expired_references: Callable[[set[str]], set[str]],
-    ended_meetings: Callable[[set[int]], set[int]],
-) -> list[Path]:
-    """The documents with personal data in `folders` that the retention period has expired.
-
-    A slip, a confirmation or an attendance sheet goes once the database has erased the people
-    it names (`expired_references`, `ended_meetings` answer for the names found); any PDF, CSV
-    or JSON file (exports, warn lists, leftovers of an interrupted save) goes once it is older
-    than `cutoff`. Flyers and programmes name nobody and stay; other files are not ours.
-    """
-    candidates: list[Path] = []
-    for folder in dict.fromkeys(folders):
-        try:
-            entries = list(folder.iterdir())
-        except OSError:
-            continue
-        for path in entries:
-            name = path.name
-            if (
-                path.suffix.lower() in KEPT_SUFFIXES
-                and not name.startswith(names.PUBLIC_PREFIXES)
-                and path.is_file()
-                and not path.is_symlink()
-            ):
-                candidates.append(path)
-    references = {r for p in candidates if (r := names.personal_reference(p.name))}
-    meetings = {m for p in candidates if (m := names.personal_meeting(p.name)) is not None}
-    gone_refs = expired_references(references) if references else set()
-    gone_meetings = ended_meetings(meetings) if meetings else set()
-    limit = cutoff.timestamp()
-    expired = []
-    for path in candidates:
-        try:
-            old = path.stat().st_mtime < limit
-        except OSError:
-            continue
-        if (
-            old
-            or names.personal_reference(path.name) in gone_refs
-            or names.personal_meeting(path.name) in gone_meetings
-        ):
-            expired.append(path)
-    return sorted(expired)

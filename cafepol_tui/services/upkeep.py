@@ -17,13 +17,13 @@ from pathlib import Path
 
 import peewee
 
-from cafepol_tui.documents.printing import expired_documents, fallback_dir
 from cafepol_tui.services.backup import (
     CopyOutcome,
     backup_if_due,
     purge_copies,
     sqlite_path_or_none,
 )
+from cafepol_tui.services.document_files import expired_documents, fallback_dir
 from cafepol_tui.services.retention import (
     PurgeReport,
     anonymised_references,
@@ -65,7 +65,7 @@ def document_folders(settings: Settings) -> list[Path]:
 def purge_documents(
     settings: Settings, cutoff: datetime, *, dry_run: bool = False
 ) -> tuple[list[Path], list[str]]:
-    """Delete the expired documents (see `printing.expired_documents`); (deleted, errors)."""
+    """Delete the expired documents (see `document_files.expired_documents`); (deleted, errors)."""
     expired = expired_documents(
         document_folders(settings),
         cutoff,

@@ -86,7 +86,8 @@ class ConfirmationScreen(KioskScreen):
         """Render and print off the UI thread; the PDF is kept even when the printer fails."""
         import logging
 
-        from cafepol_tui.documents import deliver, names, render_slip
+        from cafepol_tui.documents import deliver, render_slip
+        from cafepol_tui.services import document_files as names
         from cafepol_tui.services.registrations import get_registration
 
         settings = self.kiosk.settings

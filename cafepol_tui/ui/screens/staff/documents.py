@@ -18,8 +18,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
 
-from cafepol_tui.documents import names
 from cafepol_tui.i18n import LANGUAGES, N_, current_language, translator
+from cafepol_tui.services import document_files as names
 from cafepol_tui.ui.screens.base import ReportsWorkerErrors
 from cafepol_tui.ui.screens.staff.base import TranslatedBindings
 

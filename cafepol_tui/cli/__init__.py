@@ -78,9 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = parser.parse_args(arguments)
             if args.command is None:  # `cafepol`, `cafepol --demo`: the kiosk
                 args = parser.parse_args([DEFAULT_COMMAND], namespace=args)
-        except SystemExit as exc:  # --help, or a usage error already printed in one line
+        except SystemExit as exc:  # --help
             return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
-        except UserError as exc:  # a value its `type=` check refused
+        except UserError as exc:  # argparse's refusals, and the values a `type=` check refused
             return _refuse(exc)
     command: str = args.command
     spec: Command = args.spec
@@ -190,10 +190,11 @@ def _flag_for(field: str) -> str:
 def _refuse(refusal: UserError, command: str | None = None) -> int:
     """The one place a refusal becomes one line on stderr and exit status 2 (logged once the
     command's log is set up)."""
-    error = one_line(str(refusal))  # services echo what was typed: one safe line, whatever it held
+    # Services, and argparse, echo what was typed: one safe line, whatever it held.
+    error = one_line(str(refusal))
     if command is not None:
         log.warning("'%s' refused: %s", command, error)
-    print(f"cafepol: {error}", file=sys.stderr)
+    print(f"{refusal.prog}: {error}", file=sys.stderr)
     return EXIT_BAD_INPUT
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from cafepol_tui.db.database import DatabaseConfigError, open_database, sqlite_file
 from cafepol_tui.i18n import translator
-from cafepol_tui.safe_input import has_unsafe_chars, one_line, path_problem, shown
+from cafepol_tui.safe_input import has_unsafe_chars, path_problem, shown
 from cafepol_tui.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
@@ -41,10 +41,21 @@ logging.getLogger("cafepol").addHandler(logging.NullHandler())
 class UserError(Exception):
     """A refusal: what was asked can't or won't be done. One line on stderr, exit status 2."""
 
+    prog = "cafepol"  # the line begins « cafepol: »
+
 
 class BadArgumentError(UserError):
     """A value given on the command line is refused (its `type=` check, or options that go
     together)."""
+
+
+class UsageError(BadArgumentError):
+    """argparse's refusal of the command line (an unknown option, a missing or invalid value),
+    said after the command it is about: « cafepol meetings: unrecognized arguments: … »."""
+
+    def __init__(self, prog: str, message: str) -> None:
+        super().__init__(message)
+        self.prog = prog
 
 
 class BadDatabaseError(UserError):
@@ -76,8 +87,9 @@ class HelpFormatter(argparse.HelpFormatter):
 
 
 class Parser(argparse.ArgumentParser):
-    """Usage errors in one line, exit status 2; argparse's own words (usage, its section
-    titles, -h) in the current language like every help text: build it inside `language()`."""
+    """Usage errors are a `UsageError`, refused like any other; argparse's own words (usage,
+    its section titles, -h) in the current language like every help text: build it inside
+    `language()`."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", HelpFormatter)
@@ -88,8 +100,7 @@ class Parser(argparse.ArgumentParser):
         self.add_argument("-h", "--help", action="help", help=_("show this help message and exit"))
 
     def error(self, message: str) -> NoReturn:
-        # argparse echoes the arguments it did not understand as they were typed.
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {one_line(message)}\n")
+        raise UsageError(self.prog, message)
 
 
 # What a command does with the database before it runs: "creates" may create a new SQLite

@@ -31,7 +31,7 @@ from cafepol_tui.cli.common import (
     refusing,
     start_logging,
 )
-from cafepol_tui.db.database import open_database, sqlite_file
+from cafepol_tui.db.database import sqlite_file
 from cafepol_tui.i18n import N_, translator
 from cafepol_tui.safe_input import one_line, shown
 from cafepol_tui.settings import Settings, SettingsError
@@ -235,16 +235,16 @@ def cmd_copy_db(args: argparse.Namespace, settings: Settings) -> int:
     source_url = settings.resolved_database_url
     if args.to.strip() == source_url.strip():
         raise BadDatabaseError(_("--to names the database being copied: give another one"))
-    source = open_database(source_url)
-    target = make_database(args.to)
-    label = redact(args.to)
-    try:
-        with refusing(CopyError), source.connection_context(), target.connection_context():
-            report = copy_database(source, target, target_label=label, force=args.force)
-    except peewee.OperationalError as exc:
-        raise BadDatabaseError(
-            _("database unreachable: {error}").format(error=str(exc).strip().splitlines()[0])
-        ) from None
+    with connected(settings) as source:
+        target = make_database(args.to)
+        label = redact(args.to)
+        try:
+            with refusing(CopyError), target.connection_context():
+                report = copy_database(source, target, target_label=label, force=args.force)
+        except peewee.OperationalError as exc:
+            raise BadDatabaseError(
+                _("database unreachable: {error}").format(error=str(exc).strip().splitlines()[0])
+            ) from None
     for line in report.lines():
         print(line)
     log.info("copy-db: %d rows to %s", report.rows, label)

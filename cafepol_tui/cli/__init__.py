@@ -58,7 +58,7 @@ def build_parser() -> Parser:
     parser.add_argument("--config", type=path_arg, help=_("TOML config file"))
     parser.add_argument("--lang", choices=LANGUAGES, help=_("language"))
     add_demo_option(parser)
-    parser.set_defaults(demo=False)
+    parser.set_defaults(demo=False)  # --demo given nowhere
     parser.add_argument(
         "-v", "--verbose", action="store_true", help=_("debug log, echoed on stderr")
     )
@@ -70,7 +70,8 @@ def build_parser() -> Parser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    # Refusals, and --help, in --lang (else $CAFEPOL_LANG) before the config is read.
+    # What is said while parsing (--help, argparse's refusals, the values a `type=` check
+    # refuses) speaks --lang, else $CAFEPOL_LANG: the config, and its language, are read after.
     with language(_early_language(arguments)):
         try:
             _check_arguments(arguments)

@@ -8,7 +8,6 @@ never on a command line where `ps` would show a password.
 
 from __future__ import annotations
 
-import argparse
 import ipaddress
 import os
 import shlex
@@ -54,13 +53,14 @@ def exposure_warning(host: str, port: int) -> str | None:
     ).format(host=host, port=port)
 
 
-def kiosk_command(args: argparse.Namespace) -> str:
-    """The shell command textual-serve runs for each browser connection."""
+def kiosk_command(config: str | None = None, lang: str | None = None) -> str:
+    """The shell command textual-serve runs for each browser connection: the same --config and
+    --lang, never the database URL."""
     parts = [sys.executable, "-m", "cafepol_tui"]
-    if getattr(args, "config", None):
-        parts += ["--config", os.path.abspath(os.path.expanduser(args.config))]
-    if getattr(args, "lang", None):
-        parts += ["--lang", args.lang]
+    if config:
+        parts += ["--config", os.path.abspath(os.path.expanduser(config))]
+    if lang:
+        parts += ["--lang", lang]
     parts.append("run")
     return shlex.join(parts)
 
@@ -83,14 +83,23 @@ def check_port(host: str, port: int) -> None:
         probe.close()
 
 
-def serve(args: argparse.Namespace, settings: Settings) -> None:
+def serve(
+    settings: Settings,
+    *,
+    host: str,
+    port: int,
+    public_url: str | None = None,
+    config: str | None = None,
+    lang: str | None = None,
+) -> None:
+    """Serve the kiosk on `host`:`port` until stopped; each kiosk process started with
+    `config` and `lang` (the command line's --config and --lang)."""
     try:
         from textual_serve.server import Server
     except ImportError:
         raise ServeError(
             _("textual-serve is not installed (pip install textual-serve)")
         ) from None
-    host, port = args.host, args.port
     check_port(host, port)
     url = settings.resolved_database_url
     try:
@@ -103,10 +112,10 @@ def serve(args: argparse.Namespace, settings: Settings) -> None:
         print(warning, file=sys.stderr)
     os.environ["CAFEPOL_DB"] = url
     server = Server(
-        kiosk_command(args),
+        kiosk_command(config, lang),
         host=host,
         port=port,
         title=f"CaféPol — {settings.zone_name}",
-        public_url=getattr(args, "public_url", None),
+        public_url=public_url,
     )
     server.serve()

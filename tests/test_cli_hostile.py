@@ -324,7 +324,7 @@ def test_bounded_fuzz_of_the_parser_never_crashes(world: World, capsys, monkeypa
 
     # serve would start listening if it got that far; restore and copy-db replace databases:
     # fine here, the fuzz only looks at how each command line ends.
-    monkeypatch.setattr(serve, "serve", lambda args, settings: None)
+    monkeypatch.setattr(serve, "serve", lambda settings, **values: None)
     rng = random.Random(int(os.environ.get("CAFEPOL_FUZZ_SEED", "20261128")))
     seen: dict[int, int] = {}
     started = time.monotonic()

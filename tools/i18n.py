@@ -34,7 +34,7 @@ KEYWORDS = {"_": None, "N_": None, "plural": (1, 2)}
 DOMAIN_FILES = {
     "kiosk": ["ui/app.py", "ui/screens/base.py", "ui/screens/citizen", "ui/widgets"],
     "staff": ["ui/screens/staff"],
-    "messages": ["cli.py", "settings.py", "serve.py", "db", "services", "documents"],
+    "messages": ["cli", "settings.py", "serve.py", "db", "services", "documents"],
 }
 
 

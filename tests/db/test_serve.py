@@ -71,11 +71,7 @@ def test_loopback_detection() -> None:
 
 
 def test_the_kiosk_command_carries_no_database_url() -> None:
-    class Args:
-        config = None
-        lang = "fr"
-
-    command = kiosk_command(Args())  # type: ignore[arg-type]
+    command = kiosk_command(config=None, lang="fr")
     assert command.endswith("-m cafepol_tui --lang fr run")
 
 

@@ -18,7 +18,8 @@ import peewee
 import pytest
 import time_machine
 
-from cafepol_tui.cli import _purge, main
+from cafepol_tui.cli import main
+from cafepol_tui.cli.kiosk import kiosk_upkeep
 from cafepol_tui.db.models import AuditEntry, Concern, Registration
 from cafepol_tui.services import backup as bk
 from cafepol_tui.services import concerns as cs
@@ -207,7 +208,7 @@ def test_the_kiosk_upkeep_purges_copies_and_documents(world, db: peewee.Database
     out: Path = world["out"]  # type: ignore[assignment]
     with time_machine.travel(AFTER, tick=False):
         scheduler = UpkeepScheduler(
-            settings, check_s=3600, first_delay_s=0, purge=lambda: _purge(db, settings)
+            settings, check_s=3600, first_delay_s=0, purge=lambda: kiosk_upkeep(db, settings)
         ).start()
         try:
             # The upkeep's copy of the day is taken right after its purge.

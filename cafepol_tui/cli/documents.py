@@ -1,0 +1,235 @@
+"""Documents: `export` (JSON, CSV, iCalendar) and the PDFs (`flyer`, `programme`, `slip`,
+`attendance`). fpdf2 is imported by the PDF commands only, when they run; never Textual."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from cafepol_tui.cli.common import (
+    ID_MAX,
+    BadArgumentError,
+    BadOutputError,
+    OutputKind,
+    add_command,
+    bounded_int,
+    check_out,
+    connected,
+    log,
+    path_arg,
+    write_output,
+)
+from cafepol_tui.i18n import N_, translator
+from cafepol_tui.safe_input import shown
+from cafepol_tui.services import document_files as names
+from cafepol_tui.settings import Settings
+
+_ = translator("messages")
+
+EXIT_PRINT_FAILED = 1  # the PDF is kept and its path shown, but the printer didn't take it
+
+
+def _export_signature(args: argparse.Namespace) -> tuple[bytes, str]:
+    """How a previous export in the same format begins, and what it is called."""
+    kind = _("a previous {format} export").format(
+        format=args.format if args.format != "csv" else f"CSV {args.table}"
+    )
+    if args.format == "json":
+        return b"{", kind
+    if args.format == "ics":
+        return b"BEGIN:VCALENDAR", kind
+    from cafepol_tui.services.contracts import CONCERN_COLUMNS, REGISTRATION_COLUMNS
+
+    columns = CONCERN_COLUMNS if args.table == "concerns" else REGISTRATION_COLUMNS
+    return "\ufeff".encode() + ",".join(columns).encode("utf-8"), kind
+
+
+EXPORT = OutputKind(_export_signature)
+PDF = OutputKind(lambda args: (b"%PDF-", _("a PDF")))
+
+
+def month_arg(text: str) -> date:
+    """`--month`: « 2026-12 » -> date(2026, 12, 1)."""
+    from cafepol_tui.documents.programme import MonthError, parse_month
+
+    try:
+        return parse_month(text)
+    except MonthError as exc:
+        raise BadArgumentError(str(exc)) from None
+
+
+def add_commands(subparsers: Any) -> None:
+    export = add_command(subparsers, "export", _("export data"), cmd_export, output=EXPORT)
+    export.add_argument(
+        "format",
+        choices=["json", "csv", "ics"],
+        help=_("json: every table; csv: one table; ics: the upcoming meetings' calendar"),
+    )
+    export.add_argument("--out", type=path_arg, help=_("output file (default: standard output)"))
+    export.add_argument(
+        "--table",
+        choices=["registrations", "concerns"],
+        default="registrations",
+        help=_("csv only: which table (default: registrations)"),
+    )
+
+    flyer = _pdf_command(
+        subparsers, "flyer", _("PDF flyer for one meeting (QR code to its event page)"), cmd_flyer
+    )
+    flyer.add_argument(
+        "meeting_id", type=bounded_int(1, ID_MAX), metavar="MEETING_ID", help=_("the meeting's id")
+    )
+    flyer.add_argument(
+        "--layout",
+        choices=["a5", "a4-2up", "a4-4up"],
+        default="a5",
+        help=_("one A5 flyer a page, or two or four on an A4 page (default: a5)"),
+    )
+    flyer.add_argument(
+        "--copies",
+        type=bounded_int(1, 10_000, N_("--copies must be between 1 and 10000")),
+        default=1,
+        help=_("flyers wanted (fills whole pages)"),
+    )
+
+    programme = _pdf_command(
+        subparsers, "programme", _("A4 poster of a month's meetings"), cmd_programme
+    )
+    programme.add_argument(
+        "--month", type=month_arg, required=True, metavar="YYYY-MM", help=_("the month shown")
+    )
+    programme.add_argument("--commune", help=_("one commune (default: the whole zone)"))
+
+    slip = _pdf_command(subparsers, "slip", _("confirmation slip for a registration"), cmd_slip)
+    slip.add_argument(
+        "reference", metavar="REFERENCE", help=_("the registration's reference code")
+    )
+    slip.add_argument(
+        "--format", choices=["a6", "receipt"], help=_("default: documents.slip_format")
+    )
+
+    attendance = _pdf_command(
+        subparsers, "attendance", _("attendance sheet for the officer"), cmd_attendance
+    )
+    attendance.add_argument(
+        "meeting_id", type=bounded_int(1, ID_MAX), metavar="MEETING_ID", help=_("the meeting's id")
+    )
+
+
+def _pdf_command(subparsers: Any, name: str, help: str, run: Any) -> argparse.ArgumentParser:
+    command = add_command(subparsers, name, help, run, output=PDF)
+    command.add_argument("--out", type=path_arg, metavar="FILE", help=_("write the PDF here"))
+    command.add_argument(
+        "--print", action="store_true", help=_("send it to the configured CUPS printer (lp)")
+    )
+    return command
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.documents.exports import concerns_csv, registrations_csv, to_json
+    from cafepol_tui.services import audit
+    from cafepol_tui.services.exports import export_data
+
+    with connected(settings) as db:
+        if args.format == "ics":
+            text = _ics_text(settings)
+        else:
+            data = export_data()
+            if args.format == "json":
+                text = to_json(data)
+            elif args.table == "concerns":
+                text = concerns_csv(data)
+            else:
+                text = registrations_csv(data)
+    write_output(text, args.out)
+    with db.connection_context(), db.atomic():
+        what = args.format if args.format != "csv" else f"csv {args.table}"
+        audit.record("cli", "export", args.out or "stdout", what)
+    return 0
+
+
+def _ics_text(settings: Settings) -> str:
+    """The upcoming meetings as iCalendar (call inside a database connection)."""
+    from cafepol_tui.db.models import utcnow
+    from cafepol_tui.documents.ics import meetings_ics
+    from cafepol_tui.services.meetings import get_meeting, list_upcoming
+
+    meetings = [get_meeting(m.id) for m in list_upcoming(include_cancelled=False)]
+    # CRLF line ends are part of the format: write_output keeps them (newline="").
+    return meetings_ics(meetings, zone_name=settings.zone_name, now=utcnow()).decode("utf-8")
+
+
+def _emit_pdf(
+    pdf: bytes, name: str, args: argparse.Namespace, settings: Settings, out: Path | None,
+    copies: int | None = None,
+) -> int:
+    from cafepol_tui.documents.printing import deliver
+
+    if out is not None:
+        try:
+            out.write_bytes(pdf)
+        except OSError as exc:
+            raise BadOutputError(
+                _("can't write {path}: {error}").format(path=shown(out), error=exc.strerror)
+            ) from None
+        print(_("written {path}").format(path=shown(out)), file=sys.stderr)
+        if not args.print:
+            return 0
+    outcome = deliver(pdf, name, settings, print_=args.print, copies=copies)
+    print(outcome.message, file=sys.stdout if outcome.ok else sys.stderr)
+    log.info("document %s: %s", name, outcome.message)
+    return 0 if outcome.ok else EXIT_PRINT_FAILED
+
+
+def cmd_flyer(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.documents.flyer import render_flyer
+    from cafepol_tui.services.meetings import get_meeting
+
+    out = check_out(args.out)
+    with connected(settings):
+        meeting = get_meeting(args.meeting_id)
+    pdf = render_flyer(meeting, settings, args.layout, args.copies, lang=settings.language)
+    name = names.flyer_name(meeting.id, args.layout)
+    return _emit_pdf(pdf, name, args, settings, out, copies=1)
+
+
+def cmd_programme(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.documents.programme import render_programme
+    from cafepol_tui.services.meetings import find_commune, programme_meetings
+
+    month = args.month
+    out = check_out(args.out)
+    with connected(settings):
+        commune = find_commune(args.commune).name if args.commune else None
+        meetings = programme_meetings(month, commune)
+    pdf = render_programme(meetings, settings, month, commune, lang=settings.language)
+    return _emit_pdf(pdf, names.programme_name(month, commune), args, settings, out)
+
+
+def cmd_slip(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.documents.slip import render_slip
+    from cafepol_tui.services.meetings import get_meeting
+    from cafepol_tui.services.registrations import get_registration
+
+    out = check_out(args.out)
+    with connected(settings):
+        registration = get_registration(args.reference)
+        meeting = get_meeting(registration.meeting_id)
+    pdf = render_slip(registration, meeting, settings, args.format, lang=settings.language)
+    return _emit_pdf(pdf, names.slip_name(registration.reference), args, settings, out)
+
+
+def cmd_attendance(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.documents.attendance import render_attendance
+    from cafepol_tui.services.meetings import get_meeting
+    from cafepol_tui.services.registrations import list_for_meeting
+
+    out = check_out(args.out)
+    with connected(settings):
+        meeting = get_meeting(args.meeting_id)
+        registrations = list_for_meeting(meeting.id)
+    pdf = render_attendance(meeting, registrations, settings, lang=settings.language)
+    return _emit_pdf(pdf, names.attendance_name(meeting.id), args, settings, out)

@@ -1,11 +1,14 @@
 """Translations: French source strings, gettext catalogs (nl, de, en) compiled with Babel.
 
-Three catalogs (gettext domains), one per area, so each area's texts live together:
-- ``kiosk``: the citizen screens, the App and the shared widgets;
-- ``staff``: the staff console;
-- ``messages``: the CLI, the domain's messages (validation, refusals) and the documents. Its
-  technical CLI and IT messages are written in English in the code, so this catalog alone also
-  has a French translation.
+Four catalogs (gettext domains), one per area, each written in one source language:
+- ``kiosk`` (French): the citizen screens, the App and the shared widgets;
+- ``staff`` (French): the staff console;
+- ``texts`` (French): what citizens and staff read that the domain and the documents write —
+  validation and refusals, flyers, slips, sheets, calendar entries;
+- ``messages`` (English): the command line, the settings, the database and the IT tools
+  (doctor, backups, copies). French gets a catalog of its own here.
+
+A module's ``_ = translator("…")`` line says which catalog its strings go to: one per module.
 
 Use in a module::
 
@@ -31,7 +34,9 @@ from pathlib import Path
 
 LANGUAGES = {"fr": "Français", "nl": "Nederlands", "de": "Deutsch", "en": "English"}
 SOURCE_LANGUAGE = "fr"
-DOMAINS = ("kiosk", "staff", "messages")
+DOMAINS = ("kiosk", "staff", "texts", "messages")
+# The language each catalog's source strings are written in.
+SOURCE_LANGUAGES = {"kiosk": "fr", "staff": "fr", "texts": "fr", "messages": "en"}
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 _process_language = SOURCE_LANGUAGE

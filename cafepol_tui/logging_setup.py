@@ -22,7 +22,10 @@ import sys
 import traceback
 from pathlib import Path
 
+from cafepol_tui.i18n import translator
 from cafepol_tui.settings import Settings
+
+_ = translator("messages")
 
 LOG_FILE_NAME = "cafepol.log"
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s [%(process)d] %(message)s"
@@ -173,7 +176,10 @@ def setup_logging(
             os.chmod(path, 0o600)
     except OSError as exc:
         print(
-            f"cafepol: can't write the log in {settings.log_dir}: {exc.strerror}", file=sys.stderr
+            _("cafepol: can't write the log in {folder}: {error}").format(
+                folder=settings.log_dir, error=exc.strerror
+            ),
+            file=sys.stderr,
         )
         path = None
     if console:

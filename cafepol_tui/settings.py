@@ -19,7 +19,7 @@ from typing import Any
 
 import platformdirs
 
-from cafepol_tui.i18n import N_, translator
+from cafepol_tui.i18n import translator
 from cafepol_tui.safe_input import path_problem, shown
 
 _ = translator("messages")
@@ -27,15 +27,6 @@ _ = translator("messages")
 APP_NAME = "cafepol"
 
 DEFAULT_COMMUNES = ("Boussu", "Colfontaine", "Frameries", "Quaregnon", "Saint-Ghislain")
-
-# The flyer's default introduction: translated on a flyer in another language (a configured
-# `documents.intro_text` is printed as typed).
-DEFAULT_INTRO = N_(
-    "Autour d'un café, votre policier de quartier vous écoute : sentiment d'insécurité, "
-    "nuisances, cambriolages, vie du quartier… Chaque situation est entendue ; ce qui ne "
-    "peut être réglé sur place est suivi dans les jours qui suivent, et vous recevez une réponse."
-)
-
 
 class SettingsError(Exception):
     """The configuration can't be used; the message names the file, key and problem."""
@@ -63,7 +54,7 @@ class PrintSettings:
 @dataclass(frozen=True)
 class DocumentSettings:
     logo: str = ""
-    intro_text: str = DEFAULT_INTRO
+    intro_text: str = ""  # empty: the standard introduction, in the flyer's language
     slip_format: str = "a6"
 
 

@@ -1,8 +1,12 @@
 """Keep the translation catalogs in step with the code (Babel).
 
-    python tools/i18n.py update [DOMAIN…]   # extract French strings, merge into nl/de/en .po
+    python tools/i18n.py update [DOMAIN…]   # extract the marked strings, merge into the .po files
     python tools/i18n.py compile [DOMAIN…]  # .po -> .mo (shipped in the package)
     python tools/i18n.py check [DOMAIN…]    # exit 1: a message lacks a translation or a .mo is stale
+
+Each catalog has one source language (`cafepol_tui.i18n.SOURCE_LANGUAGES`) and is translated into
+the three others; a module's `_ = translator("…")` line says which catalog its strings go to.
+`check` also flags a source string that looks written in the other language.
 
 Translate by editing cafepol_tui/locale/<lang>/LC_MESSAGES/<domain>.po, then `compile`.
 """
@@ -10,6 +14,7 @@ Translate by editing cafepol_tui/locale/<lang>/LC_MESSAGES/<domain>.po, then `co
 from __future__ import annotations
 
 import io
+import re
 import sys
 from pathlib import Path
 
@@ -22,34 +27,41 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "cafepol_tui"
 LOCALE = PACKAGE / "locale"
 TARGETS = ("nl", "de", "en")
-# The messages catalog's CLI/IT texts are written in English: French gets a catalog there too.
-EXTRA_TARGETS = {"messages": ("fr",)}
+KEYWORDS = {"_": None, "N_": None, "plural": (1, 2)}
+sys.path.insert(0, str(ROOT))
+from cafepol_tui.i18n import SOURCE_LANGUAGES  # noqa: E402
+
+DOMAINS = tuple(SOURCE_LANGUAGES)
+# A module's catalog is the one its `_ = translator("…")` line names.
+_TRANSLATOR_LINE = re.compile(r'^_ = translator\("(\w+)"\)', re.M)
 
 
 def targets(domain: str) -> tuple[str, ...]:
-    return EXTRA_TARGETS.get(domain, ()) + TARGETS
-KEYWORDS = {"_": None, "N_": None, "plural": (1, 2)}
+    """The languages a catalog is translated into: all four but its source language."""
+    return tuple(lang for lang in ("fr", *TARGETS) if lang != SOURCE_LANGUAGES[domain])
 
-# Which files feed which catalog.
-DOMAIN_FILES = {
-    "kiosk": ["ui/app.py", "ui/screens/base.py", "ui/screens/citizen", "ui/widgets"],
-    "staff": ["ui/screens/staff"],
-    "messages": ["cli", "settings.py", "serve.py", "db", "services", "documents"],
-}
+
+def module_domains(path: Path) -> list[str]:
+    return _TRANSLATOR_LINE.findall(path.read_text(encoding="utf-8"))
 
 
 def domain_sources(domain: str) -> list[Path]:
-    files: list[Path] = []
-    for entry in DOMAIN_FILES[domain]:
-        path = PACKAGE / entry
-        found = sorted(path.rglob("*.py")) if path.is_dir() else [path]
-        for file in found:
-            if domain == "kiosk" and file.name.startswith("staff_"):
-                continue
-            files.append(file)
-    if domain == "staff":
-        files += sorted((PACKAGE / "ui" / "widgets").glob("staff_*.py"))
-    return files
+    return [
+        file
+        for file in sorted(PACKAGE.rglob("*.py"))
+        if domain in module_domains(file)
+    ]
+
+
+# Words that give a source string away as written in the other language (a check, not a proof).
+_ENGLISH = re.compile(r"\b(the|is|not|with|cannot|can't|must|please|unknown|missing|found)\b", re.I)
+_FRENCH = re.compile(r"[éèêàçùâîôœ«»]|\b(le|la|les|des|une|est|pas|aucun|aucune|avec)\b", re.I)
+
+
+def wrong_language(domain: str, text: str) -> bool:
+    """True when a source string looks written in the other language than its catalog's."""
+    text = text.replace("CaféPol", "")  # the concept's name is the same in every language
+    return bool((_ENGLISH if SOURCE_LANGUAGES[domain] == "fr" else _FRENCH).search(text))
 
 
 def extract(domain: str) -> Catalog:
@@ -83,18 +95,6 @@ def update(domains: list[str]) -> None:
             catalog = load_po(lang, domain)
             catalog.update(template, no_fuzzy_matching=True)
             catalog.obsolete.clear()
-            if lang == "fr":  # French source texts translate to themselves
-                for message in catalog:
-                    if message.id and not (
-                        all(message.string) if isinstance(message.string, tuple | list)
-                        else message.string
-                    ):
-                        if isinstance(message.id, tuple | list):  # French: one, many, other
-                            one, other = message.id[0], message.id[-1]
-                            forms = (one, *[other] * (catalog.num_plurals - 1))
-                            message.string = forms
-                        else:
-                            message.string = message.id
             path = po_path(lang, domain)
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("wb") as handle:
@@ -113,8 +113,12 @@ def compile_all(domains: list[str]) -> None:
 def problems(domains: list[str] | None = None) -> list[str]:
     """Messages without a translation, and .mo files that don't match their .po."""
     found: list[str] = []
-    for domain in domains or list(DOMAIN_FILES):
+    for domain in domains or list(DOMAINS):
         wanted = {m.id for m in extract(domain) if m.id}
+        for message_id in sorted(wanted, key=str):
+            first = message_id[0] if isinstance(message_id, tuple) else message_id
+            if wrong_language(domain, first):
+                found.append(f"{domain}: source string not in {SOURCE_LANGUAGES[domain]}: {first!r}")
         for lang in targets(domain):
             catalog = load_po(lang, domain)
             for message_id in sorted(wanted, key=str):
@@ -141,7 +145,7 @@ def problems(domains: list[str] | None = None) -> list[str]:
 
 def main() -> int:
     command = sys.argv[1] if len(sys.argv) > 1 else "check"
-    domains = sys.argv[2:] or list(DOMAIN_FILES)
+    domains = sys.argv[2:] or list(DOMAINS)
     if command == "update":
         update(domains)
     elif command == "compile":

@@ -112,11 +112,11 @@ def cmd_meetings(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     for m in rows:
         if m.is_cancelled:
-            seats = _("annulée")
+            seats = _("cancelled")
         elif m.is_full:
-            seats = _("complet")
+            seats = _("full")
         else:
-            seats = _.plural("{n} place", "{n} places", m.seats_left).format(n=m.seats_left)
+            seats = _.plural("{n} seat", "{n} seats", m.seats_left).format(n=m.seats_left)
         print(f"{m.id:>5}  {format_when(m.starts_at):<36}  "
               f"{m.commune:<15} {m.place}  [{seats}]")
     return 0

@@ -18,6 +18,7 @@ from cafepol_tui.documents.texts import (
     CANCELLED,
     CANCELLED_NOTE,
     COMMUNE,
+    FLYER_INTRO,
     HEADLINE,
     INTERESTED,
     NO_LINK,
@@ -38,7 +39,7 @@ from cafepol_tui.i18n import current_language, language, translator
 from cafepol_tui.services.meetings import MeetingDetail
 from cafepol_tui.settings import Settings
 
-_ = translator("messages")
+_ = translator("texts")
 
 A5 = (148.0, 210.0)
 A4_PORTRAIT = (210.0, 297.0)
@@ -89,7 +90,7 @@ def get_layout(name: str) -> Layout:
         return LAYOUTS[name]
     except KeyError:
         known = ", ".join(LAYOUTS)
-        raise LayoutError(_("unknown layout '{name}' (choose {known})").format(name=name, known=known)) from None
+        raise LayoutError(_("mise en page inconnue « {name} » (au choix : {known})").format(name=name, known=known)) from None
 
 
 def render_flyer(
@@ -207,7 +208,7 @@ def draw_flyer(
     if meeting.themes:
         y = pdf.para(t(THEMES, names=" · ".join(meeting.themes)), x, y, w, max_lines=2)
     # The meeting's own text as typed; the default introduction in the flyer's language.
-    intro = meeting.description or t(settings.documents.intro_text)
+    intro = meeting.description or settings.documents.intro_text or t(FLYER_INTRO)
     use(9.5, color=(60, 60, 60))
     line_h = s(9.5) * 0.3528 * 1.3
     room = int((bottom_block - y - s(2)) // line_h)

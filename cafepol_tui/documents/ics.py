@@ -17,7 +17,7 @@ from cafepol_tui.services.contracts import ICS_PRODID, ICS_TIMEZONE, ICS_UID_DOM
 from cafepol_tui.services.formatting import BRUSSELS
 from cafepol_tui.services.meetings import MeetingDetail
 
-_ = translator("messages")
+_ = translator("texts")
 
 PRODID = ICS_PRODID
 UID_DOMAIN = ICS_UID_DOMAIN

@@ -20,7 +20,7 @@ from cafepol_tui.i18n import translator
 from cafepol_tui.services.document_files import fallback_dir
 from cafepol_tui.settings import Settings
 
-_ = translator("messages")
+_ = translator("texts")
 
 LP_TIMEOUT_S = 30
 _JOB_ID = re.compile(r"request id is (\S+)")

@@ -33,7 +33,7 @@ from cafepol_tui.services.formatting import babel_locale, format_clock, format_d
 from cafepol_tui.services.meetings import MeetingDetail
 from cafepol_tui.settings import Settings
 
-_ = translator("messages")
+_ = translator("texts")
 
 A4 = (210.0, 297.0)
 MARGIN = 12.0
@@ -56,7 +56,7 @@ def parse_month(text: str) -> date:
         return date(year, month, 1)
     except ValueError:
         raise MonthError(
-            _("bad month '{month}' (expected YYYY-MM, e.g. 2026-12)").format(month=text)
+            _("mois incorrect « {month} » (format AAAA-MM, ex. 2026-12)").format(month=text)
         ) from None
 
 

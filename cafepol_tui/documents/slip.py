@@ -35,7 +35,7 @@ from cafepol_tui.services.registrations import RegistrationView
 from cafepol_tui.settings import Settings
 from cafepol_tui.statuses import RegistrationStatus
 
-_ = translator("messages")
+_ = translator("texts")
 
 SLIP_FORMATS = ("a6", "receipt")
 A6 = (105.0, 148.0)
@@ -64,7 +64,7 @@ def render_slip(
         fmt = fmt or settings.documents.slip_format
         if fmt not in SLIP_FORMATS:
             raise SlipFormatError(
-                _("unknown slip format '{name}' (choose {known})").format(
+                _("format de confirmation inconnu « {name} » (au choix : {known})").format(
                     name=fmt, known=", ".join(SLIP_FORMATS)
                 )
             )

@@ -13,7 +13,7 @@ from datetime import datetime
 from cafepol_tui.i18n import N_, translator
 from cafepol_tui.services.formatting import format_day, format_hours
 
-_ = translator("messages")
+_ = translator("texts")
 
 # TRANSLATORS: the name of the meetings, as on the zone's posters (« Coffee with a cop »).
 HEADLINE = N_("Un café avec votre policier de quartier")
@@ -21,6 +21,14 @@ COMMUNE = N_("Commune de {commune}")
 OFFICER = N_("Votre policier de quartier : {name}")
 PARTNERS = N_("Avec : {names}")
 THEMES = N_("Thèmes : {names}")
+
+# The flyer's introduction when the zone configured none (`documents.intro_text`, printed as
+# typed) and the meeting has no description of its own.
+FLYER_INTRO = N_(
+    "Autour d'un café, votre policier de quartier vous écoute : sentiment d'insécurité, "
+    "nuisances, cambriolages, vie du quartier… Chaque situation est entendue ; ce qui ne "
+    "peut être réglé sur place est suivi dans les jours qui suivent, et vous recevez une réponse."
+)
 SIGNUP_TITLE = N_("Inscription gratuite")
 # TRANSLATORS: {place} is the police station's name, « commissariat de Frameries ».
 SIGNUP_COUNTER = N_("au guichet du {place}")

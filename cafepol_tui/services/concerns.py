@@ -39,7 +39,7 @@ from cafepol_tui.services.validation import (
 )
 from cafepol_tui.statuses import ConcernStatus
 
-_ = translator("messages")
+_ = translator("texts")
 
 DEFAULT_DUE_DAYS = 14
 DESCRIPTION_MAX = 2000
@@ -211,7 +211,7 @@ def create_concern(
     if form.meeting_id is not None:
         meeting = Meeting.get_or_none(Meeting.id == form.meeting_id)
         if meeting is None:
-            raise NotFoundError(_("no meeting with id {id}").format(id=form.meeting_id))
+            raise NotFoundError(_("aucune rencontre avec le numéro {id}").format(id=form.meeting_id))
         commune_id = meeting.commune_id
     with write_transaction(database_proxy.obj):
         concern = Concern.create(
@@ -266,7 +266,7 @@ def update_concern(
     with write_transaction(database_proxy.obj):
         concern = Concern.get_or_none(Concern.id == concern_id)
         if concern is None:
-            raise NotFoundError(_("no concern with id {id}").format(id=concern_id))
+            raise NotFoundError(_("aucune doléance avec le numéro {id}").format(id=concern_id))
         if concern.status in ConcernStatus.FINAL:
             raise RefusedError(_("Cette doléance est terminée : elle ne peut plus changer."))
         if status != concern.status and status not in TRANSITIONS[concern.status]:
@@ -371,7 +371,7 @@ def get_concern(concern_id: int, *, now: datetime | None = None) -> ConcernDetai
     today = local(now or utcnow()).date()
     c = _summary_query().where(Concern.id == concern_id).first()
     if c is None:
-        raise NotFoundError(_("no concern with id {id}").format(id=concern_id))
+        raise NotFoundError(_("aucune doléance avec le numéro {id}").format(id=concern_id))
     updates = tuple(
         UpdateView(u.at, u.actor, u.status, u.note)
         for u in ConcernUpdate.select()
@@ -419,7 +419,7 @@ def concern_from_topic(
     """One step from « raised in advance » to a concern; the contact is copied only if wanted."""
     registration = Registration.get_or_none(Registration.id == registration_id)
     if registration is None:
-        raise NotFoundError(_("no registration with id {id}").format(id=registration_id))
+        raise NotFoundError(_("aucune inscription avec le numéro {id}").format(id=registration_id))
     if not registration.topic:
         raise RefusedError(_("Cette inscription ne mentionne aucun sujet."))
     if Concern.select().where(Concern.registration == registration_id).exists():

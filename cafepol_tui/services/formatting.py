@@ -15,7 +15,7 @@ from babel.dates import format_date, format_time, format_timedelta
 
 from cafepol_tui.i18n import current_language, language, translator
 
-_ = translator("messages")
+_ = translator("texts")
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 

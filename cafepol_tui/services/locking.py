@@ -16,7 +16,7 @@ from cafepol_tui.db.models import Meeting
 from cafepol_tui.i18n import translator
 from cafepol_tui.services.validation import NotFoundError
 
-_ = translator("messages")
+_ = translator("texts")
 
 
 class LockOutsideTransactionError(RuntimeError):
@@ -42,5 +42,5 @@ def lock_meeting(meeting_id: int) -> Meeting:
         query = query.for_update()
     meeting = query.first()
     if meeting is None:
-        raise NotFoundError(_("no meeting with id {id}").format(id=meeting_id))
+        raise NotFoundError(_("aucune rencontre avec le numéro {id}").format(id=meeting_id))
     return meeting

@@ -24,7 +24,7 @@ from cafepol_tui.services.validation import (
     clean_url,
 )
 
-_ = translator("messages")
+_ = translator("texts")
 
 MAX_CAPACITY = 500
 
@@ -185,7 +185,7 @@ def form_for(meeting_id: int) -> MeetingForm:
     """The editor pre-filled with a meeting's current values."""
     m = Meeting.get_or_none(Meeting.id == meeting_id)
     if m is None:
-        raise NotFoundError(_("no meeting with id {id}").format(id=meeting_id))
+        raise NotFoundError(_("aucune rencontre avec le numéro {id}").format(id=meeting_id))
     start = local(m.starts_at)
     return MeetingForm(
         commune=m.commune.name,

@@ -23,7 +23,7 @@ from cafepol_tui.i18n import translator
 from cafepol_tui.services.validation import NotFoundError
 from cafepol_tui.statuses import MeetingStatus, RegistrationStatus
 
-_ = translator("messages")
+_ = translator("texts")
 
 
 @dataclass(frozen=True)
@@ -148,8 +148,8 @@ def commune_names() -> list[str]:
 def find_commune(name: str) -> Commune:
     commune = Commune.get_or_none(peewee.fn.LOWER(Commune.name) == name.strip().lower())
     if commune is None:
-        known = ", ".join(commune_names()) or _("none")
-        raise NotFoundError(_("unknown commune '{name}' (known: {known})").format(name=name, known=known))
+        known = ", ".join(commune_names()) or _("aucune")
+        raise NotFoundError(_("commune inconnue « {name} » (connues : {known})").format(name=name, known=known))
     return commune
 
 
@@ -163,7 +163,7 @@ def get_meeting(meeting_id: int) -> MeetingDetail:
         .first()
     )
     if meeting is None:
-        raise NotFoundError(_("no meeting with id {id}").format(id=meeting_id))
+        raise NotFoundError(_("aucune rencontre avec le numéro {id}").format(id=meeting_id))
     partners = tuple(
         p.name
         for p in Partner.select(Partner.name)

@@ -41,7 +41,7 @@ from cafepol_tui.services.validation import (
 )
 from cafepol_tui.statuses import MeetingStatus, RegistrationStatus
 
-_ = translator("messages")
+_ = translator("texts")
 
 
 class CapacityConflict(ValidationError):
@@ -223,7 +223,7 @@ def duplicate_meeting(
     new_day = parse_date(day, "day")
     source = Meeting.get_or_none(Meeting.id == meeting_id)
     if source is None:
-        raise NotFoundError(_("no meeting with id {id}").format(id=meeting_id))
+        raise NotFoundError(_("aucune rencontre avec le numéro {id}").format(id=meeting_id))
     clock = parse_time(start, "start") if start.strip() else local(source.starts_at).time()
     starts_at = datetime.combine(new_day, clock, BRUSSELS)
     if starts_at <= now:
@@ -253,6 +253,6 @@ def set_interested(
             .execute()
         )
         if not updated:
-            raise NotFoundError(_("no meeting with id {id}").format(id=meeting_id))
+            raise NotFoundError(_("aucune rencontre avec le numéro {id}").format(id=meeting_id))
         audit.record(actor, "meeting-interested", f"meeting:{meeting_id}", str(value), now=now)
     return value

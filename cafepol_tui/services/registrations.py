@@ -23,7 +23,7 @@ from cafepol_tui.services.locking import lock_meeting
 from cafepol_tui.services.validation import NotFoundError, RefusedError, SignupForm, fold
 from cafepol_tui.statuses import Channel, MeetingStatus, RegistrationStatus
 
-_ = translator("messages")
+_ = translator("texts")
 
 # No 0/O/1/I: a reference read aloud over the phone or copied from a slip can't be misread.
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -324,7 +324,7 @@ def get_registration(reference: str) -> RegistrationView:
     registration = Registration.get_or_none(Registration.reference == code)
     if registration is None:
         raise NotFoundError(
-            _("no registration with reference {code}").format(code=repr(code or reference))
+            _("aucune inscription avec la référence {code}").format(code=repr(code or reference))
         )
     return _view(registration, waitlist_rank(registration))
 

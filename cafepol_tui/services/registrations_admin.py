@@ -24,7 +24,7 @@ from cafepol_tui.services.registrations import (
 from cafepol_tui.services.validation import NotFoundError, RefusedError, SignupForm, ValidationError
 from cafepol_tui.statuses import Channel, RegistrationStatus
 
-_ = translator("messages")
+_ = translator("texts")
 
 STAFF_CHANNELS = (Channel.COUNTER, Channel.PHONE)
 MAX_WALKINS = 500
@@ -101,7 +101,7 @@ def move_in_waitlist(
     with write_transaction(database_proxy.obj):
         registration = Registration.get_or_none(Registration.id == registration_id)
         if registration is None:
-            raise NotFoundError(_("no registration with id {id}").format(id=registration_id))
+            raise NotFoundError(_("aucune inscription avec le numéro {id}").format(id=registration_id))
         meeting = lock_meeting(registration.meeting_id)
         registration = Registration.get_by_id(registration_id)
         if registration.status != RegistrationStatus.WAITLISTED:
@@ -160,7 +160,7 @@ def check_in(
     with write_transaction(database_proxy.obj):
         registration = Registration.get_or_none(Registration.id == registration_id)
         if registration is None:
-            raise NotFoundError(_("no registration with id {id}").format(id=registration_id))
+            raise NotFoundError(_("aucune inscription avec le numéro {id}").format(id=registration_id))
         meeting = lock_meeting(registration.meeting_id)
         _check_day(meeting, now)
         if registration.status not in RegistrationStatus.HOLDING_SEATS:
@@ -189,5 +189,5 @@ def add_walkins(meeting_id: int, delta: int, actor: str, *, now: datetime | None
 def walkins(meeting_id: int) -> int:
     meeting = Meeting.get_or_none(Meeting.id == meeting_id)
     if meeting is None:
-        raise NotFoundError(_("no meeting with id {id}").format(id=meeting_id))
+        raise NotFoundError(_("aucune rencontre avec le numéro {id}").format(id=meeting_id))
     return meeting.walkins

@@ -22,7 +22,7 @@ from cafepol_tui.services.formatting import BRUSSELS, LOCALES, local
 from cafepol_tui.services.meeting_fields import MeetingForm, clean_meeting, parse_int
 from cafepol_tui.services.validation import ValidationError
 
-_ = translator("messages")
+_ = translator("texts")
 
 # The weeks of the month a series may name: the 1st to the 4th, and the last (5 or -1).
 NTHS = (1, 2, 3, 4, 5, -1)

@@ -48,7 +48,7 @@ from cafepol_tui.services.registrations import terminal_id
 from cafepol_tui.services.validation import ValidationError
 from cafepol_tui.statuses import StaffRole
 
-_ = translator("messages")
+_ = translator("texts")
 
 _hasher = PasswordHasher()  # verifies the hashes of PINs set before schema 3
 # argon2id cost for a new database's PIN keys: PasswordHasher's defaults (t=3, 64 MiB, p=4).
@@ -419,7 +419,7 @@ def deactivate_account(account_id: int, actor: StaffUser) -> None:
     with write_transaction(database_proxy.obj):
         account = StaffAccount.get_or_none(StaffAccount.id == account_id)
         if account is None:
-            raise NotFoundError(_("no staff account {id}").format(id=account_id))
+            raise NotFoundError(_("aucun compte du personnel {id}").format(id=account_id))
         others = StaffAccount.select().where(
             (StaffAccount.active == True) & (StaffAccount.role == StaffRole.ADMIN)  # noqa: E712
             & (StaffAccount.id != account_id)

@@ -18,7 +18,7 @@ from cafepol_tui.i18n import translator
 from cafepol_tui.services.formatting import local
 from cafepol_tui.statuses import ConcernStatus, MeetingStatus, RegistrationStatus
 
-_ = translator("messages")
+_ = translator("texts")
 
 AIM_MIN, AIM_MAX = 2, 3
 

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 from cafepol_tui.i18n import translator
 
-_ = translator("messages")
+_ = translator("texts")
 
 NAME_MAX = 100
 

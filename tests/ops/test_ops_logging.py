@@ -117,7 +117,7 @@ def test_email_redaction_is_linear_and_matches_the_expression() -> None:
 
 
 def test_unwritable_log_folder_does_not_stop_the_program(
-    settings: Settings, tmp_path: Path, capsys
+    settings: Settings, tmp_path: Path, capsys, english: None
 ) -> None:
     import dataclasses
 

@@ -1,24 +1,29 @@
 """Kiosk start-up and list navigation with 5,000 meetings and 100,000 registrations.
 
-Target (issue 2): the first screen, with its meetings listed, appears in at most 1.5x the time a
-bare Textual app takes to show one label; moving the selection costs under 16 ms a key.
+Targets (issue 2, issue 13 item 8): the first screen, with its meetings listed, appears in at most
+1.5x the time a bare Textual app takes to show one label, with the kiosk installed by
+`pip install '.[postgres]'` (psycopg present) on a SQLite database; moving the selection costs
+under 16 ms a key.
 
 Both apps are measured side by side, as fresh processes, the way a person meets them:
 - the kiosk is the real command, `cafepol --db FILE` (its launcher, command line, settings,
-  log, database check, then the app), installed by the README's first command (`pip install .`) in a fresh
-  virtual environment;
+  log, database check, then the app), installed by `pip install '.[postgres]'` in a fresh
+  virtual environment (the dependencies once; this checkout's code again whenever it changed);
 - each runs in a real terminal (a tmux window of 100x30) unless `--headless` is given; headless,
   both are given the same 100x30 screen;
 - « appears » is the time from launching the process to the moment the screen, meetings
   listed, has been written to the terminal, taken inside the process; the whole process (its
   shut-down included) is shown too.
 
-    python benchmarks/bench_kiosk_startup.py [--runs 15] [--keys 200] [--headless]
+    python benchmarks/bench_kiosk_startup.py [--runs 15] [--keys 200] [--headless] [--here]
+
+Exit status 0 when both targets are met, 1 otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shlex
 import shutil
@@ -52,44 +57,47 @@ with open(os.environ["BENCH_OUT"], "w") as out:
 """
 
 # The real command line; the App is only told to note when its meetings are on the screen and
-# to leave then. A drawn home with no meetings yet does not count.
+# to leave then. A drawn home with no meetings yet does not count. Nothing of cafepol_tui is
+# imported before its launcher runs (the launcher may arrange how its dependencies load):
+# Textual's App.run is wrapped instead, and the meeting list's `show` when the app starts.
 KIOSK = """
 import gc
 gc.disable()  # as the `cafepol` launcher does first (cafepol_tui/__main__.py)
 import os, sys, time
-from cafepol_tui.__main__ import main
-from cafepol_tui.ui.app import CafePolApp
-from cafepol_tui.ui.widgets.meeting_table import MeetingTable
+from textual.app import App
 
-run = CafePolApp.run
-show = MeetingTable.show
+run = App.run
 headless = sys.argv[1] == "headless"  # read before sys.argv becomes the kiosk's command line
 
 def painted(app):
     app.painted_at = time.time()
     app.exit()
 
-def watched_show(table, meetings):
-    # Told when the rows reach the list, rather than polling for them (a poll every few
-    # milliseconds would slow down the very start-up it measures).
-    show(table, meetings)
-    if table.row_count and not hasattr(table.app, "painted_at"):
-        table.app.painted_at = None
-        table.app.call_after_refresh(painted, table.app)
-
-def watched_run(app):
+def watched_run(app, *args, **kwargs):
     global watched
     watched = app
+    from cafepol_tui.ui.widgets.meeting_table import MeetingTable
+    show = MeetingTable.show
+
+    def watched_show(table, meetings):
+        # Told when the rows reach the list, rather than polling for them (a poll every few
+        # milliseconds would slow down the very start-up it measures).
+        show(table, meetings)
+        if table.row_count and not hasattr(table.app, "painted_at"):
+            table.app.painted_at = None
+            table.app.call_after_refresh(painted, table.app)
+
+    MeetingTable.show = watched_show
     return run(app, headless=headless, size=(100, 30) if headless else None)
 
-MeetingTable.show = watched_show
-CafePolApp.run = watched_run
+App.run = watched_run
 sys.argv = ["cafepol", "--db", sys.argv[2]]
+from cafepol_tui.__main__ import main
 status = main()
 assert status == 0, status
 assert "fpdf" not in sys.modules, "start-up imported fpdf2"
 with open(os.environ["BENCH_OUT"], "w") as out:
-    out.write(f"{watched.painted_at} {time.time()}")
+    out.write(f"{watched.painted_at} {time.time()} {int('psycopg' in sys.modules)}")
 """
 
 # Per-key cost is CPU time of the process while Pilot presses a key and the screen updates:
@@ -145,27 +153,66 @@ print(rows, f"{med:.2f}", f"{p95:.2f}")
 
 
 PYTHON = sys.executable
+HERE = False
+
+
+CHECKOUT = Path(__file__).resolve().parents[1]
+# One folder and one tmux session per checkout: several checkouts can run this at once.
+TAG = hashlib.sha1(str(CHECKOUT).encode()).hexdigest()[:8]
+SESSION = f"cafepol-bench-{TAG}"
 
 
 def kiosk_venv(folder: Path) -> str:
-    """A virtual environment with `pip install .` of this checkout (made once, then reused)."""
-    venv = folder / "venv"
+    """A virtual environment with `pip install '.[postgres]'` of this checkout.
+
+    The dependencies are installed once; the project itself again whenever its code changed
+    (a plain, non-editable install, as a user gets).
+    """
+    venv = folder / "venv-postgres"
     python = venv / "bin" / "python"
     if not python.exists():
         print("installing the kiosk into a fresh virtual environment…")
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", str(Path(__file__).parents[1])],
+        subprocess.run([str(python), "-m", "pip", "install", "-qq", f"{CHECKOUT}[postgres]"],
                        check=True)
+    digest = hashlib.sha1()
+    for file in sorted((CHECKOUT / "cafepol_tui").rglob("*")):
+        if file.is_file() and "__pycache__" not in file.parts:
+            digest.update(str(file.relative_to(CHECKOUT)).encode() + file.read_bytes())
+    digest.update((CHECKOUT / "pyproject.toml").read_bytes())
+    stamp = venv / "cafepol-source"
+    if not stamp.exists() or stamp.read_text() != digest.hexdigest():
+        print("installing this checkout's code into the virtual environment…")
+        subprocess.run([str(python), "-m", "pip", "install", "-qq", "--no-deps",
+                        "--force-reinstall", f"{CHECKOUT}[postgres]"], check=True)
+        stamp.write_text(digest.hexdigest())
+    check = subprocess.run([str(python), "-c", "import psycopg, cafepol_tui; "
+                            "print(cafepol_tui.__file__)"], check=True, capture_output=True,
+                           text=True, cwd=folder, env=child_env())
+    assert "site-packages" in check.stdout, check.stdout  # the installed copy, not a checkout
     return str(python)
 
 
-def timed(folder: Path, headless: bool, code: str, *args: str) -> tuple[float, float]:
-    """(seconds until the screen was painted, seconds for the whole process)."""
+def child_env() -> dict[str, str]:
+    """Our environment, less PYTHONPATH unless --here: the venv runs its installed copy."""
+    return {k: v for k, v in os.environ.items() if HERE or k != "PYTHONPATH"}
+
+
+def psycopg_installed() -> bool:
+    found = subprocess.run([PYTHON, "-c", "import importlib.util as u; "
+                            "print(u.find_spec('psycopg') is not None)"],
+                           capture_output=True, text=True, check=True, env=child_env(),
+                           cwd=tempfile.gettempdir())
+    return found.stdout.strip() == "True"
+
+
+def timed(folder: Path, headless: bool, code: str, *args: str) -> tuple[float, float, bool]:
+    """(seconds until the screen was painted, seconds for the whole process, psycopg loaded)."""
     script = folder / "script.py"
     script.write_text(code)
     out = folder / "times"
     out.unlink(missing_ok=True)
-    env = {**os.environ, "TEXTUAL": "", "BENCH_OUT": str(out),
+    env = {**child_env(), "TEXTUAL": "", "BENCH_OUT": str(out),
            # the kiosk's log and copies go to the bench folder, not the user's
            "XDG_DATA_HOME": str(folder / "data"), "XDG_STATE_HOME": str(folder / "state"),
            "XDG_CONFIG_HOME": str(folder / "config")}
@@ -180,9 +227,13 @@ def timed(folder: Path, headless: bool, code: str, *args: str) -> tuple[float, f
         started.unlink(missing_ok=True)
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items()
                            if k in ("TEXTUAL", "BENCH_OUT") or k.startswith("XDG_"))
-        inner = (f"echo $EPOCHREALTIME > {started}; export {exports}; "
+        # (tmux gives the window its server's environment, not ours: PYTHONPATH is set or
+        # cleared explicitly.)
+        path = (f"export PYTHONPATH={shlex.quote(env['PYTHONPATH'])}" if "PYTHONPATH" in env
+                else "unset PYTHONPATH")
+        inner = (f"echo $EPOCHREALTIME > {started}; export {exports}; {path}; "
                  f"cd {folder}; exec {shlex.join(command)}")
-        subprocess.run(["tmux", "new-session", "-d", "-s", "cafepol-bench", "-x", "100",
+        subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "100",
                         "-y", "30", "bash", "-c", inner], check=True)
         deadline = time.time() + 60
         while not (out.exists() and out.read_text().strip()):
@@ -190,9 +241,9 @@ def timed(folder: Path, headless: bool, code: str, *args: str) -> tuple[float, f
                 raise SystemExit("the app did not start in the terminal within 60 s")
             time.sleep(0.01)
         launched = float(started.read_text())
-        subprocess.run(["tmux", "kill-session", "-t", "cafepol-bench"], capture_output=True)
-    painted, exited = (float(x) for x in out.read_text().split())
-    return painted - launched, exited - launched
+        subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
+    painted, exited, *psycopg = out.read_text().split()
+    return float(painted) - launched, float(exited) - launched, psycopg == ["1"]
 
 
 def main() -> None:
@@ -204,12 +255,13 @@ def main() -> None:
     parser.add_argument("--headless", action="store_true",
                         help="no terminal: Textual's headless driver (as in CI)")
     parser.add_argument("--here", action="store_true",
-                        help="use this interpreter instead of a fresh `pip install .` venv")
+                        help="use this interpreter instead of a fresh `pip install '.[postgres]'` venv")
     options = parser.parse_args()
-    global PYTHON
+    global PYTHON, HERE
+    HERE = options.here
     headless = options.headless or shutil.which("tmux") is None
 
-    folder = Path(tempfile.gettempdir()) / "cafepol-bench"
+    folder = Path(tempfile.gettempdir()) / f"cafepol-bench-{TAG}"
     folder.mkdir(exist_ok=True)
     if not options.here:
         PYTHON = kiosk_venv(folder)
@@ -227,10 +279,10 @@ def main() -> None:
         bare.append(timed(folder, headless, BARE))
         kiosk.append(timed(folder, headless, KIOSK, str(db)))
 
-    def median(runs: list[tuple[float, float]], which: int) -> float:
+    def median(runs: list[tuple[float, float, bool]], which: int) -> float:
         return statistics.median(run[which] for run in runs)
 
-    def quartiles(runs: list[tuple[float, float]]) -> str:
+    def quartiles(runs: list[tuple[float, float, bool]]) -> str:
         q = statistics.quantiles([run[0] * 1000 for run in runs], n=4)
         return f"{q[0]:.0f}–{q[2]:.0f}"
 
@@ -244,12 +296,17 @@ def main() -> None:
           f"{'1.00':>7}   {bt * 1000:11.0f}ms")
     print(f"  {'cafepol --db FILE, meetings listed':<36} {k * 1000:7.0f}ms {quartiles(kiosk):>14} "
           f"{k / b:7.2f}   {kt * 1000:11.0f}ms")
+    loaded = "imported" if any(run[2] for run in kiosk) else "not imported"
+    print(f"  (psycopg {'installed' if psycopg_installed() else 'NOT installed'}, "
+          f"{loaded} by the kiosk)")
+    first_ok = k / b <= 1.5
     print(f"  target: the kiosk's first screen appears within 1.50x the bare app: "
-          f"{'OK' if k / b <= 1.5 else 'OVER'} ({k / b:.2f})")
+          f"{'PASS' if first_ok else 'FAIL'} ({k / b:.2f})")
 
     def keys(*args: str) -> tuple[int, float, float]:
         out = subprocess.run([PYTHON, "-c", KEYS, *args, str(options.keys)], check=True,
-                             capture_output=True, text=True, cwd=tempfile.gettempdir()).stdout.split()
+                             capture_output=True, text=True, cwd=tempfile.gettempdir(),
+                             env=child_env()).stdout.split()
         return int(out[0]), float(out[1]), float(out[2])
 
     rows, k_med, k_p95 = keys("kiosk", str(db))
@@ -258,8 +315,10 @@ def main() -> None:
     print(f"moving the selection: CPU per key over {options.keys} presses, {rows} rows listed")
     print(f"  {'':<32} {'median':>10} {'p95':>10}")
     print(f"  {'bare DataTable, same rows':<32} {b_med:8.2f}ms {b_p95:8.2f}ms")
+    keys_ok = k_p95 < 16
     print(f"  {'kiosk home':<32} {k_med:8.2f}ms {k_p95:8.2f}ms  "
-          f"{'OK (< 16 ms)' if k_p95 < 16 else 'OVER 16 ms'}")
+          f"target p95 < 16 ms: {'PASS' if keys_ok else 'FAIL'}")
+    raise SystemExit(0 if first_ok and keys_ok else 1)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,9 @@ The fonts travel with the package (hatchling force-includes the top-level `asset
 `cafepol_tui/assets`), so a PDF looks the same on every kiosk whatever fonts the system has.
 DejaVu Sans is the main family (Latin incl. Polish, Turkish and Vietnamese, Greek, Cyrillic,
 € œ ’ and U+FFFD); Noto Sans Arabic draws Arabic runs, shaped right to left by HarfBuzz.
+HarfBuzz (uharfbuzz) is a dependency, not an option: without it fpdf2 would print an Arabic
+name with its letters unjoined and in reverse order, which no one can read. It is used only
+for right-to-left text (`is_right_to_left`); everything else is drawn unshaped.
 
 A character that none of the fonts has is replaced by U+FFFD before fpdf2 sees it: a visible
 « � » on paper tells the officer something was there, where a silently dropped glyph would not.
@@ -103,15 +106,6 @@ def has_arabic(text: str) -> bool:
         "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufeff"
         for ch in text
     )
-
-
-def shaping_available() -> bool:
-    """HarfBuzz (uharfbuzz) joins Arabic letters; without it Arabic still prints, unjoined."""
-    try:
-        import uharfbuzz  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def logo_path(configured: str = "") -> Path | None:

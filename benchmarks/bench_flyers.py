@@ -184,9 +184,15 @@ def run(command: list[str], folder: Path) -> tuple[float, float]:
 
 
 def unwanted_imports(command: list[str], folder: Path) -> list[str]:
-    done = subprocess.run([sys.executable, "-X", "importtime", *command[1:]], check=True,
-                          env=child_env(folder), capture_output=True, text=True, cwd=folder)
-    loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    """Which of NOT_WANTED the command had loaded when it exited (`-m cafepol_tui …` only)."""
+    assert command[1:3] == ["-m", "cafepol_tui"], command
+    probe = ("import atexit, runpy, sys\n"
+             "atexit.register(lambda: print(' '.join(sorted(sys.modules)), file=sys.stderr))\n"
+             "sys.argv = ['cafepol', *sys.argv[1:]]\n"
+             "runpy.run_module('cafepol_tui', run_name='__main__', alter_sys=True)\n")
+    done = subprocess.run([command[0], "-c", probe, *command[3:]], env=child_env(folder),
+                          capture_output=True, text=True, cwd=folder)
+    loaded = set(done.stderr.split())
     return [name for name in NOT_WANTED if name in loaded]
 
 

@@ -74,6 +74,9 @@ class DocumentPDF(FPDF):
         if family not in self._families:
             for style in ("", "B"):
                 self.add_font(family, style, str(fonts.font_path(family, style)))
+            regular = self.fonts[family.lower()]
+            assert isinstance(regular, TTFFont)
+            fonts.share_codepoints(family, regular.cmap)
             self._families.add(family)
 
     def use(self, size: float, bold: bool = False, color: tuple[int, int, int] = BLACK) -> None:

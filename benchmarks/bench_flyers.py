@@ -11,11 +11,12 @@ The bare script is what one would write with fpdf2 and qrcode alone: the same tw
 faces (TTF), the same texts (taken from the meeting the command prints, in its language), the
 same logo and QR image, `multi_cell` for the wrapped paragraphs, cut marks; none of our safety
 nets (no text cleaning, no shrink-to-fit, no Arabic switch, no database, no settings, no log).
-Both run as fresh processes of this interpreter, from launch to exit, in turns so that drift
-on a shared machine hits both alike; the median wall time of each is compared (best and CPU
-time are shown too).
+Both run as fresh processes, from launch to exit, in turns so that drift on a shared machine
+hits both alike, with the python of a virtual environment where this checkout is installed by
+`pip install '.[postgres]'` (benchmarks/installed.py; `--here`: this interpreter and checkout);
+the median wall time of each is compared (best and CPU time are shown too).
 
-    python benchmarks/bench_flyers.py [--runs 5]
+    python benchmarks/bench_flyers.py [--runs 5] [--here]
 
 Exit status 0 when every target is met, 1 otherwise.
 """
@@ -34,7 +35,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-CHECKOUT = Path(__file__).resolve().parents[1]
+from installed import CHECKOUT, installed_env, installed_python  # benchmarks/installed.py
 
 # argv: out.pdf spec.json — spec holds the texts, fonts, logo, URL, layout and copies.
 BARE = r'''
@@ -67,14 +68,18 @@ for _page in range(spec["pages"]):
         pdf.set_draw_color(*blue)
         pdf.set_line_width(0.6 * s)
         pdf.line(ox + 10 * s, oy + 28 * s, ox + 138 * s, oy + 28 * s)
+        below = {}  # per column: the y under what was drawn last, so wrapped text pushes on
         for size, style, color, text, x, y, w, wrap in spec["lines"]:
             pdf.set_text_color(*color)
             pdf.set_font("DejaVu", style, size * s)
-            pdf.set_xy(ox + x * s, oy + y * s)
+            top = max(oy + y * s, below.get(x, 0))
+            pdf.set_xy(ox + x * s, top)
             if wrap:
-                pdf.multi_cell(w * s, size * s * 0.3528 * 1.3, text)
+                pdf.multi_cell(w * s, size * s * 0.3528 * 1.3, text, align="L")
+                below[x] = pdf.get_y()
             else:
                 pdf.cell(w * s, size * s * 0.3528 * 1.25, text)
+                below[x] = top + size * s * 0.3528 * 1.25
         pdf.set_line_width(0.4 * s)
         pdf.line(ox + 10 * s, oy + 148 * s, ox + 138 * s, oy + 148 * s)
         pdf.image(qr, ox + 10 * s, oy + 150 * s, 46 * s, 46 * s)
@@ -99,13 +104,16 @@ ONE_A5 = dict(page=(148.0, 210.0), scale=1.0, slots=((0.0, 0.0),), cuts=())
 NOT_WANTED = ("textual", "babel", "psycopg")
 
 
+HERE = False
+
+
 def child_env(folder: Path) -> dict[str, str]:
     # cafepol's log, settings and copies go to the bench folder, not the user's.
-    return {**os.environ, "XDG_DATA_HOME": str(folder / "data"),
+    return {**(dict(os.environ) if HERE else installed_env()), "XDG_DATA_HOME": str(folder / "data"),
             "XDG_STATE_HOME": str(folder / "state"), "XDG_CONFIG_HOME": str(folder / "config")}
 
 
-def prepare(folder: Path) -> tuple[str, int, dict]:
+def prepare(folder: Path, python: str) -> tuple[str, int, dict]:
     """A demo database, the meeting to print, and the texts of its flyer for the bare script."""
     sys.path.insert(0, str(CHECKOUT))
     from cafepol_tui.db.database import open_database
@@ -131,7 +139,7 @@ def prepare(folder: Path) -> tuple[str, int, dict]:
 
     db_path = folder / "flyers.sqlite3"
     if not db_path.exists():
-        subprocess.run([sys.executable, "-m", "cafepol_tui", "--db", str(db_path), "seed",
+        subprocess.run([python, "-m", "cafepol_tui", "--db", str(db_path), "seed",
                         "--demo"], check=True, env=child_env(folder), capture_output=True)
     settings = Settings()
     db = open_database(str(db_path))
@@ -239,12 +247,16 @@ def compare(name: str, ours: list[str], bare: list[str], folder: Path, runs: int
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--here", action="store_true",
+                        help="this interpreter and checkout instead of the installed copy")
     args = parser.parse_args()
+    global HERE
+    HERE = args.here
+    python = sys.executable if HERE else installed_python()
     folder = Path(tempfile.mkdtemp(prefix="cafepol-bench-flyers-"))
-    db, meeting_id, spec = prepare(folder)
+    db, meeting_id, spec = prepare(folder, python)
     bare_script = folder / "bare.py"
     bare_script.write_text(BARE)
-    python = sys.executable
     cafepol = [python, "-m", "cafepol_tui", "--db", db, "flyer", str(meeting_id)]
     print(f"meeting {meeting_id}; {python}")
 

@@ -23,7 +23,6 @@ Exit status 0 when both targets are met, 1 otherwise.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import shlex
 import shutil
@@ -33,6 +32,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
+
+from installed import FOLDER, TAG, installed_env, installed_python  # benchmarks/installed.py
 
 # Each script writes « <painted> <exited> » (epoch seconds) to the file named by BENCH_OUT.
 BARE = """
@@ -47,13 +49,14 @@ class Bare(App):
         self.call_after_refresh(self.painted)
     def painted(self):
         self.painted_at = time.time()
+        self.cpu = time.process_time()
         self.exit()
 
 app = Bare()
 headless = sys.argv[1] == "headless"
 app.run(headless=headless, size=(100, 30) if headless else None)
 with open(os.environ["BENCH_OUT"], "w") as out:
-    out.write(f"{app.painted_at} {time.time()}")
+    out.write(f"{app.painted_at} {time.time()} {app.cpu} 0")
 """
 
 # The real command line; the App is only told to note when its meetings are on the screen and
@@ -71,6 +74,7 @@ headless = sys.argv[1] == "headless"  # read before sys.argv becomes the kiosk's
 
 def painted(app):
     app.painted_at = time.time()
+    app.cpu = time.process_time()
     app.exit()
 
 def watched_run(app, *args, **kwargs):
@@ -97,7 +101,7 @@ status = main()
 assert status == 0, status
 assert "fpdf" not in sys.modules, "start-up imported fpdf2"
 with open(os.environ["BENCH_OUT"], "w") as out:
-    out.write(f"{watched.painted_at} {time.time()} {int('psycopg' in sys.modules)}")
+    out.write(f"{watched.painted_at} {time.time()} {watched.cpu} {int('psycopg' in sys.modules)}")
 """
 
 # Per-key cost is CPU time of the process while Pilot presses a key and the screen updates:
@@ -156,46 +160,16 @@ PYTHON = sys.executable
 HERE = False
 
 
-CHECKOUT = Path(__file__).resolve().parents[1]
-# One folder and one tmux session per checkout: several checkouts can run this at once.
-TAG = hashlib.sha1(str(CHECKOUT).encode()).hexdigest()[:8]
+# One tmux server (its own socket) per checkout: several checkouts can run this at once. A
+# session that does nothing keeps the server up between runs (a server that exits with its
+# last session can refuse the next one).
 SESSION = f"cafepol-bench-{TAG}"
-
-
-def kiosk_venv(folder: Path) -> str:
-    """A virtual environment with `pip install '.[postgres]'` of this checkout.
-
-    The dependencies are installed once; the project itself again whenever its code changed
-    (a plain, non-editable install, as a user gets).
-    """
-    venv = folder / "venv-postgres"
-    python = venv / "bin" / "python"
-    if not python.exists():
-        print("installing the kiosk into a fresh virtual environment…")
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-qq", f"{CHECKOUT}[postgres]"],
-                       check=True)
-    digest = hashlib.sha1()
-    for file in sorted((CHECKOUT / "cafepol_tui").rglob("*")):
-        if file.is_file() and "__pycache__" not in file.parts:
-            digest.update(str(file.relative_to(CHECKOUT)).encode() + file.read_bytes())
-    digest.update((CHECKOUT / "pyproject.toml").read_bytes())
-    stamp = venv / "cafepol-source"
-    if not stamp.exists() or stamp.read_text() != digest.hexdigest():
-        print("installing this checkout's code into the virtual environment…")
-        subprocess.run([str(python), "-m", "pip", "install", "-qq", "--no-deps",
-                        "--force-reinstall", f"{CHECKOUT}[postgres]"], check=True)
-        stamp.write_text(digest.hexdigest())
-    check = subprocess.run([str(python), "-c", "import psycopg, cafepol_tui; "
-                            "print(cafepol_tui.__file__)"], check=True, capture_output=True,
-                           text=True, cwd=folder, env=child_env())
-    assert "site-packages" in check.stdout, check.stdout  # the installed copy, not a checkout
-    return str(python)
+TMUX = ["tmux", "-L", SESSION]
 
 
 def child_env() -> dict[str, str]:
     """Our environment, less PYTHONPATH unless --here: the venv runs its installed copy."""
-    return {k: v for k, v in os.environ.items() if HERE or k != "PYTHONPATH"}
+    return dict(os.environ) if HERE else installed_env()
 
 
 def psycopg_installed() -> bool:
@@ -206,8 +180,14 @@ def psycopg_installed() -> bool:
     return found.stdout.strip() == "True"
 
 
-def timed(folder: Path, headless: bool, code: str, *args: str) -> tuple[float, float, bool]:
-    """(seconds until the screen was painted, seconds for the whole process, psycopg loaded)."""
+class Run(NamedTuple):
+    painted: float  # seconds from launch until the screen was painted
+    exited: float  # seconds from launch until the process ended
+    cpu: float  # CPU seconds the process had used when the screen was painted
+    psycopg: bool  # whether psycopg was loaded
+
+
+def timed(folder: Path, headless: bool, code: str, *args: str) -> Run:
     script = folder / "script.py"
     script.write_text(code)
     out = folder / "times"
@@ -233,7 +213,7 @@ def timed(folder: Path, headless: bool, code: str, *args: str) -> tuple[float, f
                 else "unset PYTHONPATH")
         inner = (f"echo $EPOCHREALTIME > {started}; export {exports}; {path}; "
                  f"cd {folder}; exec {shlex.join(command)}")
-        subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "100",
+        subprocess.run([*TMUX, "new-session", "-d", "-s", SESSION, "-x", "100",
                         "-y", "30", "bash", "-c", inner], check=True)
         deadline = time.time() + 60
         while not (out.exists() and out.read_text().strip()):
@@ -241,9 +221,46 @@ def timed(folder: Path, headless: bool, code: str, *args: str) -> tuple[float, f
                 raise SystemExit("the app did not start in the terminal within 60 s")
             time.sleep(0.01)
         launched = float(started.read_text())
-        subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
-    painted, exited, *psycopg = out.read_text().split()
-    return float(painted) - launched, float(exited) - launched, psycopg == ["1"]
+        subprocess.run([*TMUX, "kill-session", "-t", SESSION], capture_output=True)
+    painted, exited, cpu, psycopg = out.read_text().split()
+    return Run(float(painted) - launched, float(exited) - launched, float(cpu), psycopg == "1")
+
+
+def first_screen(folder: Path, headless: bool, runs: int, db: Path) -> bool:
+    """Both first screens, in turns; prints them side by side. True if within the target."""
+    timed(folder, headless, BARE)  # warm the file cache for both
+    timed(folder, headless, KIOSK, str(db))
+    bare, kiosk = [], []
+    for _ in range(runs):  # interleaved, so drift hits both alike
+        bare.append(timed(folder, headless, BARE))
+        kiosk.append(timed(folder, headless, KIOSK, str(db)))
+
+    def median(runs: list[Run], which: str) -> float:
+        return statistics.median(getattr(run, which) for run in runs)
+
+    def quartiles(runs: list[Run]) -> str:
+        q = statistics.quantiles([run.painted * 1000 for run in runs], n=4)
+        return f"{q[0]:.0f}–{q[2]:.0f}"
+
+    b, k = median(bare, "painted"), median(kiosk, "painted")
+    bt, kt = median(bare, "exited"), median(kiosk, "exited")
+    bc, kc = median(bare, "cpu"), median(kiosk, "cpu")
+    where = "headless" if headless else "in a 100x30 tmux terminal"
+    print()
+    print(f"first screen, median of {runs} fresh processes, {where}")
+    print(f"  {'':<36} {'appears':>9} {'(middle half)':>14} {'ratio':>7}   {'whole process':>13}"
+          f"   {'CPU to appear':>13} {'ratio':>6}")
+    print(f"  {'bare Textual app, one label':<36} {b * 1000:7.0f}ms {quartiles(bare):>14} "
+          f"{'1.00':>7}   {bt * 1000:11.0f}ms   {bc * 1000:11.0f}ms {'1.00':>6}")
+    print(f"  {'cafepol --db FILE, meetings listed':<36} {k * 1000:7.0f}ms {quartiles(kiosk):>14} "
+          f"{k / b:7.2f}   {kt * 1000:11.0f}ms   {kc * 1000:11.0f}ms {kc / bc:6.2f}")
+    loaded = "imported" if any(run.psycopg for run in kiosk) else "not imported"
+    print(f"  (psycopg {'installed' if psycopg_installed() else 'NOT installed'}, "
+          f"{loaded} by the kiosk)")
+    ok = k / b <= 1.5
+    print(f"  target: the kiosk's first screen appears within 1.50x the bare app: "
+          f"{'PASS' if ok else 'FAIL'} ({k / b:.2f})")
+    return ok
 
 
 def main() -> None:
@@ -261,10 +278,10 @@ def main() -> None:
     HERE = options.here
     headless = options.headless or shutil.which("tmux") is None
 
-    folder = Path(tempfile.gettempdir()) / f"cafepol-bench-{TAG}"
+    folder = FOLDER
     folder.mkdir(exist_ok=True)
     if not options.here:
-        PYTHON = kiosk_venv(folder)
+        PYTHON = installed_python()
     db = folder / f"kiosk-{options.meetings}-{options.registrations}.sqlite3"
     if not db.exists():
         print(f"seeding {options.meetings} meetings, {options.registrations} registrations…")
@@ -272,37 +289,15 @@ def main() -> None:
                         "--meetings", str(options.meetings),
                         "--registrations", str(options.registrations)], check=True)
 
-    timed(folder, headless, BARE)  # warm the file cache for both
-    timed(folder, headless, KIOSK, str(db))
-    bare, kiosk = [], []
-    for _ in range(options.runs):  # interleaved, so drift hits both alike
-        bare.append(timed(folder, headless, BARE))
-        kiosk.append(timed(folder, headless, KIOSK, str(db)))
-
-    def median(runs: list[tuple[float, float, bool]], which: int) -> float:
-        return statistics.median(run[which] for run in runs)
-
-    def quartiles(runs: list[tuple[float, float, bool]]) -> str:
-        q = statistics.quantiles([run[0] * 1000 for run in runs], n=4)
-        return f"{q[0]:.0f}–{q[2]:.0f}"
-
-    b, k = median(bare, 0), median(kiosk, 0)
-    bt, kt = median(bare, 1), median(kiosk, 1)
-    where = "headless" if headless else "in a 100x30 tmux terminal"
-    print()
-    print(f"first screen, median of {options.runs} fresh processes, {where}")
-    print(f"  {'':<36} {'appears':>9} {'(middle half)':>14} {'ratio':>7}   {'whole process':>13}")
-    print(f"  {'bare Textual app, one label':<36} {b * 1000:7.0f}ms {quartiles(bare):>14} "
-          f"{'1.00':>7}   {bt * 1000:11.0f}ms")
-    print(f"  {'cafepol --db FILE, meetings listed':<36} {k * 1000:7.0f}ms {quartiles(kiosk):>14} "
-          f"{k / b:7.2f}   {kt * 1000:11.0f}ms")
-    loaded = "imported" if any(run[2] for run in kiosk) else "not imported"
-    print(f"  (psycopg {'installed' if psycopg_installed() else 'NOT installed'}, "
-          f"{loaded} by the kiosk)")
-    first_ok = k / b <= 1.5
-    print(f"  target: the kiosk's first screen appears within 1.50x the bare app: "
-          f"{'PASS' if first_ok else 'FAIL'} ({k / b:.2f})")
-
+    if not headless:
+        subprocess.run([*TMUX, "kill-server"], capture_output=True)  # a previous run's, if any
+        subprocess.run([*TMUX, "new-session", "-d", "-s", "keep", "sleep", "infinity"],
+                       check=True)
+    try:
+        first_ok = first_screen(folder, headless, options.runs, db)
+    finally:
+        if not headless:
+            subprocess.run([*TMUX, "kill-server"], capture_output=True)
     def keys(*args: str) -> tuple[int, float, float]:
         out = subprocess.run([PYTHON, "-c", KEYS, *args, str(options.keys)], check=True,
                              capture_output=True, text=True, cwd=tempfile.gettempdir(),

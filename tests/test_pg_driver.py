@@ -81,3 +81,18 @@ def test_defer_does_nothing_once_peewee_is_imported() -> None:
         "print(defer_psycopg(), peewee.psycopg is not None)\n"
     )
     assert out.split() == ["False", "True"]
+
+
+def test_a_peewee_laid_out_otherwise_is_imported_the_ordinary_way(tmp_path: Path) -> None:
+    (tmp_path / "peewee.py").write_text(
+        "try:\n    import psycopg\nexcept ImportError:\n    psycopg = None\nIMPORTS = []\n"
+    )
+    out = run(
+        "import sys\n"
+        f"sys.path.insert(0, {str(tmp_path)!r})\n"
+        "from cafepol_tui.pg_driver import defer_psycopg\n"
+        "print(defer_psycopg())\n"
+        "import peewee\n"
+        "print(peewee.__file__.startswith(sys.path[0]), peewee.psycopg is not None)\n"
+    )
+    assert out.split() == ["False", "True", "True"]

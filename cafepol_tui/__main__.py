@@ -18,11 +18,15 @@ def main() -> int:
     classes, peewee models, Babel's calendars); the collector would walk them again and again
     for no garbage, some 40 ms of the kiosk's start-up. `cafepol run` freezes them out of its
     way (`gc.freeze`) and turns it back on before the first screen; other commands are short.
-    The umask is set first, before anything can create a file.
+    The umask is set first, before anything can create a file. psycopg is imported by the first
+    PostgreSQL database rather than with peewee: a SQLite kiosk never pays for it (pg_driver).
     """
     os.umask(PRIVATE_UMASK)
     gc.disable()
     try:
+        from cafepol_tui.pg_driver import defer_psycopg
+
+        defer_psycopg()  # before anything imports peewee
         from cafepol_tui.cli import main as cli_main
 
         return cli_main()

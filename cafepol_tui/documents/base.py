@@ -3,6 +3,11 @@
 The drawing helpers take text as people typed it (any script) and never raise on content:
 text is cleaned by `fonts.printable`, Arabic runs switch to the Arabic face with HarfBuzz
 shaping and the bidi algorithm, and text too long for its box shrinks, then ends in « … ».
+
+Only text that needs it pays for it: text DejaVu draws whole is drawn without fallback fonts
+(fpdf2 then skips its character-by-character font search) and without HarfBuzz; the Arabic
+faces are added to the document (parsed, then embedded) only once some text needs them; and
+the choice is made once per string, not once per copy drawn.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
+from fpdf.fonts import TTFFont
 
 import cafepol_tui
 from cafepol_tui.documents import fonts
@@ -44,14 +50,16 @@ class DocumentPDF(FPDF):
         self.set_auto_page_break(False)
         self.set_margins(0, 0, 0)
         self.c_margin = 0
-        for (family, style), _name in fonts.FONT_FILES.items():
-            self.add_font(family, style, str(fonts.font_path(family, style)))
+        self._families: set[str] = set()
+        self._add_family(fonts.MAIN_FAMILY)
         self.set_font(fonts.MAIN_FAMILY, "", 10)
-        self.set_fallback_fonts([fonts.ARABIC_FAMILY], exact_match=False)
-        self._shaping = fonts.shaping_available()
+        self._fallback: str | None = None  # the family fpdf2 falls back on, if any
+        self._choices: dict[tuple[str, str], tuple[str, str | None, bool]] = {}
+        self._shaping = True  # HarfBuzz for right-to-left runs (uharfbuzz is a dependency)
         self._style = ""
         self._size = 10.0
         self._color: tuple[int, int, int] = BLACK
+        self._text_rgb: tuple[int, int, int] | None = None  # the colour fpdf2 was last given
         self._ops: list[tuple[Any, ...]] | None = None
         self.set_creator(CREATOR)
         self.set_producer(f"{CREATOR} (fpdf2)")
@@ -61,29 +69,73 @@ class DocumentPDF(FPDF):
 
     # --- fonts --------------------------------------------------------------------------
 
+    def _add_family(self, family: str) -> None:
+        """Both faces of a shipped family, the first time the document needs them."""
+        if family not in self._families:
+            for style in ("", "B"):
+                self.add_font(family, style, str(fonts.font_path(family, style)))
+            regular = self.fonts[family.lower()]
+            assert isinstance(regular, TTFFont)
+            fonts.share_codepoints(family, regular.cmap)
+            self._families.add(family)
+
     def use(self, size: float, bold: bool = False, color: tuple[int, int, int] = BLACK) -> None:
         """Choose size, weight and colour for the next text calls."""
         self._style = "B" if bold else ""
         self._size = size
         self._color = color
         self.set_font(fonts.MAIN_FAMILY, self._style, size)
-        self.set_text_color(*color)
+        self._apply_color(color)
+
+    def _apply_color(self, color: tuple[int, int, int]) -> None:
+        if color != self._text_rgb:
+            self.set_text_color(*color)
+            self._text_rgb = color
 
     def _prepare(self, text: str, size: float | None = None) -> str:
         """Clean the text and set font and shaping for its script (Arabic: Noto, shaped, bidi)."""
         clean = fonts.printable(text)
-        size = self._size if size is None else size
-        if fonts.has_arabic(clean):
-            self.set_font(fonts.ARABIC_FAMILY, self._style, size)
-            self.set_fallback_fonts([fonts.MAIN_FAMILY], exact_match=False)
-        else:
-            self.set_font(fonts.MAIN_FAMILY, self._style, size)
-            self.set_fallback_fonts([fonts.ARABIC_FAMILY], exact_match=False)
-        if self._shaping and fonts.is_right_to_left(clean):
+        self._select(clean, size)
+        return clean
+
+    def _select(self, clean: str, size: float | None = None) -> None:
+        """Font, fallback and shaping for text already cleaned by `fonts.printable`."""
+        key = (self._style, clean)
+        choice = self._choices.get(key)
+        if choice is None:
+            choice = self._choices[key] = self._choose(clean)
+        family, fallback, shaped = choice
+        self.set_font(family, self._style, self._size if size is None else size)
+        if fallback != self._fallback:
+            self.set_fallback_fonts([fallback] if fallback else [], exact_match=False)
+            self._fallback = fallback
+        if shaped and self._shaping:
             self.set_text_shaping(True)
         elif self.text_shaping:
             self.set_text_shaping(False)
-        return clean
+
+    def _choose(self, clean: str) -> tuple[str, str | None, bool]:
+        """(family, fallback family or None, shaped) for one cleaned string in the current style.
+
+        Arabic runs: Noto Sans Arabic, DejaVu for the rest. Otherwise DejaVu, with Noto to
+        fall back on only when DejaVu (in this style) lacks one of the characters.
+        HarfBuzz shapes only right-to-left text: Latin, Greek and Cyrillic need none with
+        these fonts.
+        """
+        if fonts.has_arabic(clean):
+            family, fallback = fonts.ARABIC_FAMILY, fonts.MAIN_FAMILY
+        elif clean.isascii() or self._main_covers(clean):
+            family, fallback = fonts.MAIN_FAMILY, None
+        else:
+            family, fallback = fonts.MAIN_FAMILY, fonts.ARABIC_FAMILY
+        if fonts.ARABIC_FAMILY in (family, fallback):
+            self._add_family(fonts.ARABIC_FAMILY)
+        return family, fallback, fonts.is_right_to_left(clean)
+
+    def _main_covers(self, clean: str) -> bool:
+        font = self.fonts[fonts.MAIN_FAMILY.lower() + self._style]  # fpdf2: « dejavuB »
+        assert isinstance(font, TTFFont)  # a shipped TTF, added in __init__
+        return all(ord(ch) in font.cmap for ch in set(clean) if ch != "\n")
 
     def width_of(self, text: str, size: float | None = None) -> float:
         return self.get_string_width(self._prepare(text, size))
@@ -213,8 +265,8 @@ class DocumentPDF(FPDF):
     def _draw_text(
         self, clean: str, x: float, y: float, w: float, h: float, align: str, size: float
     ) -> None:
-        self._prepare(clean, size)
-        self.set_text_color(*self._color)
+        self._select(clean, size)
+        self._apply_color(self._color)
         self.set_xy(x, y)
         self.cell(w, h, clean, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 

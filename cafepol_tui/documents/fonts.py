@@ -4,6 +4,9 @@ The fonts travel with the package (hatchling force-includes the top-level `asset
 `cafepol_tui/assets`), so a PDF looks the same on every kiosk whatever fonts the system has.
 DejaVu Sans is the main family (Latin incl. Polish, Turkish and Vietnamese, Greek, Cyrillic,
 € œ ’ and U+FFFD); Noto Sans Arabic draws Arabic runs, shaped right to left by HarfBuzz.
+HarfBuzz (uharfbuzz) is a dependency, not an option: without it fpdf2 would print an Arabic
+name with its letters unjoined and in reverse order, which no one can read. It is used only
+for right-to-left text (`is_right_to_left`); everything else is drawn unshaped.
 
 A character that none of the fonts has is replaced by U+FFFD before fpdf2 sees it: a visible
 « � » on paper tells the officer something was there, where a silently dropped glyph would not.
@@ -12,7 +15,7 @@ A character that none of the fonts has is replaced by U+FFFD before fpdf2 sees i
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
+from collections.abc import Iterable
 from pathlib import Path
 
 import cafepol_tui
@@ -57,26 +60,43 @@ def font_path(family: str, style: str = "") -> Path:
     return path
 
 
-@lru_cache(maxsize=1)
+# The code points each family's regular face maps (its bold face maps the same): fpdf2's own
+# parse when a document has added the family (`share_codepoints`), else read from the file.
+# The Arabic face is read only for a character DejaVu lacks.
+_codepoints: dict[str, frozenset[int]] = {}
+
+
+def share_codepoints(family: str, cmap: Iterable[int]) -> None:
+    """The code points of `family`'s regular face, as fpdf2 read them: no second reading."""
+    if family not in _codepoints:
+        _codepoints[family] = frozenset(cmap)
+
+
+def codepoints(family: str) -> frozenset[int]:
+    points = _codepoints.get(family)
+    if points is None:
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(font_path(family), lazy=True)
+        points = _codepoints[family] = frozenset(font.getBestCmap())
+        font.close()
+    return points
+
+
 def covered_codepoints() -> frozenset[int]:
     """Every code point at least one shipped font maps (the regular faces; bold ones match)."""
-    from fontTools.ttLib import TTFont
+    return codepoints(MAIN_FAMILY) | codepoints(ARABIC_FAMILY)
 
-    points: set[int] = set()
-    for (_family, style), _name in FONT_FILES.items():
-        if style:
-            continue
-        font = TTFont(font_path(_family, style), lazy=True)
-        points.update(font.getBestCmap())
-        font.close()
-    return frozenset(points)
+
+def is_covered(ch: str) -> bool:
+    point = ord(ch)
+    return point in codepoints(MAIN_FAMILY) or point in codepoints(ARABIC_FAMILY)
 
 
 def printable(text: str) -> str:
     """NFC text with control characters removed and undrawable characters made visible as �."""
     if text.isascii() and text.isprintable():
         return text
-    covered = covered_codepoints()
     out = []
     for ch in unicodedata.normalize("NFC", text):
         category = unicodedata.category(ch)
@@ -84,7 +104,7 @@ def printable(text: str) -> str:
             out.append(" " if ch == "\t" else ch)
         elif category in ("Cc", "Cs") or (category == "Cf" and ch not in _KEPT_FORMAT):
             continue
-        elif ch in _KEPT_FORMAT or ord(ch) in covered:
+        elif ch in _KEPT_FORMAT or is_covered(ch):
             out.append(ch)
         else:
             out.append(REPLACEMENT)
@@ -103,15 +123,6 @@ def has_arabic(text: str) -> bool:
         "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufeff"
         for ch in text
     )
-
-
-def shaping_available() -> bool:
-    """HarfBuzz (uharfbuzz) joins Arabic letters; without it Arabic still prints, unjoined."""
-    try:
-        import uharfbuzz  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def logo_path(configured: str = "") -> Path | None:

@@ -1,8 +1,14 @@
-"""Dates, times and counts in words, through Babel's Belgian (and British) locales, in
+"""Dates, times and counts in words, in the Belgian (and British) locales of CLDR, in
 Europe/Brussels time.
 
 Every function takes the language explicitly (`lang`) or, when it is left out, follows the
 current one (`cafepol_tui.i18n.current_language()`): the kiosk's, or `with language("nl"):`.
+
+Days and times are written from CLDR's day and month names for our four locales, kept below:
+the words and patterns Babel gives for fr_BE, nl_BE, de_BE and en_GB (tests/test_languages.py
+checks every day of several years against Babel). Babel itself (some 20 ms to import and load
+a locale) is left to what needs more of CLDR: the staff console's numbers, the statistics,
+the programme's month; the kiosk's first screen and `cafepol flyer` do without it.
 """
 
 from __future__ import annotations
@@ -10,8 +16,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
-
-from babel.dates import format_date, format_time, format_timedelta
 
 from cafepol_tui.i18n import current_language, language, translator
 
@@ -21,10 +25,43 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 
 LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "de": "de_BE", "en": "en_GB"}
 
-# Day patterns (CLDR): « mardi 12 janvier 2027 », « Dienstag, 12. Januar 2027 ».
-_DAY = {"de": "EEEE, d. MMMM y"}
-_DAY_NO_YEAR = {"de": "EEEE, d. MMMM"}
-_SHORT_DAY = {"de": "EEE, d. MMM"}
+# CLDR « format » names (Monday first; January first), wide and abbreviated, as Babel has them.
+DAYS = {
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
+    "de": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+SHORT_DAYS = {
+    "fr": ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."),
+    "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
+    "de": ("Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So."),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+MONTHS = {
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+           "octobre", "novembre", "décembre"),
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december"),
+    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+           "Oktober", "November", "Dezember"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}
+SHORT_MONTHS = {
+    "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+           "nov.", "déc."),
+    "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
+    "de": ("Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.",
+           "Nov.", "Dez."),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"),
+}
+
+# Day patterns (CLDR): « mardi 12 janvier 2027 », « Dienstag, 12. Januar 2027 »; the same as
+# Babel's « EEEE d MMMM y » (de « EEEE, d. MMMM y »), « EEE d MMM » (de « EEE, d. MMM »).
+_DAY = {"de": "{day}, {d}. {month} {y}"}
+_DAY_NO_YEAR = {"de": "{day}, {d}. {month}"}
+_SHORT_DAY = {"de": "{day}, {d}. {month}"}
 
 
 def babel_locale(lang: str | None = None) -> str:
@@ -52,14 +89,24 @@ def format_day(dt: datetime, lang: str | None = None, *, year: bool = True) -> s
 
 @lru_cache(maxsize=4096)
 def _format_day(dt: datetime, lang: str, year: bool) -> str:
-    pattern = (_DAY if year else _DAY_NO_YEAR).get(lang, "EEEE d MMMM y" if year else "EEEE d MMMM")
-    return format_date(local(dt), pattern, locale=babel_locale(lang))
+    moment = local(dt)
+    pattern = (_DAY if year else _DAY_NO_YEAR).get(
+        lang, "{day} {d} {month} {y}" if year else "{day} {d} {month}"
+    )
+    return pattern.format(
+        day=DAYS[lang][moment.weekday()], d=moment.day, month=MONTHS[lang][moment.month - 1],
+        y=moment.year,
+    )
 
 
 def format_short_day(dt: datetime, lang: str | None = None) -> str:
     """« mar. 12 janv. »"""
     lang = _lang(lang)
-    return format_date(local(dt), _SHORT_DAY.get(lang, "EEE d MMM"), locale=babel_locale(lang))
+    moment = local(dt)
+    return _SHORT_DAY.get(lang, "{day} {d} {month}").format(
+        day=SHORT_DAYS[lang][moment.weekday()], d=moment.day,
+        month=SHORT_MONTHS[lang][moment.month - 1],
+    )
 
 
 def format_clock(dt: datetime, lang: str | None = None) -> str:
@@ -68,7 +115,7 @@ def format_clock(dt: datetime, lang: str | None = None) -> str:
     moment = local(dt)
     if lang == "fr":
         return f"{moment.hour} h" if moment.minute == 0 else f"{moment.hour} h {moment.minute:02d}"
-    return format_time(moment, "HH:mm", locale=babel_locale(lang))
+    return f"{moment.hour:02d}:{moment.minute:02d}"  # Babel's « HH:mm »
 
 
 def format_when(dt: datetime, lang: str | None = None) -> str:
@@ -103,6 +150,8 @@ def format_ago(age: timedelta, lang: str | None = None) -> str:
     1 jour » about a daily backup), then days. A negative age (a clock set back) reads « dans
     5 minutes ».
     """
+    from babel.dates import format_timedelta  # only the doctor needs it: not at start
+
     threshold = 1 if abs(age) < timedelta(days=1) else 2
     return format_timedelta(
         -age, threshold=threshold, add_direction=True, locale=babel_locale(_lang(lang))

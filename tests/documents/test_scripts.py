@@ -79,7 +79,6 @@ def test_arabic_uses_the_arabic_font_and_renders(
     assert qr_codes(pdf) == [meeting.event_url]
 
 
-@pytest.mark.skipif(not fonts.shaping_available(), reason="uharfbuzz not installed")
 def test_arabic_is_shaped_right_to_left(settings: Settings) -> None:
     """Joined letters are narrower than isolated ones: shaping took place."""
     from cafepol_tui.documents.base import DocumentPDF

@@ -4,9 +4,10 @@ Europe/Brussels time.
 Every function takes the language explicitly (`lang`) or, when it is left out, follows the
 current one (`cafepol_tui.i18n.current_language()`): the kiosk's, or `with language("nl"):`.
 
-Days and times are written from CLDR's day and month names for our four locales, kept below:
-the words and patterns Babel gives for fr_BE, nl_BE, de_BE and en_GB (tests/test_languages.py
-checks every day of several years against Babel). Babel itself (some 20 ms to import and load
+Days and times are written from CLDR's day and month names for our four locales, compiled from
+Babel into `calendar_names.py` by `tools/calendar_names.py` the way catalogs are compiled into
+`.mo` files, with the patterns Babel uses for fr_BE, nl_BE, de_BE and en_GB
+(tests/test_formatting_babel.py checks every day of three years against Babel). Babel itself (some 20 ms to import and load
 a locale) is left to what needs more of CLDR: the staff console's numbers, the statistics,
 the programme's month; the kiosk's first screen and `cafepol flyer` do without it.
 """
@@ -19,43 +20,13 @@ from zoneinfo import ZoneInfo
 
 from cafepol_tui.i18n import current_language, language, translator
 
+# Babel's CLDR names for our locales, compiled into the package by tools/calendar_names.py.
+from cafepol_tui.services.calendar_names import DAYS, LOCALES, MONTHS, SHORT_DAYS, SHORT_MONTHS
+
 _ = translator("texts")
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
-LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "de": "de_BE", "en": "en_GB"}
-
-# CLDR « format » names (Monday first; January first), wide and abbreviated, as Babel has them.
-DAYS = {
-    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
-    "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
-    "de": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-SHORT_DAYS = {
-    "fr": ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."),
-    "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
-    "de": ("Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So."),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
-MONTHS = {
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-           "octobre", "novembre", "décembre"),
-    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-           "september", "oktober", "november", "december"),
-    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-           "Oktober", "November", "Dezember"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-}
-SHORT_MONTHS = {
-    "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
-           "nov.", "déc."),
-    "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
-    "de": ("Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.",
-           "Nov.", "Dez."),
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"),
-}
 
 # Day patterns (CLDR): « mardi 12 janvier 2027 », « Dienstag, 12. Januar 2027 »; the same as
 # Babel's « EEEE d MMMM y » (de « EEEE, d. MMMM y »), « EEE d MMM » (de « EEE, d. MMM »).

@@ -127,6 +127,7 @@ class PlainSQL:
             for key, value in SQLITE_PRAGMAS.items():  # the service's own
                 self.conn.execute(f"PRAGMA {key} = {value}")
             self.begin, self.for_update = "BEGIN IMMEDIATE", ""
+            self.integrity_error: type[Exception] = sqlite3.IntegrityError
             self.cursor = self.conn.cursor()
         else:
             import psycopg
@@ -136,6 +137,7 @@ class PlainSQL:
             dbname = params.pop("database")
             self.conn = psycopg.connect(dbname=dbname, autocommit=True, **params)
             self.begin, self.for_update = "BEGIN", " FOR UPDATE"
+            self.integrity_error = psycopg.IntegrityError
             self.cursor = self.conn.cursor()
 
     def sql(self, text: str) -> str:
@@ -151,7 +153,23 @@ class PlainSQL:
 
 
 def plain_signup(db: PlainSQL, meeting_id: int, person: dict[str, Any], key: str) -> tuple:
-    """`register`'s transaction for one kiosk sign-up, by hand, statement for statement."""
+    """`register`'s transaction for one kiosk sign-up, by hand, statement for statement.
+
+    Like the service, a reference drawn twice fails the insert (unique index) and the whole
+    sign-up is tried again.
+    """
+    while True:
+        reference = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+        try:
+            return _plain_locked(db, meeting_id, person, key, reference)
+        except db.integrity_error:
+            db.cursor.execute(db.sql("SELECT 1 FROM registration WHERE reference = ?"), (reference,))
+            if db.cursor.fetchone() is None:
+                raise
+
+
+def _plain_locked(db: PlainSQL, meeting_id: int, person: dict[str, Any], key: str,
+                  reference: str) -> tuple:
     cur, q = db.cursor, db.sql
     cur.execute(db.begin)
     try:
@@ -162,39 +180,33 @@ def plain_signup(db: PlainSQL, meeting_id: int, person: dict[str, Any], key: str
         )
         status, starts_at, seats_taken, capacity = cur.fetchone()
         now = datetime.now(UTC)
-        cur.execute(
-            q("SELECT reference, status, meeting_id, people, waitlist_position FROM registration"
-              " WHERE submission_key = ?"),
-            (key,),
-        )
+        cur.execute(q("SELECT id FROM registration WHERE submission_key = ?"), (key,))
         if cur.fetchone() is not None:
             raise AssertionError("a fresh submission key was found")
         if status == "cancelled" or db.read_time(starts_at) <= now:
             raise AssertionError("the meeting is not open")
         people = 1
-        position = None
+        at = db.when(now)
+        position = rank = None
         if seats_taken + people <= capacity:
             state = "confirmed"
             cur.execute(
                 q("UPDATE meeting SET seats_taken = seats_taken + ?, updated_at = ?"
                   " WHERE id = ? AND seats_taken + ? <= capacity"),
-                (people, db.when(now), meeting_id, people),
+                (people, at, meeting_id, people),
             )
             assert cur.rowcount == 1
         else:
             state = "waitlisted"
             cur.execute(
-                q("SELECT MAX(waitlist_position) FROM registration WHERE meeting_id = ?"),
-                (meeting_id,),
+                q("SELECT MAX(waitlist_position),"
+                  " COUNT(CASE WHEN status = ? THEN waitlist_position END)"
+                  " FROM registration WHERE meeting_id = ?"),
+                ("waitlisted", meeting_id),
             )
-            position = (cur.fetchone()[0] or 0) + 1
-            cur.execute(q("UPDATE meeting SET updated_at = ? WHERE id = ?"), (db.when(now), meeting_id))
-        while True:
-            reference = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
-            cur.execute(q("SELECT 1 FROM registration WHERE reference = ?"), (reference,))
-            if cur.fetchone() is None:
-                break
-        at = db.when(now)
+            last, waiting = cur.fetchone()
+            position, rank = (last or 0) + 1, waiting + 1
+            cur.execute(q("UPDATE meeting SET updated_at = ? WHERE id = ?"), (at, meeting_id))
         cur.execute(
             q("INSERT INTO registration (meeting_id, reference, name, name_key, people, phone,"
               " email, topic, consent_at, status, waitlist_position, channel, created_at,"
@@ -205,14 +217,6 @@ def plain_signup(db: PlainSQL, meeting_id: int, person: dict[str, Any], key: str
              person["phone_e164"], person["email"], "", at, state, position, "kiosk", at, at,
              KIOSK_ID, key),
         )
-        rank = None
-        if state == "waitlisted":
-            cur.execute(
-                q("SELECT COUNT(*) FROM registration WHERE meeting_id = ? AND status = ?"
-                  " AND waitlist_position <= ?"),
-                (meeting_id, "waitlisted", position),
-            )
-            rank = cur.fetchone()[0]
         cur.execute("COMMIT")
     except BaseException:
         cur.execute("ROLLBACK")

@@ -133,31 +133,49 @@ def _compile(db: peewee.Database, query: peewee.Node) -> _Statement:
     return _Statement(sql, tuple(p.name for p in params))
 
 
-_LOCK_SQL: dict[type, _Statement] = {}
+def _lock_query(*fields: peewee.Field) -> peewee.ModelSelect[Meeting]:
+    """SELECT `fields` of meetings (all when none), locking the rows read: FOR UPDATE on
+    PostgreSQL; on SQLite the transaction (BEGIN IMMEDIATE) already holds the database."""
+    query = Meeting.select(*fields)
+    return query if is_sqlite(database_proxy) else query.for_update()
 
 
 def _lock_meeting(meeting_id: int) -> Meeting:
-    db = database_proxy.obj
-    fields = Meeting._meta.sorted_fields
-    lock = _LOCK_SQL.get(type(db))
-    if lock is None:
-        query = Meeting.select(*fields).where(Meeting.id == _Slot("id"))
-        if not is_sqlite(db):
-            query = query.for_update()
-        lock = _LOCK_SQL[type(db)] = _compile(db, query)
-    row = lock.run(db, id=Meeting.id.db_value(meeting_id)).fetchone()
-    if row is None:
+    meeting = _lock_query().where(Meeting.id == meeting_id).first()
+    if meeting is None:
         raise NotFoundError(_("no meeting with id {id}").format(id=meeting_id))
-    # The Meeting that peewee's own select makes of the row (ModelObjectCursorWrapper), for a
-    # fraction of the cost: the lock is held meanwhile.
-    meeting = Meeting(
-        __no_default__=1, **{f.name: f.python_value(v) for f, v in zip(fields, row, strict=True)}
-    )
-    meeting._dirty.clear()  # type: ignore[attr-defined]
     return meeting
 
 
-def _check_open(meeting: Meeting, now: datetime) -> None:
+@dataclass(frozen=True)
+class _Seats:
+    """What a sign-up reads of its meeting, under the lock."""
+
+    id: int
+    status: str
+    starts_at: datetime
+    seats_taken: int
+    capacity: int
+
+
+_SEATS_FIELDS = (Meeting.id, Meeting.status, Meeting.starts_at, Meeting.seats_taken, Meeting.capacity)
+_LOCK_SEATS_SQL: dict[type, _Statement] = {}
+
+
+def _lock_seats(db: peewee.Database, meeting_id: int) -> _Seats:
+    """`_lock_meeting` for a sign-up: the same lock, compiled once, reading only the columns
+    it needs (building a whole Meeting would cost more than its other statements)."""
+    lock = _LOCK_SEATS_SQL.get(type(db))
+    if lock is None:
+        query = _lock_query(*_SEATS_FIELDS).where(Meeting.id == _Slot("id"))
+        lock = _LOCK_SEATS_SQL[type(db)] = _compile(db, query)
+    row = lock.run(db, id=Meeting.id.db_value(meeting_id)).fetchone()
+    if row is None:
+        raise NotFoundError(_("no meeting with id {id}").format(id=meeting_id))
+    return _Seats(*(f.python_value(v) for f, v in zip(_SEATS_FIELDS, row, strict=True)))
+
+
+def _check_open(meeting: Meeting | _Seats, now: datetime) -> None:
     if meeting.status == MeetingStatus.CANCELLED:
         raise RefusedError(
             _("Cette rencontre a été annulée : il n'est plus possible de s'y inscrire.")
@@ -178,7 +196,7 @@ def name_key(name: str) -> str:
     return fold(name)[: Registration.name_key.max_length]
 
 
-def _check_duplicate(meeting: Meeting, form: SignupForm, key: str, channel: str) -> None:
+def _check_duplicate(meeting_id: int, form: SignupForm, key: str, channel: str) -> None:
     """Staff channels refuse a sign-up that repeats one already there (same name and contact).
 
     The kiosk never does: its answer must not depend on other people's registrations, or
@@ -189,7 +207,7 @@ def _check_duplicate(meeting: Meeting, form: SignupForm, key: str, channel: str)
     if channel == Channel.KIOSK:
         return
     others = Registration.select(Registration.phone, Registration.email).where(
-        (Registration.meeting == meeting.id)
+        (Registration.meeting == meeting_id)
         & (Registration.name_key == key)
         & (Registration.status.in_(RegistrationStatus.ACTIVE))
     )
@@ -234,7 +252,7 @@ _LOCKED_FIELDS = (
 
 @dataclass(frozen=True)
 class _SignupSQL:
-    """What `register` runs under the meeting's lock (besides `_lock_meeting`)."""
+    """What `register` runs under the meeting's lock, once it holds it (`_lock_seats`)."""
 
     by_submission_key: _Statement
     take_seats: _Statement
@@ -349,7 +367,7 @@ def _register_locked(
     now: datetime | None,
 ) -> SignupResult:
     with write_transaction(db):
-        meeting = _lock_meeting(meeting_id)
+        meeting = _lock_seats(db, meeting_id)
         # The time is read once the lock is held: sign-ups are accepted one at a time, so
         # their created_at follows the order they were accepted in (and their waiting-list
         # positions), however long each one waited for the lock.
@@ -365,7 +383,7 @@ def _register_locked(
                 people=earlier.people,
             )
         _check_open(meeting, now)
-        _check_duplicate(meeting, clean, row["name_key"], row["channel"])
+        _check_duplicate(meeting.id, clean, row["name_key"], row["channel"])
         people = row["people"]
         at = Registration.created_at.db_value(now)  # as stored: naive UTC
         position = rank = None

@@ -11,6 +11,8 @@ statement and protect nothing, so `lock_meeting` refuses to run there (as pretix
 
 from __future__ import annotations
 
+import peewee
+
 from cafepol_tui.db.engine import database_proxy, is_sqlite
 from cafepol_tui.db.models import Meeting
 from cafepol_tui.i18n import translator
@@ -29,6 +31,17 @@ class LockOutsideTransactionError(RuntimeError):
         )
 
 
+def lock_query(*fields: peewee.Field) -> peewee.ModelSelect[Meeting]:
+    """SELECT `fields` of meetings (all when none), locking the rows read: FOR UPDATE on
+    PostgreSQL; on SQLite the transaction (BEGIN IMMEDIATE) already holds the database.
+
+    For callers that compile their statement once (the sign-up); run it only where
+    `lock_meeting` could run.
+    """
+    query = Meeting.select(*fields)
+    return query if is_sqlite(database_proxy) else query.for_update()
+
+
 def lock_meeting(meeting_id: int) -> Meeting:
     """The meeting `meeting_id`, locked until the current transaction ends.
 
@@ -37,10 +50,7 @@ def lock_meeting(meeting_id: int) -> Meeting:
     """
     if not database_proxy.in_transaction():
         raise LockOutsideTransactionError("lock_meeting")
-    query = Meeting.select().where(Meeting.id == meeting_id)
-    if not is_sqlite(database_proxy):
-        query = query.for_update()
-    meeting = query.first()
+    meeting = lock_query().where(Meeting.id == meeting_id).first()
     if meeting is None:
         raise NotFoundError(_("aucune rencontre avec le numéro {id}").format(id=meeting_id))
     return meeting

@@ -8,7 +8,7 @@ the kiosks share: `services.zone_file` reads and checks it, `services.zone` impo
 from __future__ import annotations
 
 import argparse
-import os
+import dataclasses
 import stat
 import sys
 from pathlib import Path
@@ -40,7 +40,6 @@ _ = translator("messages")
 # How a previous export begins: `zone export --out` overwrites only such a file (or an empty one).
 ZONE_HEADER = b"# cafepol zone file"
 ZONE_FILE = OutputKind(lambda args: (ZONE_HEADER, _("a previous zone export")))
-IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 
 def add_commands(subparsers: Any) -> None:
@@ -103,24 +102,25 @@ def cmd_zone_export(args: argparse.Namespace, settings: Settings) -> int:
     out = check_out(args.out)
     with connected(settings):
         zone = export_zone(settings)
-    logo_path = None
-    if zone.logo_data is not None:
-        if out is None:
-            print(
-                _("the zone's logo is not written to standard output: give --out FILE to "
-                  "write it beside the zone file"),
-                file=sys.stderr,
-            )
-            zone = _without_logo(zone)
-        else:
-            suffix = Path(zone.zone.logo).suffix.lower() or ".png"
-            logo_path = out.with_name(f"{out.stem}-logo{suffix}")
-            _check_logo_target(logo_path, settings)
-            zone = _with_logo_name(zone, logo_path.name)
+    logo, logo_path = zone.logo_data, None
+    if logo is not None and out is None:
+        print(
+            _("the zone's logo is not written to standard output: give --out FILE to write it "
+              "beside the zone file"),
+            file=sys.stderr,
+        )
+        zone = dataclasses.replace(
+            zone, zone=dataclasses.replace(zone.zone, logo=""), logo_data=None
+        )
+    elif logo is not None and out is not None:
+        # Under the name it was imported from: the exported file reads back the same.
+        logo_path = out.with_name(zone.zone.logo)
+        if not _check_logo_target(logo_path, logo, settings):
+            logo_path = None  # already there, the same image
     write_output(render_zone_file(zone), args.out)
-    if logo_path is not None and zone.logo_data is not None:
+    if logo is not None and logo_path is not None:
         try:
-            logo_path.write_bytes(zone.logo_data)
+            logo_path.write_bytes(logo)
         except OSError as exc:
             raise BadOutputError(
                 _("can't write {path}: {error}").format(path=shown(logo_path), error=exc.strerror)
@@ -129,21 +129,10 @@ def cmd_zone_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _without_logo(zone: Any) -> Any:
-    import dataclasses
-
-    return dataclasses.replace(zone, zone=dataclasses.replace(zone.zone, logo=""), logo_data=None)
-
-
-def _with_logo_name(zone: Any, name: str) -> Any:
-    import dataclasses
-
-    return dataclasses.replace(zone, zone=dataclasses.replace(zone.zone, logo=name))
-
-
-def _check_logo_target(path: Path, settings: Settings) -> None:
-    """The logo beside the zone file replaces only an image (a previous export's), or
-    nothing: never the database, a folder or another kind of file."""
+def _check_logo_target(path: Path, logo: bytes, settings: Settings) -> bool:
+    """May the logo be written at `path`, beside the zone file, under the name it was imported
+    from? True if nothing is there; False if the same image is; refused if anything else is
+    (another image included: it may be the zone's new logo, not imported yet)."""
     where = shown(path)
     if any(is_same_file(path, db_file) for db_file in database_files(settings)):
         raise BadOutputError(
@@ -152,22 +141,22 @@ def _check_logo_target(path: Path, settings: Settings) -> None:
             )
         )
     try:
-        mode = path.stat().st_mode
+        info = path.stat()
     except FileNotFoundError:
-        return
+        return True
     except OSError as exc:
         raise BadOutputError(
             _("can't write {path}: {error}").format(path=where, error=exc.strerror)
         ) from None
-    if not stat.S_ISREG(mode):
+    if not stat.S_ISREG(info.st_mode):
         raise BadOutputError(_("can't write {path}: not a regular file").format(path=where))
-    found = head(path, 8, _("can't write {path}: {error}"), BadOutputError)
-    if found and not found.startswith(IMAGE_MAGIC):
-        raise BadOutputError(
-            _(
-                "{path} exists and is not {kind}: it is not overwritten (give a new file "
-                "name, or remove it first)"
-            ).format(path=where, kind=_("an image"))
-        )
-    if not os.access(path, os.W_OK):
-        raise BadOutputError(_("can't write {path}: permission denied").format(path=where))
+    if info.st_size == len(logo):
+        found = head(path, len(logo) + 1, _("can't write {path}: {error}"), BadOutputError)
+        if found == logo:
+            return False
+    raise BadOutputError(
+        _(
+            "{path} exists and is not the zone's logo: it is not overwritten (export to "
+            "another folder, or remove it first)"
+        ).format(path=where)
+    )

@@ -205,16 +205,17 @@ def _read_bytes(path: Path, limit: int, what: str) -> bytes:
                 what=what, path=where, error=exc.strerror
             )
         ) from None
-    with os.fdopen(fd, "rb") as file:
-        mode = os.fstat(fd).st_mode
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
         if stat.S_ISDIR(mode):
             raise ZoneFileError(
                 _("{what} {path} can't be read: it is a folder").format(what=what, path=where)
             )
-        if not stat.S_ISREG(mode):
-            raise ZoneFileError(
-                _("{what} {path} can't be read: not a regular file").format(what=what, path=where)
-            )
+        raise ZoneFileError(
+            _("{what} {path} can't be read: not a regular file").format(what=what, path=where)
+        )
+    with os.fdopen(fd, "rb") as file:
         try:
             data = file.read(limit + 1)
         except OSError as exc:

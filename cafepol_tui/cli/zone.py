@@ -20,6 +20,7 @@ from cafepol_tui.cli.common import (
     OutputKind,
     Parser,
     UsageError,
+    UserError,
     add_command,
     check_out,
     connected,
@@ -71,7 +72,7 @@ def add_commands(subparsers: Any) -> None:
 
 def cmd_zone(args: argparse.Namespace, settings: Settings) -> int:
     """`cafepol zone` alone: argparse asks for the action before this could run."""
-    raise UsageError("cafepol zone", _("give an action: import or export"))
+    raise UsageError(f"{UserError.prog} {args.command}", _("give an action: import or export"))
 
 
 def cmd_zone_import(args: argparse.Namespace, settings: Settings) -> int:

@@ -109,3 +109,22 @@ def test_export_then_import_changes_nothing_on_postgresql(
     assert "nothing changed" in capsys.readouterr().out
     assert export_zone(settings) == read_zone_file(polderland)
     assert zone_settings(settings).zone_name == "Politiezone Polderland"
+
+
+@pytest.mark.usefixtures("english")
+def test_copy_db_carries_the_zone_and_its_logo_both_ways(
+    pg_fresh_url: str, tmp_path: Path, capsys
+) -> None:
+    local, back = tmp_path / "local.sqlite3", tmp_path / "back.sqlite3"
+    polderland = write_polderland(tmp_path / "source")
+    assert main(["--db", str(local), "zone", "import", str(polderland)]) == 0
+    assert main(["--db", str(local), "copy-db", "--to", pg_fresh_url]) == 0
+    assert "1 zone" in capsys.readouterr().out
+    assert main(["--db", pg_fresh_url, "copy-db", "--to", str(back)]) == 0
+    for url in (pg_fresh_url, str(back)):
+        capsys.readouterr()
+        assert main(["--db", url, "zone", "import", str(polderland)]) == 0
+        assert "nothing changed" in capsys.readouterr().out
+    db = open_database(str(back))
+    with db.connection_context():
+        assert bytes(Zone.get().logo) == logo_png()

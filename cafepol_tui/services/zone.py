@@ -457,10 +457,3 @@ def _places(text: str) -> list[dict[str, str]]:
         return []
     return [p for p in places if isinstance(p, dict)] if isinstance(places, list) else []
 
-
-def commune_places(name: str) -> list[tuple[str, str]]:
-    """A commune's usual meeting places, (name, address), as the zone file lists them."""
-    row = Commune.get_or_none(Commune.name == name)
-    if row is None:
-        return []
-    return [(p.get("name", ""), p.get("address", "")) for p in _places(row.places)]

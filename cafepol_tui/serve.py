@@ -102,8 +102,13 @@ def serve(
         ) from None
     check_port(host, port)
     url = settings.resolved_database_url
+    from cafepol_tui.services.zone import UNNAMED_ZONE, zone_profile
+
+    zone = settings.zone_name
     try:
-        open_database(url)  # create or upgrade the schema once, before any tab connects
+        db = open_database(url)  # create or upgrade the schema once, before any tab connects
+        with db.connection_context():
+            zone = zone_profile(settings).name  # the zone file's, over the config's
     except DatabaseUnreachableError as exc:
         # Serve anyway: each kiosk shows its outage screen and retries by itself.
         print(_("cafepol: {error} (the kiosks will retry)").format(error=exc), file=sys.stderr)
@@ -115,7 +120,7 @@ def serve(
         kiosk_command(config, lang),
         host=host,
         port=port,
-        title=f"CaféPol — {settings.zone_name}",
+        title=f"CaféPol — {zone}" if zone and zone != UNNAMED_ZONE else "CaféPol",
         public_url=public_url,
     )
     server.serve()

@@ -25,8 +25,10 @@ from cafepol_tui.safe_input import path_problem, shown
 _ = translator("messages")
 
 APP_NAME = "cafepol"
+LANGUAGES = ("fr", "nl", "de", "en")
+# The language when neither the config nor the zone file (its [zone] language) says one.
+DEFAULT_LANGUAGE = "fr"
 
-DEFAULT_COMMUNES = ("Boussu", "Colfontaine", "Frameries", "Quaregnon", "Saint-Ghislain")
 
 class SettingsError(Exception):
     """The configuration can't be used; the message names the file, key and problem."""
@@ -55,6 +57,9 @@ class PrintSettings:
 class DocumentSettings:
     logo: str = ""
     intro_text: str = ""  # empty: the standard introduction, in the flyer's language
+    # The « éditeur responsable » (name and address) of printed matter; the zone file's
+    # [zone] publisher replaces it once imported.
+    publisher: str = ""
     slip_format: str = "a6"
 
 
@@ -77,17 +82,27 @@ class LogSettings:
 
 @dataclass(frozen=True)
 class Settings:
-    zone_name: str = "Zone de Police Boraine"
+    # The zone is data: `cafepol zone import FILE` puts its name, page and communes in the
+    # database, which the kiosk and the documents read (services.zone). These three are only
+    # the fallbacks for a database into which no zone file was imported.
+    zone_name: str = ""
     zone_page_url: str = ""
-    communes: tuple[str, ...] = DEFAULT_COMMUNES
+    communes: tuple[str, ...] = ()
     database_url: str = ""
-    language: str = "fr"
+    # Empty: the zone file's language, else DEFAULT_LANGUAGE (`default_language`).
+    language: str = ""
     retention_days: int = 30
     kiosk: KioskSettings = field(default_factory=KioskSettings)
     printing: PrintSettings = field(default_factory=PrintSettings)
     documents: DocumentSettings = field(default_factory=DocumentSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)
     logging: LogSettings = field(default_factory=LogSettings)
+
+    @property
+    def default_language(self) -> str:
+        """The language chosen (config, CAFEPOL_LANG, --lang), else French. The zone file's
+        language comes in between once the database is read (services.zone.with_zone)."""
+        return self.language or DEFAULT_LANGUAGE
 
     @property
     def resolved_database_url(self) -> str:
@@ -234,7 +249,7 @@ def _validate(settings: Settings) -> Settings:
         raise SettingsError(_("kiosk.max_party_size: must be between 1 and 45"))
     if settings.retention_days < 1:
         raise SettingsError(_("retention_days: must be at least 1 day"))
-    if settings.language not in ("fr", "nl", "de", "en"):
+    if settings.language and settings.language not in LANGUAGES:
         raise SettingsError(_("language: must be one of fr, nl, de, en"))
     if settings.printing.copies < 1:
         raise SettingsError(_("printing.copies: must be at least 1"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,9 +34,19 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "cafepol.sqlite3"
 
 
+# The config of a Boraine kiosk from before zone files, which the tests' pictures and texts were
+# made with: the fallbacks that a zone file imported into the database replaces.
+BORAINE_CONFIG = {
+    "zone_name": "Zone de Police Boraine",
+    "communes": ("Boussu", "Colfontaine", "Frameries", "Quaregnon", "Saint-Ghislain"),
+}
+
+
 @pytest.fixture
 def settings(db_path: Path) -> Settings:
-    return load_settings(database_url=str(db_path), environ={})
+    return dataclasses.replace(
+        load_settings(database_url=str(db_path), environ={}), **BORAINE_CONFIG
+    )
 
 
 @pytest.fixture

@@ -316,6 +316,7 @@ COMMAND_SHAPES = [
     "--registrations", "V"], ["backup", "--out", "V"], ["--db", "V", "meetings"],
     ["--config", "R", "stats"], ["--lang", "V", "meetings"], ["copy-db", "--to", "V"],
     ["restore", "R"], ["serve", "--port", "V", "--host", "V"], ["V"], ["V", "V"],
+    ["zone", "import", "R"], ["zone", "export", "--out", "V"], ["zone", "V"],
 ]
 
 

@@ -22,7 +22,8 @@ def test_defaults_without_a_file(tmp_path):
     assert settings.kiosk.idle_timeout_s == 90
     assert settings.kiosk.max_party_size == 4
     assert settings.retention_days == 30
-    assert "Frameries" in settings.communes
+    # A zone is data (issue 14): no zone's name or communes in the code; the zone file says them.
+    assert settings.communes == () and settings.zone_name == ""
 
 
 def test_file_env_and_flags(tmp_path):

@@ -2,8 +2,9 @@
 
 One module per area adds its subcommands (`add_commands`): `kiosk` (run, serve, set-pin,
 unlock-pins), `meetings` (seed, meetings, register, cancel), `documents` (export and the PDFs),
-`operations` (backup, restore, migrate, copy-db, purge, stats, doctor); `common` holds what
-they share. The UI (Textual) and the PDF code are imported only by the commands that need them.
+`operations` (backup, restore, migrate, copy-db, purge, stats, doctor), `zone` (zone import,
+zone export); `common` holds what they share. The UI (Textual) and the PDF code are imported
+only by the commands that need them.
 
 Any bad input is one line on stderr and exit status 2 (`UserError`, and the services' own
 refusals: see `as_user_error`); nothing is half-done. A bug is exit status 70.
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 
 import peewee
 
-from cafepol_tui.cli import documents, kiosk, meetings, operations
+from cafepol_tui.cli import documents, kiosk, meetings, operations, zone
 from cafepol_tui.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_UNEXPECTED,
@@ -44,7 +45,7 @@ __all__ = ["EXIT_BAD_INPUT", "EXIT_UNEXPECTED", "UserError", "build_parser", "ma
 _ = translator("messages")
 
 LANGUAGES = ("fr", "nl", "de", "en")
-AREAS = (kiosk, meetings, documents, operations)
+AREAS = (kiosk, meetings, documents, operations, zone)
 DEFAULT_COMMAND = "run"
 ARGUMENT_MAX = 10_000  # characters in one argument: more than any field stores
 
@@ -94,10 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return spec.without_settings(args, exc)
             return _refuse(UserError(str(exc)), command)
     if spec.kiosk:
-        set_language(settings.language)
+        set_language(settings.default_language)
         return _dispatch(command, spec, args, settings)
     # --lang, else the config's language, for everything the command says or prints.
-    with language(settings.language):
+    with language(settings.default_language):
         return _dispatch(command, spec, args, settings)
 
 

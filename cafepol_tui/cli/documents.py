@@ -1,5 +1,8 @@
 """Documents: `export` (JSON, CSV, iCalendar) and the PDFs (`flyer`, `programme`, `slip`,
-`attendance`). fpdf2 is imported by the PDF commands only, when they run; never Textual."""
+`attendance`). fpdf2 is imported by the PDF commands only, when they run; never Textual.
+
+What they print of the zone (name, page, logo, publisher, language) is the database's zone
+over the config's (`services.zone.zone_settings`)."""
 
 from __future__ import annotations
 
@@ -132,10 +135,11 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from cafepol_tui.documents.exports import concerns_csv, registrations_csv, to_json
     from cafepol_tui.services import audit
     from cafepol_tui.services.exports import export_data
+    from cafepol_tui.services.zone import zone_settings
 
     with connected(settings) as db:
         if args.format == "ics":
-            text = _ics_text(settings)
+            text = _ics_text(zone_settings(settings))
         else:
             data = export_data()
             if args.format == "json":
@@ -187,9 +191,11 @@ def _emit_pdf(
 def cmd_flyer(args: argparse.Namespace, settings: Settings) -> int:
     from cafepol_tui.documents.flyer import render_flyer
     from cafepol_tui.services.meetings import get_meeting
+    from cafepol_tui.services.zone import zone_settings
 
     out = check_out(args.out)
     with connected(settings):
+        settings = zone_settings(settings)
         meeting = get_meeting(args.meeting_id)
     pdf = render_flyer(meeting, settings, args.layout, args.copies, lang=settings.language)
     name = names.flyer_name(meeting.id, args.layout)
@@ -199,10 +205,12 @@ def cmd_flyer(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_programme(args: argparse.Namespace, settings: Settings) -> int:
     from cafepol_tui.documents.programme import render_programme
     from cafepol_tui.services.meetings import find_commune, programme_meetings
+    from cafepol_tui.services.zone import zone_settings
 
     month = args.month
     out = check_out(args.out)
     with connected(settings):
+        settings = zone_settings(settings)
         commune = find_commune(args.commune).name if args.commune else None
         meetings = programme_meetings(month, commune)
     pdf = render_programme(meetings, settings, month, commune, lang=settings.language)
@@ -213,9 +221,11 @@ def cmd_slip(args: argparse.Namespace, settings: Settings) -> int:
     from cafepol_tui.documents.slip import render_slip
     from cafepol_tui.services.meetings import get_meeting
     from cafepol_tui.services.registrations import get_registration
+    from cafepol_tui.services.zone import zone_settings
 
     out = check_out(args.out)
     with connected(settings):
+        settings = zone_settings(settings)
         registration = get_registration(args.reference)
         meeting = get_meeting(registration.meeting_id)
     pdf = render_slip(registration, meeting, settings, args.format, lang=settings.language)
@@ -226,9 +236,11 @@ def cmd_attendance(args: argparse.Namespace, settings: Settings) -> int:
     from cafepol_tui.documents.attendance import render_attendance
     from cafepol_tui.services.meetings import get_meeting
     from cafepol_tui.services.registrations import list_for_meeting
+    from cafepol_tui.services.zone import zone_settings
 
     out = check_out(args.out)
     with connected(settings):
+        settings = zone_settings(settings)
         meeting = get_meeting(args.meeting_id)
         registrations = list_for_meeting(meeting.id)
     pdf = render_attendance(meeting, registrations, settings, lang=settings.language)

@@ -98,6 +98,62 @@ def _v3_pin_gate(migrator: SchemaMigrator) -> None:
         db.execute_sql('SELECT setval(\'"pin_guard_id_seq"\', (SELECT MAX("id") FROM "pin_guard"))')
 
 
+class _CommissariatV4(peewee.Model):
+    """The `commissariat` table as schema 4 creates it (frozen here: never the live model,
+    which later versions may change), so that `commune.commissariat_id` can reference it."""
+
+    name = peewee.CharField(unique=True, max_length=120)
+    address = peewee.CharField(max_length=240, default="")
+    phone = peewee.CharField(max_length=32, default="")
+    hours = peewee.TextField(default="")
+    active = peewee.BooleanField(default=True)
+
+    class Meta:
+        table_name = "commissariat"
+        legacy_table_names = False  # index names from the table's, as the models' (BaseModel)
+
+
+def _v4_zone_file(migrator: SchemaMigrator) -> None:
+    """What a zone file describes (`cafepol zone import`): commissariats, several postal codes
+    and the usual places per commune, an officer's grade and gender, a partner's contact, a
+    theme's translations, and `active` on each (an import deactivates what meetings still use).
+
+    Additive, for the kiosks still running the older cafepol during a roll-out: the old
+    columns stay. `commune.postal_code` is carried into `postal_codes` (and kept, as the first
+    code, for them); `officer.commissariat` stays the name printed on flyers, and a commune's
+    commissariat is linked by the first zone import (matched by name). The `zone` table
+    itself is new: `upgrade` creates it.
+    """
+    db = migrator.database
+    with db.bind_ctx([_CommissariatV4]):
+        db.create_tables([_CommissariatV4], safe=True)
+    active = peewee.BooleanField(default=True)
+    migrator.migrate(
+        migrator.add_column("commune", "postal_codes", peewee.CharField(max_length=200, default="")),
+        migrator.add_column(
+            "commune",
+            "commissariat_id",
+            peewee.ForeignKeyField(
+                _CommissariatV4, field=_CommissariatV4.id, null=True, on_delete="SET NULL"
+            ),
+        ),
+        migrator.add_column("commune", "places", peewee.TextField(default="[]")),
+        migrator.add_column("commune", "active", active),
+        migrator.add_column("officer", "grade", peewee.CharField(max_length=80, default="")),
+        migrator.add_column("officer", "gender", peewee.CharField(max_length=1, default="")),
+        migrator.add_column("officer", "active", active),
+        migrator.add_column("partner", "email", peewee.CharField(max_length=254, default="")),
+        migrator.add_column("partner", "phone", peewee.CharField(max_length=32, default="")),
+        migrator.add_column("partner", "active", active),
+        *(
+            migrator.add_column("theme", f"name_{lang}", peewee.CharField(max_length=120, default=""))
+            for lang in ("fr", "nl", "de", "en")
+        ),
+        migrator.add_column("theme", "active", active),
+    )
+    db.execute_sql('UPDATE "commune" SET "postal_codes" = "postal_code"')
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (
         2,
@@ -105,6 +161,12 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
         _v2_zone_database,
     ),
     (3, "a PIN gate per kiosk, an indexed PIN key per staff account", _v3_pin_gate),
+    (
+        4,
+        "the zone file: commissariats, postal codes, places, grades, contacts, translations, "
+        "active flags",
+        _v4_zone_file,
+    ),
 ]
 
 # The schema this program writes and reads: the last migration's (version 1 had none).

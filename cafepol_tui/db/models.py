@@ -61,26 +61,86 @@ class MetaEntry(BaseModel):
         table_name = "meta"
 
 
+class Zone(BaseModel):
+    """The police zone itself (schema 4): one row, id 1, written by `cafepol zone import`.
+
+    What the kiosk and the documents say of the zone (its name, page, logo, publisher) is read
+    from here; the config's `zone_name` and `zone_page_url` are only fallbacks for a database
+    into which no zone file was imported (`services.zone.zone_profile`).
+    """
+
+    name = peewee.CharField(max_length=120)
+    language = peewee.CharField(max_length=2, default="fr")
+    website = peewee.CharField(max_length=500, default="")
+    facebook = peewee.CharField(max_length=500, default="")
+    publisher = peewee.TextField(default="")
+    emergency = peewee.CharField(max_length=80, default="")
+    # The logo's bytes, so that every kiosk of a shared database prints it; `logo_name` is
+    # the file name it was imported from (its extension says PNG or JPEG).
+    logo = peewee.BlobField(null=True)
+    logo_name = peewee.CharField(max_length=120, default="")
+    updated_at = UTCDateTimeField(default=utcnow)
+
+
+# Schema 4: the rows a zone file describes carry `active`. An import never deletes what
+# meetings or concerns still use: what left the file is deactivated, kept for the history
+# and no longer offered for new meetings and concerns.
+
+
+class Commissariat(BaseModel):
+    name = peewee.CharField(unique=True, max_length=120)
+    address = peewee.CharField(max_length=240, default="")
+    phone = peewee.CharField(max_length=32, default="")
+    hours = peewee.TextField(default="")
+    active = peewee.BooleanField(default=True)
+
+
 class Commune(BaseModel):
     name = peewee.CharField(unique=True, max_length=80)
+    # The first of `postal_codes`, still written for kiosks older than schema 4.
     postal_code = peewee.CharField(max_length=10, default="")
+    # Schema 4: every postal code of the commune, separated by spaces (« 7300 7301 »).
+    postal_codes = peewee.CharField(max_length=200, default="")
+    commissariat_id: Any
+    commissariat = peewee.ForeignKeyField(
+        Commissariat, backref="communes", null=True, on_delete="SET NULL"
+    )
+    # Schema 4: the usual meeting places, a JSON list of {"name", "address"}.
+    places = peewee.TextField(default="[]")
+    active = peewee.BooleanField(default=True)
 
 
 class Officer(BaseModel):
     name = peewee.CharField(max_length=120)
     commune_id: Any
     commune = peewee.ForeignKeyField(Commune, backref="officers", null=True, on_delete="SET NULL")
+    # The name of the commune's commissariat, as the flyer prints it (a zone import keeps it
+    # in step with the commune's commissariat).
     commissariat = peewee.CharField(max_length=200, default="")
     phone = peewee.CharField(max_length=32, default="")
+    # Schema 4.
+    grade = peewee.CharField(max_length=80, default="")
+    gender = peewee.CharField(max_length=1, default="")  # "f", "m", "x" or "" (not said)
+    active = peewee.BooleanField(default=True)
 
 
 class Partner(BaseModel):
     name = peewee.CharField(unique=True, max_length=120)
     kind = peewee.CharField(max_length=80, default="")
+    # Schema 4: whom to hand a concern over to.
+    email = peewee.CharField(max_length=254, default="")
+    phone = peewee.CharField(max_length=32, default="")
+    active = peewee.BooleanField(default=True)
 
 
 class Theme(BaseModel):
+    # In the zone's language; schema 4 adds its translations ("" when there is none).
     name = peewee.CharField(unique=True, max_length=120)
+    name_fr = peewee.CharField(max_length=120, default="")
+    name_nl = peewee.CharField(max_length=120, default="")
+    name_de = peewee.CharField(max_length=120, default="")
+    name_en = peewee.CharField(max_length=120, default="")
+    active = peewee.BooleanField(default=True)
 
 
 class Meeting(BaseModel):
@@ -238,6 +298,8 @@ class ConcernUpdate(BaseModel):
 
 ALL_MODELS: list[type[BaseModel]] = [
     MetaEntry,
+    Zone,
+    Commissariat,
     Commune,
     Officer,
     Partner,

@@ -437,11 +437,14 @@ def concern_from_topic(
 
 
 def theme_names() -> list[str]:
-    return [t.name for t in Theme.select(Theme.name).order_by(Theme.name)]
+    """The themes offered for a new concern: the active ones."""
+    return [t.name for t in Theme.select(Theme.name).where(Theme.active).order_by(Theme.name)]
 
 
 def partner_names() -> list[str]:
-    return [p.name for p in Partner.select(Partner.name).order_by(Partner.name)]
+    """The partners offered for a new concern: the active ones."""
+    query = Partner.select(Partner.name).where(Partner.active).order_by(Partner.name)
+    return [p.name for p in query]
 
 
 def concerns_for_export() -> list[dict[str, object]]:

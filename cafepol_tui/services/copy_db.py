@@ -167,10 +167,19 @@ def _copy_table(model: type[BaseModel], source: peewee.Database, target: peewee.
             keys = [row[pk_index] for row in batch]
             MetaEntry.delete().where(MetaEntry.key.in_(keys)).bind(target).execute()
         # A plain table insert (a model insert would carry the source backend's RETURNING).
-        values = [[f.db_value(v) for f, v in zip(fields, row, strict=True)] for row in batch]
+        values = [[_value(f, v) for f, v in zip(fields, row, strict=True)] for row in batch]
         table = peewee.Table(model._meta.table_name, [f.column_name for f in fields])
         table.bind(target).insert(
             values, columns=[getattr(table, f.column_name) for f in fields]
         ).execute()
         copied += len(batch)
         last = batch[-1][pk_index]
+
+
+def _value(field: peewee.Field, value: object) -> object:
+    """A source value as the target takes it. A blob (the zone's logo) goes as plain bytes:
+    `db_value` would wrap it in the binary type of the database the models are bound to,
+    which the other driver refuses."""
+    if isinstance(field, peewee.BlobField):
+        return None if value is None else bytes(value)  # type: ignore[arg-type]
+    return field.db_value(value)

@@ -1,5 +1,7 @@
-"""Demo data for Zone de Police Boraine, relative to today, and a large data set for benchmarks.
+"""Demo data, relative to today, and a large data set for benchmarks.
 
+The demo zone is data: the zone file shipped with cafepol (`examples/zone-boraine.toml`), imported
+as `cafepol zone import` would, its usual meeting places included; then meetings and sign-ups.
 Seeding is idempotent: a marker in the `meta` table says it was done, so running it twice
 adds nothing (the meetings are relative to the day of the first run).
 """
@@ -31,59 +33,17 @@ from cafepol_tui.services.registrations import (
     register,
 )
 from cafepol_tui.services.validation import SignupForm
+from cafepol_tui.services.zone import import_zone
+from cafepol_tui.services.zone_file import (
+    DEMO_ZONE_FILE,
+    ZoneFile,
+    read_zone_file,
+    shipped_zone_file,
+)
 from cafepol_tui.statuses import Channel, MeetingStatus, RegistrationStatus
 
 DEMO_MARKER = "demo_seeded_at"
 BULK_MARKER = "bulk_seeded"
-
-COMMUNES = {
-    # commune: (postal code, officer, commissariat, phone, [(place, address), ...])
-    "Boussu": ("7300", "Inspecteur Marc Dufrane", "Commissariat de Boussu", "+3265712100", [
-        ("Cafétéria du Grand-Hornu", "Rue Sainte-Louise 82, 7301 Hornu"),
-        ("Salle des fêtes de Hainin", "Place de Hainin 1, 7321 Hainin"),
-        ("Maison de quartier du Coron", "Rue du Coron 14, 7300 Boussu"),
-    ]),
-    "Colfontaine": ("7340", "Inspectrice Sophie Lambert", "Commissariat de Colfontaine",
-                    "+3265712200", [
-        ("Maison de village de Wasmes", "Place de Wasmes 3, 7340 Wasmes"),
-        ("Espace citoyen de Pâturages", "Rue de l'Église 21, 7340 Pâturages"),
-        ("Cafétéria du hall omnisports", "Rue des Sports 2, 7340 Colfontaine"),
-    ]),
-    "Frameries": ("7080", "Inspecteur Karim Benali", "Commissariat de Frameries", "+3265712300", [
-        ("Salle Le Trianon", "Rue de la Libération 8, 7080 Frameries"),
-        ("Maison de quartier de La Bouverie", "Rue Ferrer 40, 7080 La Bouverie"),
-        ("Bibliothèque d'Eugies", "Place d'Eugies 5, 7080 Eugies"),
-    ]),
-    "Quaregnon": ("7390", "Inspectrice Julie Desmet", "Commissariat de Quaregnon", "+3265712400", [
-        ("Cafétéria de la Maison des seniors", "Rue Paul Pastur 12, 7390 Quaregnon"),
-        ("Salle paroissiale de Wasmuel", "Rue de Wasmuel 30, 7390 Wasmuel"),
-        ("Espace Jeunes du Rivage", "Rue du Rivage 5, 7390 Quaregnon"),
-    ]),
-    "Saint-Ghislain": ("7330", "Inspecteur Thomas Van Acker", "Commissariat de Saint-Ghislain",
-                       "+3265712500", [
-        ("Maison communale de Baudour", "Place de Baudour 1, 7331 Baudour"),
-        ("Cafétéria du CPAS", "Rue de Tertre 4, 7330 Saint-Ghislain"),
-        ("Salle Le Foyer de Hautrage", "Rue Grande 60, 7334 Hautrage"),
-    ]),
-}
-
-PARTNERS = [
-    ("Toit & Moi (société de logement social)", "logement social"),
-    ("Échevin de la sécurité", "autorité communale"),
-    ("Gardiens de la Paix", "prévention"),
-    ("Plan de Cohésion Sociale", "cohésion sociale"),
-    ("Service de prévention", "prévention"),
-    ("Hygea", "propreté publique"),
-]
-
-THEMES = [
-    "Problèmes de quartier",
-    "Sentiment d'insécurité",
-    "Nuisances de groupes de jeunes",
-    "Cambriolages pendant les vacances",
-    "Règlement Général de Police / cadre de vie",
-    "Senior Focus",
-]
 
 NAMES = [
     "Marie Dubois", "Jean-Pierre Lemaire", "Fatima El Amrani", "Giuseppe Russo",
@@ -119,18 +79,33 @@ def _event_url(rng: random.Random) -> str:
     return f"https://www.facebook.com/events/{rng.randrange(10**15, 10**16)}/"
 
 
-def _base_rows() -> tuple[dict[str, Commune], dict[str, Officer], list[Partner], list[Theme]]:
-    communes, officers = {}, {}
-    for name, (postal, officer, commissariat, phone, _places) in COMMUNES.items():
-        commune, _ = Commune.get_or_create(name=name, defaults={"postal_code": postal})
-        communes[name] = commune
-        found = Officer.get_or_none(Officer.name == officer)
-        officers[name] = found or Officer.create(
-            name=officer, commune=commune, commissariat=commissariat, phone=phone
-        )
-    partners = [Partner.get_or_create(name=n, defaults={"kind": k})[0] for n, k in PARTNERS]
-    themes = [Theme.get_or_create(name=n)[0] for n in THEMES]
-    return communes, officers, partners, themes
+@dataclass(frozen=True)
+class _DemoTown:
+    commune: Commune
+    officer: Officer | None  # the commune's first officer in the zone file
+    places: tuple[tuple[str, str], ...]  # (place, address): the file's usual places
+
+
+def demo_zone() -> ZoneFile:
+    """The demo zone's file, shipped with cafepol (examples/zone-boraine.toml)."""
+    return read_zone_file(shipped_zone_file(DEMO_ZONE_FILE))
+
+
+def _base_rows() -> tuple[dict[str, _DemoTown], list[Partner], list[Theme]]:
+    """The demo zone imported (adding to what the database holds, deleting nothing), and its
+    rows in the file's order."""
+    zone = demo_zone()
+    import_zone(zone, prune=False, actor=None)
+    towns = {}
+    for entry in zone.communes:
+        commune = Commune.get(Commune.name == entry.name)
+        first = next((o.name for o in zone.officers if o.commune == entry.name), None)
+        officer = Officer.get(Officer.name == first) if first else None
+        places = tuple((p.name, p.address) for p in entry.places) or ((entry.name, ""),)
+        towns[entry.name] = _DemoTown(commune, officer, places)
+    partners = [Partner.get(Partner.name == p.name) for p in zone.partners]
+    themes = [Theme.get(Theme.name == t.name) for t in zone.themes]
+    return towns, partners, themes
 
 
 def _meeting_days(rng: random.Random, first: date, months: int) -> list[date]:
@@ -144,26 +119,26 @@ def _meeting_days(rng: random.Random, first: date, months: int) -> list[date]:
 
 
 def seed_demo(*, now: datetime | None = None, seed: int = 2027) -> SeedReport:
-    """The demo zone: five communes, officers, partners, themes, three months of meetings."""
+    """The demo zone (its file imported), three months of meetings, sign-ups."""
     if MetaEntry.get_or_none(MetaEntry.key == DEMO_MARKER):
         return SeedReport(False, 0, 0)
     now = now or utcnow()
     rng = random.Random(seed)
     first_day = now.astimezone(BRUSSELS).date() + timedelta(days=1)
+    towns, partners, themes = _base_rows()
     with database_proxy.atomic():
-        communes, officers, partners, themes = _base_rows()
         meetings: list[Meeting] = []
-        for name, (_postal, _o, _c, _p, places) in COMMUNES.items():
+        for town in towns.values():
             for day in _meeting_days(rng, first_day, 3):
-                place, address = rng.choice(places)
+                place, address = rng.choice(town.places)
                 hour, minute = rng.choice(((9, 30), (10, 0), (14, 0), (18, 0)))
                 meeting = Meeting.create(
-                    commune=communes[name],
+                    commune=town.commune,
                     place=place,
                     address=address,
                     starts_at=_brussels(day, hour, minute),
                     duration_min=rng.choice((90, 120)),
-                    officer=officers[name],
+                    officer=town.officer,
                     capacity=rng.choice((20, 25, 30, 40, 45)),
                     event_url=_event_url(rng) if rng.random() < 0.85 else None,
                     interested_count=rng.randrange(3, 60),
@@ -231,21 +206,21 @@ def seed_bulk(meetings: int, registrations: int, *, now: datetime | None = None,
     now = now or utcnow()
     rng = random.Random(seed)
     first_day = now.astimezone(BRUSSELS).date() + timedelta(days=1)
+    towns, _partners, _themes = _base_rows()
     with database_proxy.atomic():
-        communes, officers, _partners, _themes = _base_rows()
-        names = list(COMMUNES)
+        order = list(towns.values())
         rows = []
         for i in range(meetings):
-            commune = names[i % len(names)]
-            place, address = rng.choice(COMMUNES[commune][4])
+            town = order[i % len(order)]
+            place, address = rng.choice(town.places)
             day = first_day + timedelta(days=(i * 730) // max(1, meetings))
             rows.append({
-                "commune": communes[commune].id,
+                "commune": town.commune.id,
                 "place": place,
                 "address": address,
                 "starts_at": _brussels(day, rng.choice((9, 10, 14, 18)), 0),
                 "duration_min": 90,
-                "officer": officers[commune].id,
+                "officer": town.officer.id if town.officer else None,
                 "capacity": 45,
                 "seats_taken": 0,
                 "event_url": _event_url(rng),

@@ -202,6 +202,8 @@ def form_for(meeting_id: int) -> MeetingForm:
     )
 
 
-def officer_names() -> list[str]:
-    """The editor's choices for the officer field."""
-    return [o.name for o in Officer.select(Officer.name).order_by(Officer.name)]
+def officer_names(also: str = "") -> list[str]:
+    """The editor's choices for the officer field: the active officers, and `also` (the
+    meeting's own, when it is edited)."""
+    query = Officer.select(Officer.name).where(Officer.active | (Officer.name == also))
+    return [o.name for o in query.order_by(Officer.name)]

@@ -141,8 +141,11 @@ def programme_meetings(month: date, commune: str | None = None) -> list[MeetingD
     return [get_meeting(m.id) for m in list_between(start, end, commune)]
 
 
-def commune_names() -> list[str]:
-    return [c.name for c in Commune.select(Commune.name).order_by(Commune.name)]
+def commune_names(also: str = "") -> list[str]:
+    """The communes offered for a meeting: the active ones (a zone import deactivates what
+    left its file), and `also` (the meeting's own, when it is edited) whatever its state."""
+    query = Commune.select(Commune.name).order_by(Commune.name)
+    return [c.name for c in query.where(Commune.active | (Commune.name == also))]
 
 
 def find_commune(name: str) -> Commune:

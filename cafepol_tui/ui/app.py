@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from time import monotonic
@@ -355,6 +356,30 @@ class CafePolApp(App[None], inherit_bindings=False):
         self.add_mode("recovery", recovery_screen)
 
 
-def make_app(settings: Settings, database: peewee.Database) -> CafePolApp:
-    """The one factory, used by the CLI, the tests and the benchmarks."""
-    return CafePolApp(settings, database)
+def make_app(
+    settings: Settings, database: peewee.Database, *, schema_ready: bool = True
+) -> CafePolApp:
+    """The one factory, used by the CLI, the tests and the benchmarks.
+
+    The zone the database holds (its name, communes, language, page, logo) is read once,
+    here, over the config's (`services.zone`); a database that can't be read now (the kiosk
+    starts on its outage screen: `schema_ready` False) leaves the config's.
+    """
+    app = CafePolApp(_zone_settings(settings, database) if schema_ready else
+                     dataclasses.replace(settings, language=settings.default_language), database)
+    app.schema_ready = schema_ready
+    return app
+
+
+def _zone_settings(settings: Settings, database: peewee.Database) -> Settings:
+    from cafepol_tui.db.engine import DatabaseConfigError, connection_deadline
+    from cafepol_tui.services.zone import zone_settings
+
+    try:
+        with connection_deadline(database):
+            return zone_settings(settings)
+    except (peewee.PeeweeException, DatabaseConfigError) as exc:  # the outage screen will say
+        logging.getLogger("cafepol.ui").warning(
+            "the zone can't be read (%s): the config's zone name and communes are shown", exc
+        )
+        return dataclasses.replace(settings, language=settings.default_language)

@@ -120,6 +120,62 @@ def test_version_3_reserves_id_1_for_older_kiosks_when_no_pin_was_ever_tried(
         assert [(g.id, g.kiosk_id, g.locked_until) for g in PinGuard.select()] == [(1, None, None)]
 
 
+def test_version_4_carries_postal_codes_and_keeps_what_older_kiosks_read(v1_path: Path) -> None:
+    """The old columns stay (kiosks older than schema 4 still read them); the postal code is
+    carried into the list; every existing row is active; no commissariat is made up: the
+    first zone import links them by name."""
+    from cafepol_tui.db.models import Commissariat, Commune, Officer, Partner, Theme, Zone
+
+    db = open_database(str(v1_path))
+    with db.connection_context():
+        communes = {c.name: (c.postal_code, c.postal_codes, c.commissariat_id, c.places, c.active)
+                    for c in Commune.select()}
+        assert communes == {
+            "Frameries": ("7080", "7080", None, "[]", True),
+            "Colfontaine": ("7340", "7340", None, "[]", True),
+        }
+        officer = Officer.get_by_id(1)
+        assert (officer.commissariat, officer.grade, officer.gender, officer.active) == (
+            "Commissariat de Frameries", "", "", True
+        )
+        partner = Partner.get_by_id(1)
+        assert (partner.kind, partner.email, partner.phone, partner.active) == (
+            "prévention", "", "", True
+        )
+        theme = Theme.get_by_id(2)
+        assert (theme.name, theme.name_nl, theme.name_en, theme.active) == (
+            "Senior Focus", "", "", True
+        )
+        assert Commissariat.select().count() == 0 and Zone.select().count() == 0
+        # A commune's commissariat is a reference that keeps the commune when it goes.
+        station = Commissariat.create(name="Commissariat de Frameries")
+        Commune.update(commissariat=station).where(Commune.name == "Frameries").execute()
+        station.delete_instance()
+        assert Commune.get(Commune.name == "Frameries").commissariat_id is None
+
+
+def test_a_failing_version_4_leaves_a_version_3_database_as_it_was(
+    v1_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = make_database(str(v1_path))
+    with db.connection_context():
+        upgrade(db, target=3)
+        assert read_version(db) == 3
+
+    def half_done(migrator: object) -> None:
+        migrations._v4_zone_file(migrator)  # type: ignore[arg-type]
+        raise peewee.OperationalError("disk I/O error")
+
+    earlier = [m for m in migrations.MIGRATIONS if m[0] < 4]
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*earlier, (4, "boom", half_done)])
+    with db.connection_context():
+        with pytest.raises(migrations.MigrationError, match="nothing was changed"):
+            upgrade(db)
+        assert read_version(db) == 3
+        assert "commissariat" not in db.get_tables()
+        assert not any(c.name == "postal_codes" for c in db.get_columns("commune"))
+
+
 def test_a_migrated_database_has_exactly_the_fresh_schema(v1_path: Path, tmp_path: Path) -> None:
     migrated = open_database(str(v1_path))
     with migrated.connection_context():

@@ -35,7 +35,9 @@ from pathlib import Path
 
 def _fill(folder: Path) -> Path:
     filler = folder / "filler"
-    with open(filler, "wb") as out:
+    # Unbuffered: a buffered file would keep the last chunk's unwritten part and fail again
+    # when closed, depending on how much room the database left (its size is no constant).
+    with open(filler, "wb", buffering=0) as out:
         chunk = b"\0" * 65536
         try:
             while True:

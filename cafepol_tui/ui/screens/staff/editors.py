@@ -97,7 +97,9 @@ class MeetingDialog(FormDialog):
 def meeting_editor(kiosk: CafePolApp, meeting_id: int | None) -> FormDialog:
     def fields() -> list[Field]:  # in the dialog's worker thread
         form = mf.form_for(meeting_id) if meeting_id else mf.MeetingForm()
-        found = _meeting_fields(form, commune_names(), mf.officer_names())
+        found = _meeting_fields(
+            form, commune_names(form.commune), mf.officer_names(form.officer)
+        )
         if meeting_id is not None:
             found.append(
                 Field(

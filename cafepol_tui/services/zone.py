@@ -191,11 +191,18 @@ class ImportReport:
             parts = [
                 text.format(n=n)
                 for n, text in (
-                    (c.created, _("{n} created")),
-                    (c.updated, _("{n} updated")),
-                    (c.deactivated, _("{n} deactivated (still used)")),
-                    (c.deleted, _("{n} deleted")),
-                    (c.unchanged, _("{n} unchanged")),
+                    (c.created, _.plural("{n} created", "{n} created", c.created)),
+                    (c.updated, _.plural("{n} updated", "{n} updated", c.updated)),
+                    (
+                        c.deactivated,
+                        _.plural(
+                            "{n} deactivated (still used)",
+                            "{n} deactivated (still used)",
+                            c.deactivated,
+                        ),
+                    ),
+                    (c.deleted, _.plural("{n} deleted", "{n} deleted", c.deleted)),
+                    (c.unchanged, _.plural("{n} unchanged", "{n} unchanged", c.unchanged)),
                 )
                 if n
             ]

@@ -63,7 +63,7 @@ def test_the_sqlite_commands_do_not_import_psycopg(tmp_path: Path) -> None:
         "assert main() == 0\n"
         "sys.argv[3:] = ['meetings']\n"
         "assert main() == 0\n"
-        "from cafepol_tui.db.database import make_database\n"
+        "from cafepol_tui.db.engine import make_database\n"
         "make_database('sqlite:///' + sys.argv[2])\n"
         "print('psycopg' in sys.modules)\n"
         "import psycopg  # still importable by anyone who wants it\n"

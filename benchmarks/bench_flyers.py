@@ -116,7 +116,7 @@ def child_env(folder: Path) -> dict[str, str]:
 def prepare(folder: Path, python: str) -> tuple[str, int, dict]:
     """A demo database, the meeting to print, and the texts of its flyer for the bare script."""
     sys.path.insert(0, str(CHECKOUT))
-    from cafepol_tui.db.database import open_database
+    from cafepol_tui.db.open import open_database
 
     from cafepol_tui.documents import fonts
     from cafepol_tui.documents.texts import (

@@ -44,10 +44,13 @@ def start_arg(text: str) -> tuple[str, str]:
     """`--start "YYYY-MM-DD HH:MM"` (Brussels time): the date and the hour; whether it is
     still to come is checked by the services."""
     match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})\s*", text, re.ASCII)
-    try:
-        when = datetime(*(int(part) for part in match.groups())) if match else None
-    except ValueError:  # 2027-02-30, 25:00
-        when = None
+    when = None
+    if match is not None:
+        year, month, day, hour, minute = (int(part) for part in match.groups())
+        try:
+            when = datetime(year, month, day, hour, minute)
+        except ValueError:  # 2027-02-30, 25:00
+            pass
     if when is None:
         raise argparse.ArgumentTypeError(
             _("{value}: give the date and hour as \"YYYY-MM-DD HH:MM\" (Brussels time)").format(

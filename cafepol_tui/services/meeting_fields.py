@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 import peewee
 
@@ -143,8 +144,9 @@ def link_ids(
     None stays None: the links are left as they are."""
     if names is None:
         return None
-    model: type[Partner] | type[Theme]
-    link: type[MeetingPartner] | type[MeetingTheme]
+    model: Any
+    link: Any
+    column: Any
     if kind == "partners":
         model, link, column = Partner, MeetingPartner, MeetingPartner.partner
         unknown = _("Partenaire inconnu : « {name} ».")

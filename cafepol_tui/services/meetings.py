@@ -213,6 +213,11 @@ def get_meeting(meeting_id: int) -> MeetingDetail:
     )
 
 
+def _rows(query: Any) -> list[Any]:
+    """A query's rows as tuples."""
+    return list(query.tuples())
+
+
 def details_of(rows: list[MeetingSummary]) -> list[MeetingDetail]:
     """`rows` in detail (as `get_meeting` gives them), in a few queries per 500 meetings rather
     than four per meeting (call inside a database connection)."""
@@ -220,43 +225,37 @@ def details_of(rows: list[MeetingSummary]) -> list[MeetingDetail]:
     for first in range(0, len(rows), 500):
         chunk = rows[first : first + 500]
         ids = [m.id for m in chunk]
-        extra = {
-            row[0]: row[1:]
-            for row in Meeting.select(
-                Meeting.id, Officer.name, Officer.phone, Officer.commissariat,
-                Meeting.interested_count, Meeting.description, Meeting.cancel_reason,
-            )
-            .join(Officer, peewee.JOIN.LEFT_OUTER)
-            .where(Meeting.id.in_(ids))
-            .tuples()
+        query = Meeting.select(
+            Meeting.id, Officer.name, Officer.phone, Officer.commissariat,
+            Meeting.interested_count, Meeting.description, Meeting.cancel_reason,
+        ).join(Officer, peewee.JOIN.LEFT_OUTER)
+        extra: dict[int, tuple[Any, ...]] = {
+            row[0]: row[1:] for row in _rows(query.where(Meeting.id.in_(ids)))
         }
         partners: dict[int, list[str]] = {}
-        for meeting_id, name in (
+        for meeting_id, name in _rows(
             MeetingPartner.select(MeetingPartner.meeting, Partner.name)
             .join(Partner)
             .where(MeetingPartner.meeting.in_(ids))
             .order_by(Partner.name)
-            .tuples()
         ):
             partners.setdefault(meeting_id, []).append(name)
         themes: dict[int, list[str]] = {}
-        for meeting_id, name in (
+        for meeting_id, name in _rows(
             MeetingTheme.select(MeetingTheme.meeting, Theme.name)
             .join(Theme)
             .where(MeetingTheme.meeting.in_(ids))
             .order_by(Theme.name)
-            .tuples()
         ):
             themes.setdefault(meeting_id, []).append(name)
-        waitlists = dict(
+        waitlists: dict[int, int] = dict(_rows(
             Registration.select(Registration.meeting, peewee.fn.COUNT(Registration.id))
             .where(
                 Registration.meeting.in_(ids)
                 & (Registration.status == RegistrationStatus.WAITLISTED)
             )
             .group_by(Registration.meeting)
-            .tuples()
-        )
+        ))
         for m in chunk:
             name, phone, commissariat, interested, description, reason = extra[m.id]
             details.append(

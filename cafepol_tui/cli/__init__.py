@@ -1,7 +1,8 @@
 """Command line: parse, load settings once, open the database, dispatch.
 
 One module per area adds its subcommands (`add_commands`): `kiosk` (run, serve, set-pin,
-unlock-pins), `meetings` (seed, meetings, register, cancel), `documents` (export and the PDFs),
+unlock-pins), `meetings` (seed, meetings, register, cancel), `meeting` (meeting add, edit,
+cancel), `documents` (export and the PDFs),
 `operations` (backup, restore, migrate, copy-db, purge, stats, doctor), `zone` (zone import,
 zone export); `common` holds what they share. The UI (Textual) and the PDF code are imported
 only by the commands that need them.
@@ -19,7 +20,7 @@ from collections.abc import Sequence
 
 import peewee
 
-from cafepol_tui.cli import documents, kiosk, meetings, operations, zone
+from cafepol_tui.cli import documents, kiosk, meeting, meetings, operations, zone
 from cafepol_tui.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_UNEXPECTED,
@@ -45,7 +46,7 @@ __all__ = ["EXIT_BAD_INPUT", "EXIT_UNEXPECTED", "UserError", "build_parser", "ma
 _ = translator("messages")
 
 LANGUAGES = ("fr", "nl", "de", "en")
-AREAS = (kiosk, meetings, documents, operations, zone)
+AREAS = (kiosk, meetings, meeting, documents, operations, zone)
 DEFAULT_COMMAND = "run"
 ARGUMENT_MAX = 10_000  # characters in one argument: more than any field stores
 
@@ -186,7 +187,13 @@ def as_user_error(exc: BaseException, command: str) -> UserError | None:
 
 def _flag_for(field: str) -> str:
     return {"people": "--people", "phone": "--phone", "email": "--email", "topic": "--topic",
-            "name": "--name", "consent": "--consent"}.get(field, field)
+            "name": "--name", "consent": "--consent",
+            # `meeting add|edit`: the editor's fields (services.meeting_fields)
+            "commune": "--commune", "place": "--place", "address": "--address",
+            "day": "--start", "start": "--start", "duration_min": "--duration",
+            "capacity": "--capacity", "officer": "--officer", "event_url": "--event-url",
+            "interested_count": "--interested", "partners": "--partner", "themes": "--theme",
+            "reason": "--reason"}.get(field, field)
 
 
 def _refuse(refusal: UserError, command: str | None = None) -> int:

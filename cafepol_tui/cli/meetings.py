@@ -101,14 +101,20 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_meetings(args: argparse.Namespace, settings: Settings) -> int:
     from cafepol_tui.services.formatting import format_when
-    from cafepol_tui.services.meetings import find_commune, list_upcoming, meeting_as_json
+    from cafepol_tui.services.meetings import (
+        details_of,
+        find_commune,
+        list_upcoming,
+        meeting_as_json,
+    )
 
     with connected(settings):
         if args.commune:
             find_commune(args.commune)
         rows = list_upcoming(commune=args.commune)
+        details = details_of(rows) if args.json else []
     if args.json:
-        print(json.dumps([meeting_as_json(m) for m in rows], ensure_ascii=False, indent=2))
+        print(json.dumps([meeting_as_json(m) for m in details], ensure_ascii=False, indent=2))
         return 0
     for m in rows:
         if m.is_cancelled:

@@ -8,12 +8,23 @@ checks of `services.validation`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 import peewee
 
-from cafepol_tui.db.models import Commune, Meeting, Officer, utcnow
+from cafepol_tui.db.models import (
+    Commune,
+    Meeting,
+    MeetingPartner,
+    MeetingTheme,
+    Officer,
+    Partner,
+    Theme,
+    utcnow,
+)
 from cafepol_tui.i18n import translator
 from cafepol_tui.services.formatting import BRUSSELS, local
 from cafepol_tui.services.validation import (
@@ -87,6 +98,10 @@ class MeetingForm:
     event_url: str = ""
     description: str = ""
     interested_count: str | int = 0
+    # The partners' and themes' names. None: as they are (none for a new meeting); the
+    # editor's form leaves them out.
+    partners: Sequence[str] | None = None
+    themes: Sequence[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +116,8 @@ class CleanMeeting:
     event_url: str | None
     description: str
     interested_count: int
+    partner_ids: tuple[int, ...] | None = None  # None: unchanged
+    theme_ids: tuple[int, ...] | None = None
 
     def columns(self) -> dict[str, object]:
         """The `Meeting` columns these values fill (for `Meeting.create` or `setattr`)."""
@@ -118,9 +135,64 @@ class CleanMeeting:
         }
 
 
+def link_ids(
+    names: Sequence[str] | None, kind: str, *, meeting_id: int | None = None
+) -> tuple[int, ...] | None:
+    """The ids of the partners (`kind` "partners") or themes ("themes") named, in the order
+    given, each once; matched by name whatever the case. An unknown name is refused, and an
+    inactive one (a zone import removed it) unless the meeting `meeting_id` already has it.
+    None stays None: the links are left as they are."""
+    if names is None:
+        return None
+    model: Any
+    link: Any
+    column: Any
+    if kind == "partners":
+        model, link, column = Partner, MeetingPartner, MeetingPartner.partner
+        unknown = _("Partenaire inconnu : « {name} ».")
+        inactive = _("Le partenaire « {name} » ne fait plus partie de la zone.")
+    else:
+        model, link, column = Theme, MeetingTheme, MeetingTheme.theme
+        unknown = _("Thème inconnu : « {name} ».")
+        inactive = _("Le thème « {name} » ne fait plus partie de la zone.")
+    kept: set[int] = set()
+    if meeting_id is not None:
+        kept = {row[0] for row in link.select(column).where(link.meeting == meeting_id).tuples()}
+    ids: list[int] = []
+    for raw in names:
+        name = " ".join(raw.split())
+        found = model.get_or_none(peewee.fn.LOWER(model.name) == name.lower()) if name else None
+        if found is None:
+            raise ValidationError({kind: unknown.format(name=name[:120])})
+        if not found.active and found.id not in kept:
+            raise ValidationError({kind: inactive.format(name=found.name)})
+        if found.id not in ids:
+            ids.append(found.id)
+    return tuple(ids)
+
+
+def save_links(meeting_id: int, clean: CleanMeeting) -> None:
+    """Make the meeting's partners and themes those of `clean` (unless left as they are).
+    Call inside the change's transaction."""
+    if clean.partner_ids is not None:
+        MeetingPartner.delete().where(MeetingPartner.meeting == meeting_id).execute()
+        for partner_id in clean.partner_ids:
+            MeetingPartner.create(meeting=meeting_id, partner=partner_id)
+    if clean.theme_ids is not None:
+        MeetingTheme.delete().where(MeetingTheme.meeting == meeting_id).execute()
+        for theme_id in clean.theme_ids:
+            MeetingTheme.create(meeting=meeting_id, theme=theme_id)
+
+
 def clean_meeting(
-    form: MeetingForm, *, require_future: bool = True, now: datetime | None = None
+    form: MeetingForm,
+    *,
+    require_future: bool = True,
+    now: datetime | None = None,
+    meeting_id: int | None = None,
 ) -> CleanMeeting:
+    """Every field checked. `meeting_id`: the meeting edited (it may keep its inactive
+    partners and themes)."""
     now = now or utcnow()
     fields = FormCheck()
     errors, out, check = fields.errors, fields.values, fields.check
@@ -160,6 +232,8 @@ def clean_meeting(
     check("event_url", lambda: clean_url(form.event_url, "event_url"))
     check("description", lambda: clean_text(form.description, "description", 2000))
     check("interested_count", lambda: parse_interested(form.interested_count))
+    check("partner_ids", lambda: link_ids(form.partners, "partners", meeting_id=meeting_id))
+    check("theme_ids", lambda: link_ids(form.themes, "themes", meeting_id=meeting_id))
     starts_at = None
     if "day" in out and "start" in out:
         starts_at = datetime.combine(out["day"], out["start"], BRUSSELS)  # type: ignore[arg-type]
@@ -178,6 +252,8 @@ def clean_meeting(
         event_url=out["event_url"],  # type: ignore[arg-type]
         description=out["description"],  # type: ignore[arg-type]
         interested_count=out["interested_count"],  # type: ignore[arg-type]
+        partner_ids=out["partner_ids"],  # type: ignore[arg-type]
+        theme_ids=out["theme_ids"],  # type: ignore[arg-type]
     )
 
 

@@ -31,6 +31,7 @@ from cafepol_tui.services.meeting_fields import (
     parse_date,
     parse_interested,
     parse_time,
+    save_links,
 )
 from cafepol_tui.services.registrations import RegistrationView, list_for_meeting, promote_waitlist
 from cafepol_tui.services.validation import (
@@ -71,6 +72,7 @@ def create_meeting(form: MeetingForm, actor: str, *, now: datetime | None = None
     clean = clean_meeting(form, now=now)
     with write_transaction(database_proxy.obj):
         meeting = Meeting.create(**clean.columns(), created_at=now, updated_at=now)
+        save_links(meeting.id, clean)
         audit.record(
             actor,
             "meeting-create",
@@ -96,7 +98,7 @@ def update_meeting(
     `CapacityConflict` is raised and nothing changes.
     """
     now = now or utcnow()
-    clean = clean_meeting(form, require_future=False, now=now)
+    clean = clean_meeting(form, require_future=False, now=now, meeting_id=meeting_id)
     with write_transaction(database_proxy.obj):
         meeting = lock_meeting(meeting_id)
         if meeting.status == MeetingStatus.CANCELLED:
@@ -133,6 +135,7 @@ def update_meeting(
             setattr(meeting, key, value)
         meeting.updated_at = now
         meeting.save()
+        save_links(meeting_id, clean)
         promoted = promote_waitlist(meeting, now)
         audit.record(
             actor,

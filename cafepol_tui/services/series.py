@@ -19,7 +19,7 @@ from cafepol_tui.db.models import Meeting, utcnow
 from cafepol_tui.i18n import translator
 from cafepol_tui.services import audit
 from cafepol_tui.services.formatting import BRUSSELS, LOCALES, local
-from cafepol_tui.services.meeting_fields import MeetingForm, clean_meeting, parse_int
+from cafepol_tui.services.meeting_fields import MeetingForm, clean_meeting, parse_int, save_links
 from cafepol_tui.services.validation import ValidationError
 
 _ = translator("texts")
@@ -133,6 +133,7 @@ def plan_series(
         for starts_at in dates:
             fields = clean.columns() | {"starts_at": starts_at}
             meeting = Meeting.create(**fields, created_at=now, updated_at=now)
+            save_links(meeting.id, clean)
             ids.append(meeting.id)
         audit.record(
             actor,

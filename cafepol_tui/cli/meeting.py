@@ -140,7 +140,7 @@ def _add_fields(parser: argparse.ArgumentParser, *, new: bool) -> None:
     )
     parser.add_argument(
         "--interested", type=bounded_int(*INTERESTED), metavar="N",
-        help=_("how many people said « interested » on the Facebook event"),
+        help=_('how many people said "interested" on the Facebook event'),
     )
     parser.add_argument(
         "--json", action="store_true", help=_("print the meeting as `meetings --json` shows it")

@@ -79,7 +79,7 @@ async def test_programme_of_the_month_in_dutch(app, zone, admin, tmp_path):
     with time_machine.travel(FIXED_NOW, tick=True):
         async with app.run_test(size=SIZE) as pilot:
             await login(app, pilot, "9999")
-            app.screen.action_programme()
+            app.screen.action_open("programme")
             await settle(app, pilot)
             dialog = app.screen
             dialog.query_one("#month", Input).value = "2026-12"
@@ -94,7 +94,7 @@ async def test_diagnostics_screen_shows_the_doctor_checks_and_backs_up(app, zone
     with time_machine.travel(FIXED_NOW, tick=True):
         async with app.run_test(size=SIZE) as pilot:
             await login(app, pilot, "9999")
-            app.screen.action_diagnostics()
+            app.screen.action_open("diagnostics")
             await settle(app, pilot)
             screen = app.screen
             assert isinstance(screen, DiagnosticsScreen)

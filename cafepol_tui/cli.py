@@ -251,8 +251,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     # The retention purge and the daily copy run in a thread a minute after start, then every
     # ten minutes: the first screen waits for neither.
     scheduler = BackupScheduler(settings, before_each=lambda: _purge(db, settings)).start()
-    app = make_app(settings, db)
-    app.schema_ready = schema_ready
+    app = make_app(settings, db, schema_ready=schema_ready)
     # Everything loaded so far lives as long as the kiosk: out of the collector's way (see
     # __main__), which works as usual from here on.
     gc.freeze()

@@ -174,7 +174,7 @@ def test_run_passes_the_app_exit_status_on_for_systemd(
 
     monkeypatch.setattr(bk, "UPKEEP_FIRST_DELAY_S", 0)
     monkeypatch.setattr(ui_app, "make_app",
-                        lambda settings, db: _FakeApp(return_code, ops_settings.backup_dir))
+                        lambda settings, db, **_: _FakeApp(return_code, ops_settings.backup_dir))
     assert main(["--config", str(config), "--db", str(db_path), "run"]) == return_code
     log = log_file_path(ops_settings).read_text(encoding="utf-8")
     assert "'run' started" in log

@@ -108,8 +108,7 @@ async def test_a_kiosk_started_while_the_database_is_down_waits_then_shows_the_l
 ) -> None:
     proxy, db, _ = zone
     proxy.cut()
-    app = make_app(settings, db)
-    app.schema_ready = False
+    app = make_app(settings, db, schema_ready=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, OutageScreen))
         await pilot.pause(0.5)

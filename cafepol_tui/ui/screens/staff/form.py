@@ -78,6 +78,7 @@ class FormDialog(FinishesAfterWork, ReportsWorkerErrors, TranslatedBindings, Mod
         self.save = save
         self.intro = intro
         self.ok_label = ok_label or _("Enregistrer")
+        self._saved_result: tuple[object] | None = None  # saved, dismissed when back on top
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-dialog"):
@@ -230,8 +231,21 @@ class FormDialog(FinishesAfterWork, ReportsWorkerErrors, TranslatedBindings, Mod
                 self.show_errors, {}, _("Base de données indisponible : rien n'a été enregistré.")
             )
         else:
-            return Then(partial(self.dismiss, result if result is not None else ""))
+            return Then(partial(self.saved, result if result is not None else ""))
         return None
+
+    def saved(self, result: object) -> None:
+        """Dismissed with what the save returned; if a screen came on top meanwhile (the outage
+        screen, for another worker), once it has gone: `dismiss` takes the top screen away."""
+        if self.is_active:
+            self.dismiss(result)
+        else:
+            self._saved_result = (result,)
+
+    def on_screen_resume(self) -> None:
+        if self._saved_result is not None:
+            (result,), self._saved_result = self._saved_result, None
+            self.dismiss(result)
 
     @on(Button.Pressed, "#form-cancel")
     def action_cancel(self) -> None:

@@ -117,7 +117,6 @@ def prepare(folder: Path, python: str) -> tuple[str, int, dict]:
     """A demo database, the meeting to print, and the texts of its flyer for the bare script."""
     sys.path.insert(0, str(CHECKOUT))
     from cafepol_tui.db.open import open_database
-
     from cafepol_tui.documents import fonts
     from cafepol_tui.documents.texts import (
         COMMUNE,

@@ -89,7 +89,10 @@ class CafePolApp(App[None], inherit_bindings=False):
         Binding("shift+tab", "app.focus_previous", "Précédent", show=False, id="focus-previous"),
     ]
 
-    def __init__(self, settings: Settings, database: peewee.Database) -> None:
+    def __init__(
+        self, settings: Settings, database: peewee.Database, *, schema_ready: bool = True
+    ) -> None:
+        """Built by `make_app` only."""
         super().__init__()
         self.settings = settings
         self.database = database
@@ -100,8 +103,8 @@ class CafePolApp(App[None], inherit_bindings=False):
         self._stopping_for_restart = False
         self._outage_screen: Screen[None] | None = None
         # False when the kiosk started while the database was unreachable: the outage
-        # screen creates or upgrades the schema once it answers.
-        self.schema_ready = True
+        # screen's probe creates or upgrades the schema once it answers (`probe_database`).
+        self._schema_ready = schema_ready
         self.register_theme(CONTRAST_THEME)
         self.default_theme = self.theme
         set_language(settings.language)
@@ -116,6 +119,30 @@ class CafePolApp(App[None], inherit_bindings=False):
         self.set_interval(1.0, self.check_inactivity)
         if not self.schema_ready:
             self.show_outage()
+
+    @property
+    def schema_ready(self) -> bool:
+        """False until the schema of a kiosk started with the database unreachable is made."""
+        return self._schema_ready
+
+    def probe_database(self, deadline_s: float) -> None:
+        """From a worker thread: one cheap round trip, or the outage's error.
+
+        A kiosk started while the database was unreachable creates (or upgrades) the schema
+        first, and says so on the UI thread (`schema_became_ready`).
+        """
+        from cafepol_tui.db.engine import connection_deadline
+        from cafepol_tui.db.migrations import ensure_schema
+
+        with connection_deadline(self.database, deadline_s):
+            if not self._schema_ready:
+                ensure_schema(self.database)
+                self.call_from_thread(self.schema_became_ready)
+            self.database.execute_sql("SELECT 1").fetchone()
+
+    def schema_became_ready(self) -> None:
+        """UI thread: the schema is made; the probes from now on only ask for an answer."""
+        self._schema_ready = True
 
     def show_outage(
         self,
@@ -359,16 +386,21 @@ class CafePolApp(App[None], inherit_bindings=False):
 def make_app(
     settings: Settings, database: peewee.Database, *, schema_ready: bool = True
 ) -> CafePolApp:
-    """The one factory, used by the CLI, the tests and the benchmarks.
+    """The one way to build the kiosk, used by the CLI, the tests and the benchmarks.
+
+    `schema_ready=False` when the database did not answer at start (`attach_database`): the
+    kiosk opens on the outage screen, whose probe makes the schema once the database answers.
 
     The zone the database holds (its name, communes, language, page, logo) is read once,
     here, over the config's (`services.zone`); a database that can't be read now (the kiosk
     starts on its outage screen: `schema_ready` False) leaves the config's.
     """
-    app = CafePolApp(_zone_settings(settings, database) if schema_ready else
-                     dataclasses.replace(settings, language=settings.default_language), database)
-    app.schema_ready = schema_ready
-    return app
+    zone_settings = (
+        _zone_settings(settings, database)
+        if schema_ready
+        else dataclasses.replace(settings, language=settings.default_language)
+    )
+    return CafePolApp(zone_settings, database, schema_ready=schema_ready)
 
 
 def _zone_settings(settings: Settings, database: peewee.Database) -> Settings:

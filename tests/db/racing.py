@@ -1,4 +1,8 @@
-"""8 processes signing up at once for one meeting: the capacity race, on any backend."""
+"""8 processes signing up at once for one meeting: the capacity race, on any backend.
+
+Each process opens its connection, then waits on a barrier with the others: they all start
+together however long each took to start (not after a sleep that a loaded machine outlasts).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from datetime import timedelta
 from tests.factories import FIXED_START
 
 NOW = FIXED_START - timedelta(days=5)
+START_TIMEOUT_S = 120.0  # for every process to be up (spawned, imports done, connected)
 
 
 def _worker(url: str, meeting_id: int, worker: int, count: int, start, out) -> None:  # noqa: ANN001
@@ -18,7 +23,7 @@ def _worker(url: str, meeting_id: int, worker: int, count: int, start, out) -> N
 
     db = open_database(url, create=False)
     latencies = []
-    start.wait()
+    start.wait(timeout=START_TIMEOUT_S)
     with db.connection_context():
         for i in range(count):
             t0 = time.perf_counter()
@@ -36,7 +41,7 @@ def _worker(url: str, meeting_id: int, worker: int, count: int, start, out) -> N
 def race(url: str, meeting_id: int, processes: int = 8, each: int = 25) -> list[float]:
     """Run the race; returns every sign-up's latency in seconds."""
     ctx = mp.get_context("spawn")
-    start = ctx.Event()
+    start = ctx.Barrier(processes)
     out = ctx.Queue()
     workers = [
         ctx.Process(target=_worker, args=(url, meeting_id, w, each, start, out))
@@ -44,8 +49,6 @@ def race(url: str, meeting_id: int, processes: int = 8, each: int = 25) -> list[
     ]
     for p in workers:
         p.start()
-    time.sleep(0.5)
-    start.set()
     latencies: list[float] = []
     for _ in workers:
         latencies += out.get(timeout=120)
@@ -106,7 +109,7 @@ def _mixed_worker(  # noqa: ANN001
             if rng.random() < 0.4:
                 done = cancel(mine.pop(rng.randrange(len(mine))))
                 cancels.append((done.reference, done.promoted))
-        barrier.wait()  # everyone's sign-ups are in; nothing changes until the next wait
+        barrier.wait(timeout=START_TIMEOUT_S)  # everyone's sign-ups are in; nothing changes until the next wait
         targets = [
             r.reference
             for r in Registration.select(Registration.reference)
@@ -117,7 +120,7 @@ def _mixed_worker(  # noqa: ANN001
             .order_by(Registration.id)
             .limit(12)
         ]
-        barrier.wait()
+        barrier.wait(timeout=START_TIMEOUT_S)
         rng.shuffle(targets)
         for reference in targets:  # the same 12, by every process, in its own order
             try:
@@ -132,14 +135,14 @@ def open_and_wait(url: str, start):  # noqa: ANN001, ANN201
     from cafepol_tui.db.open import open_database
 
     db = open_database(url, create=False)
-    start.wait()
+    start.wait(timeout=START_TIMEOUT_S)
     return db
 
 
 def mixed_race(url: str, meeting_id: int, processes: int = 8, each: int = 20):  # noqa: ANN201
     """Run it; returns what the processes were told: (sign-ups, cancellations)."""
     ctx = mp.get_context("spawn")
-    start = ctx.Event()
+    start = ctx.Barrier(processes)
     barrier = ctx.Barrier(processes)
     out = ctx.Queue()
     workers = [
@@ -148,8 +151,6 @@ def mixed_race(url: str, meeting_id: int, processes: int = 8, each: int = 20):  
     ]
     for p in workers:
         p.start()
-    time.sleep(0.5)
-    start.set()
     signed: list[tuple[str, str, int | None]] = []
     cancels: list[tuple[str, tuple[str, ...]]] = []
     for _ in workers:

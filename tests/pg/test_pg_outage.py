@@ -26,6 +26,7 @@ from cafepol_tui.ui.screens.citizen.signup import SignupScreen
 from tests.factories import make_meeting
 from tests.pg.conftest import with_database
 from tests.pg.tcpproxy import TcpProxy
+from tests.pilot import wait_until
 
 
 @pytest.fixture
@@ -66,14 +67,6 @@ def test_a_cut_connection_is_an_outage_and_a_retry_is_saved_once(zone) -> None: 
         assert Registration.select().where(Registration.meeting == meeting_id).count() == 1
 
 
-async def wait_for(pilot, condition, timeout: float = 15.0) -> None:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        await pilot.pause(0.1)
-
-
 async def test_the_kiosk_keeps_a_typed_signup_through_an_outage_and_saves_it_once(
     zone,
     settings: Settings,  # noqa: ANN001
@@ -90,13 +83,13 @@ async def test_the_kiosk_keeps_a_typed_signup_through_an_outage_and_saves_it_onc
         signup.query_one("#consent", Checkbox).value = True
         proxy.cut()
         signup.query_one("#submit").press()
-        await wait_for(pilot, lambda: isinstance(app.screen, OutageScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, OutageScreen))
         assert MESSAGE in str(app.screen.query_one("#outage-title").render())
         assert app.screen.pending  # the citizen is told the sign-up is pending
         assert signup in app.screen_stack
         assert signup.query_one("#name", Input).value == "Fatima El Amrani"
         proxy.restore()
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmationScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmationScreen))
     with db.connection_context():
         rows = list(Registration.select().where(Registration.meeting == meeting_id))
     assert [r.name for r in rows] == ["Fatima El Amrani"]
@@ -109,15 +102,15 @@ async def test_a_kiosk_started_while_the_database_is_down_waits_then_shows_the_l
 ) -> None:
     proxy, db, _ = zone
     proxy.cut()
-    app = make_app(settings, db)
-    app.schema_ready = False
+    app = make_app(settings, db, schema_ready=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, OutageScreen))
-        await pilot.pause(0.5)
-        assert isinstance(app.screen, OutageScreen)  # still down: still waiting, calmly
+        await wait_until(pilot, lambda: isinstance(app.screen, OutageScreen))
+        outage = app.screen
+        await wait_until(pilot, lambda: outage.attempts >= 1)  # a probe found it down...
+        assert isinstance(app.screen, OutageScreen)  # ...still waiting, calmly
         proxy.restore()
-        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
-        await wait_for(
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await wait_until(
             pilot, lambda: "à venir" in str(app.screen.query_one("#status-line").render())
         )
 
@@ -137,7 +130,7 @@ async def test_a_signup_at_another_kiosk_shows_here_within_5_seconds(
             key = str(meeting_id)
             return str(table.get_row(key)[2]) if key in table.rows else ""
 
-        await wait_for(pilot, lambda: seats() == "5 places libres")
+        await wait_until(pilot, lambda: seats() == "5 places libres")
         with db.connection_context():  # "another kiosk": a separate connection and thread
             register(
                 meeting_id,
@@ -146,7 +139,7 @@ async def test_a_signup_at_another_kiosk_shows_here_within_5_seconds(
                 topic_max=300,
             )
         start = time.monotonic()
-        await wait_for(pilot, lambda: seats() == "3 places libres", timeout=8)
+        await wait_until(pilot, lambda: seats() == "3 places libres", timeout=8)
         assert time.monotonic() - start <= 5.5
 
 
@@ -213,7 +206,7 @@ async def test_a_link_that_goes_silent_during_a_signup_is_an_outage_within_10_s(
             proxy.freeze_on(freeze.encode())
         pressed = time.monotonic()
         signup.query_one("#submit").press()
-        await wait_for(pilot, lambda: isinstance(app.screen, OutageScreen), timeout=12)
+        await wait_until(pilot, lambda: isinstance(app.screen, OutageScreen), timeout=12)
         waited = time.monotonic() - pressed
         print(f"outage screen {waited:.1f} s after « Confirmer »")
         assert waited <= 10, f"outage screen after {waited:.1f} s"
@@ -222,11 +215,11 @@ async def test_a_link_that_goes_silent_during_a_signup_is_an_outage_within_10_s(
         outage = app.screen
         assert outage.pending and signup in app.screen_stack
         assert signup.query_one("#name", Input).value == "Fatima El Amrani"
-        await wait_for(pilot, lambda: outage.attempts >= 1)  # it keeps trying, calmly
+        await wait_until(pilot, lambda: outage.attempts >= 1)  # it keeps trying, calmly
         assert _rows(pg_empty_url, meeting_id) == 0
         assert isinstance(app.screen, OutageScreen)
         proxy.thaw()
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmationScreen), timeout=20)
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmationScreen), timeout=20)
         confirmation = app.screen
     with db.connection_context():
         rows = list(Registration.select().where(Registration.meeting == meeting_id))
@@ -255,16 +248,16 @@ async def test_a_backend_that_hangs_on_a_lock_is_an_outage_and_the_signup_lands_
             signup = await _fill_and_confirm(app, detail, "Ahmet Kaya")
             pressed = time.monotonic()
             signup.query_one("#submit").press()
-            await wait_for(pilot, lambda: isinstance(app.screen, OutageScreen), timeout=12)
+            await wait_until(pilot, lambda: isinstance(app.screen, OutageScreen), timeout=12)
             waited = time.monotonic() - pressed
             print(f"outage screen {waited:.1f} s after « Confirmer »")
             assert waited <= 10, f"outage screen after {waited:.1f} s"
             outage = app.screen
             assert outage.pending
-            await wait_for(pilot, lambda: outage.attempts >= 2, timeout=20)
+            await wait_until(pilot, lambda: outage.attempts >= 2, timeout=20)
             assert app.screen is outage and outage.retries  # probes answer, the save can't
             holder.rollback()
-            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmationScreen), timeout=20)
+            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmationScreen), timeout=20)
     finally:
         holder.close()
     assert _rows(pg_empty_url, meeting_id) == 1

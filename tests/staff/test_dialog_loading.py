@@ -29,7 +29,8 @@ from cafepol_tui.ui.screens.staff import editors
 from cafepol_tui.ui.screens.staff.form import FormDialog
 from cafepol_tui.ui.screens.staff.home import StaffHomeScreen
 from tests.conftest import FIXED_NOW
-from tests.staff.test_pilot import SIZE, settle, until
+from tests.pilot import settle, wait_for_screen, wait_until
+from tests.staff.test_pilot import SIZE
 
 COMMUNES = (editors, "commune_names")
 THEMES = (concern_service, "theme_names")
@@ -61,16 +62,6 @@ class Backend:
         return self.real(*args, **kwargs)
 
 
-async def wait_until(pilot, condition, seconds: float = 15.0) -> None:  # type: ignore[no-untyped-def]
-    """Pause until `condition()` holds. Not `settle`: it re-raises the failed workers that the
-    App has handled (the point of these tests)."""
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"never came true; on {pilot.app.screen!r}")
-
-
 @pytest.mark.parametrize("name", list(DIALOGS))
 async def test_dialog_loads_off_the_ui_thread_and_an_outage_is_the_outage_screen(
     name, zone, counter, settings, db, monkeypatch
@@ -87,11 +78,11 @@ async def test_dialog_loads_off_the_ui_thread_and_an_outage_is_the_outage_screen
     with time_machine.travel(FIXED_NOW, tick=True):
         async with app.run_test(size=SIZE) as pilot:
             app.enter_staff_mode(counter)
-            await settle(app, pilot)
+            await settle(pilot)
             dialog = build(app, ids)
             assert backend.threads == []  # building the dialog reads nothing
             app.push_screen(dialog)
-            await until(app, pilot, lambda: isinstance(app.screen, OutageScreen))
+            await wait_for_screen(pilot, OutageScreen)
             # the probe retries every 3 s: it finds the database back only after `down` is off
             assert isinstance(app.screen, OutageScreen)
             # not crash recovery: still in staff mode, still logged in, the dialog underneath
@@ -125,7 +116,7 @@ async def test_an_outage_in_any_staff_worker_is_the_outage_screen_then_a_reload(
     with time_machine.travel(FIXED_NOW, tick=True):
         async with app.run_test(size=SIZE) as pilot:
             app.enter_staff_mode(counter)
-            await settle(app, pilot)
+            await settle(pilot)
             staff_home = app.screen
             assert isinstance(staff_home, StaffHomeScreen)
             backend.down = True
@@ -135,6 +126,6 @@ async def test_an_outage_in_any_staff_worker_is_the_outage_screen_then_a_reload(
             calls = len(backend.threads)
             backend.down = False
             await wait_until(pilot, lambda: app.screen is staff_home and len(backend.threads) > calls)
-            await settle(app, pilot)
+            await settle(pilot)
             assert app.screen is staff_home and app.current_mode == "staff"
             assert not any(isinstance(s, RecoveryScreen) for s in app.screen_stack)

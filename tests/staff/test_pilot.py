@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 from datetime import timedelta
 
 import pytest
 import time_machine
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Button, DataTable, Input, SelectionList, Static
-from textual.worker import WorkerCancelled
 
 from cafepol_tui.db.models import AuditEntry, Concern, Meeting, Registration
 from cafepol_tui.services.registrations import register
@@ -22,19 +20,10 @@ from cafepol_tui.ui.screens.staff.form import FormDialog, InfoDialog
 from cafepol_tui.ui.screens.staff.home import StaffHomeScreen
 from cafepol_tui.ui.screens.staff.meeting import StaffMeetingScreen
 from tests.conftest import FIXED_NOW
+from tests.pilot import click_and_wait, settle, wait_for_screen, wait_until
 from tests.ui.conftest import touch
 
 SIZE = (120, 40)
-
-
-async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(3):
-        # A dialog's save worker dismisses its dialog, whose workers Textual then cancels: on
-        # a loaded machine that can land before the worker has returned (WorkerCancelled).
-        for worker in list(app.workers):
-            with contextlib.suppress(WorkerCancelled):
-                await worker.wait()
-        await pilot.pause()
 
 
 def audit_actions() -> list[str]:
@@ -43,35 +32,37 @@ def audit_actions() -> list[str]:
 
 async def login(app, pilot, pin: str) -> None:  # type: ignore[no-untyped-def]
     await touch(pilot, "#staff-entry", "staff")
-    await settle(app, pilot)
+    await settle(pilot)
     app.screen.query_one("#pin", Input).value = pin
     await pilot.press("enter")
-    await settle(app, pilot)
+    await settle(pilot)
 
 
 async def fill(app, pilot, values: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """Type `values` into the dialog's fields and press « OK »: the save runs in a worker and
+    ends with the dialog dismissed, or its errors shown (« OK » enabled again)."""
     dialog = app.screen
     assert isinstance(dialog, FormDialog)
     for name, value in values.items():
         dialog.query_one(f"#f-{name}", Input).value = value
-    await pilot.click("#form-ok")
-    # The save runs in a worker and ends with the dialog dismissed or its errors shown (« OK »
-    # enabled again); on a loaded machine that can take longer than a few pauses.
-    for _ in range(250):
-        await settle(app, pilot)
-        if dialog not in app.screen_stack or not dialog.query_one("#form-ok", Button).disabled:
-            break
-        await pilot.pause(0.02)
-    await settle(app, pilot)
+    ok = dialog.query_one("#form-ok", Button)
+    await click_and_wait(pilot, "#form-ok",
+                         until=lambda: dialog not in app.screen_stack or not ok.disabled)
+    await settle(pilot)
 
 
-async def until(app, pilot, condition) -> None:  # type: ignore[no-untyped-def]
-    """Settle until `condition()` holds (a screen pushed after a save), for at most 5 s."""
-    for _ in range(250):
-        await settle(app, pilot)
-        if condition():
-            return
-        await pilot.pause(0.02)
+async def palette_open(pilot, typed: str, title: str) -> None:  # type: ignore[no-untyped-def]
+    """In the open palette: type `typed`, and once `title` heads the list, open it."""
+    await pilot.press(*typed)
+    await settle(pilot)
+    commands = pilot.app.screen.query_one(CommandList)
+    await wait_until(
+        pilot,
+        lambda: commands.option_count and title in str(commands.get_option_at_index(0).prompt),
+        what=f"« {title} » in the palette",
+    )
+    await pilot.press("down", "enter")  # highlight the first hit, then open it
+    await settle(pilot)
 
 
 def field_error(app, name: str) -> str:  # type: ignore[no-untyped-def]
@@ -82,7 +73,7 @@ async def test_login_palette_only_in_staff_mode_and_back(zone, admin, settings, 
     app = make_app(settings, db)
     with time_machine.travel(FIXED_NOW, tick=True):
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("ctrl+p")
             await pilot.pause()
             assert not CommandPalette.is_open(app) and isinstance(app.screen, HomeScreen)
@@ -92,13 +83,10 @@ async def test_login_palette_only_in_staff_mode_and_back(zone, admin, settings, 
             await pilot.press("ctrl+p")
             await pilot.pause()
             assert CommandPalette.is_open(app)
-            await pilot.press(*"statis")
-            await pilot.pause(0.3)
-            await pilot.press("enter")
-            await settle(app, pilot)
+            await palette_open(pilot, "statis", "Statistiques")
             assert type(app.screen).__name__ == "StatsScreen"
             await pilot.press("f2")
-            await settle(app, pilot)
+            await settle(pilot)
             assert app.current_mode == "citizen" and app.staff_user is None
             await pilot.press("ctrl+p")
             await pilot.pause()
@@ -109,18 +97,18 @@ async def test_login_palette_only_in_staff_mode_and_back(zone, admin, settings, 
 async def test_pin_lockout_and_idle_return(zone, admin, settings, db):
     app = make_app(settings, db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await touch(pilot, "#staff-entry", "staff")
-        await settle(app, pilot)
+        await settle(pilot)
         for _ in range(settings.kiosk.pin_max_attempts):
             app.screen.query_one("#pin", Input).value = "0000"
             await pilot.press("enter")
-            await settle(app, pilot)
+            await settle(pilot)
         message = str(app.screen.query_one("#pin-message", Static).render())
         assert "bloqué" in message
         app.screen.query_one("#pin", Input).value = "9999"  # right PIN, but locked
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.current_mode == "citizen"
         assert audit_actions().count("failed-pin") == settings.kiosk.pin_max_attempts
         # Unlock by time and log in; then the staff idle timeout brings back the citizen home.
@@ -129,12 +117,12 @@ async def test_pin_lockout_and_idle_return(zone, admin, settings, db):
         PinGuard.update(locked_until=None).execute()
         app.screen.query_one("#pin", Input).value = "9999"
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.current_mode == "staff"
         app.check_inactivity(now=app.last_input + 299)
         assert app.current_mode == "staff"
         app.check_inactivity(now=app.last_input + 301)
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.current_mode == "citizen" and isinstance(app.screen, HomeScreen)
 
 
@@ -144,9 +132,9 @@ async def test_create_meeting_with_field_errors_then_saved(zone, admin, settings
     with time_machine.travel(FIXED_NOW, tick=True):
         async with app.run_test(size=SIZE) as pilot:
             app.enter_staff_mode(admin)
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("n")
-            await settle(app, pilot)
+            await settle(pilot)
             from textual.widgets import Select
 
             app.screen.query_one("#f-commune", Select).value = "Frameries"
@@ -186,45 +174,43 @@ async def test_meeting_screen_capacity_choice_checkin_walkins(zone, counter, set
     with time_machine.travel(FIXED_NOW, tick=True):
         async with app.run_test(size=SIZE) as pilot:
             app.enter_staff_mode(counter)
-            await settle(app, pilot)
+            await settle(pilot)
             app.push_screen(StaffMeetingScreen(mid))
-            await settle(app, pilot)
+            await settle(pilot)
             assert app.screen.query_one("#registrations", DataTable).row_count == 2
             assert app.screen.query_one("#advance-topics", DataTable).row_count == 1
             await pilot.press("e")
-            await settle(app, pilot)
+            await settle(pilot)
             await fill(app, pilot, {"capacity": "2"})
             assert "liste d'attente" in field_error(app, "capacity")
             chooser = app.screen.query_one("#f-to_waitlist", SelectionList)
             assert chooser.display and chooser.option_count == 2
             chooser.select(Registration.get(Registration.reference == refs[1]).id)
-            await pilot.click("#form-ok")
-            await settle(app, pilot)
+            await click_and_wait(pilot, "#form-ok")
             assert isinstance(app.screen, StaffMeetingScreen)
             assert Registration.get(Registration.reference == refs[1]).status == "waitlisted"
             # The topic raised in advance becomes a concern in one step.
             app.screen.query_one("#advance-topics", DataTable).focus()
             await pilot.press("g")
-            await settle(app, pilot)
+            await settle(pilot)
             from textual.widgets import Select
 
             app.screen.query_one("#f-theme", Select).value = "Propreté"
-            await pilot.click("#form-ok")
-            await settle(app, pilot)
+            await click_and_wait(pilot, "#form-ok")
             assert Concern.get().description == "Dépôts sauvages"
     # On the day: check-in and walk-ins.
     app = make_app(settings, db)
     with time_machine.travel(FIXED_NOW + timedelta(days=3), tick=True):
         async with app.run_test(size=SIZE) as pilot:
             app.enter_staff_mode(counter)
-            await settle(app, pilot)
+            await settle(pilot)
             app.push_screen(StaffMeetingScreen(mid))
-            await settle(app, pilot)
+            await settle(pilot)
             app.screen.query_one("#registrations", DataTable).focus()
             await pilot.press("p")
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("plus", "plus", "plus")
-            await settle(app, pilot)
+            await settle(pilot)
             counts = str(app.screen.query_one("#meeting-counts", Static).render())
             assert "présents 2 + 3 sans inscription" in counts
     assert Registration.get(Registration.reference == refs[0]).status == "attended"
@@ -248,13 +234,13 @@ async def test_cancel_meeting_shows_people_to_warn(zone, counter, settings, db):
         async with app.run_test(size=SIZE) as pilot:
             app.enter_staff_mode(counter)
             app.push_screen(StaffMeetingScreen(mid))
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("x")
-            await settle(app, pilot)
+            await settle(pilot)
             await fill(app, pilot, {"reason": ""})
             assert "raison" in field_error(app, "reason")
             await fill(app, pilot, {"reason": "Salle inondée"})
-            await until(app, pilot, lambda: isinstance(app.screen, InfoDialog))
+            await wait_for_screen(pilot, InfoDialog)
             assert isinstance(app.screen, InfoDialog)
             text = str(app.screen.query_one("#info-text", Static).render())
             assert "Alice Martin" in text and "0470 12 34 56" in text
@@ -279,20 +265,19 @@ async def test_concern_follow_up_and_overdue_first_on_home(zone, counter, settin
     with time_machine.travel(FIXED_NOW, tick=True):
         async with app.run_test(size=SIZE) as pilot:
             app.enter_staff_mode(counter)
-            await settle(app, pilot)
+            await settle(pilot)
             table = app.screen.query_one("#staff-concerns", DataTable)
             assert table.get_row_at(0)[0] == str(late) and "retard" in table.get_row_at(0)[1]
             table.focus()
             await pilot.press("enter")
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("s")
-            await settle(app, pilot)
+            await settle(pilot)
             from textual.widgets import Select, TextArea
 
             app.screen.query_one("#f-status", Select).value = ConcernStatus.IN_PROGRESS
             app.screen.query_one("#f-note", TextArea).text = "Transmis au service propreté"
-            await pilot.click("#form-ok")
-            await settle(app, pilot)
+            await click_and_wait(pilot, "#form-ok")
             history = app.screen.query_one("#concern-history", DataTable)
             assert history.row_count == 2 and history.get_row_at(1)[1] == counter.name
     assert Concern.get_by_id(late).status == ConcernStatus.IN_PROGRESS
@@ -302,18 +287,18 @@ async def test_admin_screens_audit_and_accounts(zone, admin, counter, settings, 
     app = make_app(settings, db)
     async with app.run_test(size=SIZE) as pilot:
         app.enter_staff_mode(counter)
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("j")  # not an admin: refused
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, StaffHomeScreen)
         app.leave_staff_mode()
-        await settle(app, pilot)
+        await settle(pilot)
         app.enter_staff_mode(admin)
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("c")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("n")
-        await settle(app, pilot)
+        await settle(pilot)
         await fill(app, pilot, {"name": "Olivia Officier", "pin": "12"})
         assert "4 à 12 chiffres" in field_error(app, "pin")
         await fill(app, pilot, {"pin": "9999"})
@@ -322,22 +307,57 @@ async def test_admin_screens_audit_and_accounts(zone, admin, counter, settings, 
         assert app.screen.query_one("#accounts", DataTable).row_count == 3
         await pilot.press("escape")
         await pilot.press("j")
-        await settle(app, pilot)
+        await settle(pilot)
         log = app.screen.query_one("#audit-log", DataTable)
         actions = {log.get_row_at(i)[2] for i in range(log.row_count)}
         assert {"account-create", "set-pin"} <= actions
+
+
+async def test_workers_that_take_their_screen_away_end_done_not_cancelled(
+    zone, admin, settings, db, monkeypatch
+):
+    """The PIN check opens staff mode, a dialog's save dismisses it: both used to do it from
+    inside the worker, and Textual cancelled the worker with its screen (WorkerCancelled)."""
+    from textual.worker import WorkerState
+
+    from cafepol_tui.ui.screens.citizen.pin import PinScreen
+
+    started = []
+
+    def recorded(real):  # type: ignore[no-untyped-def]
+        def start(self, *args):  # type: ignore[no-untyped-def]
+            started.append(real(self, *args))
+            return started[-1]
+        return start
+
+    monkeypatch.setattr(PinScreen, "check", recorded(PinScreen.check))
+    monkeypatch.setattr(FormDialog, "run_save", recorded(FormDialog.run_save))
+    app = make_app(settings, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await login(app, pilot, "9999")
+        assert isinstance(app.screen, StaffHomeScreen)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await fill(app, pilot, {"name": "Olivia Officier", "pin": "5555"})
+        assert type(app.screen).__name__ == "AccountsScreen"
+    assert [(w.name, w.state) for w in started] == [
+        ("check", WorkerState.SUCCESS), ("run_save", WorkerState.SUCCESS)
+    ]
 
 
 async def test_staff_console_fits_80x24(zone, admin, settings, db):
     app = make_app(settings, db)
     async with app.run_test(size=(80, 24)) as pilot:
         app.enter_staff_mode(admin)
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.screen.query_one("#citizen-mode", Button).region.bottom <= 23
         app.push_screen(StaffMeetingScreen(zone["soon"]))
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("a")
-        await settle(app, pilot)
+        await settle(pilot)
         ok = app.screen.query_one("#form-ok", Button)
         assert ok.region.bottom <= 24 and ok.region.right <= 80
 
@@ -358,7 +378,7 @@ async def test_staff_home_in_dutch(zone, admin, settings, db):
         with time_machine.travel(FIXED_NOW, tick=True):
             async with app.run_test(size=SIZE) as pilot:
                 app.enter_staff_mode(admin)
-                await settle(app, pilot)
+                await settle(pilot)
                 screen = app.screen
                 assert isinstance(screen, StaffHomeScreen)
                 heading = str(screen.query_one("#staff-heading", Static).render())
@@ -381,10 +401,7 @@ async def test_staff_home_in_dutch(zone, admin, settings, db):
                 await pilot.press("ctrl+p")
                 await pilot.pause()
                 assert CommandPalette.is_open(app)
-                await pilot.press(*"statist")
-                await pilot.pause(0.3)
-                await pilot.press("enter")
-                await settle(app, pilot)
+                await palette_open(pilot, "statist", "Statistieken")
                 assert type(app.screen).__name__ == "StatsScreen"
                 keys = str(app.screen.query_one("#stats-keys", Static).render())
                 assert "1 melding" in keys and "teruggekoppeld: 0" in keys
@@ -402,7 +419,7 @@ async def test_an_admin_lifts_a_locked_kiosk_from_the_accounts_screen(
     monkeypatch.setenv("CAFEPOL_KIOSK_ID", "borne-ici")
     app = make_app(settings, db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await login(app, pilot, "0000")
         assert app.current_mode == "citizen"
         assert PinGuard.get(PinGuard.kiosk_id == "borne-ici").failures == 1
@@ -414,18 +431,16 @@ async def test_an_admin_lifts_a_locked_kiosk_from_the_accounts_screen(
                 verify_pin("0000", kiosk_id="borne-hall")
         async with app.run_test(size=SIZE) as pilot:
             app.enter_staff_mode(admin)
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("c")
-            await until(
-                app,
-                pilot,
+            await wait_until(pilot,
                 lambda: any(t.row_count for t in app.screen.query("#locked-kiosks").results(DataTable)),
             )
             locked = app.screen.query_one("#locked-kiosks", DataTable)
             assert locked.row_count == 1 and locked.get_row_at(0)[0] == "borne-hall"
             assert not app.screen.query_one("#locked-none").display
             await pilot.press("u")
-            await until(app, pilot, lambda: app.screen.query_one("#locked-none").display)
+            await wait_until(pilot, lambda: app.screen.query_one("#locked-none").display)
             assert locked.row_count == 0
     assert PinGuard.get(PinGuard.kiosk_id == "borne-hall").locked_until is None
     entry = AuditEntry.select().where(AuditEntry.action == "pin-unlock").get()
@@ -444,9 +459,9 @@ async def test_staff_see_possible_duplicates_the_kiosk_accepted(zone, counter, s
     with time_machine.travel(FIXED_NOW, tick=True):
         async with app.run_test(size=SIZE) as pilot:
             app.enter_staff_mode(counter)
-            await settle(app, pilot)
+            await settle(pilot)
             app.push_screen(StaffMeetingScreen(mid))
-            await settle(app, pilot)
+            await settle(pilot)
             table = app.screen.query_one("#registrations", DataTable)
             column = [str(c.label) for c in table.columns.values()].index("Doublon ?")
             marks = {

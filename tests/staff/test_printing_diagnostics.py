@@ -14,7 +14,8 @@ from cafepol_tui.ui.screens.staff.diagnostics import DiagnosticsScreen
 from cafepol_tui.ui.screens.staff.documents import PrintDialog
 from cafepol_tui.ui.screens.staff.meeting import StaffMeetingScreen
 from tests.conftest import FIXED_NOW
-from tests.staff.test_pilot import SIZE, login, settle
+from tests.pilot import click_and_wait, settle
+from tests.staff.test_pilot import SIZE, login
 
 
 def kept_pdf(folder, pattern: str):  # type: ignore[no-untyped-def]
@@ -33,8 +34,7 @@ def app(settings, db, tmp_path):  # type: ignore[no-untyped-def]
 async def prepare(app, pilot) -> str:  # type: ignore[no-untyped-def]
     dialog = app.screen
     assert isinstance(dialog, PrintDialog)
-    await pilot.click("#prepare")
-    await settle(app, pilot)
+    await click_and_wait(pilot, "#prepare")  # once back up from a click before
     return str(dialog.query_one("#print-outcome", Static).render())
 
 
@@ -43,18 +43,16 @@ async def test_flyers_from_the_meeting_screen(app, zone, admin, tmp_path):
         async with app.run_test(size=SIZE) as pilot:
             await login(app, pilot, "9999")
             app.push_screen(StaffMeetingScreen(zone["soon"]))
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("f")
-            await settle(app, pilot)
+            await settle(pilot)
             dialog = app.screen
             dialog.query_one("#copies", Input).value = "0"
-            await pilot.click("#prepare")
-            await settle(app, pilot)
+            await click_and_wait(pilot, "#prepare")
             assert "1 à 10000" in str(dialog.query_one("#print-error", Static).render())
             assert not list((tmp_path / "out").glob("*.pdf"))  # nothing made from bad input
             dialog.query_one("#copies", Input).value = "9"
             dialog.query_one("#send-to-printer", Checkbox).value = False
-            await pilot.pause(0.3)
             outcome = await prepare(app, pilot)
             assert "✔" in outcome and "flyer-" in outcome
             bar = dialog.query_one(ProgressBar)
@@ -67,9 +65,8 @@ async def test_print_failure_keeps_the_attendance_sheet(app, zone, admin, tmp_pa
         async with app.run_test(size=SIZE) as pilot:
             await login(app, pilot, "9999")
             app.push_screen(StaffMeetingScreen(zone["soon"]))
-            await settle(app, pilot)
-            await pilot.click("#attendance")
-            await settle(app, pilot)
+            await settle(pilot)
+            await click_and_wait(pilot, "#attendance")
             outcome = await prepare(app, pilot)  # the printer command does not exist
             assert outcome.startswith("⚠") and "attendance-" in outcome
     kept_pdf(tmp_path / "out", "attendance-*.pdf")
@@ -79,8 +76,8 @@ async def test_programme_of_the_month_in_dutch(app, zone, admin, tmp_path):
     with time_machine.travel(FIXED_NOW, tick=True):
         async with app.run_test(size=SIZE) as pilot:
             await login(app, pilot, "9999")
-            app.screen.action_programme()
-            await settle(app, pilot)
+            app.screen.action_open("programme")
+            await settle(pilot)
             dialog = app.screen
             dialog.query_one("#month", Input).value = "2026-12"
             dialog.query_one("#language").value = "nl"
@@ -94,16 +91,15 @@ async def test_diagnostics_screen_shows_the_doctor_checks_and_backs_up(app, zone
     with time_machine.travel(FIXED_NOW, tick=True):
         async with app.run_test(size=SIZE) as pilot:
             await login(app, pilot, "9999")
-            app.screen.action_diagnostics()
-            await settle(app, pilot)
+            app.screen.action_open("diagnostics")
+            await settle(pilot)
             screen = app.screen
             assert isinstance(screen, DiagnosticsScreen)
             table = screen.query_one(DataTable)
             checks = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
             assert {"config", "database", "backup"} <= set(checks)
-            await pilot.click("#backup-now")
-            await settle(app, pilot)
-            await settle(app, pilot)
+            await click_and_wait(pilot, "#backup-now")
+            await settle(pilot)
             message = str(screen.query_one("#diagnostics-message", Static).render())
             assert message.startswith("✔") or "point" in message
             assert screen.query_one("#backup-now", Button).disabled is False
@@ -121,11 +117,10 @@ async def test_staff_cancels_a_registration_through_the_dialog(app, zone, admin)
         async with app.run_test(size=SIZE) as pilot:
             await login(app, pilot, "9999")
             app.push_screen(StaffMeetingScreen(zone["soon"]))
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("r")
-            await settle(app, pilot)
-            await pilot.click("#form-ok")
-            await settle(app, pilot)
+            await settle(pilot)
+            await click_and_wait(pilot, "#form-ok")
             assert isinstance(app.screen, StaffMeetingScreen)
     assert Registration.get(Registration.reference == reference).status == (
         RegistrationStatus.CANCELLED)

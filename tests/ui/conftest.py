@@ -52,13 +52,6 @@ def kiosk(settings, db, meetings) -> CafePolApp:
     return make_app(fast, db)
 
 
-async def settle(pilot) -> None:
-    """Let workers finish and their results reach the screen."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def touch(pilot, bar: str, chip: str) -> None:
     """Touch one chip of a home-screen bar (#preferences, #communes, #actions, #staff-entry)
     where it is drawn, as a finger would."""

@@ -32,6 +32,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+TIMEOUT_S = 30.0  # each wait; the parent test gives this process 120 s
+
 
 def _fill(folder: Path) -> Path:
     filler = folder / "filler"
@@ -69,6 +71,7 @@ async def scenario(mode: str, held: bool, folder: Path) -> dict[str, object]:
     from cafepol_tui.ui.screens.citizen.outage import OutageScreen
     from cafepol_tui.ui.screens.citizen.signup import SignupScreen
     from tests.factories import make_meeting
+    from tests.pilot import wait_until
 
     db_file = folder / "cafepol.sqlite3"
     settings = load_settings(database_url=str(db_file), environ={})
@@ -87,13 +90,6 @@ async def scenario(mode: str, held: bool, folder: Path) -> dict[str, object]:
         reader.execute("SELECT count(*) FROM registration").fetchone()  # maps the WAL index
     app = make_app(settings, db)
 
-    async def wait_for(condition, timeout: float = 20.0) -> None:  # noqa: ANN001
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out on {app.screen!r}")
-            await pilot.pause(0.1)
-
     async with app.run_test(size=(120, 40)) as pilot:
         signup = SignupScreen(detail)
         await app.push_screen(signup)
@@ -106,11 +102,11 @@ async def scenario(mode: str, held: bool, folder: Path) -> dict[str, object]:
             resource.setrlimit(resource.RLIMIT_FSIZE, (1000, resource.RLIM_INFINITY))
         pressed = time.monotonic()
         signup.query_one("#submit").press()
-        await wait_for(lambda: isinstance(app.screen, OutageScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, OutageScreen), TIMEOUT_S)
         result["outage_after_s"] = round(time.monotonic() - pressed, 2)
         outage = app.screen
         assert isinstance(outage, OutageScreen)
-        await wait_for(lambda: outage.attempts >= 2)  # retried, still full: still waiting
+        await wait_until(pilot, lambda: outage.attempts >= 2, TIMEOUT_S)  # retried, still full: still waiting
         result["still_outage"] = app.screen is outage
         result["pending"] = outage.pending
         result["disk_full_shown"] = outage.query_one("#outage-disk-full", Static).display
@@ -124,7 +120,7 @@ async def scenario(mode: str, held: bool, folder: Path) -> dict[str, object]:
         else:
             resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY,) * 2)
         freed = time.monotonic()
-        await wait_for(lambda: isinstance(app.screen, ConfirmationScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmationScreen), TIMEOUT_S)
         result["confirmed_after_s"] = round(time.monotonic() - freed, 2)
         result["reference"] = app.screen.result.reference  # type: ignore[attr-defined]
     result["rows_after"] = _rows(db_file)

@@ -18,7 +18,8 @@ from cafepol_tui.ui.screens.citizen.signup import SignupScreen
 from cafepol_tui.ui.screens.staff.home import StaffHomeScreen
 from cafepol_tui.ui.widgets.meeting_table import MeetingTable
 from cafepol_tui.ui.widgets.touch_keyboard import TouchKeyboard
-from tests.ui.conftest import chip_text, settle, touch
+from tests.pilot import click_and_wait, settle
+from tests.ui.conftest import chip_text, touch
 
 
 def key(char: str) -> str:
@@ -51,13 +52,11 @@ async def test_whole_sign_up_with_clicks_only(kiosk, meetings):
         assert isinstance(kiosk.screen, MeetingScreen)
         assert "Your neighbourhood officer" in str(kiosk.screen.query_one("#meeting-info").render())
 
-        await pilot.click("#signup")
-        await settle(pilot)
+        await click_and_wait(pilot, "#signup")
         form = kiosk.screen
         assert isinstance(form, SignupScreen)
         assert not form.query_one(TouchKeyboard).display
-        await pilot.click("#keyboard-toggle")
-        await settle(pilot)
+        await click_and_wait(pilot, "#keyboard-toggle")
         assert form.query_one(TouchKeyboard).display
         await pilot.click("#name")
         await type_on_screen(pilot, "Marie Dubois")
@@ -67,20 +66,16 @@ async def test_whole_sign_up_with_clicks_only(kiosk, meetings):
         await pilot.click(key("e"))
         assert form.query_one("#name", Input).value == "Marie Duboie"
 
-        await pilot.click("#keyboard-toggle")  # keys away, the rest of the form in view
-        await settle(pilot)
+        await click_and_wait(pilot, "#keyboard-toggle")  # keys away, the rest of the form in view
         await pilot.click("#consent")
-        await pilot.pause(0.3)
-        await pilot.click("#submit")
-        await settle(pilot)
+        await click_and_wait(pilot, "#submit")
         assert isinstance(kiosk.screen, ConfirmationScreen)
         assert "Your booking is confirmed" in str(
             kiosk.screen.query_one("#confirmation-headline", Static).render())
         saved = Registration.get(Registration.meeting == meetings[0].id)
         assert saved.name == "Marie Duboie" and saved.people == 2
 
-        await pilot.click("#finish")  # « Terminer »: the next citizen starts in French
-        await settle(pilot)
+        await click_and_wait(pilot, "#finish")  # « Terminer »: the next citizen starts in French
         assert isinstance(kiosk.screen, HomeScreen) and current_language() == "fr"
         assert "Annuler une inscription" in chip_text(kiosk.screen, "#actions", "cancel")
 
@@ -90,18 +85,14 @@ async def test_digits_and_email_on_the_screen_keys(kiosk):
         await settle(pilot)
         await pilot.click(MeetingTable, offset=(10, 1))
         await settle(pilot)
-        await pilot.click("#signup")
-        await settle(pilot)
+        await click_and_wait(pilot, "#signup")
         await pilot.click("#keyboard-toggle")
-        await pilot.click("#email")
-        await settle(pilot)
+        await click_and_wait(pilot, "#email")
         await type_on_screen(pilot, "léa")
-        await pilot.click("#key-digits")
-        await settle(pilot)
+        await click_and_wait(pilot, "#key-digits")
         for char in "@.":
             await pilot.click(key(char))
-        await pilot.click("#key-letters")
-        await settle(pilot)
+        await click_and_wait(pilot, "#key-letters")
         await pilot.click(key("b"))
         await pilot.click(key("e"))
         assert kiosk.screen.query_one("#email", Input).value == "léa@.be"
@@ -118,8 +109,7 @@ async def test_staff_pin_with_the_screen_digits(kiosk, db):
         await settle(pilot)
         for digit in "482913":
             await pilot.click(key(digit))
-        await pilot.click("#submit-pin")
-        await settle(pilot)
+        await click_and_wait(pilot, "#submit-pin")
         assert isinstance(kiosk.screen, StaffHomeScreen)
 
 

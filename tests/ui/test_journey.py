@@ -19,7 +19,8 @@ from cafepol_tui.ui.screens.citizen.signup import SignupScreen
 from cafepol_tui.ui.screens.staff.home import StaffHomeScreen
 from cafepol_tui.ui.widgets.meeting_table import MeetingTable
 from cafepol_tui.ui.widgets.party_size import PartySize
-from tests.ui.conftest import chip_text, settle, touch
+from tests.pilot import at_rest, click_and_wait, settle
+from tests.ui.conftest import chip_text, touch
 
 
 def text_of(screen, selector: str) -> str:
@@ -44,43 +45,37 @@ async def test_browse_sign_up_confirm_and_cancel(kiosk, meetings):
         assert "Hygea" in info and "Sentiment d'insécurité" in info
         assert kiosk.screen.query("#qr")
 
-        await pilot.click("#signup")
-        await settle(pilot)
+        await click_and_wait(pilot, "#signup")
         form = kiosk.screen
         assert isinstance(form, SignupScreen)
 
-        await pilot.click("#submit")  # empty form: errors beside the fields, nothing saved
-        await settle(pilot)
+        await click_and_wait(pilot, "#submit")  # empty form: errors beside the fields, nothing saved
         assert "Indiquez votre nom" in text_of(form, "#error-name")
         assert "Cochez la case" in text_of(form, "#error-consent")
         assert form.query_one("#error-phone").display is False
         assert Registration.select().where(Registration.meeting == meetings[0].id).count() == 0
 
-        await pilot.pause(0.3)
+        await at_rest(pilot)  # the form scrolled to its first error, « Envoyer » back up
         await pilot.click("#name")
         await pilot.press(*"Marie Dubois")
         await pilot.click("#more")
         await pilot.click("#phone")
         await pilot.press(*"12")
         await pilot.click("#consent")
-        await pilot.click("#submit")
-        await settle(pilot)
+        await click_and_wait(pilot, "#submit")
         assert "numéro de téléphone n'est pas valable" in text_of(form, "#error-phone")
         assert form.query_one("#error-name").display is False
         assert Registration.select().where(Registration.meeting == meetings[0].id).count() == 0
 
         form.query_one("#phone", Input).value = "0470 12 34 56"
-        await pilot.pause(0.3)  # a Button ignores a second click during its 0.2 s press effect
-        await pilot.click("#submit")
-        await settle(pilot)
+        await click_and_wait(pilot, "#submit")  # once back up from the last click
         assert isinstance(kiosk.screen, ConfirmationScreen)
         assert "confirmée" in text_of(kiosk.screen, "#confirmation-headline")
         saved = Registration.get(Registration.meeting == meetings[0].id)
         assert saved.people == 2 and saved.phone == "+32470123456" and saved.channel == "kiosk"
         assert text_of(kiosk.screen, "#reference").replace(" ", "") == saved.reference
 
-        await pilot.click("#finish")
-        await settle(pilot)
+        await click_and_wait(pilot, "#finish")
         assert isinstance(kiosk.screen, HomeScreen) and len(kiosk.screen_stack) == 1
 
         await touch(pilot, "#actions", "cancel")
@@ -88,11 +83,9 @@ async def test_browse_sign_up_confirm_and_cancel(kiosk, meetings):
         assert isinstance(kiosk.screen, CancelScreen)
         await pilot.click("#code")
         await pilot.press(*saved.reference.lower())
-        await pilot.click("#lookup")
-        await settle(pilot)
+        await click_and_wait(pilot, "#lookup")
         assert "2 personnes" in text_of(kiosk.screen, "#cancel-found")
-        await pilot.click("#confirm-cancel")
-        await settle(pilot)
+        await click_and_wait(pilot, "#confirm-cancel")
         assert "est annulée" in text_of(kiosk.screen, "#cancel-found")
         assert Registration.get_by_id(saved.id).status == RegistrationStatus.CANCELLED
 
@@ -104,12 +97,10 @@ async def test_full_meeting_puts_you_on_the_waiting_list(kiosk, meetings):
         await settle(pilot)
         button = kiosk.screen.query_one("#signup", Button)
         assert "liste d'attente" in str(button.label)
-        await pilot.click("#signup")
-        await settle(pilot)
+        await click_and_wait(pilot, "#signup")
         kiosk.screen.query_one("#name", Input).value = "Paul Fontaine"
         kiosk.screen.query_one("#consent", Checkbox).value = True
-        await pilot.click("#submit")
-        await settle(pilot)
+        await click_and_wait(pilot, "#submit")
         assert isinstance(kiosk.screen, ConfirmationScreen)
         assert "liste d'attente (position 2)" in text_of(kiosk.screen, "#confirmation-headline")
 
@@ -120,12 +111,10 @@ async def test_a_namesake_is_accepted_and_nobody_is_revealed(kiosk, meetings):
         await settle(pilot)
         await pilot.press("down", "enter")
         await settle(pilot)
-        await pilot.click("#signup")
-        await settle(pilot)
+        await click_and_wait(pilot, "#signup")
         kiosk.screen.query_one("#name", Input).value = "nguyen thi hoa"
         kiosk.screen.query_one("#consent", Checkbox).value = True
-        await pilot.click("#submit")
-        await settle(pilot)
+        await click_and_wait(pilot, "#submit")
         assert isinstance(kiosk.screen, ConfirmationScreen)
         # the same answer as for anyone else: the next place on the waiting list
         assert "liste d'attente (position 2)" in text_of(kiosk.screen, "#confirmation-headline")
@@ -139,8 +128,7 @@ async def copy_name_then_come_back(kiosk, pilot, leave) -> Input:  # type: ignor
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
-    await pilot.click("#signup")
-    await settle(pilot)
+    await click_and_wait(pilot, "#signup")
     field = kiosk.screen.query_one("#name", Input)
     field.focus()
     field.value = "Marie Dubois"
@@ -152,8 +140,7 @@ async def copy_name_then_come_back(kiosk, pilot, leave) -> Input:  # type: ignor
     assert kiosk.clipboard == ""
     await pilot.press("enter")
     await settle(pilot)
-    await pilot.click("#signup")
-    await settle(pilot)
+    await click_and_wait(pilot, "#signup")
     field = kiosk.screen.query_one("#name", Input)
     field.focus()
     await pilot.press("ctrl+v")
@@ -257,8 +244,7 @@ async def test_no_citizen_screen_shows_another_citizens_name(kiosk, meetings):
         await pilot.press("down", "enter")
         await settle(pilot)
         seen.append(kiosk.export_screenshot())
-        await pilot.click("#signup")
-        await settle(pilot)
+        await click_and_wait(pilot, "#signup")
         seen.append(kiosk.export_screenshot())
         for text in seen:
             assert "Wiśniewski" not in text and "Nguyễn" not in text
@@ -269,8 +255,7 @@ async def test_idle_timeout_returns_home_and_clears_the_form(kiosk):
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.click("#signup")
-        await settle(pilot)
+        await click_and_wait(pilot, "#signup")
         kiosk.screen.query_one("#name", Input).value = "Marie Dubois"
         kiosk.screen.query_one(PartySize).value = 3
         kiosk.check_inactivity(now=monotonic() + 30)  # not yet
@@ -281,8 +266,7 @@ async def test_idle_timeout_returns_home_and_clears_the_form(kiosk):
         assert isinstance(kiosk.screen, HomeScreen) and len(kiosk.screen_stack) == 1
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.click("#signup")
-        await settle(pilot)
+        await click_and_wait(pilot, "#signup")
         assert kiosk.screen.query_one("#name", Input).value == ""
         assert kiosk.screen.query_one(PartySize).value == 1
 
@@ -324,8 +308,7 @@ async def test_right_pin_enters_staff_mode_and_back(kiosk, db):
     async with kiosk.run_test(size=(120, 40)) as pilot:
         await log_in_as_staff(pilot)
         assert kiosk.staff_user is not None and kiosk.staff_user.name == "Greffe"
-        await pilot.click("#citizen-mode")
-        await settle(pilot)
+        await click_and_wait(pilot, "#citizen-mode")
         assert isinstance(kiosk.screen, HomeScreen)
         assert kiosk.staff_user is None
 

@@ -7,7 +7,7 @@ from textual.command import CommandPalette
 
 from cafepol_tui.ui.screens.citizen.home import HomeScreen
 from cafepol_tui.ui.screens.citizen.meeting import MeetingScreen
-from tests.ui.conftest import settle
+from tests.pilot import settle
 
 DANGEROUS_KEYS = [
     "ctrl+q", "ctrl+c", "ctrl+z", "ctrl+backslash", "ctrl+p", "ctrl+d", "escape", "q",

@@ -14,14 +14,7 @@ from cafepol_tui.ui.screens.citizen.confirmation import ConfirmationScreen
 from cafepol_tui.ui.screens.citizen.home import HomeScreen
 from cafepol_tui.ui.screens.citizen.outage import OutageScreen
 from cafepol_tui.ui.screens.citizen.signup import SignupScreen
-
-
-async def wait_for(pilot, condition, seconds: float = 15.0) -> None:  # noqa: ANN001
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out on {pilot.app.screen!r}")
+from tests.pilot import wait_for_screen
 
 
 async def test_the_confirmation_after_an_outage_gets_its_full_idle_time(
@@ -45,7 +38,7 @@ async def test_the_confirmation_after_an_outage_gets_its_full_idle_time(
         form.query_one("#name", Input).value = "Fatima El Amrani"
         form.query_one("#consent", Checkbox).value = True
         form.query_one("#submit").press()
-        await wait_for(pilot, lambda: isinstance(kiosk.screen, OutageScreen))
+        await wait_for_screen(pilot, OutageScreen)
         limit = kiosk.idle_limit
         # The outage outlasts the idle timeout: the pending sign-up is kept (not reset)...
         kiosk.last_input = monotonic() - limit - 1
@@ -54,9 +47,9 @@ async def test_the_confirmation_after_an_outage_gets_its_full_idle_time(
         # ...and when the database answers with the timer nearly run out again, the
         # confirmation used to get what was left of it: about a second.
         down = False
-        await wait_for(pilot, lambda: isinstance(kiosk.screen, ConfirmationScreen))
+        await wait_for_screen(pilot, ConfirmationScreen)
         shown = monotonic()
         kiosk.check_inactivity(now=shown + limit - 2)
         assert isinstance(kiosk.screen, ConfirmationScreen), "cut before its idle time"
         kiosk.check_inactivity(now=shown + limit + 1)  # then the reset does come
-        await wait_for(pilot, lambda: isinstance(kiosk.screen, HomeScreen))
+        await wait_for_screen(pilot, HomeScreen)

@@ -10,7 +10,7 @@ from textual.widgets import Checkbox, Input, Static
 
 from cafepol_tui.ui.app import make_app
 from cafepol_tui.ui.screens.citizen.confirmation import ConfirmationScreen
-from tests.ui.conftest import settle
+from tests.pilot import click_and_wait, settle
 
 
 def fake_lp(folder, exit_code: int):
@@ -34,15 +34,12 @@ async def test_print_my_confirmation(settings, db, meetings, tmp_path, exit_code
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.click("#signup")
-        await settle(pilot)
+        await click_and_wait(pilot, "#signup")
         app.screen.query_one("#name", Input).value = "Agnieszka Kowalczyk"
         app.screen.query_one("#consent", Checkbox).value = True
-        await pilot.click("#submit")
-        await settle(pilot)
+        await click_and_wait(pilot, "#submit")
         assert isinstance(app.screen, ConfirmationScreen)
-        await pilot.click("#print-slip")
-        await settle(pilot)
+        await click_and_wait(pilot, "#print-slip")
         assert expected in str(app.screen.query_one("#print-status", Static).render())
     args = log.read_text(encoding="utf-8")
     assert "-d Comptoir" in args and args.strip().endswith(".pdf")

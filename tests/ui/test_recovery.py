@@ -20,20 +20,28 @@ from cafepol_tui.ui.screens.citizen.home import HomeScreen
 from cafepol_tui.ui.screens.citizen.meeting import MeetingScreen
 from cafepol_tui.ui.screens.citizen.recovery import RecoveryScreen
 from cafepol_tui.ui.screens.citizen.signup import SignupScreen
-from tests.ui.conftest import settle
+from tests.pilot import settle, wait_for_screen, wait_until
 
 
 def broken(self, *args):
     raise RuntimeError("boom in a screen")
 
 
-async def wait_for(pilot, screen_type, seconds: float = 10.0) -> None:
-    """Poll (a loaded CI machine is slow), failing only after `seconds`."""
-    for _ in range(int(seconds / 0.05)):
-        if isinstance(pilot.app.screen, screen_type):
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"{screen_type.__name__} never came; on {pilot.app.screen!r}")
+async def recovery_shown(pilot) -> dict[str, str]:
+    """What « Un instant… » says, read as soon as it is up: it goes by itself after DELAY_S,
+    which a loaded machine may take to come back and look (even a `pilot.pause()`)."""
+    shown: dict[str, str] = {}
+
+    def up() -> bool:
+        screen = pilot.app.screen
+        if isinstance(screen, RecoveryScreen) and screen.query("#recovery-code"):
+            shown.update({s.id: str(s.render()) for s in screen.query("#recovery-page > Static")
+                          if s.id})
+            return True
+        return False
+
+    await wait_until(pilot, up, what="« Un instant… »")
+    return shown
 
 
 async def test_error_in_a_screen_returns_home_and_is_logged(kiosk, monkeypatch, caplog):
@@ -45,11 +53,10 @@ async def test_error_in_a_screen_returns_home_and_is_logged(kiosk, monkeypatch, 
         await pilot.press("enter")
         await settle(pilot)
         await pilot.click("#signup")
-        await wait_for(pilot, RecoveryScreen)
-        await pilot.pause()
-        assert "Un instant" in str(kiosk.screen.query_one("#recovery-title").render())
-        assert "INC-" in str(kiosk.screen.query_one("#recovery-code").render())
-        await wait_for(pilot, HomeScreen)
+        shown = await recovery_shown(pilot)
+        assert "Un instant" in shown["recovery-title"]
+        assert "INC-" in shown["recovery-code"]
+        await wait_for_screen(pilot, HomeScreen)
         await settle(pilot)
         assert isinstance(kiosk.screen, HomeScreen) and len(kiosk.screen_stack) == 1
         assert kiosk.is_running and kiosk.return_code is None
@@ -72,8 +79,12 @@ async def test_repeated_errors_exit_for_a_restart(kiosk, monkeypatch):
                     break
                 await pilot.press("enter")
                 await settle(pilot)
+                incident = kiosk.incident_code
                 await pilot.click("#signup")
-                await pilot.pause(0.2)
+                # The error, « Un instant… », then a fresh home; or the exit, the third time.
+                await wait_until(pilot, lambda before=incident: not kiosk.is_running or (
+                    kiosk.incident_code != before and kiosk.current_mode == "citizen"
+                    and isinstance(kiosk.screen, HomeScreen)), what="a recovery or the exit")
     assert kiosk.return_code == 1
 
 
@@ -90,9 +101,8 @@ async def test_error_in_a_worker_is_an_incident_then_a_fresh_home(kiosk, monkeyp
     async with kiosk.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("enter")
-        await wait_for(pilot, RecoveryScreen)
-        assert "INC-" in str(kiosk.screen.query_one("#recovery-code").render())
-        await wait_for(pilot, HomeScreen)
+        assert "INC-" in (await recovery_shown(pilot))["recovery-code"]
+        await wait_for_screen(pilot, HomeScreen)
         await settle(pilot)
         assert len(kiosk.screen_stack) == 1 and kiosk.is_running and kiosk.return_code is None
     incidents = [r for r in caplog.records if "unexpected error INC-" in r.getMessage()]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Checkbox, Input
 
-from tests.ui.conftest import settle, touch
+from tests.pilot import at_rest, click_and_wait, settle
+from tests.ui.conftest import touch
 
 LARGE_PRINT = ("#preferences", "large-print")
 HIGH_CONTRAST = ("#actions", "high-contrast")
@@ -19,16 +20,6 @@ HIGH_CONTRAST = ("#actions", "high-contrast")
 CASES = [("fr", (80, 24)), ("nl", (80, 24)), ("de", (80, 24)), ("en", (80, 24)),
          ("fr", (120, 40))]
 IDS = [f"{lang}-{w}x{h}" for lang, (w, h) in CASES]
-
-
-async def at_rest(pilot) -> None:
-    """Settled, and no button still lit by its press: Textual keeps a pressed button in its
-    `-active` look for 0.2 s, which a slow machine would photograph."""
-    for _ in range(100):
-        await settle(pilot)
-        if not pilot.app.screen.query(".-active"):
-            return
-        await pilot.pause(0.05)
 
 
 async def choose(pilot, *chips: tuple[str, str]) -> None:
@@ -48,8 +39,7 @@ async def open_meeting(pilot, *chips: tuple[str, str]) -> None:
 
 async def bad_form(pilot, *chips: tuple[str, str]) -> None:
     await open_meeting(pilot, *chips)
-    await pilot.click("#signup")
-    await settle(pilot)
+    await click_and_wait(pilot, "#signup")
     pilot.app.screen.query_one("#phone", Input).value = "12"
     pilot.app.screen.query_one("#email", Input).value = "marie@"
     await pilot.click("#submit")
@@ -96,8 +86,7 @@ def test_confirmation(kiosk, snap_compare, size, monkeypatch):
 
     async def signed_up(pilot):
         await open_meeting(pilot)
-        await pilot.click("#signup")
-        await settle(pilot)
+        await click_and_wait(pilot, "#signup")
         pilot.app.screen.query_one("#name", Input).value = "Marie Dubois"
         pilot.app.screen.query_one("#consent", Checkbox).value = True
         await pilot.click("#submit")
@@ -139,8 +128,7 @@ def test_high_contrast_home(kiosk, snap_compare):
 def test_form_with_touch_keyboard(kiosk, snap_compare):
     async def ready(pilot):
         await open_meeting(pilot)
-        await pilot.click("#signup")
-        await settle(pilot)
+        await click_and_wait(pilot, "#signup")
         await pilot.click("#keyboard-toggle")
         await pilot.click("#key-shift")
         await pilot.click("#key-k6d")  # m

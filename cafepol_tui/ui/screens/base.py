@@ -1,7 +1,9 @@
-"""What every kiosk screen shares: typed access to the App and a harmless way back."""
+"""What every kiosk screen shares: typed access to the App, its workers' endings, a way back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding
@@ -14,6 +16,32 @@ if TYPE_CHECKING:
 
 class WorkerHandled(Exception):  # noqa: N818 - a signal, not an error
     """Ends a worker on purpose: what went wrong is already shown (e.g. the outage screen)."""
+
+
+@dataclass(frozen=True)
+class Then:
+    """Returned by a worker whose last step takes its own screen away: `step` runs on the UI
+    thread once the worker has ended (see `FinishesAfterWork`).
+
+    A dialog dismissed with what it saved, the PIN screen giving way to staff mode, the sign-up
+    form replaced by its confirmation: Textual cancels a screen's workers when the screen goes.
+    Done from inside the worker (`call_from_thread`), the removal cancelled the very worker
+    doing it, which then ended « cancelled » instead of done (`WorkerCancelled` for whoever
+    waited on it) — always for a dismissed dialog, now and then for the others.
+    """
+
+    step: Callable[[], object]
+
+
+class FinishesAfterWork:
+    """Mixin for a Screen: a worker that returned `Then(step)` has `step` run once it has ended."""
+
+    def _on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state != WorkerState.SUCCESS:
+            return
+        result = event.worker.result
+        if isinstance(result, Then):
+            result.step()
 
 
 class ReportsWorkerErrors:
@@ -36,7 +64,7 @@ class ReportsWorkerErrors:
         app.worker_failed(error, self)
 
 
-class KioskScreen(ReportsWorkerErrors, Screen[None]):
+class KioskScreen(FinishesAfterWork, ReportsWorkerErrors, Screen[None]):
     BINDINGS = [Binding("escape", "back", "Retour", show=False, id="back")]
 
     @property

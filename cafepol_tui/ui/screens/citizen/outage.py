@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from time import monotonic
+from typing import TYPE_CHECKING, cast
 
 import peewee
 from textual import work
@@ -25,9 +26,12 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from cafepol_tui.db.engine import connection_deadline, describe_outage, is_outage
-from cafepol_tui.db.migrations import ensure_schema
+from cafepol_tui.db.engine import describe_outage, is_outage
 from cafepol_tui.i18n import N_, translator
+from cafepol_tui.ui.screens.base import FinishesAfterWork, Then
+
+if TYPE_CHECKING:
+    from cafepol_tui.ui.app import CafePolApp
 
 _ = translator("kiosk")
 
@@ -52,7 +56,7 @@ PENDING = N_(
 )
 
 
-class OutageScreen(Screen[None]):
+class OutageScreen(FinishesAfterWork, Screen[None]):
     """No bindings at all: nothing to press, nothing to break."""
 
     BINDINGS = [Binding("escape", "noop", show=False, id="outage-noop")]
@@ -137,13 +141,18 @@ class OutageScreen(Screen[None]):
         box.display = self.pending
         self.query_one("#outage-disk-full", Static).display = self.disk_full
 
+    @property
+    def kiosk(self) -> CafePolApp:
+        return cast("CafePolApp", self.app)
+
     def action_noop(self) -> None:
         pass
 
     @work(thread=True, exclusive=True, group="outage-probe", exit_on_error=False)
-    def probe(self) -> None:
+    def probe(self) -> Then | None:
         """One cheap round trip (creating or upgrading the schema if the kiosk started offline),
-        then each pending save; the screen goes away only once they have all landed."""
+        then each pending save; the screen goes away only once they have all landed, and this
+        worker has ended (`Then`)."""
         try:
             self._probe()
         except (peewee.DatabaseError, peewee.InterfaceError) as exc:
@@ -151,20 +160,15 @@ class OutageScreen(Screen[None]):
             if not is_outage(exc):
                 raise
             self.app.call_from_thread(self.note, exc)
-            return
+            return None
         except BaseException:
             self._probing = False
             raise
-        self.app.call_from_thread(self.recovered)  # _probing stays set: no probe after this one
+        return Then(self.recovered)  # _probing stays set: no probe after this one
 
     def _probe(self) -> None:
-        database = self.app.database  # type: ignore[attr-defined]
         self.attempts += 1
-        with connection_deadline(database, PROBE_DEADLINE_S):
-            if not getattr(self.app, "schema_ready", True):
-                ensure_schema(database)
-                self.app.schema_ready = True  # type: ignore[attr-defined]
-            database.execute_sql("SELECT 1").fetchone()
+        self.kiosk.probe_database(PROBE_DEADLINE_S)
         for retry in list(self.retries):
             self.landed.append(retry())  # an outage still going on raises: the screen stays
             self.retries.remove(retry)  # landed: never sent again
@@ -181,7 +185,7 @@ class OutageScreen(Screen[None]):
         if self.app.screen is self:
             self.app.pop_screen()
         # Whatever comes next (the form's outcome, a confirmation) gets the citizen's full time.
-        self.app.last_input = monotonic()  # type: ignore[attr-defined]
+        self.kiosk.last_input = monotonic()
         for callback in callbacks:
             callback()
         for finish in finishes:

@@ -3,6 +3,8 @@ for a while (at most 15 minutes; an admin can lift it from another kiosk's staff
 
 from __future__ import annotations
 
+from functools import partial
+
 import peewee
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,6 +21,7 @@ from cafepol_tui.services.staff import (
     has_accounts,
     verify_pin,
 )
+from cafepol_tui.ui.screens.base import Then
 from cafepol_tui.ui.screens.citizen.keyboard import KeyboardScreen
 from cafepol_tui.ui.widgets.touch_keyboard import KeyboardToggle, TouchKeyboard
 
@@ -63,14 +66,15 @@ class PinScreen(KeyboardScreen):
         self.check(pin)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def check(self, pin: str) -> None:
+    def check(self, pin: str) -> Then | None:
+        """The right PIN: staff mode (which takes this screen away) once this worker has ended."""
         kiosk = self.kiosk.settings.kiosk
         try:
             with self.kiosk.database.connection_context():
                 if not has_accounts():
                     message = _("Aucun code PIN n'est défini : utilisez « cafepol set-pin ».")
                     self.app.call_from_thread(self.refused, message)
-                    return
+                    return None
                 # The tries count against this kiosk's gate only: a lock here leaves the
                 # zone's other kiosks open, and an admin there can lift it.
                 user = verify_pin(pin, kiosk_id=terminal_id(),
@@ -92,7 +96,8 @@ class PinScreen(KeyboardScreen):
             self.kiosk.database_failed(exc)
             self.app.call_from_thread(self.refused, _("Service momentanément indisponible."))
         else:
-            self.app.call_from_thread(self.granted, user)
+            return Then(partial(self.granted, user))
+        return None
 
     def refused(self, message: str) -> None:
         self.query_one("#submit-pin", Button).disabled = False

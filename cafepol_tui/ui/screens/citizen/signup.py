@@ -24,6 +24,7 @@ from cafepol_tui.services.validation import (
     ValidationError,
 )
 from cafepol_tui.statuses import Channel
+from cafepol_tui.ui.screens.base import Then
 from cafepol_tui.ui.screens.citizen.keyboard import KeyboardScreen
 from cafepol_tui.ui.widgets.party_size import PartySize
 from cafepol_tui.ui.widgets.touch_keyboard import KeyboardToggle, TouchKeyboard
@@ -137,13 +138,15 @@ class SignupScreen(KeyboardScreen):
         self.save(form)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def save(self, form: SignupForm) -> None:
+    def save(self, form: SignupForm) -> Then | None:
+        """What follows (the confirmation instead of this form) is shown once this worker has
+        ended (`Then`)."""
         try:
             finish = self.attempt(form)
         except (peewee.DatabaseError, peewee.InterfaceError) as exc:  # only outages get here
             self.kiosk.database_failed(exc, retry=partial(self.attempt, form))
-            return
-        self.app.call_from_thread(finish)
+            return None
+        return Then(finish)
 
     def attempt(self, form: SignupForm) -> Callable[[], None]:
         """One try at saving, on a worker thread, with this form's idempotency key.

@@ -24,7 +24,7 @@ _ = translator("staff")
 
 class ConcernsScreen(StaffScreen):
     BINDINGS = [
-        Binding("n", "new_concern", N_("Nouvelle doléance"), id="concerns-new"),
+        Binding("n", "open('new_concern')", N_("Nouvelle doléance"), id="concerns-new"),
         Binding(
             "f", "toggle_finished", N_("Afficher/masquer les terminées"), id="concerns-finished"
         ),

@@ -177,3 +177,8 @@ class PrintDialog(ReportsWorkerErrors, TranslatedBindings, ModalScreen[None]):
     def finished(self, ok: bool, message: str) -> None:
         self.query_one("#prepare", Button).disabled = False
         self.query_one("#print-outcome", Static).update(("✔ " if ok else "⚠ ") + message)
+
+
+def programme_dialog(kiosk: CafePolApp) -> PrintDialog:
+    """The month's programme (the staff console's route « Programme du mois »)."""
+    return PrintDialog(kiosk, PROGRAMME)

@@ -94,7 +94,7 @@ class MeetingDialog(FormDialog):
         self.query_one("#l-to_waitlist", Label).display = True
 
 
-def meeting_editor(kiosk: CafePolApp, meeting_id: int | None) -> FormDialog:
+def meeting_editor(kiosk: CafePolApp, meeting_id: int | None = None) -> FormDialog:
     def fields() -> list[Field]:  # in the dialog's worker thread
         form = mf.form_for(meeting_id) if meeting_id else mf.MeetingForm()
         found = _meeting_fields(
@@ -330,7 +330,7 @@ def confirm_cancel_registration(kiosk: CafePolApp, reference: str) -> FormDialog
     )
 
 
-def concern_editor(kiosk: CafePolApp, meeting_id: int | None) -> FormDialog:
+def concern_editor(kiosk: CafePolApp, meeting_id: int | None = None) -> FormDialog:
     actor = _actor(kiosk)
 
     def save(v: dict[str, Any]) -> str:

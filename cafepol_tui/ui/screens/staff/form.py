@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import peewee
@@ -24,7 +25,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionLis
 
 from cafepol_tui.i18n import N_, translator
 from cafepol_tui.services.validation import NotFoundError, RefusedError, ValidationError
-from cafepol_tui.ui.screens.base import ReportsWorkerErrors
+from cafepol_tui.ui.screens.base import FinishesAfterWork, ReportsWorkerErrors, Then
 from cafepol_tui.ui.screens.staff.base import TranslatedBindings
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class Field:
 FieldLoader = Callable[[], list[Field]]
 
 
-class FormDialog(ReportsWorkerErrors, TranslatedBindings, ModalScreen[object]):
+class FormDialog(FinishesAfterWork, ReportsWorkerErrors, TranslatedBindings, ModalScreen[object]):
     """`title`, `intro`, `ok_label` and the fields' labels arrive translated.
 
     `fields` is the list itself, or a loader that reads the database to make it: it runs in
@@ -77,6 +78,7 @@ class FormDialog(ReportsWorkerErrors, TranslatedBindings, ModalScreen[object]):
         self.save = save
         self.intro = intro
         self.ok_label = ok_label or _("Enregistrer")
+        self._saved_result: tuple[object] | None = None  # saved, dismissed when back on top
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-dialog"):
@@ -213,8 +215,9 @@ class FormDialog(ReportsWorkerErrors, TranslatedBindings, ModalScreen[object]):
         self.query_one("#form-ok", Button).disabled = True
         self.run_save(self.values())
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def run_save(self, values: dict[str, Any]) -> None:
+    @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
+    def run_save(self, values: dict[str, Any]) -> Then | None:
+        """Saved: the dialog is dismissed with the result once this worker has ended (`Then`)."""
         try:
             with self.kiosk.database.connection_context():
                 result = self.save(values)
@@ -228,7 +231,21 @@ class FormDialog(ReportsWorkerErrors, TranslatedBindings, ModalScreen[object]):
                 self.show_errors, {}, _("Base de données indisponible : rien n'a été enregistré.")
             )
         else:
-            self.app.call_from_thread(self.dismiss, result if result is not None else "")
+            return Then(partial(self.saved, result if result is not None else ""))
+        return None
+
+    def saved(self, result: object) -> None:
+        """Dismissed with what the save returned; if a screen came on top meanwhile (the outage
+        screen, for another worker), once it has gone: `dismiss` takes the top screen away."""
+        if self.is_active:
+            self.dismiss(result)
+        else:
+            self._saved_result = (result,)
+
+    def on_screen_resume(self) -> None:
+        if self._saved_result is not None:
+            (result,), self._saved_result = self._saved_result, None
+            self.dismiss(result)
 
     @on(Button.Pressed, "#form-cancel")
     def action_cancel(self) -> None:

@@ -1,7 +1,7 @@
 """Staff home: overdue concerns first, then the meetings (the last 30 days and upcoming).
 
-Reached only through the PIN screen. Here (and only here) the footer shows bindings, the
-command palette opens with ctrl+p and the app may be closed.
+Reached only through the PIN screen. Its footer keys and buttons open the staff console's routes
+(`routes.ROUTES`); here (and only here) the app may be closed.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from cafepol_tui.services import audit
 from cafepol_tui.services.concerns import ConcernSummary, list_concerns
 from cafepol_tui.services.formatting import format_clock, format_short_day
 from cafepol_tui.services.meetings import MeetingSummary, list_between
-from cafepol_tui.ui.screens.staff import labels
+from cafepol_tui.ui.screens.staff import labels, routes
 from cafepol_tui.ui.screens.staff.base import StaffScreen
 
 _ = translator("staff")
@@ -31,15 +31,7 @@ AHEAD_DAYS = 400
 
 class StaffHomeScreen(StaffScreen):
     BINDINGS = [
-        Binding("n", "new_meeting", N_("Nouvelle rencontre"), id="staff-new-meeting"),
-        # TRANSLATORS: footer key: plan a series of meetings.
-        Binding("s", "new_series", N_("Série"), id="staff-new-series"),
-        Binding("d", "concerns", N_("Doléances"), id="staff-concerns"),
-        Binding("t", "stats", N_("Statistiques"), id="staff-stats"),
-        # TRANSLATORS: footer key: the audit log.
-        Binding("j", "audit", N_("Journal"), id="staff-audit"),
-        # TRANSLATORS: footer key: staff accounts.
-        Binding("c", "accounts", N_("Comptes"), id="staff-accounts"),
+        *routes.bindings(everywhere=False),  # n, s, d, t, j, c: see `routes.ROUTES`
         Binding("f10", "quit_app", N_("Quitter l'application"), id="staff-quit"),
     ]
     AUTO_FOCUS = ""  # the meetings table, focused in on_mount
@@ -60,7 +52,9 @@ class StaffHomeScreen(StaffScreen):
             yield Static(_("Rencontres"), classes="staff-section")
             yield DataTable(id="staff-meetings", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="actions"):
-                yield Button(_("Retour au mode citoyen"), id="citizen-mode", variant="primary")
+                for route, variant in routes.buttons():  # the citizen mode
+                    yield Button(_(route.title), id=route.widget_id, name=route.name,
+                                 variant=variant)
                 yield Button(_("Quitter l'application"), id="quit-app", variant="error")
         yield self.compose_footer()
 
@@ -165,9 +159,10 @@ class StaffHomeScreen(StaffScreen):
         if event.row_key.value is not None:
             self.app.push_screen(ConcernScreen(int(event.row_key.value)))
 
-    @on(Button.Pressed, "#citizen-mode")
-    def _citizen(self) -> None:
-        self.action_citizen_mode()
+    @on(Button.Pressed)
+    def _route_button(self, event: Button.Pressed) -> None:
+        if event.button.name in routes.BY_NAME:
+            self.action_open(event.button.name)
 
     @on(Button.Pressed, "#quit-app")
     def action_quit_app(self) -> None:

@@ -212,7 +212,7 @@ class StaffMeetingScreen(StaffScreen):
         self._dialog(editors.duplicate_dialog(self.kiosk, self.meeting_id))
 
     def action_meeting_concern(self) -> None:
-        self.action_new_concern(self.meeting_id)
+        self.action_open("new_concern", self.meeting_id)
 
     def action_cancel_meeting(self) -> None:
         def done(result: object) -> None:

@@ -17,7 +17,7 @@ from cafepol_tui.services.zone_file import read_zone_file
 from cafepol_tui.ui.app import make_app
 from cafepol_tui.ui.widgets.chip_bar import ChipBar
 from tests.factories import FIXED_START
-from tests.ui.conftest import settle
+from tests.pilot import settle
 from tests.zones import BORAINE_WORDS, write_polderland
 
 

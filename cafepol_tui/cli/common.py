@@ -371,6 +371,16 @@ def check_out(out: str | None, *, folder_ok: bool = False) -> Path | None:
     return path
 
 
+def refuse_the_database(path: Path, settings: Settings) -> None:
+    """Nothing the program writes may land on the database or its -wal/-shm files."""
+    if any(is_same_file(path, db_file) for db_file in database_files(settings)):
+        raise BadOutputError(
+            _("--out {path} is the database (or one of its files): give another file").format(
+                path=shown(path)
+            )
+        )
+
+
 def check_output(kind: OutputKind, args: argparse.Namespace, out: str, settings: Settings) -> None:
     """--out never names the database, a missing or read-only folder, or an existing file of
     another kind: PDF commands overwrite only a PDF, export only a previous export in the
@@ -378,12 +388,7 @@ def check_output(kind: OutputKind, args: argparse.Namespace, out: str, settings:
     path = check_out(out, folder_ok=kind.folder_ok)
     assert path is not None
     where = shown(path)
-    if any(is_same_file(path, db_file) for db_file in database_files(settings)):
-        raise BadOutputError(
-            _("--out {path} is the database (or one of its files): give another file").format(
-                path=where
-            )
-        )
+    refuse_the_database(path, settings)
     try:
         mode = path.stat().st_mode
     except OSError:  # not there yet: nothing to lose

@@ -29,6 +29,7 @@ from cafepol_tui.cli.common import (
     is_same_file,
     log,
     path_arg,
+    refuse_the_database,
     refusing,
     write_output,
 )
@@ -135,12 +136,7 @@ def _check_logo_target(path: Path, logo: bytes, settings: Settings) -> bool:
     from? True if nothing is there; False if the same image is; refused if anything else is
     (another image included: it may be the zone's new logo, not imported yet)."""
     where = shown(path)
-    if any(is_same_file(path, db_file) for db_file in database_files(settings)):
-        raise BadOutputError(
-            _("--out {path} is the database (or one of its files): give another file").format(
-                path=where
-            )
-        )
+    refuse_the_database(path, settings)
     try:
         info = path.stat()
     except FileNotFoundError:

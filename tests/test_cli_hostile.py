@@ -380,3 +380,35 @@ def test_bounded_fuzz_of_the_parser_never_crashes(world: World, capsys, monkeypa
         seen[code] = seen.get(code, 0) + 1
     assert seen.get(2, 0) > 100  # most of them are refusals, as they should be
     assert time.monotonic() - started < 120
+
+
+def test_a_full_disk_leaves_the_old_out_file_whole(tmp_path, monkeypatch) -> None:
+    """--out is written beside and renamed over: ENOSPC halfway leaves the old file as it was
+    and no temporary file behind."""
+    import errno
+    import io
+    import os
+
+    from cafepol_tui.cli import common
+
+    target = tmp_path / "export.json"
+    target.write_bytes(b"the previous export")
+    real_fdopen = os.fdopen
+
+    class HalfWritten(io.RawIOBase):
+        def __init__(self, fd: int) -> None:
+            self.inner = real_fdopen(fd, "wb")
+
+        def write(self, data) -> int:  # type: ignore[override]
+            self.inner.write(bytes(data[: len(data) // 2]))
+            self.inner.flush()
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        def close(self) -> None:
+            self.inner.close()
+
+    monkeypatch.setattr(common.os, "fdopen", lambda fd, mode: HalfWritten(fd))
+    with pytest.raises(common.BadOutputError, match="export.json"):
+        common.write_file(target, b"x" * 10_000)
+    assert target.read_bytes() == b"the previous export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.json"]

@@ -10,6 +10,7 @@ import logging
 import os
 import stat
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -410,16 +411,26 @@ def check_output(kind: OutputKind, args: argparse.Namespace, out: str, settings:
         )
 
 
+def write_file(path: Path, data: bytes) -> None:
+    """Write `data` whole or not at all: a temporary file beside `path` (its owner's only),
+    renamed over it. A full disk or a lost folder leaves `path` as it was, never half written."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cafepol-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise BadOutputError(
+            _("can't write {path}: {error}").format(path=shown(path), error=exc.strerror)
+        ) from None
+
+
 def write_output(text: str, out: str | None) -> None:
     """`text` to --out (as it is: CRLF line ends stay), or to standard output."""
     if not out:
         sys.stdout.write(text)
         return
     path = Path(out).expanduser()
-    try:
-        path.write_text(text, encoding="utf-8", newline="")
-    except OSError as exc:
-        raise BadOutputError(
-            _("can't write {path}: {error}").format(path=shown(path), error=exc.strerror)
-        ) from None
+    write_file(path, text.encode("utf-8"))
     print(_("written {path}").format(path=shown(path)), file=sys.stderr)

@@ -15,7 +15,6 @@ from typing import Any
 from cafepol_tui.cli.common import (
     ID_MAX,
     BadArgumentError,
-    BadOutputError,
     OutputKind,
     add_command,
     bounded_int,
@@ -23,6 +22,7 @@ from cafepol_tui.cli.common import (
     connected,
     log,
     path_arg,
+    write_file,
     write_output,
 )
 from cafepol_tui.i18n import N_, translator
@@ -173,12 +173,7 @@ def _emit_pdf(
     from cafepol_tui.documents.printing import deliver
 
     if out is not None:
-        try:
-            out.write_bytes(pdf)
-        except OSError as exc:
-            raise BadOutputError(
-                _("can't write {path}: {error}").format(path=shown(out), error=exc.strerror)
-            ) from None
+        write_file(out, pdf)
         print(_("written {path}").format(path=shown(out)), file=sys.stderr)
         if not args.print:
             return 0

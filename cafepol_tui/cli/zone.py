@@ -31,6 +31,7 @@ from cafepol_tui.cli.common import (
     path_arg,
     refuse_the_database,
     refusing,
+    write_file,
     write_output,
 )
 from cafepol_tui.i18n import translator
@@ -121,12 +122,7 @@ def cmd_zone_export(args: argparse.Namespace, settings: Settings) -> int:
             logo_path = None  # already there, the same image
     write_output(render_zone_file(zone), args.out)
     if logo is not None and logo_path is not None:
-        try:
-            logo_path.write_bytes(logo)
-        except OSError as exc:
-            raise BadOutputError(
-                _("can't write {path}: {error}").format(path=shown(logo_path), error=exc.strerror)
-            ) from None
+        write_file(logo_path, logo)
         print(_("written {path}").format(path=shown(logo_path)), file=sys.stderr)
     return 0
 

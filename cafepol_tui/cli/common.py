@@ -414,13 +414,15 @@ def check_output(kind: OutputKind, args: argparse.Namespace, out: str, settings:
 def write_file(path: Path, data: bytes) -> None:
     """Write `data` whole or not at all: a temporary file beside `path` (its owner's only),
     renamed over it. A full disk or a lost folder leaves `path` as it was, never half written."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cafepol-", suffix=".tmp")
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cafepol-", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise BadOutputError(
             _("can't write {path}: {error}").format(path=shown(path), error=exc.strerror)
         ) from None

@@ -89,7 +89,10 @@ def load_psycopg() -> None:
             peewee.TransactionStatus = TransactionStatus  # type: ignore[attr-defined]
             peewee.Json_pg3 = Json  # type: ignore[attr-defined]
             peewee.Jsonb_pg3 = Jsonb  # type: ignore[attr-defined]
-            for attribute, state in _ADAPTER_STATES.items():
-                setattr(peewee.Psycopg3Adapter, attribute, getattr(TransactionStatus, state))
+            # peewee 4.5 reads the states from the adapter class (its base gives them
+            # defaults); 4.4 reads the module's TransactionStatus, set above.
+            if all(hasattr(peewee._BasePsycopgAdapter, a) for a in _ADAPTER_STATES):
+                for attribute, state in _ADAPTER_STATES.items():
+                    setattr(peewee.Psycopg3Adapter, attribute, getattr(TransactionStatus, state))
         peewee.PostgresqlDatabase.init = _original_init  # type: ignore[method-assign]
         _original_init = None

@@ -24,7 +24,8 @@ adapter = peewee.Psycopg3Adapter
 print(json.dumps({
     "names": {n: repr(getattr(peewee, n, "<missing>"))
               for n in ("psycopg", "TransactionStatus", "Json_pg3", "Jsonb_pg3")},
-    "states": {n: repr(getattr(adapter, n)) for n in ("txn_idle", "txn_inerror", "txn_unknown")},
+    "states": {n: repr(getattr(adapter, n, None))  # peewee 4.4 has none of them
+               for n in ("txn_idle", "txn_inerror", "txn_unknown")},
     "adapter": type(db._adapter).__name__,
     "json": [repr(db._adapter.json_type), repr(db._adapter.jsonb_type)],
     "init": peewee.PostgresqlDatabase.init.__qualname__,

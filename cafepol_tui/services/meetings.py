@@ -218,6 +218,21 @@ def _rows(query: Any) -> list[Any]:
     return list(query.tuples())
 
 
+def _names_by_meeting(
+    link: type[peewee.Model], target: type[peewee.Model], ids: list[int]
+) -> dict[int, list[str]]:
+    """The names of the partners (or themes) of each meeting in `ids`, sorted."""
+    found: dict[int, list[str]] = {}
+    for meeting_id, name in _rows(
+        link.select(link.meeting, target.name)  # type: ignore[attr-defined]
+        .join(target)
+        .where(link.meeting.in_(ids))  # type: ignore[attr-defined]
+        .order_by(target.name)  # type: ignore[attr-defined]
+    ):
+        found.setdefault(meeting_id, []).append(name)
+    return found
+
+
 def details_of(rows: list[MeetingSummary]) -> list[MeetingDetail]:
     """`rows` in detail (as `get_meeting` gives them), in a few queries per 500 meetings rather
     than four per meeting (call inside a database connection)."""
@@ -232,22 +247,8 @@ def details_of(rows: list[MeetingSummary]) -> list[MeetingDetail]:
         extra: dict[int, tuple[Any, ...]] = {
             row[0]: row[1:] for row in _rows(query.where(Meeting.id.in_(ids)))
         }
-        partners: dict[int, list[str]] = {}
-        for meeting_id, name in _rows(
-            MeetingPartner.select(MeetingPartner.meeting, Partner.name)
-            .join(Partner)
-            .where(MeetingPartner.meeting.in_(ids))
-            .order_by(Partner.name)
-        ):
-            partners.setdefault(meeting_id, []).append(name)
-        themes: dict[int, list[str]] = {}
-        for meeting_id, name in _rows(
-            MeetingTheme.select(MeetingTheme.meeting, Theme.name)
-            .join(Theme)
-            .where(MeetingTheme.meeting.in_(ids))
-            .order_by(Theme.name)
-        ):
-            themes.setdefault(meeting_id, []).append(name)
+        partners = _names_by_meeting(MeetingPartner, Partner, ids)
+        themes = _names_by_meeting(MeetingTheme, Theme, ids)
         waitlists: dict[int, int] = dict(_rows(
             Registration.select(Registration.meeting, peewee.fn.COUNT(Registration.id))
             .where(

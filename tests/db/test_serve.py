@@ -45,13 +45,15 @@ def served(tmp_path: Path) -> Iterator[str]:
     assert main(["--db", str(db), "seed", "--demo"]) == 0
     port = free_port()
     env = {**os.environ, "CAFEPOL_DB": str(db), "XDG_STATE_HOME": str(tmp_path / "state")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cafepol_tui", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    # Into a file, not a pipe nobody reads: a full pipe would stall the server mid-test.
+    with (tmp_path / "serve.log").open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cafepol_tui", "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
@@ -98,12 +100,18 @@ def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-async def _screen_bytes(page_url: str, debug_port: int, want: list[bytes]) -> bytes:
-    """Drive Chromium over CDP; collect what the kiosk sends to the page's terminal."""
+async def _screen_bytes(page_url: str, debug_port: int, want: list[bytes]) -> tuple[bytes, list[str]]:
+    """Drive Chromium over CDP; collect what the kiosk sends to the page's terminal.
+
+    Returns the bytes and what happened on the way (for the failure message). A page that
+    shows nothing for a while is reloaded: on a loaded machine the first connection can be
+    lost while the kiosk process starts.
+    """
     import aiohttp
 
+    notes: list[str] = []
     async with aiohttp.ClientSession() as http:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 30
         while True:
             try:
                 async with http.get(f"http://127.0.0.1:{debug_port}/json") as r:
@@ -120,20 +128,35 @@ async def _screen_bytes(page_url: str, debug_port: int, want: list[bytes]) -> by
             await ws.send_json({"id": 1, "method": "Network.enable"})
             await ws.send_json({"id": 2, "method": "Page.navigate", "params": {"url": page_url}})
             seen = b""
-            end = time.monotonic() + 40
+            end = time.monotonic() + 90
+            quiet_until = time.monotonic() + 25  # reload if no frame came by then
+            reloads = 0
             while time.monotonic() < end and not all(w in seen for w in want):
                 try:
-                    msg = await ws.receive(timeout=max(0.1, end - time.monotonic()))
+                    msg = await ws.receive(timeout=1.0)
                 except TimeoutError:
-                    break
+                    if not seen and time.monotonic() > quiet_until and reloads < 2:
+                        reloads += 1
+                        notes.append(f"no frame yet: reload {reloads}")
+                        await ws.send_json({"id": 10 + reloads, "method": "Page.reload"})
+                        quiet_until = time.monotonic() + 25
+                    continue
                 if msg.type != aiohttp.WSMsgType.TEXT:
+                    notes.append(f"DevTools connection ended: {msg.type!r}")
                     break
                 event = json.loads(msg.data)
-                if event.get("method") == "Network.webSocketFrameReceived":
+                method = event.get("method", "")
+                if "error" in event:
+                    notes.append(f"DevTools error: {event['error']}")
+                elif method in ("Network.webSocketCreated", "Network.webSocketClosed"):
+                    notes.append(method)
+                elif method == "Network.loadingFailed":
+                    notes.append(f"loading failed: {event['params'].get('errorText')}")
+                elif method == "Network.webSocketFrameReceived":
                     response = event["params"]["response"]
                     data = response["payloadData"]
                     seen += base64.b64decode(data) if response["opcode"] == 2 else data.encode()
-            return seen
+            return seen, notes
 
 
 def test_a_headless_browser_shows_the_home_screen(served: str, tmp_path: Path) -> None:
@@ -162,7 +185,7 @@ def test_a_headless_browser_shows_the_home_screen(served: str, tmp_path: Path) -
     )
     want = [b"policier de quartier", b"Frameries", "à venir".encode()]
     try:
-        seen = asyncio.run(_screen_bytes(served, debug_port, want))
+        seen, notes = asyncio.run(_screen_bytes(served, debug_port, want))
     finally:
         proc.terminate()
         try:
@@ -170,4 +193,8 @@ def test_a_headless_browser_shows_the_home_screen(served: str, tmp_path: Path) -
         except subprocess.TimeoutExpired:
             proc.kill()
     missing = [w.decode() for w in want if w not in seen]
-    assert not missing, f"the page never showed {missing}; got {len(seen)} bytes"
+    if missing:
+        log = (tmp_path / "serve.log").read_text(errors="replace")[-2000:]
+        pytest.fail(
+            f"the page never showed {missing}; got {len(seen)} bytes; {notes}; server log: {log}"
+        )

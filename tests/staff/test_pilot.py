@@ -253,12 +253,12 @@ async def test_concern_follow_up_and_overdue_first_on_home(zone, counter, settin
 
     late = cs.create_concern(
         cs.ConcernForm(theme="Propreté", description="Tags", due_on="01/11/2026"),
-        counter.name,
+        counter,
         now=FIXED_NOW,
     )
     cs.create_concern(
         cs.ConcernForm(theme="Propreté", description="Bruit", due_on="30/12/2026"),
-        counter.name,
+        counter,
         now=FIXED_NOW,
     )
     app = make_app(settings, db)
@@ -369,7 +369,7 @@ async def test_staff_home_in_dutch(zone, admin, settings, db):
 
     cs.create_concern(
         cs.ConcernForm(theme="Propreté", description="Tags", due_on="01/11/2026"),
-        admin.name,
+        admin,
         now=FIXED_NOW,
     )
     try:

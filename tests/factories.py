@@ -5,10 +5,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from cafepol_tui.db.models import Commune, Meeting, Officer
+from cafepol_tui.services.permissions import Operator
 from cafepol_tui.services.registrations import SignupResult, register
 from cafepol_tui.services.validation import SignupForm
+from cafepol_tui.statuses import StaffRole
 
 FIXED_START = datetime.fromisoformat("2026-12-08T09:00:00+00:00")  # Tue 8 Dec 2026, 10 h Brussels
+
+# Actors of each role for the services (`permissions.Actor`), without a staff account.
+COUNTER = Operator("Carl Guichet", StaffRole.COUNTER)
+OFFICER = Operator("Olivier Agent", StaffRole.OFFICER)
+ADMIN = Operator("Anne Admin", StaffRole.ADMIN)
 
 
 def make_meeting(

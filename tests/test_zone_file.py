@@ -24,6 +24,7 @@ from cafepol_tui.db.models import (
     Zone,
 )
 from cafepol_tui.services.meetings import commune_names
+from cafepol_tui.services.permissions import CLI
 from cafepol_tui.services.zone import (
     export_zone,
     import_zone,
@@ -114,7 +115,7 @@ def test_seed_demo_is_the_shipped_zone_and_its_meetings(db) -> None:
 
 def test_a_dutch_zone_is_imported_once_whatever_the_number_of_imports(db, polderland) -> None:
     zone = read_zone_file(polderland)
-    first = import_zone(zone, actor="cli", source=str(polderland))
+    first = import_zone(zone, actor=CLI, source=str(polderland))
     assert first.changed and first.tables["communes"].created == 2
     assert all_names() == POLDERLAND_NAMES
     oosterdijk = Commune.get(Commune.name == "Oosterdijk")
@@ -142,7 +143,7 @@ def test_a_dutch_zone_is_imported_once_whatever_the_number_of_imports(db, polder
     assert bytes(zone_row.logo) == logo_png() and zone_row.logo_name == "polderland.png"
     before = rows()
     for _ in range(2):
-        again = import_zone(read_zone_file(polderland), actor="cli")
+        again = import_zone(read_zone_file(polderland), actor=CLI)
         assert not again.changed
         assert rows() == before
     from cafepol_tui.services.audit import list_entries

@@ -10,7 +10,7 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cafepol_tui.cli.common import (
     ID_MAX,
@@ -29,6 +29,9 @@ from cafepol_tui.i18n import N_, translator
 from cafepol_tui.safe_input import shown
 from cafepol_tui.services import document_files as names
 from cafepol_tui.settings import Settings
+
+if TYPE_CHECKING:
+    import peewee
 
 _ = translator("messages")
 
@@ -135,6 +138,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from cafepol_tui.documents.exports import concerns_csv, registrations_csv, to_json
     from cafepol_tui.services import audit
     from cafepol_tui.services.exports import export_data
+    from cafepol_tui.services.permissions import CLI
     from cafepol_tui.services.zone import zone_settings
 
     with connected(settings) as db:
@@ -151,7 +155,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     write_output(text, args.out)
     with db.connection_context(), db.atomic():
         what = args.format if args.format != "csv" else f"csv {args.table}"
-        audit.record("cli", "export", args.out or "stdout", what)
+        audit.record(CLI.name, "export", args.out or "stdout", what)
     return 0
 
 
@@ -168,7 +172,7 @@ def _ics_text(settings: Settings) -> str:
 
 def _emit_pdf(
     pdf: bytes, name: str, args: argparse.Namespace, settings: Settings, out: Path | None,
-    copies: int | None = None,
+    copies: int | None = None, *, db: peewee.Database,
 ) -> int:
     from cafepol_tui.documents.printing import deliver
 
@@ -176,11 +180,28 @@ def _emit_pdf(
         write_file(out, pdf)
         print(_("written {path}").format(path=shown(out)), file=sys.stderr)
         if not args.print:
+            _audit_document(db, name, str(out))
             return 0
     outcome = deliver(pdf, name, settings, print_=args.print, copies=copies)
     print(outcome.message, file=sys.stdout if outcome.ok else sys.stderr)
     log.info("document %s: %s", name, outcome.message)
+    places = [str(out)] if out is not None else []
+    if outcome.printed:
+        places.append(f"lp {outcome.job_id}" if outcome.job_id else "lp")
+    elif outcome.path is not None:
+        places.append(str(outcome.path))
+    if places:
+        _audit_document(db, name, ", ".join(places))
     return 0 if outcome.ok else EXIT_PRINT_FAILED
+
+
+def _audit_document(db: peewee.Database, name: str, destination: str) -> None:
+    """The audit log's line for a PDF made from the command line (actor `cli`)."""
+    from cafepol_tui.services.audit import document_made
+    from cafepol_tui.services.permissions import CLI
+
+    with db.connection_context():
+        document_made(CLI, name, destination)
 
 
 def cmd_flyer(args: argparse.Namespace, settings: Settings) -> int:
@@ -189,12 +210,12 @@ def cmd_flyer(args: argparse.Namespace, settings: Settings) -> int:
     from cafepol_tui.services.zone import zone_settings
 
     out = check_out(args.out)
-    with connected(settings):
+    with connected(settings) as db:
         settings = zone_settings(settings)
         meeting = get_meeting(args.meeting_id)
     pdf = render_flyer(meeting, settings, args.layout, args.copies, lang=settings.language)
     name = names.flyer_name(meeting.id, args.layout)
-    return _emit_pdf(pdf, name, args, settings, out, copies=1)
+    return _emit_pdf(pdf, name, args, settings, out, copies=1, db=db)
 
 
 def cmd_programme(args: argparse.Namespace, settings: Settings) -> int:
@@ -204,12 +225,12 @@ def cmd_programme(args: argparse.Namespace, settings: Settings) -> int:
 
     month = args.month
     out = check_out(args.out)
-    with connected(settings):
+    with connected(settings) as db:
         settings = zone_settings(settings)
         commune = find_commune(args.commune).name if args.commune else None
         meetings = programme_meetings(month, commune)
     pdf = render_programme(meetings, settings, month, commune, lang=settings.language)
-    return _emit_pdf(pdf, names.programme_name(month, commune), args, settings, out)
+    return _emit_pdf(pdf, names.programme_name(month, commune), args, settings, out, db=db)
 
 
 def cmd_slip(args: argparse.Namespace, settings: Settings) -> int:
@@ -219,12 +240,12 @@ def cmd_slip(args: argparse.Namespace, settings: Settings) -> int:
     from cafepol_tui.services.zone import zone_settings
 
     out = check_out(args.out)
-    with connected(settings):
+    with connected(settings) as db:
         settings = zone_settings(settings)
         registration = get_registration(args.reference)
         meeting = get_meeting(registration.meeting_id)
     pdf = render_slip(registration, meeting, settings, args.format, lang=settings.language)
-    return _emit_pdf(pdf, names.slip_name(registration.reference), args, settings, out)
+    return _emit_pdf(pdf, names.slip_name(registration.reference), args, settings, out, db=db)
 
 
 def cmd_attendance(args: argparse.Namespace, settings: Settings) -> int:
@@ -234,9 +255,9 @@ def cmd_attendance(args: argparse.Namespace, settings: Settings) -> int:
     from cafepol_tui.services.zone import zone_settings
 
     out = check_out(args.out)
-    with connected(settings):
+    with connected(settings) as db:
         settings = zone_settings(settings)
         meeting = get_meeting(args.meeting_id)
         registrations = list_for_meeting(meeting.id)
     pdf = render_attendance(meeting, registrations, settings, lang=settings.language)
-    return _emit_pdf(pdf, names.attendance_name(meeting.id), args, settings, out)
+    return _emit_pdf(pdf, names.attendance_name(meeting.id), args, settings, out, db=db)

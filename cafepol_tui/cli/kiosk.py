@@ -120,10 +120,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def kiosk_upkeep(db: peewee.Database, settings: Settings) -> None:
     """The running kiosk's retention purge: the database, its copies and the documents."""
+    from cafepol_tui.services.permissions import SYSTEM
     from cafepol_tui.services.upkeep import purge_everywhere
 
     with db.connection_context():
-        report = purge_everywhere(settings, None, actor="system", audit_empty=False)
+        report = purge_everywhere(settings, None, actor=SYSTEM, audit_empty=False)
     database = report.database
     if database.changed or report.copies_changed or report.documents:
         log.info(
@@ -166,11 +167,12 @@ def cmd_set_pin(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_unlock_pins(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.services.permissions import CLI
     from cafepol_tui.services.staff import unlock_pins
 
     kiosk = args.kiosk
     with connected(settings):
-        unlocked = unlock_pins(kiosk, actor="cli")
+        unlocked = unlock_pins(kiosk, actor=CLI)
     for gate in unlocked:
         if gate.kiosk_id:
             print(_("PIN gate unlocked: kiosk {kiosk}").format(kiosk=gate.kiosk_id))

@@ -32,7 +32,6 @@ from cafepol_tui.settings import Settings
 
 _ = translator("messages")
 
-ACTOR = "cli"
 # The limits of services.meeting_fields (not imported here: parsing the command line loads
 # no database code).
 DURATION = (15, 480)
@@ -193,10 +192,11 @@ def _print_meeting(meeting_id: int, as_json: bool) -> None:
 def cmd_meeting_add(args: argparse.Namespace, settings: Settings) -> int:
     from cafepol_tui.services.meeting_fields import MeetingForm
     from cafepol_tui.services.meetings_admin import create_meeting
+    from cafepol_tui.services.permissions import CLI
 
     with connected(settings):
         _check_names(args)
-        meeting_id = create_meeting(MeetingForm(**_changes(args)), ACTOR)  # type: ignore[arg-type]
+        meeting_id = create_meeting(MeetingForm(**_changes(args)), CLI)  # type: ignore[arg-type]
         log.info("meeting %d added", meeting_id)
         _print_meeting(meeting_id, args.json)
     return 0
@@ -205,6 +205,7 @@ def cmd_meeting_add(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_meeting_edit(args: argparse.Namespace, settings: Settings) -> int:
     from cafepol_tui.services.meeting_fields import form_for
     from cafepol_tui.services.meetings_admin import update_meeting
+    from cafepol_tui.services.permissions import CLI
 
     if args.partners is not None and args.no_partners:
         raise UserError(_("--partner and --no-partners don't go together"))
@@ -213,7 +214,7 @@ def cmd_meeting_edit(args: argparse.Namespace, settings: Settings) -> int:
     with connected(settings):
         _check_names(args)
         form = dataclasses.replace(form_for(args.meeting_id), **_changes(args))  # type: ignore[arg-type]
-        promoted = update_meeting(args.meeting_id, form, ACTOR)
+        promoted = update_meeting(args.meeting_id, form, CLI)
         log.info("meeting %d edited", args.meeting_id)
         _print_meeting(args.meeting_id, args.json)
     for code in promoted:
@@ -224,9 +225,10 @@ def cmd_meeting_edit(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_meeting_cancel(args: argparse.Namespace, settings: Settings) -> int:
     from cafepol_tui.services.meetings_admin import cancel_meeting
+    from cafepol_tui.services.permissions import CLI
 
     with connected(settings):
-        to_warn = cancel_meeting(args.meeting_id, args.reason, ACTOR)
+        to_warn = cancel_meeting(args.meeting_id, args.reason, CLI)
     log.info("meeting %d cancelled, %d people to warn", args.meeting_id, len(to_warn))
     # « ID cancelled »: stable words for scripts. Never the names or contacts.
     print(f"{args.meeting_id} cancelled")

@@ -129,20 +129,32 @@ def cmd_meetings(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_register(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.services import audit
+    from cafepol_tui.services.permissions import CLI
     from cafepol_tui.services.registrations import register
+    from cafepol_tui.services.registrations_admin import STAFF_CHANNELS, add_on_behalf
     from cafepol_tui.services.validation import SignupForm
 
-    with connected(settings):
+    with connected(settings) as db:
         form = SignupForm(
             name=args.name, people=args.people, phone=args.phone, email=args.email,
             topic=args.topic, consent=args.consent,
         )
-        result = register(
-            args.meeting_id, form,
-            max_party=settings.kiosk.max_party_size,
-            topic_max=settings.kiosk.topic_max_length,
-            channel=args.channel,
-        )
+        max_party, topic_max = settings.kiosk.max_party_size, settings.kiosk.topic_max_length
+        if args.channel in STAFF_CHANNELS:  # audited under `cli`, as staff sign-ups are
+            result = add_on_behalf(
+                args.meeting_id, form, args.channel, CLI, max_party=max_party, topic_max=topic_max
+            )
+        else:
+            result = register(
+                args.meeting_id, form, max_party=max_party, topic_max=topic_max,
+                channel=args.channel,
+            )
+            with db.atomic():
+                audit.record(
+                    CLI.name, "registration-add", f"registration:{result.reference}",
+                    f"meeting:{args.meeting_id} {args.channel} {result.status}",
+                )
     # Reference, meeting and status only: never the name, phone or e-mail.
     log.info(
         "registration %s for meeting %d: %s (%d people, %s)",
@@ -164,10 +176,11 @@ def cmd_register(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
-    from cafepol_tui.services.registrations import cancel
+    from cafepol_tui.services.permissions import CLI
+    from cafepol_tui.services.registrations_admin import cancel_registration
 
     with connected(settings):
-        result = cancel(args.code)
+        result = cancel_registration(args.code, CLI)
     # « REFERENCE cancelled », « REFERENCE confirmed »: stable words for scripts.
     print(f"{result.reference} cancelled")
     for code in result.promoted:

@@ -227,8 +227,10 @@ def _check_copy_target(to: str, settings: Settings) -> None:
 
 
 def cmd_copy_db(args: argparse.Namespace, settings: Settings) -> int:
-    from cafepol_tui.db.engine import make_database
+    from cafepol_tui.db.engine import make_database, write_transaction
+    from cafepol_tui.services import audit
     from cafepol_tui.services.copy_db import CopyError, copy_database, redact
+    from cafepol_tui.services.permissions import CLI
 
     # Before anything is opened or written (the database itself is checked by then).
     _check_copy_target(args.to, settings)
@@ -245,6 +247,9 @@ def cmd_copy_db(args: argparse.Namespace, settings: Settings) -> int:
             raise BadDatabaseError(
                 _("database unreachable: {error}").format(error=str(exc).strip().splitlines()[0])
             ) from None
+        with write_transaction(source):
+            # The source's log says where its rows went (the copy has them all, not this line).
+            audit.record(CLI.name, "copy-db", label, f"{report.rows} rows")
     for line in report.lines():
         print(line)
     log.info("copy-db: %d rows to %s", report.rows, label)
@@ -252,10 +257,11 @@ def cmd_copy_db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.services.permissions import CLI
     from cafepol_tui.services.upkeep import purge_everywhere
 
     with connected(settings):
-        report = purge_everywhere(settings, args.as_of, actor="cli", dry_run=args.dry_run)
+        report = purge_everywhere(settings, args.as_of, actor=CLI, dry_run=args.dry_run)
     database = report.database
     if report.dry_run:
         print(_("dry run: nothing changed"))

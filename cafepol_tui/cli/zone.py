@@ -78,6 +78,7 @@ def cmd_zone(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_zone_import(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.services.permissions import CLI
     from cafepol_tui.services.zone import import_zone
     from cafepol_tui.services.zone_file import ZoneFileError, read_zone_file
 
@@ -91,7 +92,7 @@ def cmd_zone_import(args: argparse.Namespace, settings: Settings) -> int:
     with refusing(ZoneFileError):
         zone = read_zone_file(path)  # checked whole before the database is even opened
     with connected(settings):
-        report = import_zone(zone, actor="cli", source=str(path))
+        report = import_zone(zone, actor=CLI, source=str(path))
     for line in report.lines():
         print(line)
     log.info("zone file %s imported: %s", shown(path), report.summary() or "nothing changed")

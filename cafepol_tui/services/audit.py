@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cafepol_tui.db.models import AuditEntry, utcnow
+from cafepol_tui.services.permissions import Actor, Permission, require
 
 
 @dataclass(frozen=True)
@@ -39,3 +40,23 @@ def list_entries(
     return [
         AuditView(e.id, e.at, e.actor, e.action, e.target, e.detail) for e in query.limit(limit)
     ]
+
+
+def read_entries(
+    reader: Actor, *, limit: int = 500, action: str | None = None, actor: str | None = None
+) -> list[AuditView]:
+    """`list_entries` for someone allowed to read the audit log (administrators, the CLI)."""
+    require(reader, Permission.READ_AUDIT)
+    return list_entries(limit=limit, action=action, actor=actor)
+
+
+def document_made(
+    actor: Actor, document: str, destination: str, *, now: datetime | None = None
+) -> None:
+    """Note a document printed or written (flyer, attendance sheet, programme, slip, export)
+    by someone allowed to print; its own transaction (call inside a database connection)."""
+    from cafepol_tui.db.engine import database_proxy, write_transaction
+
+    require(actor, Permission.PRINT)
+    with write_transaction(database_proxy.obj):
+        record(actor.name, "document", destination, document, now=now)

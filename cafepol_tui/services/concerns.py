@@ -27,6 +27,7 @@ from cafepol_tui.i18n import N_, translator
 from cafepol_tui.services import audit
 from cafepol_tui.services.formatting import local
 from cafepol_tui.services.meeting_fields import parse_date
+from cafepol_tui.services.permissions import Actor, Permission, require
 from cafepol_tui.services.validation import (
     FormCheck,
     NotFoundError,
@@ -200,11 +201,12 @@ def _clean(form: ConcernForm, now: datetime) -> dict[str, object]:
 
 def create_concern(
     form: ConcernForm,
-    actor: str,
+    actor: Actor,
     *,
     registration_id: int | None = None,
     now: datetime | None = None,
 ) -> int:
+    require(actor, Permission.RECORD_CONCERN)
     now = now or utcnow()
     clean = _clean(form, now)
     commune_id = None
@@ -228,19 +230,19 @@ def create_concern(
             contact_email=clean["contact_email"],
             status=ConcernStatus.OPEN,
             due_on=clean["due_on"],
-            created_by=actor,
+            created_by=actor.name,
             created_at=now,
             updated_at=now,
         )
         ConcernUpdate.create(
             concern=concern.id,
             at=now,
-            actor=actor,
+            actor=actor.name,
             status=ConcernStatus.OPEN,
             note="Doléance enregistrée",
         )
         audit.record(
-            actor,
+            actor.name,
             "concern-create",
             f"concern:{concern.id}",
             f"meeting:{form.meeting_id}" if form.meeting_id else "",
@@ -253,13 +255,14 @@ def update_concern(
     concern_id: int,
     status: str,
     note: str,
-    actor: str,
+    actor: Actor,
     *,
     reason: str = "",
     due_on: str = "",
     now: datetime | None = None,
 ) -> str:
     """Move to `status` (or stay, to add a note / change the target date)."""
+    require(actor, Permission.FOLLOW_UP)
     now = now or utcnow()
     text = clean_text(note, "note", DESCRIPTION_MAX)
     why = clean_text(reason, "reason", 500)
@@ -298,11 +301,11 @@ def update_concern(
         ConcernUpdate.create(
             concern=concern_id,
             at=now,
-            actor=actor,
+            actor=actor.name,
             status=status,
             note=text if status != ConcernStatus.CLOSED else (text or why),
         )
-        audit.record(actor, "concern-update", f"concern:{concern_id}", status, now=now)
+        audit.record(actor.name, "concern-update", f"concern:{concern_id}", status, now=now)
     return status
 
 
@@ -411,12 +414,13 @@ def raised_in_advance(meeting_id: int) -> list[AdvanceTopic]:
 def concern_from_topic(
     registration_id: int,
     theme: str,
-    actor: str,
+    actor: Actor,
     *,
     wants_feedback: bool = False,
     now: datetime | None = None,
 ) -> int:
     """One step from « raised in advance » to a concern; the contact is copied only if wanted."""
+    require(actor, Permission.RECORD_CONCERN)
     registration = Registration.get_or_none(Registration.id == registration_id)
     if registration is None:
         raise NotFoundError(_("aucune inscription avec le numéro {id}").format(id=registration_id))

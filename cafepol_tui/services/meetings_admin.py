@@ -33,6 +33,7 @@ from cafepol_tui.services.meeting_fields import (
     parse_time,
     save_links,
 )
+from cafepol_tui.services.permissions import Actor, Permission, require
 from cafepol_tui.services.registrations import RegistrationView, list_for_meeting, promote_waitlist
 from cafepol_tui.services.validation import (
     NotFoundError,
@@ -67,14 +68,15 @@ class CapacityConflict(ValidationError):
         )
 
 
-def create_meeting(form: MeetingForm, actor: str, *, now: datetime | None = None) -> int:
+def create_meeting(form: MeetingForm, actor: Actor, *, now: datetime | None = None) -> int:
+    require(actor, Permission.MANAGE_MEETINGS)
     now = now or utcnow()
     clean = clean_meeting(form, now=now)
     with write_transaction(database_proxy.obj):
         meeting = Meeting.create(**clean.columns(), created_at=now, updated_at=now)
         save_links(meeting.id, clean)
         audit.record(
-            actor,
+            actor.name,
             "meeting-create",
             f"meeting:{meeting.id}",
             local(clean.starts_at).isoformat(),
@@ -86,7 +88,7 @@ def create_meeting(form: MeetingForm, actor: str, *, now: datetime | None = None
 def update_meeting(
     meeting_id: int,
     form: MeetingForm,
-    actor: str,
+    actor: Actor,
     *,
     to_waitlist: tuple[int, ...] = (),
     now: datetime | None = None,
@@ -97,6 +99,7 @@ def update_meeting(
     the registrations (ids) that go back to the head of the waiting list; otherwise
     `CapacityConflict` is raised and nothing changes.
     """
+    require(actor, Permission.MANAGE_MEETINGS)
     now = now or utcnow()
     clean = clean_meeting(form, require_future=False, now=now, meeting_id=meeting_id)
     with write_transaction(database_proxy.obj):
@@ -125,7 +128,7 @@ def update_meeting(
             _move_to_waitlist_head(meeting, movers, now)
             meeting.seats_taken = seats - freed
             audit.record(
-                actor,
+                actor.name,
                 "waitlist-demote",
                 f"meeting:{meeting_id}",
                 "capacité réduite : " + ", ".join(r.reference for r in movers),
@@ -138,7 +141,7 @@ def update_meeting(
         save_links(meeting_id, clean)
         promoted = promote_waitlist(meeting, now)
         audit.record(
-            actor,
+            actor.name,
             "meeting-edit",
             f"meeting:{meeting_id}",
             f"capacité {clean.capacity}, début {local(clean.starts_at).isoformat()}",
@@ -166,9 +169,10 @@ def _move_to_waitlist_head(meeting: Meeting, movers: list[Registration], now: da
 
 
 def cancel_meeting(
-    meeting_id: int, reason: str, actor: str, *, now: datetime | None = None
+    meeting_id: int, reason: str, actor: Actor, *, now: datetime | None = None
 ) -> list[RegistrationView]:
     """Cancel with a reason. Returns the people to warn (confirmed and waitlisted, with contacts)."""
+    require(actor, Permission.MANAGE_MEETINGS)
     now = now or utcnow()
     text = clean_text(reason, "reason", 500, required=_("Indiquez la raison de l'annulation."))
     with write_transaction(database_proxy.obj):
@@ -178,7 +182,7 @@ def cancel_meeting(
         Meeting.update(status=MeetingStatus.CANCELLED, cancel_reason=text, updated_at=now).where(
             Meeting.id == meeting_id
         ).execute()
-        audit.record(actor, "meeting-cancel", f"meeting:{meeting_id}", text, now=now)
+        audit.record(actor.name, "meeting-cancel", f"meeting:{meeting_id}", text, now=now)
     return people_to_warn(meeting_id)
 
 
@@ -216,12 +220,13 @@ def _clone(source: Meeting, starts_at: datetime, now: datetime) -> Meeting:
 
 
 def duplicate_meeting(
-    meeting_id: int, day: str, actor: str, *, start: str = "", now: datetime | None = None
+    meeting_id: int, day: str, actor: Actor, *, start: str = "", now: datetime | None = None
 ) -> int:
     """Same place, officer, partners and themes on another date (same hour unless given).
 
     The Facebook event URL is not copied: each date has its own event.
     """
+    require(actor, Permission.MANAGE_MEETINGS)
     now = now or utcnow()
     new_day = parse_date(day, "day")
     source = Meeting.get_or_none(Meeting.id == meeting_id)
@@ -234,7 +239,7 @@ def duplicate_meeting(
     with write_transaction(database_proxy.obj):
         meeting = _clone(source, starts_at, now)
         audit.record(
-            actor,
+            actor.name,
             "meeting-duplicate",
             f"meeting:{meeting.id}",
             f"copie de meeting:{meeting_id}",
@@ -244,9 +249,10 @@ def duplicate_meeting(
 
 
 def set_interested(
-    meeting_id: int, count: str | int, actor: str, *, now: datetime | None = None
+    meeting_id: int, count: str | int, actor: Actor, *, now: datetime | None = None
 ) -> int:
     """The Facebook event's « interested » count, entered by hand."""
+    require(actor, Permission.MANAGE_MEETINGS)
     now = now or utcnow()
     value = parse_interested(count)
     with write_transaction(database_proxy.obj):
@@ -257,5 +263,5 @@ def set_interested(
         )
         if not updated:
             raise NotFoundError(_("aucune rencontre avec le numéro {id}").format(id=meeting_id))
-        audit.record(actor, "meeting-interested", f"meeting:{meeting_id}", str(value), now=now)
+        audit.record(actor.name, "meeting-interested", f"meeting:{meeting_id}", str(value), now=now)
     return value

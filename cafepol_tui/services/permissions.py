@@ -66,6 +66,8 @@ class Operator:
 
 CLI = Operator("cli")
 SYSTEM = Operator("system")
+# No one signed in (a staff screen reached after the session ended): every action is refused.
+NOBODY = Operator("", role="")
 
 
 class PermissionRefusedError(RefusedError):

@@ -14,6 +14,7 @@ from cafepol_tui.i18n import translator
 from cafepol_tui.services import audit
 from cafepol_tui.services.formatting import local
 from cafepol_tui.services.locking import lock_meeting
+from cafepol_tui.services.permissions import Actor, Permission, require
 from cafepol_tui.services.registrations import (
     CancelResult,
     SignupResult,
@@ -34,13 +35,14 @@ def add_on_behalf(
     meeting_id: int,
     form: SignupForm,
     channel: str,
-    actor: str,
+    actor: Actor,
     *,
     max_party: int,
     topic_max: int,
     now: datetime | None = None,
 ) -> SignupResult:
     """Sign up someone at the counter or on the phone; same rules as the kiosk."""
+    require(actor, Permission.SIGN_UP)
     if channel not in STAFF_CHANNELS:
         raise ValidationError({"channel": _("Canal : guichet ou téléphone.")})
     now = now or utcnow()
@@ -49,7 +51,7 @@ def add_on_behalf(
     )
     with write_transaction(database_proxy.obj):
         audit.record(
-            actor,
+            actor.name,
             "registration-add",
             f"registration:{result.reference}",
             f"meeting:{meeting_id} {channel} {result.status}",
@@ -58,7 +60,8 @@ def add_on_behalf(
     return result
 
 
-def cancel_registration(reference: str, actor: str, *, now: datetime | None = None) -> CancelResult:
+def cancel_registration(reference: str, actor: Actor, *, now: datetime | None = None) -> CancelResult:
+    require(actor, Permission.CANCEL)
     now = now or utcnow()
     result = cancel(reference, now=now)
     with write_transaction(database_proxy.obj):
@@ -66,7 +69,7 @@ def cancel_registration(reference: str, actor: str, *, now: datetime | None = No
         if result.promoted:
             detail += " ; promus : " + ", ".join(result.promoted)
         audit.record(
-            actor, "registration-cancel", f"registration:{result.reference}", detail, now=now
+            actor.name, "registration-cancel", f"registration:{result.reference}", detail, now=now
         )
     return result
 
@@ -75,7 +78,7 @@ def move_in_waitlist(
     registration_id: int,
     new_rank: int | str,
     reason: str,
-    actor: str,
+    actor: Actor,
     *,
     now: datetime | None = None,
 ) -> list[str]:
@@ -84,6 +87,7 @@ def move_in_waitlist(
     If it now comes first and fits in the free seats it is confirmed at once; the references
     confirmed are returned.
     """
+    require(actor, Permission.SIGN_UP)
     now = now or utcnow()
     errors: dict[str, str] = {}
     text = " ".join(reason.split())
@@ -125,7 +129,7 @@ def move_in_waitlist(
                 ).execute()
         promoted = promote_waitlist(meeting, now)
         audit.record(
-            actor,
+            actor.name,
             "waitlist-reorder",
             f"registration:{registration.reference}",
             f"rang {old_rank} → {rank} : {text}",
@@ -134,15 +138,16 @@ def move_in_waitlist(
     return promoted
 
 
-def promote(meeting_id: int, actor: str, *, now: datetime | None = None) -> list[str]:
+def promote(meeting_id: int, actor: Actor, *, now: datetime | None = None) -> list[str]:
     """Move waitlisted parties up, in order, into any free seats."""
+    require(actor, Permission.SIGN_UP)
     now = now or utcnow()
     with write_transaction(database_proxy.obj):
         meeting = lock_meeting(meeting_id)
         promoted = promote_waitlist(meeting, now)
         if promoted:
             audit.record(
-                actor, "waitlist-promote", f"meeting:{meeting_id}", ", ".join(promoted), now=now
+                actor.name, "waitlist-promote", f"meeting:{meeting_id}", ", ".join(promoted), now=now
             )
     return promoted
 
@@ -153,9 +158,10 @@ def _check_day(meeting: Meeting, now: datetime) -> None:
 
 
 def check_in(
-    registration_id: int, attended: bool, actor: str, *, now: datetime | None = None
+    registration_id: int, attended: bool, actor: Actor, *, now: datetime | None = None
 ) -> str:
     """Mark a confirmed party present (attended) or absent (no_show); can be corrected."""
+    require(actor, Permission.CHECK_IN)
     now = now or utcnow()
     with write_transaction(database_proxy.obj):
         registration = Registration.get_or_none(Registration.id == registration_id)
@@ -170,19 +176,20 @@ def check_in(
             Registration.id == registration_id
         ).execute()
         Meeting.update(updated_at=now).where(Meeting.id == meeting.id).execute()
-        audit.record(actor, "check-in", f"registration:{registration.reference}", status, now=now)
+        audit.record(actor.name, "check-in", f"registration:{registration.reference}", status, now=now)
     return status
 
 
-def add_walkins(meeting_id: int, delta: int, actor: str, *, now: datetime | None = None) -> int:
+def add_walkins(meeting_id: int, delta: int, actor: Actor, *, now: datetime | None = None) -> int:
     """Count people who came without signing up (no names). Returns the new count."""
+    require(actor, Permission.CHECK_IN)
     now = now or utcnow()
     with write_transaction(database_proxy.obj):
         meeting = lock_meeting(meeting_id)
         _check_day(meeting, now)
         count = max(0, min(MAX_WALKINS, meeting.walkins + delta))
         Meeting.update(walkins=count, updated_at=now).where(Meeting.id == meeting_id).execute()
-        audit.record(actor, "walk-in", f"meeting:{meeting_id}", f"{delta:+d} → {count}", now=now)
+        audit.record(actor.name, "walk-in", f"meeting:{meeting_id}", f"{delta:+d} → {count}", now=now)
     return count
 
 

@@ -31,6 +31,7 @@ from cafepol_tui.db.engine import database_proxy, is_sqlite, write_transaction
 from cafepol_tui.db.models import Concern, Meeting, MetaEntry, Registration, utcnow
 from cafepol_tui.i18n import translator
 from cafepol_tui.services import audit
+from cafepol_tui.services.permissions import SYSTEM, Actor, Permission, require
 from cafepol_tui.statuses import ConcernStatus
 
 _ = translator("messages")
@@ -78,7 +79,7 @@ def purge(
     as_of: datetime | None = None,
     retention_days: int = 30,
     *,
-    actor: str = "system",
+    actor: Actor = SYSTEM,
     audit_empty: bool = True,
     dry_run: bool = False,
 ) -> PurgeReport:
@@ -86,6 +87,7 @@ def purge(
 
     `dry_run`: count what would be anonymised, change nothing (no audit entry either).
     """
+    require(actor, Permission.PURGE)
     as_of = as_of or utcnow()
     cutoff = cutoff_for(as_of, retention_days)
     db = database_proxy.obj
@@ -99,7 +101,7 @@ def purge(
         registrations, contacts, texts = _anonymise(db, as_of, cutoff, dry_run=False)
         if registrations or contacts or texts or audit_empty:
             audit.record(
-                actor,
+                actor.name,
                 "purge",
                 "",
                 f"{registrations} inscription(s), {contacts} contact(s) de doléance, "

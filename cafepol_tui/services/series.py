@@ -20,6 +20,7 @@ from cafepol_tui.i18n import translator
 from cafepol_tui.services import audit
 from cafepol_tui.services.formatting import BRUSSELS, LOCALES, local
 from cafepol_tui.services.meeting_fields import MeetingForm, clean_meeting, parse_int, save_links
+from cafepol_tui.services.permissions import Actor, Permission, require
 from cafepol_tui.services.validation import ValidationError
 
 _ = translator("texts")
@@ -100,7 +101,7 @@ def plan_series(
     weekday: str | int,
     nths: str | tuple[int, ...],
     months: str | int,
-    actor: str,
+    actor: Actor,
     *,
     now: datetime | None = None,
 ) -> list[int]:
@@ -108,6 +109,7 @@ def plan_series(
 
     The form's date gives the first month; its hour applies to every meeting.
     """
+    require(actor, Permission.MANAGE_MEETINGS)
     now = now or utcnow()
     errors: dict[str, str] = {}
     try:
@@ -136,7 +138,7 @@ def plan_series(
             save_links(meeting.id, clean)
             ids.append(meeting.id)
         audit.record(
-            actor,
+            actor.name,
             "meeting-series",
             f"meetings:{ids[0]}-{ids[-1]}",
             f"{len(ids)} rencontres, {weekday_name(wd)} n° {','.join(map(str, parts))}",

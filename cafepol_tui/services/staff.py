@@ -44,6 +44,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cafepol_tui.db.engine import database_proxy, is_sqlite, write_transaction
 from cafepol_tui.db.models import AuditEntry, MetaEntry, PinGuard, StaffAccount, utcnow
 from cafepol_tui.i18n import translator
+from cafepol_tui.services.permissions import Actor, Permission, require
 from cafepol_tui.services.registrations import terminal_id
 from cafepol_tui.services.validation import ValidationError
 from cafepol_tui.statuses import StaffRole
@@ -328,12 +329,13 @@ def locked_gates(now: datetime | None = None) -> list[GateView]:
 
 
 def unlock_pins(
-    kiosk_id: str | None = None, *, actor: str, now: datetime | None = None
+    kiosk_id: str | None = None, *, actor: Actor, now: datetime | None = None
 ) -> list[GateView]:
     """Lift the lock of one kiosk's gate ("": the older kiosks' one), or of every locked gate.
 
     Returns the gates that were locked (and no longer are); each is audited under `actor`.
     """
+    require(actor, Permission.MANAGE_ACCOUNTS)
     now = now or utcnow()
     with write_transaction(database_proxy.obj):
         query = PinGuard.select().where(PinGuard.locked_until > now)
@@ -351,7 +353,7 @@ def unlock_pins(
             )
             PinGuard.update(failures=0, lockouts=0, locked_until=None).where(kiosk_match).execute()
             AuditEntry.create(
-                actor=actor,
+                actor=actor.name,
                 action="pin-unlock",
                 target=f"kiosk:{gate.kiosk_id or '*'}",
                 detail=f"locked until {gate.locked_until.isoformat(timespec='seconds')}",
@@ -372,7 +374,8 @@ class AccountView:
 
 
 def require_role(user: StaffUser | None, *roles: str) -> StaffUser:
-    """Refuse unless the staff member holds one of `roles`."""
+    """Refuse unless the staff member holds one of `roles` (older form: prefer
+    `permissions.require(actor, Permission.…)`, which says what the action needs)."""
     from cafepol_tui.services.validation import RefusedError
 
     if user is None or user.role not in roles:
@@ -387,9 +390,9 @@ def list_accounts() -> list[AccountView]:
     ]
 
 
-def create_account(name: str, pin: str, role: str, actor: StaffUser) -> StaffUser:
+def create_account(name: str, pin: str, role: str, actor: Actor) -> StaffUser:
     """An admin creates (or resets) an account; the PIN must not be another account's."""
-    require_role(actor, StaffRole.ADMIN)
+    require(actor, Permission.MANAGE_ACCOUNTS)
     errors: dict[str, str] = {}
     try:
         check_pin_format(pin)
@@ -404,17 +407,16 @@ def create_account(name: str, pin: str, role: str, actor: StaffUser) -> StaffUse
     return _store_pin(name, pin, role, created_by=actor.name)
 
 
-def unlock_kiosk(kiosk_id: str, actor: StaffUser | None) -> list[GateView]:
+def unlock_kiosk(kiosk_id: str, actor: Actor | None) -> list[GateView]:
     """An admin lifts a kiosk's PIN lock from the staff console (audited)."""
-    user = require_role(actor, StaffRole.ADMIN)
-    return unlock_pins(kiosk_id, actor=user.name)
+    return unlock_pins(kiosk_id, actor=require(actor, Permission.MANAGE_ACCOUNTS))
 
 
-def deactivate_account(account_id: int, actor: StaffUser) -> None:
-    require_role(actor, StaffRole.ADMIN)
+def deactivate_account(account_id: int, actor: Actor) -> None:
+    require(actor, Permission.MANAGE_ACCOUNTS)
     from cafepol_tui.services.validation import NotFoundError, RefusedError
 
-    if account_id == actor.id:
+    if account_id == getattr(actor, "id", None):
         raise RefusedError(_("Vous ne pouvez pas désactiver votre propre compte."))
     with write_transaction(database_proxy.obj):
         account = StaffAccount.get_or_none(StaffAccount.id == account_id)

@@ -24,6 +24,7 @@ from cafepol_tui.services.backup import (
     sqlite_path_or_none,
 )
 from cafepol_tui.services.document_files import expired_documents, fallback_dir
+from cafepol_tui.services.permissions import SYSTEM, Actor, Permission, require
 from cafepol_tui.services.retention import (
     PurgeReport,
     anonymised_references,
@@ -94,11 +95,12 @@ def purge_everywhere(
     settings: Settings,
     as_of: datetime | None = None,
     *,
-    actor: str = "system",
+    actor: Actor = SYSTEM,
     audit_empty: bool = True,
     dry_run: bool = False,
 ) -> RetentionReport:
     """The retention purge of the live database, then of every copy and document."""
+    require(actor, Permission.PURGE)
     database = purge(
         as_of, settings.retention_days, actor=actor, audit_empty=audit_empty, dry_run=dry_run
     )

@@ -44,6 +44,7 @@ from cafepol_tui.db.models import (
     utcnow,
 )
 from cafepol_tui.i18n import translator
+from cafepol_tui.services.permissions import CLI, Actor, Permission, require
 from cafepol_tui.settings import APP_NAME, DEFAULT_LANGUAGE, Settings
 
 if TYPE_CHECKING:
@@ -289,15 +290,18 @@ def import_zone(
     zone: ZoneFile,
     *,
     prune: bool = True,
-    actor: str | None = "cli",
+    actor: Actor | None = CLI,
     source: str = "",
     now: datetime | None = None,
 ) -> ImportReport:
     """Make the database say what `zone` says, in one transaction (call inside a database
     connection). `prune`: delete or deactivate what the file doesn't list (the demo adds
-    its zone without). `actor`: who the audit log names (None: no audit entry)."""
+    its zone without). `actor`: who does it, named in the audit log (None: the demo's seeding,
+    no check and no audit entry)."""
     from cafepol_tui.services import audit
 
+    if actor is not None:
+        require(actor, Permission.MANAGE_ZONE)
     now = now or utcnow()
     info = zone.zone
     report = ImportReport(zone=info.name)
@@ -355,7 +359,7 @@ def import_zone(
             )
             stations.prune(_ids(Commune.select(Commune.commissariat)))
         if actor is not None and report.changed:
-            audit.record(actor, "zone import", source[:120], report.summary(), now=now)
+            audit.record(actor.name, "zone import", source[:120], report.summary(), now=now)
     return report
 
 

@@ -14,6 +14,7 @@ from cafepol_tui.db.open import open_database
 from cafepol_tui.services import backup as bk
 from cafepol_tui.services import concerns as cs
 from cafepol_tui.services.copy_db import copy_database
+from cafepol_tui.services.permissions import CLI
 from cafepol_tui.services.retention import ERASED_TEXT
 from cafepol_tui.services.upkeep import purge_everywhere
 from cafepol_tui.settings import Settings, load_settings
@@ -36,10 +37,10 @@ def test_purge_on_postgresql_reaches_the_sqlite_copies(pg_fresh_url: str, tmp_pa
         Theme.create(name="Bruit")
         registration = Registration.get(Registration.reference == ref)
         after = FIXED_START + timedelta(days=1)
-        concern = cs.concern_from_topic(registration.id, "Bruit", "agent", now=after)
+        concern = cs.concern_from_topic(registration.id, "Bruit", CLI, now=after)
         with time_machine.travel(after, tick=False):
             copy = bk.backup(old).path
-        cs.update_concern(concern, ConcernStatus.CLOSED, "", "agent", reason="Réglé", now=after)
+        cs.update_concern(concern, ConcernStatus.CLOSED, "", CLI, reason="Réglé", now=after)
         pg = open_database(pg_fresh_url)
         with pg.connection_context():
             copy_database(sqlite, pg, target_label="pg")
@@ -49,7 +50,7 @@ def test_purge_on_postgresql_reaches_the_sqlite_copies(pg_fresh_url: str, tmp_pa
         dry = purge_everywhere(live, dry_run=True)
         assert (dry.database.registrations, dry.database.concern_texts) == (1, 1)
         assert [c.path for c in dry.copies_changed] == [copy]
-        report = purge_everywhere(live, actor="test")
+        report = purge_everywhere(live, actor=CLI)
         assert report.database.registrations == 1 and report.database.concern_texts == 1
         assert [c.path for c in report.copies_changed] == [copy] and report.complete
         assert Registration.get(Registration.reference == ref).name == "(anonymisé)"

@@ -51,3 +51,8 @@ def admin(db) -> StaffUser:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def counter(db) -> StaffUser:  # type: ignore[no-untyped-def]
     return set_pin("Carl Guichet", "4321", "counter")
+
+
+@pytest.fixture
+def officer(db) -> StaffUser:  # type: ignore[no-untyped-def]
+    return set_pin("Olivier Agent", "5678", "officer")

@@ -158,7 +158,7 @@ async def test_create_meeting_with_field_errors_then_saved(zone, admin, settings
     assert "meeting-create" in audit_actions()
 
 
-async def test_meeting_screen_capacity_choice_checkin_walkins(zone, counter, settings, db):
+async def test_meeting_screen_capacity_choice_checkin_walkins(zone, officer, settings, db):
     mid = zone["soon"]  # capacity 4, in 3 days
     refs = [
         register(
@@ -173,7 +173,7 @@ async def test_meeting_screen_capacity_choice_checkin_walkins(zone, counter, set
     app = make_app(settings, db)
     with time_machine.travel(FIXED_NOW, tick=True):
         async with app.run_test(size=SIZE) as pilot:
-            app.enter_staff_mode(counter)
+            app.enter_staff_mode(officer)
             await settle(pilot)
             app.push_screen(StaffMeetingScreen(mid))
             await settle(pilot)
@@ -202,7 +202,7 @@ async def test_meeting_screen_capacity_choice_checkin_walkins(zone, counter, set
     app = make_app(settings, db)
     with time_machine.travel(FIXED_NOW + timedelta(days=3), tick=True):
         async with app.run_test(size=SIZE) as pilot:
-            app.enter_staff_mode(counter)
+            app.enter_staff_mode(officer)
             await settle(pilot)
             app.push_screen(StaffMeetingScreen(mid))
             await settle(pilot)
@@ -220,7 +220,7 @@ async def test_meeting_screen_capacity_choice_checkin_walkins(zone, counter, set
     )
 
 
-async def test_cancel_meeting_shows_people_to_warn(zone, counter, settings, db):
+async def test_cancel_meeting_shows_people_to_warn(zone, officer, settings, db):
     mid = zone["soon"]
     register(
         mid,
@@ -232,7 +232,7 @@ async def test_cancel_meeting_shows_people_to_warn(zone, counter, settings, db):
     app = make_app(settings, db)
     with time_machine.travel(FIXED_NOW, tick=True):
         async with app.run_test(size=SIZE) as pilot:
-            app.enter_staff_mode(counter)
+            app.enter_staff_mode(officer)
             app.push_screen(StaffMeetingScreen(mid))
             await settle(pilot)
             await pilot.press("x")
@@ -248,23 +248,23 @@ async def test_cancel_meeting_shows_people_to_warn(zone, counter, settings, db):
     assert m.status == MeetingStatus.CANCELLED and m.cancel_reason == "Salle inondée"
 
 
-async def test_concern_follow_up_and_overdue_first_on_home(zone, counter, settings, db):
+async def test_concern_follow_up_and_overdue_first_on_home(zone, counter, officer, settings, db):
     from cafepol_tui.services import concerns as cs
 
     late = cs.create_concern(
         cs.ConcernForm(theme="Propreté", description="Tags", due_on="01/11/2026"),
-        counter.name,
+        counter,
         now=FIXED_NOW,
     )
     cs.create_concern(
         cs.ConcernForm(theme="Propreté", description="Bruit", due_on="30/12/2026"),
-        counter.name,
+        counter,
         now=FIXED_NOW,
     )
     app = make_app(settings, db)
     with time_machine.travel(FIXED_NOW, tick=True):
         async with app.run_test(size=SIZE) as pilot:
-            app.enter_staff_mode(counter)
+            app.enter_staff_mode(officer)
             await settle(pilot)
             table = app.screen.query_one("#staff-concerns", DataTable)
             assert table.get_row_at(0)[0] == str(late) and "retard" in table.get_row_at(0)[1]
@@ -279,7 +279,7 @@ async def test_concern_follow_up_and_overdue_first_on_home(zone, counter, settin
             app.screen.query_one("#f-note", TextArea).text = "Transmis au service propreté"
             await click_and_wait(pilot, "#form-ok")
             history = app.screen.query_one("#concern-history", DataTable)
-            assert history.row_count == 2 and history.get_row_at(1)[1] == counter.name
+            assert history.row_count == 2 and history.get_row_at(1)[1] == officer.name
     assert Concern.get_by_id(late).status == ConcernStatus.IN_PROGRESS
 
 
@@ -311,6 +311,30 @@ async def test_admin_screens_audit_and_accounts(zone, admin, counter, settings, 
         log = app.screen.query_one("#audit-log", DataTable)
         actions = {log.get_row_at(i)[2] for i in range(log.row_count)}
         assert {"account-create", "set-pin"} <= actions
+
+
+async def test_counter_staff_are_told_what_only_officers_do(zone, counter, settings, db):
+    """Keys for officers' work (a new meeting, editing one, printing) say so to the counter
+    staff and open nothing; what the counter does (sign up, concerns) still opens."""
+    app = make_app(settings, db)
+    with time_machine.travel(FIXED_NOW, tick=True):
+        async with app.run_test(size=SIZE) as pilot:
+            app.enter_staff_mode(counter)
+            await settle(pilot)
+            await pilot.press("n")  # a new meeting
+            await settle(pilot)
+            assert isinstance(app.screen, StaffHomeScreen)
+            app.push_screen(StaffMeetingScreen(zone["soon"]))
+            await settle(pilot)
+            for key in ("e", "f", "s", "x", "i", "u"):
+                await pilot.press(key)
+                await settle(pilot)
+                assert isinstance(app.screen, StaffMeetingScreen), key
+            said = [n.message for n in app._notifications]
+            assert said.count("Action réservée aux policiers et aux administrateurs.") == 7
+            await pilot.press("a")  # signing someone up is the counter's work
+            await settle(pilot)
+            assert isinstance(app.screen, FormDialog)
 
 
 async def test_workers_that_take_their_screen_away_end_done_not_cancelled(
@@ -369,7 +393,7 @@ async def test_staff_home_in_dutch(zone, admin, settings, db):
 
     cs.create_concern(
         cs.ConcernForm(theme="Propreté", description="Tags", due_on="01/11/2026"),
-        admin.name,
+        admin,
         now=FIXED_NOW,
     )
     try:

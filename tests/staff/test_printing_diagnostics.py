@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from textual.widgets import Button, Checkbox, DataTable, Input, ProgressBar, Static
 
+from cafepol_tui.db.models import AuditEntry
 from cafepol_tui.ui.app import make_app
 from cafepol_tui.ui.screens.staff.diagnostics import DiagnosticsScreen
 from cafepol_tui.ui.screens.staff.documents import PrintDialog
@@ -58,6 +59,9 @@ async def test_flyers_from_the_meeting_screen(app, zone, admin, tmp_path):
             bar = dialog.query_one(ProgressBar)
             assert bar.total == bar.progress == 3  # ceil(9 / 4) pages, 4-up by default
     assert len(kept_pdf(tmp_path / "out", "flyer-*.pdf").pages) == 3
+    entry = AuditEntry.get(AuditEntry.action == "document")  # printing is audited, by name
+    assert (entry.actor, entry.detail) == ("Anne Admin", f"flyer-{zone['soon']}-a4-4up.pdf")
+    assert entry.target.endswith(f"flyer-{zone['soon']}-a4-4up.pdf")
 
 
 async def test_print_failure_keeps_the_attendance_sheet(app, zone, admin, tmp_path):

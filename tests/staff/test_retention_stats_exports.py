@@ -40,7 +40,7 @@ def raw_bytes(db_path: Path) -> bytes:
     return data
 
 
-def test_purge_leaves_no_personal_string_in_the_file(zone, counter, db, db_path):
+def test_purge_leaves_no_personal_string_in_the_file(zone, counter, officer, db, db_path):
     with time_machine.travel(FIXED_NOW - timedelta(days=10), tick=False):
         ref = register(
             zone["past"],
@@ -57,7 +57,7 @@ def test_purge_leaves_no_personal_string_in_the_file(zone, counter, db, db_path)
         )
     day = FIXED_NOW - timedelta(days=3)
     r = Registration.get(Registration.reference == ref.reference)
-    ra.check_in(r.id, True, counter.name, now=day)
+    ra.check_in(r.id, True, counter, now=day)
     cid = cs.create_concern(
         cs.ConcernForm(
             theme="Propreté",
@@ -67,7 +67,7 @@ def test_purge_leaves_no_personal_string_in_the_file(zone, counter, db, db_path)
             contact_name="Ophélie Secretcontact",
             contact_email="ophelie.s@exemple.be",
         ),
-        counter.name,
+        counter,
         now=day,
     )
     Concern.update(status=ConcernStatus.RESOLVED).where(Concern.id == cid).execute()
@@ -81,7 +81,7 @@ def test_purge_leaves_no_personal_string_in_the_file(zone, counter, db, db_path)
     with time_machine.travel(FIXED_NOW + timedelta(days=28), tick=False):
         report = purge(None, 30)
     assert report.registrations == 1 and report.vacuumed
-    cs.update_concern(cid, ConcernStatus.FEEDBACK_GIVEN, "Rappelée", counter.name)
+    cs.update_concern(cid, ConcernStatus.FEEDBACK_GIVEN, "Rappelée", officer)
     with time_machine.travel(FIXED_NOW + timedelta(days=29), tick=False):
         assert purge(None, 30).vacuumed  # the erased contact's old text is compacted away
 
@@ -109,7 +109,7 @@ def test_purge_leaves_no_personal_string_in_the_file(zone, counter, db, db_path)
     assert AuditEntry.select().where(AuditEntry.action == "purge").count() == 3
 
 
-def test_statistics_on_a_known_fixture(zone, counter, admin):
+def test_statistics_on_a_known_fixture(zone, counter, officer, admin):
     past = zone["past"]  # Boussu, 25 Nov 2026
     ra_day = FIXED_NOW - timedelta(days=3)
     with time_machine.travel(FIXED_NOW - timedelta(days=10), tick=False):
@@ -118,28 +118,28 @@ def test_statistics_on_a_known_fixture(zone, counter, admin):
             for n, p in (("Alice", 2), ("Bruno", 1), ("Chloé", 3))
         ]
     ids = [Registration.get(Registration.reference == x.reference).id for x in refs]
-    ra.check_in(ids[0], True, counter.name, now=ra_day)
-    ra.check_in(ids[1], False, counter.name, now=ra_day)
-    ra.add_walkins(past, 4, counter.name, now=ra_day)
-    ma.set_interested(past, 25, admin.name)
+    ra.check_in(ids[0], True, counter, now=ra_day)
+    ra.check_in(ids[1], False, counter, now=ra_day)
+    ra.add_walkins(past, 4, counter, now=ra_day)
+    ma.set_interested(past, 25, admin)
     ma.create_meeting(
         mf.MeetingForm(commune="Boussu", place="X", day="10/11/2026", start="14:00"),
-        admin.name,
+        admin,
         now=FIXED_NOW - timedelta(30),
     )
     c1 = cs.create_concern(
-        cs.ConcernForm(theme="Propreté", description="a", meeting_id=past), counter.name, now=ra_day
+        cs.ConcernForm(theme="Propreté", description="a", meeting_id=past), counter, now=ra_day
     )
     cs.create_concern(
-        cs.ConcernForm(theme="Propreté", description="b", meeting_id=past), counter.name, now=ra_day
+        cs.ConcernForm(theme="Propreté", description="b", meeting_id=past), counter, now=ra_day
     )
     cs.create_concern(
         cs.ConcernForm(theme="Sentiment d'insécurité", description="c", meeting_id=zone["later"]),
-        counter.name,
+        counter,
         now=ra_day,
     )
-    cs.update_concern(c1, "resolved", "ok", counter.name, now=ra_day + timedelta(days=1))
-    cs.update_concern(c1, "feedback_given", "ok", counter.name, now=ra_day + timedelta(days=4))
+    cs.update_concern(c1, "resolved", "ok", officer, now=ra_day + timedelta(days=1))
+    cs.update_concern(c1, "feedback_given", "ok", officer, now=ra_day + timedelta(days=4))
 
     s = compute(now=FIXED_NOW, months=2)
     assert s.months == ("2026-10", "2026-11")
@@ -162,7 +162,7 @@ def test_cli_stats_json(zone, settings, capsys):
 
 
 def test_cli_export_ics_read_back(zone, admin, settings, tmp_path, capsys):
-    ma.cancel_meeting(zone["later"], "Travaux", admin.name)
+    ma.cancel_meeting(zone["later"], "Travaux", admin)
     Meeting.update(event_url="https://www.facebook.com/events/42").where(
         Meeting.id == zone["soon"]
     ).execute()
@@ -199,7 +199,7 @@ def test_cli_export_csv_registrations_and_concerns(zone, counter, settings, tmp_
             partner="Hygea",
             meeting_id=zone["soon"],
         ),
-        counter.name,
+        counter,
     )
     regs, conc = tmp_path / "r.csv", tmp_path / "c.csv"
     assert main(["--db", settings.database_url, "export", "csv", "--out", str(regs)]) == 0

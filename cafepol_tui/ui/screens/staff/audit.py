@@ -8,9 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from cafepol_tui.i18n import translator
-from cafepol_tui.services.audit import AuditView, list_entries
-from cafepol_tui.services.staff import require_role
-from cafepol_tui.statuses import StaffRole
+from cafepol_tui.services.audit import AuditView, read_entries
 from cafepol_tui.ui.screens.staff import labels
 from cafepol_tui.ui.screens.staff.base import StaffScreen
 
@@ -34,9 +32,8 @@ class AuditScreen(StaffScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
-        require_role(self.kiosk.staff_user, StaffRole.ADMIN)
         with self.kiosk.database.connection_context():
-            entries = list_entries()
+            entries = read_entries(self.actor)
         self.app.call_from_thread(self.show, entries)
 
     def show(self, entries: list[AuditView]) -> None:

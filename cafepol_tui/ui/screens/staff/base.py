@@ -21,6 +21,13 @@ from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.widgets import Footer
 
 from cafepol_tui.i18n import N_, translator
+from cafepol_tui.services.permissions import (
+    NOBODY,
+    Actor,
+    Permission,
+    PermissionRefusedError,
+    allows,
+)
 from cafepol_tui.ui.screens.base import KioskScreen
 from cafepol_tui.ui.screens.staff import routes
 
@@ -99,8 +106,17 @@ class StaffScreen(TranslatedBindings, KioskScreen):
         return self.kiosk.staff_user
 
     @property
-    def actor(self) -> str:
-        return self.user.name if self.user else ""
+    def actor(self) -> Actor:
+        """Who the services are told does it: the signed-in staff member (or `NOBODY`)."""
+        return self.user or NOBODY
+
+    def refused(self, permission: Permission) -> bool:
+        """Say so and return True if the signed-in role may not do this (the services refuse
+        it anyway: this only spares a dialog that could not be saved)."""
+        if allows(self.user, permission):
+            return False
+        self.notify(str(PermissionRefusedError(permission, self.actor.role)), severity="warning")
+        return True
 
     def action_staff_palette(self) -> None:
         if self.kiosk.current_mode != "staff" or self.user is None:
@@ -119,7 +135,9 @@ class StaffScreen(TranslatedBindings, KioskScreen):
         """
         route = routes.route(name)
         if not route.allows(self.user):
-            self.notify(_("Réservé aux administrateurs."), severity="warning")
+            # A route open to every staff member is refused only to no one signed in: the
+            # counter's permissions say « réservée au personnel connecté ».
+            self.refused(route.permission or Permission.SIGN_UP)
             return
         screen = route.build(self.kiosk, *args)
         if screen is not None:

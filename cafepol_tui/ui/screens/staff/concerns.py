@@ -15,6 +15,7 @@ from cafepol_tui.services.concerns import (
     get_concern,
     list_concerns,
 )
+from cafepol_tui.services.permissions import Permission
 from cafepol_tui.services.validation import format_phone
 from cafepol_tui.ui.screens.staff import editors, labels
 from cafepol_tui.ui.screens.staff.base import StaffScreen
@@ -172,7 +173,7 @@ class ConcernScreen(StaffScreen):
             )
 
     def action_update(self) -> None:
-        if self.detail is None:
+        if self.detail is None or self.refused(Permission.FOLLOW_UP):
             return
         if not self.detail.next_states:
             self.notify(_("Cette doléance est terminée."), severity="warning")

@@ -20,10 +20,18 @@ from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select,
 
 from cafepol_tui.i18n import LANGUAGES, N_, current_language, translator
 from cafepol_tui.services import document_files as names
+from cafepol_tui.services.permissions import (
+    NOBODY,
+    Actor,
+    Permission,
+    PermissionRefusedError,
+    require,
+)
 from cafepol_tui.ui.screens.base import ReportsWorkerErrors
 from cafepol_tui.ui.screens.staff.base import TranslatedBindings
 
 if TYPE_CHECKING:
+    from cafepol_tui.documents.printing import PrintOutcome
     from cafepol_tui.ui.app import CafePolApp
 
 _ = translator("staff")
@@ -135,9 +143,14 @@ class PrintDialog(ReportsWorkerErrors, TranslatedBindings, ModalScreen[None]):
     def render_and_deliver(self, options: dict[str, object]) -> None:
         from cafepol_tui.documents import deliver
 
+        actor = self.kiosk.staff_user or NOBODY
         try:
+            require(actor, Permission.PRINT)
             pdf, name = self.make_pdf(options)
             outcome = deliver(pdf, name, self.kiosk.settings, print_=bool(options["print"]))
+        except PermissionRefusedError as exc:
+            self.app.call_from_thread(self.finished, False, str(exc))
+            return
         except Exception as exc:  # noqa: BLE001 - say it, keep the console running
             log.exception("%s for meeting %s not made", self.kind, self.meeting_id)
             message = _("Le document n'a pas pu être préparé : {error}").format(error=exc)
@@ -145,7 +158,24 @@ class PrintDialog(ReportsWorkerErrors, TranslatedBindings, ModalScreen[None]):
             return
         log.info("%s %s: kept=%s printed=%s job=%s", self.kind, self.meeting_id,
                  outcome.path is not None, outcome.printed, outcome.job_id)
+        self.audit(actor, name, outcome)
         self.app.call_from_thread(self.finished, outcome.ok, outcome.message)
+
+    def audit(self, actor: Actor, name: str, outcome: PrintOutcome) -> None:
+        """The audit log's line for the document (its failure only logged: it is made)."""
+        from cafepol_tui.services.audit import document_made
+
+        if outcome.printed:
+            where = f"lp {outcome.job_id}" if outcome.job_id else "lp"
+        elif outcome.path is not None:
+            where = str(outcome.path)
+        else:
+            return
+        try:
+            with self.kiosk.database.connection_context():
+                document_made(actor, name, where)
+        except Exception:  # noqa: BLE001 - the document exists; the entry is what is lost
+            log.exception("audit entry for %s not written", name)
 
     def make_pdf(self, options: dict[str, object]) -> tuple[bytes, str]:
         from cafepol_tui import documents

@@ -19,6 +19,7 @@ from cafepol_tui.services import registrations_admin as ra
 from cafepol_tui.services import series
 from cafepol_tui.services.formatting import BRUSSELS
 from cafepol_tui.services.meetings import commune_names
+from cafepol_tui.services.permissions import NOBODY, Actor
 from cafepol_tui.services.validation import SignupForm, ValidationError, format_phone
 from cafepol_tui.statuses import Channel, ConcernStatus, StaffRole
 from cafepol_tui.ui.screens.staff import labels
@@ -34,8 +35,9 @@ def _opts(names: list[str]) -> tuple[tuple[str, str], ...]:
     return tuple((n, n) for n in names)
 
 
-def _actor(kiosk: CafePolApp) -> str:
-    return kiosk.staff_user.name if kiosk.staff_user else ""
+def _actor(kiosk: CafePolApp) -> Actor:
+    """The signed-in staff member, whom the services check and name in the audit log."""
+    return kiosk.staff_user or NOBODY
 
 
 def _meeting_fields(form: mf.MeetingForm, communes: list[str], officers: list[str]) -> list[Field]:

@@ -20,6 +20,7 @@ from cafepol_tui.services import registrations_admin as ra
 from cafepol_tui.services.concerns import AdvanceTopic, raised_in_advance
 from cafepol_tui.services.formatting import format_when
 from cafepol_tui.services.meetings import MeetingDetail, get_meeting
+from cafepol_tui.services.permissions import Permission
 from cafepol_tui.services.registrations import RegistrationView, list_for_meeting
 from cafepol_tui.services.validation import NotFoundError, RefusedError, format_phone
 from cafepol_tui.statuses import RegistrationStatus
@@ -103,12 +104,16 @@ class StaffMeetingScreen(StaffScreen):
 
     @on(Button.Pressed, "#flyer")
     def action_flyer(self) -> None:
+        if self.refused(Permission.PRINT):
+            return
         from cafepol_tui.ui.screens.staff.documents import FLYER, PrintDialog
 
         self.app.push_screen(PrintDialog(self.kiosk, FLYER, self.meeting_id))
 
     @on(Button.Pressed, "#attendance")
     def action_attendance(self) -> None:
+        if self.refused(Permission.PRINT):
+            return
         from cafepol_tui.ui.screens.staff.documents import ATTENDANCE, PrintDialog
 
         self.app.push_screen(PrintDialog(self.kiosk, ATTENDANCE, self.meeting_id))
@@ -199,22 +204,31 @@ class StaffMeetingScreen(StaffScreen):
         self.app.push_screen(dialog, then or self._saved)
 
     def action_edit(self) -> None:
+        if self.refused(Permission.MANAGE_MEETINGS):
+            return
         self._dialog(editors.meeting_editor(self.kiosk, self.meeting_id))
 
     def action_add(self) -> None:
         self._dialog(editors.add_registration_dialog(self.kiosk, self.meeting_id))
 
     def action_interested(self) -> None:
+        if self.refused(Permission.MANAGE_MEETINGS):
+            return
         current = self.meeting.interested_count if self.meeting else 0
         self._dialog(editors.interested_dialog(self.kiosk, self.meeting_id, current))
 
     def action_duplicate(self) -> None:
+        if self.refused(Permission.MANAGE_MEETINGS):
+            return
         self._dialog(editors.duplicate_dialog(self.kiosk, self.meeting_id))
 
     def action_meeting_concern(self) -> None:
         self.action_open("new_concern", self.meeting_id)
 
     def action_cancel_meeting(self) -> None:
+        if self.refused(Permission.MANAGE_MEETINGS):
+            return
+
         def done(result: object) -> None:
             if isinstance(result, list):
                 self.reload()

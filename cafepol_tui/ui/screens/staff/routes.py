@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
-from cafepol_tui.db.models import StaffRole
 from cafepol_tui.i18n import N_
+from cafepol_tui.services.permissions import GRANTS, Permission, allows
 
 if TYPE_CHECKING:
     from textual.screen import Screen
     from textual.widgets.button import ButtonVariant
 
-    from cafepol_tui.services.staff import StaffUser
+    from cafepol_tui.services.permissions import Actor
     from cafepol_tui.ui.app import CafePolApp
 
 Opener = Callable[..., "Screen[Any] | None"]
@@ -69,18 +69,17 @@ class Route:
     title: str  # the palette's title (and the button's label)
     help: str  # the palette's help line
     screen: Opener  # Lazy("module", "Name"), or a function of its own: (App, *args) -> screen
-    role: str | None = None  # None: every staff member; StaffRole.ADMIN: administrators only
+    # None: every staff member; otherwise what the role must allow (`permissions.GRANTS`)
+    permission: Permission | None = None
     key: str = ""  # its key in the footer: on the staff home, or on every staff screen
     short: str = ""  # the footer's label when shorter than the title
     everywhere: bool = False  # the key is bound on every staff screen, not only the home
     button: ButtonVariant | None = None  # its button on the staff home, of that variant
 
-    def __post_init__(self) -> None:
-        if self.role not in (None, StaffRole.ADMIN):  # the refusal says « administrateurs »
-            raise ValueError(f"route {self.name}: only admin routes are restricted")
-
-    def allows(self, user: StaffUser | None) -> bool:
-        return user is not None and (self.role is None or user.role == self.role)
+    def allows(self, user: Actor | None) -> bool:
+        if self.permission is None:
+            return user is not None and user.role in GRANTS
+        return allows(user, self.permission)
 
     @property
     def label(self) -> str:
@@ -117,6 +116,7 @@ ROUTES: tuple[Route, ...] = (
         N_("Nouvelle rencontre"),
         N_("Créer une rencontre"),
         Lazy("editors", "meeting_editor"),
+        permission=Permission.MANAGE_MEETINGS,
         key="n",
     ),
     Route(
@@ -124,6 +124,7 @@ ROUTES: tuple[Route, ...] = (
         N_("Planifier une série"),
         N_("Ex. chaque 1er et 3e mardi pendant trois mois"),
         Lazy("editors", "series_editor"),
+        permission=Permission.MANAGE_MEETINGS,
         key="s",
         # TRANSLATORS: footer key: plan a series of meetings.
         short=N_("Série"),
@@ -153,7 +154,7 @@ ROUTES: tuple[Route, ...] = (
         N_("Journal d'audit"),
         N_("Qui a fait quoi, quand (administrateurs)"),
         Lazy("audit", "AuditScreen"),
-        role=StaffRole.ADMIN,
+        permission=Permission.READ_AUDIT,
         key="j",
         # TRANSLATORS: footer key: the audit log.
         short=N_("Journal"),
@@ -163,7 +164,7 @@ ROUTES: tuple[Route, ...] = (
         N_("Comptes du personnel"),
         N_("Créer ou désactiver des comptes (administrateurs)"),
         Lazy("accounts", "AccountsScreen"),
-        role=StaffRole.ADMIN,
+        permission=Permission.MANAGE_ACCOUNTS,
         key="c",
         # TRANSLATORS: footer key: staff accounts.
         short=N_("Comptes"),
@@ -173,13 +174,14 @@ ROUTES: tuple[Route, ...] = (
         N_("Purger les données personnelles"),
         N_("Appliquer la durée de conservation"),
         Lazy("editors", "purge_dialog"),
-        role=StaffRole.ADMIN,
+        permission=Permission.PURGE,
     ),
     Route(
         "programme",
         N_("Programme du mois"),
         N_("Affiche A4 des rencontres d'un mois, avec leurs QR codes"),
         Lazy("documents", "programme_dialog"),
+        permission=Permission.PRINT,
     ),
     Route(
         "diagnostics",

@@ -19,7 +19,13 @@ from cafepol_tui.services import registrations_admin as ra
 from cafepol_tui.services import series
 from cafepol_tui.services.formatting import BRUSSELS
 from cafepol_tui.services.meetings import commune_names
-from cafepol_tui.services.validation import SignupForm, ValidationError, format_phone
+from cafepol_tui.services.validation import (
+    NotFoundError,
+    RefusedError,
+    SignupForm,
+    ValidationError,
+    format_phone,
+)
 from cafepol_tui.statuses import Channel, ConcernStatus, StaffRole
 from cafepol_tui.ui.screens.staff import labels
 from cafepol_tui.ui.screens.staff.form import Field, FormDialog
@@ -67,9 +73,46 @@ def _form_from(values: dict[str, Any]) -> mf.MeetingForm:
     return mf.MeetingForm(**{k: v for k, v in values.items() if k in keys})
 
 
+def _link_fields(form: mf.MeetingForm) -> list[Field]:
+    """The partners and themes to tick: the active ones and the meeting's own."""
+    partners, themes = tuple(form.partners or ()), tuple(form.themes or ())
+    return [
+        Field(
+            "partners", _("Partenaires présents"), partners, "multi",
+            _opts(mf.link_choices("partners", partners)),
+        ),
+        Field(
+            "themes", _("Thèmes"), themes, "multi", _opts(mf.link_choices("themes", themes))
+        ),
+    ]
+
+
+def _duplicate_field() -> Field:
+    return Field(
+        name="allow_duplicate",
+        label=_("Une rencontre existe déjà à ce lieu et cette heure — créer quand même ?"),
+        value=False,
+        kind="check",
+        hidden=True,
+    )
+
+
 class MeetingDialog(FormDialog):
     """The meeting editor. A capacity below the confirmed seats reveals the list of confirmed
-    parties: the staff member ticks who goes back to the waiting list, then saves again."""
+    parties: the staff member ticks who goes back to the waiting list, then saves again.
+
+    A meeting changed elsewhere since the dialog opened is not saved over: the dialog says so
+    and loads the fresh values. Another meeting at the same place and start reveals a box to
+    tick to create it anyway."""
+
+    def on_refused(self, exc: RefusedError | NotFoundError) -> object:
+        if isinstance(exc, ma.StaleEditError):
+            return self.reload_fields(str(exc))
+        if isinstance(exc, ma.DuplicateMeetingError):
+            from textual.widgets import Checkbox
+
+            self.query_one("#f-allow_duplicate", Checkbox).display = True
+        return super().on_refused(exc)
 
     def on_validation_error(self, exc: ValidationError) -> None:
         if not isinstance(exc, ma.CapacityConflict):
@@ -96,11 +139,17 @@ class MeetingDialog(FormDialog):
 
 def meeting_editor(kiosk: CafePolApp, meeting_id: int | None = None) -> FormDialog:
     def fields() -> list[Field]:  # in the dialog's worker thread
-        form = mf.form_for(meeting_id) if meeting_id else mf.MeetingForm()
+        form = mf.form_for(meeting_id, links=True) if meeting_id else mf.MeetingForm()
         found = _meeting_fields(
             form, commune_names(form.commune), mf.officer_names(form.officer)
         )
+        found[-1:-1] = _link_fields(form)  # before the description
+        found.append(_duplicate_field())
         if meeting_id is not None:
+            # The version the edit is based on: someone else's change since is not saved over.
+            found.append(
+                Field("version", "", ma.meeting_version(meeting_id), hidden=True)
+            )
             found.append(
                 Field(
                     name="to_waitlist",
@@ -113,18 +162,25 @@ def meeting_editor(kiosk: CafePolApp, meeting_id: int | None = None) -> FormDial
 
     actor = _actor(kiosk)
     if meeting_id is None:
-        return FormDialog(
+        return MeetingDialog(
             kiosk,
             _("Nouvelle rencontre"),
             fields,
             lambda v: _("Rencontre n° {id} créée.").format(
-                id=ma.create_meeting(_form_from(v), actor)
+                id=ma.create_meeting(
+                    _form_from(v), actor, allow_duplicate=bool(v.get("allow_duplicate"))
+                )
             ),
         )
 
     def save(values: dict[str, Any]) -> str:
         promoted = ma.update_meeting(
-            meeting_id, _form_from(values), actor, to_waitlist=tuple(values.get("to_waitlist", ()))
+            meeting_id,
+            _form_from(values),
+            actor,
+            to_waitlist=tuple(values.get("to_waitlist", ())),
+            expected_version=values.get("version") or None,
+            allow_duplicate=bool(values.get("allow_duplicate")),
         )
         return _("Rencontre enregistrée.") + _promoted_text(promoted)
 

@@ -74,6 +74,7 @@ class FormDialog(FinishesAfterWork, ReportsWorkerErrors, TranslatedBindings, Mod
         self.kiosk = kiosk
         self.title_text = title
         self.loader: FieldLoader | None = None if isinstance(fields, list) else fields
+        self._reloader = self.loader  # to load the fields again (`reload_fields`)
         self.fields: list[Field] = fields if isinstance(fields, list) else []
         self.save = save
         self.intro = intro
@@ -114,8 +115,11 @@ class FormDialog(FinishesAfterWork, ReportsWorkerErrors, TranslatedBindings, Mod
             widget = Select(f.options, value=value, id=wid, prompt=_("Choisir…"))
         elif f.kind == "check":
             widget = Checkbox(f.label, bool(f.value), id=wid)
-        elif f.kind == "multi":
-            widget = SelectionList[Any](*f.options, id=wid)
+        elif f.kind == "multi":  # `value`: the options' values ticked at first
+            ticked = tuple(f.value or ())
+            widget = SelectionList[Any](
+                *((label, v, v in ticked) for label, v in f.options), id=wid
+            )
         else:
             widget = Input(
                 str(f.value), id=wid, placeholder=f.placeholder, password=f.kind == "password"
@@ -167,6 +171,23 @@ class FormDialog(FinishesAfterWork, ReportsWorkerErrors, TranslatedBindings, Mod
 
         return AwaitComplete(show())
 
+    def reload_fields(self, message: str = "") -> AwaitComplete:
+        """Load the fields again (e.g. fresh values after someone else's change), saying
+        `message` above the buttons meanwhile."""
+
+        async def reload() -> None:
+            assert self._reloader is not None
+            box = self.query_one("#form-fields", VerticalScroll)
+            await box.remove_children()
+            self.fields, self.loader = [], self._reloader
+            self.query_one("#form-ok", Button).disabled = True
+            await box.mount(Static(_("Chargement…"), id="form-loading"))
+            if message:
+                self._say(message)
+            self.load_fields()
+
+        return AwaitComplete(reload())
+
     def _say(self, message: str) -> None:
         box = self.query_one("#form-error", Static)
         box.update(f"⚠ {message}")
@@ -208,6 +229,11 @@ class FormDialog(FinishesAfterWork, ReportsWorkerErrors, TranslatedBindings, Mod
     def on_validation_error(self, exc: ValidationError) -> None:
         """Hook for dialogs that react to a particular error (e.g. the capacity choice)."""
 
+    def on_refused(self, exc: RefusedError | NotFoundError) -> object:
+        """The save was refused: its message above the buttons (dialogs may do more)."""
+        self.show_errors({}, str(exc))
+        return None
+
     @on(Button.Pressed, "#form-ok")
     def action_submit(self) -> None:
         if self.fields_pending:
@@ -225,7 +251,7 @@ class FormDialog(FinishesAfterWork, ReportsWorkerErrors, TranslatedBindings, Mod
             self.app.call_from_thread(self.on_validation_error, exc)
             self.app.call_from_thread(self.show_errors, exc.errors)
         except (RefusedError, NotFoundError) as exc:
-            self.app.call_from_thread(self.show_errors, {}, str(exc))
+            self.app.call_from_thread(self.on_refused, exc)
         except peewee.DatabaseError:
             self.app.call_from_thread(
                 self.show_errors, {}, _("Base de données indisponible : rien n'a été enregistré.")

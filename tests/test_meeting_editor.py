@@ -1,0 +1,83 @@
+"""The meeting editor's services: no lost update, no accidental twin meeting."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+import pytest
+
+from cafepol_tui.services import meeting_fields as mf
+from cafepol_tui.services import meetings_admin as ma
+from cafepol_tui.services.meetings import get_meeting
+from tests.conftest import FIXED_NOW
+
+pytest_plugins = ["tests.staff.conftest"]
+
+LATER = FIXED_NOW + timedelta(minutes=5)
+
+
+def form(**kw) -> mf.MeetingForm:  # type: ignore[no-untyped-def]
+    base = dict(commune="Boussu", place="Salle du Coron", day="15/12/2026", start="10:00")
+    return mf.MeetingForm(**(base | kw))
+
+
+def test_an_edit_over_someone_elses_change_is_refused_with_the_fresh_values(zone, admin):
+    mid = zone["soon"]
+    version = ma.meeting_version(mid)
+    opened = mf.form_for(mid, links=True)  # the editor, as it opened
+    ma.set_interested(mid, 37, admin.name, now=LATER)  # meanwhile, elsewhere
+    with pytest.raises(ma.StaleEditError) as err:
+        ma.update_meeting(
+            mid, dataclasses.replace(opened, capacity="8"), admin.name,
+            now=LATER, expected_version=version,
+        )
+    assert err.value.fresh.interested_count == "37"
+    assert err.value.version == ma.meeting_version(mid) != version
+    m = get_meeting(mid)
+    assert (m.capacity, m.interested_count) == (4, 37)  # nothing saved, the count kept
+    ma.update_meeting(
+        mid, dataclasses.replace(err.value.fresh, capacity="8"), admin.name,
+        now=LATER, expected_version=err.value.version,
+    )
+    m = get_meeting(mid)
+    assert (m.capacity, m.interested_count) == (8, 37)
+
+
+def test_an_edit_without_a_version_still_saves(zone, admin):
+    mid = zone["soon"]
+    ma.update_meeting(mid, dataclasses.replace(mf.form_for(mid), capacity="6"), admin.name,
+                      now=LATER)
+    assert get_meeting(mid).capacity == 6
+
+
+def test_the_editor_form_carries_the_links_when_asked(zone, admin):
+    mid = ma.create_meeting(form(partners=["Hygea"], themes=["Propreté"]), admin.name,
+                            now=FIXED_NOW)
+    assert mf.form_for(mid).partners is None
+    full = mf.form_for(mid, links=True)
+    assert (full.partners, full.themes) == (("Hygea",), ("Propreté",))
+    assert mf.link_choices("themes") == ["Propreté", "Sentiment d'insécurité"]
+
+
+def test_a_meeting_at_the_same_place_and_start_is_refused_unless_confirmed(zone, admin):
+    first = ma.create_meeting(form(), admin.name, now=FIXED_NOW)
+    with pytest.raises(ma.DuplicateMeetingError) as err:
+        ma.create_meeting(form(place="  salle du  coron "), admin.name, now=FIXED_NOW)
+    assert err.value.other_id == first
+    second = ma.create_meeting(form(), admin.name, now=FIXED_NOW, allow_duplicate=True)
+    assert second != first
+    # Another hour is no twin; moving it onto the first one is refused, then confirmed.
+    third = ma.create_meeting(form(start="14:00"), admin.name, now=FIXED_NOW)
+    moved = dataclasses.replace(mf.form_for(third), start="10:00")
+    with pytest.raises(ma.DuplicateMeetingError):
+        ma.update_meeting(third, moved, admin.name, now=FIXED_NOW)
+    ma.update_meeting(third, moved, admin.name, now=FIXED_NOW, allow_duplicate=True)
+    # Editing a twin without moving it is not asked again.
+    ma.update_meeting(third, mf.form_for(third), admin.name, now=FIXED_NOW)
+
+
+def test_a_cancelled_meeting_is_no_twin(zone, admin):
+    first = ma.create_meeting(form(), admin.name, now=FIXED_NOW)
+    ma.cancel_meeting(first, "travaux", admin.name, now=FIXED_NOW)
+    ma.create_meeting(form(), admin.name, now=FIXED_NOW)

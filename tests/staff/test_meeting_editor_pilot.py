@@ -1,0 +1,103 @@
+"""The console's meeting editor: partners and themes ticked, someone else's change not lost."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import time_machine
+from textual.widgets import Checkbox, Input, SelectionList, Static
+
+from cafepol_tui.services import meetings_admin as ma
+from cafepol_tui.services.meetings import get_meeting
+from cafepol_tui.ui.app import make_app
+from cafepol_tui.ui.screens.staff import editors
+from cafepol_tui.ui.screens.staff.form import FormDialog
+from tests.conftest import FIXED_NOW
+from tests.pilot import click_and_wait, settle, wait_until
+from tests.staff.test_pilot import SIZE
+
+
+async def _open(app, pilot, meeting_id):  # type: ignore[no-untyped-def]
+    dialog = editors.meeting_editor(app, meeting_id)
+    app.push_screen(dialog)
+    await wait_until(pilot, lambda: not dialog.fields_pending, what="the editor's fields")
+    await settle(pilot)
+    return dialog
+
+
+async def _ok(app, pilot, dialog: FormDialog) -> None:  # type: ignore[no-untyped-def]
+    await click_and_wait(
+        pilot, "#form-ok",
+        until=lambda: dialog not in app.screen_stack
+        or (not dialog.fields_pending and not dialog.query_one("#form-ok").disabled),
+    )
+    await settle(pilot)
+
+
+async def test_partners_and_themes_are_ticked_in_the_editor(zone, admin, settings, db):
+    mid = zone["soon"]
+    app = make_app(settings, db)
+    with time_machine.travel(FIXED_NOW, tick=True):
+        async with app.run_test(size=SIZE) as pilot:
+            app.enter_staff_mode(admin)
+            await settle(pilot)
+            dialog = await _open(app, pilot, mid)
+            dialog.query_one("#f-partners", SelectionList).select("Hygea")
+            dialog.query_one("#f-themes", SelectionList).select("Propreté")
+            dialog.query_one("#f-interested_count", Input).value = "12"
+            await _ok(app, pilot, dialog)
+            assert dialog not in app.screen_stack
+            m = get_meeting(mid)
+            assert (m.partners, m.themes, m.interested_count) == (("Hygea",), ("Propreté",), 12)
+            dialog = await _open(app, pilot, mid)  # opens with them ticked
+            assert dialog.query_one("#f-partners", SelectionList).selected == ["Hygea"]
+            dialog.query_one("#f-themes", SelectionList).deselect_all()
+            await _ok(app, pilot, dialog)
+            assert get_meeting(mid).themes == () and get_meeting(mid).partners == ("Hygea",)
+
+
+async def test_someone_elses_change_is_not_saved_over(zone, admin, settings, db):
+    mid = zone["soon"]
+    app = make_app(settings, db)
+    with time_machine.travel(FIXED_NOW, tick=True):
+        async with app.run_test(size=SIZE) as pilot:
+            app.enter_staff_mode(admin)
+            await settle(pilot)
+            dialog = await _open(app, pilot, mid)
+            ma.set_interested(mid, 37, "Autre poste", now=FIXED_NOW + timedelta(hours=1))
+            dialog.query_one("#f-capacity", Input).value = "8"
+            await _ok(app, pilot, dialog)
+            assert dialog in app.screen_stack
+            message = str(dialog.query_one("#form-error", Static).render())
+            assert "modifiée ailleurs" in message
+            assert dialog.query_one("#f-interested_count", Input).value == "37"
+            assert dialog.query_one("#f-capacity", Input).value == "4"  # the fresh values
+            assert get_meeting(mid).capacity == 4
+            dialog.query_one("#f-capacity", Input).value = "8"
+            await _ok(app, pilot, dialog)
+            assert dialog not in app.screen_stack
+            m = get_meeting(mid)
+            assert (m.capacity, m.interested_count) == (8, 37)
+
+
+async def test_a_twin_meeting_is_asked_first(zone, admin, settings, db):
+    twin = get_meeting(zone["later"])
+    app = make_app(settings, db)
+    with time_machine.travel(FIXED_NOW, tick=True):
+        async with app.run_test(size=SIZE) as pilot:
+            app.enter_staff_mode(admin)
+            await settle(pilot)
+            dialog = await _open(app, pilot, zone["soon"])
+            from cafepol_tui.services.formatting import local
+
+            when = local(twin.starts_at)
+            dialog.query_one("#f-place", Input).value = twin.place
+            dialog.query_one("#f-day", Input).value = when.strftime("%d/%m/%Y")
+            await _ok(app, pilot, dialog)
+            confirm = dialog.query_one("#f-allow_duplicate", Checkbox)
+            assert dialog in app.screen_stack and confirm.display
+            assert "existe déjà" in str(confirm.label)
+            confirm.value = True
+            await _ok(app, pilot, dialog)
+            assert dialog not in app.screen_stack
+            assert get_meeting(zone["soon"]).place == twin.place

@@ -13,7 +13,7 @@ from cafepol_tui.ui.app import make_app
 from cafepol_tui.ui.screens.staff import editors
 from cafepol_tui.ui.screens.staff.form import FormDialog
 from tests.conftest import FIXED_NOW
-from tests.pilot import click_and_wait, settle, wait_until
+from tests.pilot import click_and_wait, settle, wait_for_screen, wait_until
 from tests.staff.test_pilot import SIZE
 
 
@@ -101,3 +101,50 @@ async def test_a_twin_meeting_is_asked_first(zone, admin, settings, db):
             await _ok(app, pilot, dialog)
             assert dialog not in app.screen_stack
             assert get_meeting(zone["soon"]).place == twin.place
+
+
+async def test_staff_screens_reload_after_a_sign_up_elsewhere(
+    zone, admin, settings, db, monkeypatch
+):
+    from textual.widgets import DataTable
+
+    from cafepol_tui.services.registrations import register
+    from cafepol_tui.services.validation import SignupForm
+    from cafepol_tui.ui.screens.staff import home, meeting
+    from cafepol_tui.ui.screens.staff.meeting import StaffMeetingScreen
+
+    monkeypatch.setattr(home, "POLL_S", 0.1)
+    monkeypatch.setattr(meeting, "POLL_S", 0.1)
+    mid = zone["soon"]
+
+    def sign_up(name: str, minutes: int) -> None:
+        register(
+            mid, SignupForm(name=name, people=2, consent=True), max_party=4, topic_max=300,
+            now=FIXED_NOW + timedelta(minutes=minutes),
+        )
+
+    app = make_app(settings, db)
+    with time_machine.travel(FIXED_NOW, tick=True):
+        async with app.run_test(size=SIZE) as pilot:
+            app.enter_staff_mode(admin)
+            await settle(pilot)
+            staff_home = app.screen
+            seats = staff_home.query_one("#staff-meetings", DataTable)
+
+            def home_seats() -> str:
+                return str(seats.get_cell(str(mid), seats.ordered_columns[5].key))
+
+            await wait_until(pilot, lambda: home_seats() == "0/4", what="the home's list")
+            sign_up("Alice Martin", 1)  # at the kiosk
+            await wait_until(pilot, lambda: home_seats() == "2/4", what="the home to reload")
+            screen = StaffMeetingScreen(mid)
+            app.push_screen(screen)
+            await wait_for_screen(pilot, screen)
+            await wait_until(pilot, lambda: screen.query("#meeting-counts"), what="the screen")
+            counts = screen.query_one("#meeting-counts", Static)
+            await wait_until(pilot, lambda: "2/4 places" in str(counts.render()))
+            sign_up("Bruno Leroy", 2)
+            await wait_until(pilot, lambda: "4/4 places" in str(counts.render()),
+                             what="the meeting screen to reload")
+            table = screen.query_one("#registrations", DataTable)
+            await wait_until(pilot, lambda: table.row_count == 2)

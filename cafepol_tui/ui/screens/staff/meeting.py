@@ -19,7 +19,7 @@ from cafepol_tui.i18n import N_, current_language, translator
 from cafepol_tui.services import registrations_admin as ra
 from cafepol_tui.services.concerns import AdvanceTopic, raised_in_advance
 from cafepol_tui.services.formatting import format_when
-from cafepol_tui.services.meetings import MeetingDetail, get_meeting
+from cafepol_tui.services.meetings import MeetingDetail, get_meeting, meeting_change_token
 from cafepol_tui.services.registrations import RegistrationView, list_for_meeting
 from cafepol_tui.services.validation import NotFoundError, RefusedError, format_phone
 from cafepol_tui.statuses import RegistrationStatus
@@ -28,6 +28,8 @@ from cafepol_tui.ui.screens.staff.base import StaffScreen
 from cafepol_tui.ui.screens.staff.form import InfoDialog
 
 _ = translator("staff")
+
+POLL_S = 5.0  # as often as the citizen kiosk's list (citizen.home.LIVE_REFRESH_S)
 
 
 class StaffMeetingScreen(StaffScreen):
@@ -96,7 +98,22 @@ class StaffMeetingScreen(StaffScreen):
             _("À aborder"),
         )
         self.query_one("#advance-topics", DataTable).add_columns(_("Réf."), _("Nom"), _("Sujet"))
+        self._token: object = None
         self.load()
+        self.set_interval(POLL_S, self.poll_changes)
+
+    def poll_changes(self) -> None:
+        """A kiosk or another console changed this meeting or its registrations: reload (only
+        then, and only while this screen is on top)."""
+        if self.is_current:
+            self._poll()
+
+    @work(thread=True, exclusive=True, group="staff-meeting-poll", exit_on_error=False)
+    def _poll(self) -> None:
+        with self.kiosk.database.connection_context():
+            token = meeting_change_token(self.meeting_id)
+        if token != self._token:
+            self.app.call_from_thread(self.load)
 
     def reload(self) -> None:
         self.load()
@@ -116,11 +133,12 @@ class StaffMeetingScreen(StaffScreen):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
         with self.kiosk.database.connection_context():
+            token = meeting_change_token(self.meeting_id)
             meeting = get_meeting(self.meeting_id)
             registrations = list_for_meeting(self.meeting_id)
             topics = raised_in_advance(self.meeting_id)
             walkins = ra.walkins(self.meeting_id)
-        self.app.call_from_thread(self.show, meeting, registrations, topics, walkins)
+        self.app.call_from_thread(self.show, meeting, registrations, topics, walkins, token)
 
     def show(
         self,
@@ -128,8 +146,9 @@ class StaffMeetingScreen(StaffScreen):
         registrations: list[RegistrationView],
         topics: list[AdvanceTopic],
         walkins: int,
+        token: object = None,
     ) -> None:
-        self.meeting = m
+        self.meeting, self._token = m, token
         heading = _("N° {id} · {commune} — {place} — {when}").format(
             id=m.id,
             commune=m.commune,

@@ -81,3 +81,26 @@ def test_a_cancelled_meeting_is_no_twin(zone, admin):
     first = ma.create_meeting(form(), admin.name, now=FIXED_NOW)
     ma.cancel_meeting(first, "travaux", admin.name, now=FIXED_NOW)
     ma.create_meeting(form(), admin.name, now=FIXED_NOW)
+
+
+def test_a_cancelled_meeting_is_reinstated_and_audited(zone, admin, counter):
+    from cafepol_tui.db.models import AuditEntry
+    from cafepol_tui.services.permissions import PermissionRefusedError
+    from cafepol_tui.services.validation import RefusedError
+
+    mid = zone["soon"]
+    with pytest.raises(RefusedError):
+        ma.reinstate_meeting(mid, admin, now=FIXED_NOW)  # not cancelled
+    ma.cancel_meeting(mid, "Salle indisponible", admin.name, now=FIXED_NOW)
+    with pytest.raises(PermissionRefusedError):
+        ma.reinstate_meeting(mid, counter, now=FIXED_NOW)
+    assert get_meeting(mid).is_cancelled
+    ma.reinstate_meeting(mid, admin, now=LATER)
+    m = get_meeting(mid)
+    assert not m.is_cancelled and m.cancel_reason == ""
+    entry = AuditEntry.select().order_by(AuditEntry.id.desc()).get()
+    assert (entry.action, entry.actor) == ("meeting-reinstate", admin.name)
+    assert "Salle indisponible" in entry.detail
+    ma.cancel_meeting(zone["past"], "trop tard", admin.name, now=FIXED_NOW)
+    with pytest.raises(RefusedError):
+        ma.reinstate_meeting(zone["past"], admin, now=FIXED_NOW)

@@ -35,6 +35,7 @@ from cafepol_tui.services.meeting_fields import (
     parse_time,
     save_links,
 )
+from cafepol_tui.services.permissions import Actor, Permission, require
 from cafepol_tui.services.registrations import RegistrationView, list_for_meeting, promote_waitlist
 from cafepol_tui.services.validation import (
     NotFoundError,
@@ -267,6 +268,29 @@ def cancel_meeting(
         ).execute()
         audit.record(actor, "meeting-cancel", f"meeting:{meeting_id}", text, now=now)
     return people_to_warn(meeting_id)
+
+
+def reinstate_meeting(meeting_id: int, actor: Actor, *, now: datetime | None = None) -> None:
+    """A cancelled meeting scheduled again (still to come). Its registrations were kept as
+    they were: the people warned of the cancellation should be told it takes place after all."""
+    require(actor, Permission.MANAGE_MEETINGS)
+    now = now or utcnow()
+    with write_transaction(database_proxy.obj):
+        meeting = lock_meeting(meeting_id)
+        if meeting.status != MeetingStatus.CANCELLED:
+            raise RefusedError(_("Cette rencontre n'est pas annulée."))
+        if meeting.starts_at <= now:
+            raise RefusedError(_("Cette rencontre est passée : elle ne peut plus être rétablie."))
+        Meeting.update(
+            status=MeetingStatus.SCHEDULED, cancel_reason="", updated_at=now
+        ).where(Meeting.id == meeting_id).execute()
+        audit.record(
+            actor.name,
+            "meeting-reinstate",
+            f"meeting:{meeting_id}",
+            _("annulation levée (raison : {reason})").format(reason=meeting.cancel_reason),
+            now=now,
+        )
 
 
 def people_to_warn(meeting_id: int) -> list[RegistrationView]:

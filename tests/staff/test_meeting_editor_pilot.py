@@ -148,3 +148,42 @@ async def test_staff_screens_reload_after_a_sign_up_elsewhere(
                              what="the meeting screen to reload")
             table = screen.query_one("#registrations", DataTable)
             await wait_until(pilot, lambda: table.row_count == 2)
+
+
+async def test_a_cancelled_meeting_keeps_its_list_to_warn_and_is_reinstated(
+    zone, admin, settings, db
+):
+    from textual.widgets import Button, DataTable
+
+    from cafepol_tui.services.registrations import register
+    from cafepol_tui.services.validation import SignupForm
+    from cafepol_tui.ui.screens.staff.form import InfoDialog
+    from cafepol_tui.ui.screens.staff.meeting import StaffMeetingScreen
+
+    mid = zone["soon"]
+    register(mid, SignupForm(name="Alice Martin", phone="0470123456", consent=True),
+             max_party=4, topic_max=300, now=FIXED_NOW)
+    ma.cancel_meeting(mid, "Salle indisponible", admin.name, now=FIXED_NOW)
+    app = make_app(settings, db)
+    with time_machine.travel(FIXED_NOW, tick=True):
+        async with app.run_test(size=SIZE) as pilot:
+            app.enter_staff_mode(admin)
+            await settle(pilot)
+            screen = StaffMeetingScreen(mid)
+            app.push_screen(screen)
+            await wait_for_screen(pilot, screen)
+            await settle(pilot)
+            table = screen.query_one("#registrations", DataTable)
+            assert "rencontre annulée" in str(table.get_row_at(0)[4])
+            assert screen.query_one("#reinstate", Button).display
+            await pilot.press("w")
+            info = await wait_for_screen(pilot, InfoDialog)
+            await settle(pilot)
+            assert "Alice Martin" in str(info.query_one("#info-text", Static).render())
+            await pilot.press("escape")
+            await wait_for_screen(pilot, screen)
+            await pilot.press("v")
+            await wait_until(pilot, lambda: not get_meeting(mid).is_cancelled, what="reinstated")
+            await settle(pilot)
+            assert not screen.query_one("#reinstate", Button).display
+            assert "rencontre annulée" not in str(table.get_row_at(0)[4])

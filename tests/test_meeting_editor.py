@@ -104,3 +104,33 @@ def test_a_cancelled_meeting_is_reinstated_and_audited(zone, admin, counter):
     ma.cancel_meeting(zone["past"], "trop tard", admin.name, now=FIXED_NOW)
     with pytest.raises(RefusedError):
         ma.reinstate_meeting(zone["past"], admin, now=FIXED_NOW)
+
+
+def test_a_series_preview_counts_each_month_against_the_aim(zone, admin):
+    from cafepol_tui.db.models import Meeting
+    from cafepol_tui.services import series
+    from cafepol_tui.services.formatting import local
+
+    start = form(day="01/12/2026", start="14:00")
+    preview = series.preview_series(start, "mardi", "1", "3", now=FIXED_NOW)
+    assert [local(d).strftime("%d/%m/%Y %H:%M") for d in preview.dates] == [
+        "01/12/2026 14:00", "05/01/2027 14:00", "02/02/2027 14:00",
+    ]
+    shown = [(m.commune, m.year, m.month, m.existing, m.planned) for m in preview.months]
+    # December already has « soon » (Boussu); Frameries' meeting is not counted.
+    assert shown == [
+        ("Boussu", 2026, 12, 1, 1), ("Boussu", 2027, 1, 0, 1), ("Boussu", 2027, 2, 0, 1),
+    ]
+    assert [(m.below_aim, m.above_aim) for m in preview.months] == [
+        (False, False), (True, False), (True, False),
+    ]
+    ma.cancel_meeting(zone["soon"], "travaux", admin.name, now=FIXED_NOW)  # not counted
+    crowded = series.preview_series(start, "mardi", "1,3,5", "1", now=FIXED_NOW)
+    assert [(m.existing, m.planned, m.above_aim) for m in crowded.months] == [(0, 3, False)]
+    ma.create_meeting(form(day="10/12/2026"), admin.name, now=FIXED_NOW)
+    before = Meeting.select().count()
+    crowded = series.preview_series(start, "mardi", "1,3,5", "1", now=FIXED_NOW)
+    assert [(m.total, m.above_aim) for m in crowded.months] == [(4, True)]
+    assert Meeting.select().count() == before  # a preview creates nothing
+    ids = series.plan_series(start, "mardi", "1,3,5", "1", admin.name, now=FIXED_NOW)
+    assert [get_meeting(i).starts_at for i in ids] == list(crowded.dates)

@@ -187,3 +187,34 @@ async def test_a_cancelled_meeting_keeps_its_list_to_warn_and_is_reinstated(
             await settle(pilot)
             assert not screen.query_one("#reinstate", Button).display
             assert "rencontre annulée" not in str(table.get_row_at(0)[4])
+
+
+async def test_a_series_shows_its_dates_before_it_is_created(zone, admin, settings, db):
+    from textual.widgets import Button, Select
+
+    from cafepol_tui.db.models import Meeting
+
+    before = Meeting.select().count()
+    app = make_app(settings, db)
+    with time_machine.travel(FIXED_NOW, tick=True):
+        async with app.run_test(size=SIZE) as pilot:
+            app.enter_staff_mode(admin)
+            await settle(pilot)
+            dialog = editors.series_editor(app)
+            app.push_screen(dialog)
+            await wait_until(pilot, lambda: not dialog.fields_pending, what="the fields")
+            await settle(pilot)
+            dialog.query_one("#f-commune", Select).value = "Boussu"
+            dialog.query_one("#f-place", Input).value = "Salle du Coron"
+            dialog.query_one("#f-day", Input).value = "01/12/2026"
+            dialog.query_one("#f-start", Input).value = "14:00"
+            dialog.query_one("#f-nths", Input).value = "1"
+            await _ok(app, pilot, dialog)
+            assert dialog in app.screen_stack and Meeting.select().count() == before
+            text = str(dialog.query_one("#form-stay", Static).render())
+            assert "Boussu 12/2026 : 1 existante(s) + 1 prévue(s) = 2" in text
+            assert "Boussu 01/2027 : 0 existante(s) + 1 prévue(s) = 1 — ⚠ moins de 2" in text
+            assert "3" in str(dialog.query_one("#form-ok", Button).label)
+            await _ok(app, pilot, dialog)
+            assert dialog not in app.screen_stack
+            assert Meeting.select().count() == before + 3

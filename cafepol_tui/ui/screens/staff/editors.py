@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from cafepol_tui.i18n import translator
+from cafepol_tui.i18n import current_language, translator
 from cafepol_tui.services import concerns as cs
 from cafepol_tui.services import meeting_fields as mf
 from cafepol_tui.services import meetings_admin as ma
 from cafepol_tui.services import registrations_admin as ra
 from cafepol_tui.services import series
-from cafepol_tui.services.formatting import BRUSSELS
+from cafepol_tui.services.formatting import BRUSSELS, format_clock, format_short_day
 from cafepol_tui.services.meetings import commune_names
 from cafepol_tui.services.validation import (
     NotFoundError,
@@ -28,7 +28,7 @@ from cafepol_tui.services.validation import (
 )
 from cafepol_tui.statuses import Channel, ConcernStatus, StaffRole
 from cafepol_tui.ui.screens.staff import labels
-from cafepol_tui.ui.screens.staff.form import Field, FormDialog
+from cafepol_tui.ui.screens.staff.form import Field, FormDialog, Stay
 
 if TYPE_CHECKING:
     from cafepol_tui.ui.app import CafePolApp
@@ -213,14 +213,55 @@ def series_editor(kiosk: CafePolApp) -> FormDialog:
         return found
 
     actor = _actor(kiosk)
+    previewed: list[dict[str, Any]] = []  # the values last previewed
 
-    def save(v: dict[str, Any]) -> str:
+    def save(v: dict[str, Any]) -> str | Stay:
+        # First « OK »: the dates and the months' counts; « OK » again, unchanged: created.
+        if not previewed or previewed[-1] != v:
+            preview = series.preview_series(_form_from(v), v["weekday"], v["nths"], v["months"])
+            previewed[:] = [v]
+            n = len(preview.dates)
+            return Stay(
+                series_preview_text(preview),
+                _.plural("Créer {n} rencontre", "Créer les {n} rencontres", n).format(n=n),
+            )
         ids = series.plan_series(_form_from(v), v["weekday"], v["nths"], v["months"], actor)
         return _.plural("{n} rencontre planifiée.", "{n} rencontres planifiées.", len(ids)).format(
             n=len(ids)
         )
 
-    return FormDialog(kiosk, _("Planifier une série de rencontres"), fields, save)
+    return FormDialog(
+        kiosk,
+        _("Planifier une série de rencontres"),
+        fields,
+        save,
+        intro=_("Les dates sont montrées d'abord : rien n'est créé avant confirmation."),
+        ok_label=_("Voir les dates"),
+    )
+
+
+def series_preview_text(preview: series.SeriesPreview) -> str:
+    """The dates, then each commune's months: existing + planned against the aim."""
+    lang = current_language()
+    dates = ", ".join(
+        f"{format_short_day(d, lang)} {format_clock(d, lang)}" for d in preview.dates
+    )
+    low, high = series.MONTHLY_AIM
+    lines = [_("Dates : {dates}").format(dates=dates), "",
+             _("Rencontres par mois (objectif : {low} à {high}) :").format(low=low, high=high)]
+    for m in preview.months:
+        line = _("{commune} {month:02d}/{year} : {existing} existante(s) + {planned} prévue(s) "
+                 "= {total}").format(
+            commune=m.commune, month=m.month, year=m.year, existing=m.existing,
+            planned=m.planned, total=m.total,
+        )
+        if m.below_aim:
+            line += " — " + _("⚠ moins de {n}").format(n=low)
+        elif m.above_aim:
+            line += " — " + _("⚠ plus de {n}").format(n=high)
+        lines.append(line)
+    lines += ["", _("Modifiez un champ pour revoir les dates, ou confirmez.")]
+    return "\n".join(lines)
 
 
 def cancel_meeting_dialog(kiosk: CafePolApp, meeting_id: int) -> FormDialog:

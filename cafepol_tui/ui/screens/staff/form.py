@@ -48,6 +48,15 @@ class Field:
 FieldLoader = Callable[[], list[Field]]
 
 
+@dataclass(frozen=True)
+class Stay:
+    """What a save returns to show something instead of saving (e.g. a preview to confirm):
+    the dialog stays open with `text` above its fields, « OK » relabelled `ok_label`."""
+
+    text: str
+    ok_label: str = ""
+
+
 class FormDialog(FinishesAfterWork, ReportsWorkerErrors, TranslatedBindings, ModalScreen[object]):
     """`title`, `intro`, `ok_label` and the fields' labels arrive translated.
 
@@ -257,8 +266,25 @@ class FormDialog(FinishesAfterWork, ReportsWorkerErrors, TranslatedBindings, Mod
                 self.show_errors, {}, _("Base de données indisponible : rien n'a été enregistré.")
             )
         else:
+            if isinstance(result, Stay):
+                self.app.call_from_thread(self.stay, result)
+                return None
             return Then(partial(self.saved, result if result is not None else ""))
         return None
+
+    def stay(self, shown: Stay) -> AwaitComplete:
+        """`shown.text` at the top of the fields (replacing the last one), errors cleared."""
+
+        async def show() -> None:
+            self.show_errors({})
+            box = self.query_one("#form-fields", VerticalScroll)
+            await box.query("#form-stay").remove()
+            await box.mount(Static(shown.text, id="form-stay", markup=False), before=0)
+            if shown.ok_label:
+                self.query_one("#form-ok", Button).label = shown.ok_label
+            box.scroll_home(animate=False)
+
+        return AwaitComplete(show())
 
     def saved(self, result: object) -> None:
         """Dismissed with what the save returned; if a screen came on top meanwhile (the outage

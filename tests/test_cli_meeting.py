@@ -196,3 +196,25 @@ def test_changes_are_audited_as_cli(cli, db_path):
 def test_meeting_alone_asks_for_an_action(cli):
     code, out, err = cli("meeting")
     assert code == 2 and out == "" and "ACTION" in err
+
+
+def test_a_twin_meeting_needs_allow_duplicate(cli, db_path):
+    code, out, err = cli(*ADD)
+    assert code == 0, err
+    first = int(out.strip())
+    code, out, err = cli(*ADD)
+    assert code == 2 and out == "" and len(err.splitlines()) == 1
+    assert str(first) in err
+    code, out, err = cli(*ADD, "--allow-duplicate")
+    assert code == 0, err
+    second = int(out.strip())
+    code, out, err = cli(*ADD[:-1], "2027-01-12 20:00")
+    third = int(out.strip())
+    code, out, err = cli("meeting", "edit", str(third), "--start", "2027-01-12 18:30")
+    assert code == 2 and out == "" and len(err.splitlines()) == 1
+    code, out, err = cli(
+        "meeting", "edit", str(third), "--start", "2027-01-12 18:30", "--allow-duplicate"
+    )
+    assert code == 0, err
+    with _db(db_path):
+        assert Meeting.select().where(Meeting.id.in_([first, second, third])).count() == 3

@@ -142,6 +142,10 @@ def _add_fields(parser: argparse.ArgumentParser, *, new: bool) -> None:
         help=_('how many people said "interested" on the Facebook event'),
     )
     parser.add_argument(
+        "--allow-duplicate", action="store_true",
+        help=_("go on even if another meeting is at the same place and start"),
+    )
+    parser.add_argument(
         "--json", action="store_true", help=_("print the meeting as `meetings --json` shows it")
     )
 
@@ -196,7 +200,11 @@ def cmd_meeting_add(args: argparse.Namespace, settings: Settings) -> int:
 
     with connected(settings):
         _check_names(args)
-        meeting_id = create_meeting(MeetingForm(**_changes(args)), CLI)  # type: ignore[arg-type]
+        meeting_id = create_meeting(
+            MeetingForm(**_changes(args)),  # type: ignore[arg-type]
+            CLI,
+            allow_duplicate=args.allow_duplicate,
+        )
         log.info("meeting %d added", meeting_id)
         _print_meeting(meeting_id, args.json)
     return 0
@@ -214,7 +222,9 @@ def cmd_meeting_edit(args: argparse.Namespace, settings: Settings) -> int:
     with connected(settings):
         _check_names(args)
         form = dataclasses.replace(form_for(args.meeting_id), **_changes(args))  # type: ignore[arg-type]
-        promoted = update_meeting(args.meeting_id, form, CLI)
+        promoted = update_meeting(
+            args.meeting_id, form, CLI, allow_duplicate=args.allow_duplicate
+        )
         log.info("meeting %d edited", args.meeting_id)
         _print_meeting(args.meeting_id, args.json)
     for code in promoted:

@@ -257,8 +257,9 @@ def clean_meeting(
     )
 
 
-def form_for(meeting_id: int) -> MeetingForm:
-    """The editor pre-filled with a meeting's current values."""
+def form_for(meeting_id: int, *, links: bool = False) -> MeetingForm:
+    """The editor pre-filled with a meeting's current values; with `links`, its partners' and
+    themes' names too (otherwise None: saving leaves them as they are)."""
     m = Meeting.get_or_none(Meeting.id == meeting_id)
     if m is None:
         raise NotFoundError(_("aucune rencontre avec le numéro {id}").format(id=meeting_id))
@@ -275,7 +276,35 @@ def form_for(meeting_id: int) -> MeetingForm:
         event_url=m.event_url or "",
         description=m.description,
         interested_count=str(m.interested_count),
+        partners=_link_names(meeting_id, "partners") if links else None,
+        themes=_link_names(meeting_id, "themes") if links else None,
     )
+
+
+def _link_names(meeting_id: int, kind: str) -> tuple[str, ...]:
+    if kind == "partners":
+        query: Any = (
+            Partner.select(Partner.name)
+            .join(MeetingPartner, on=MeetingPartner.partner == Partner.id)
+            .where(MeetingPartner.meeting == meeting_id)
+            .order_by(MeetingPartner.id)
+        )
+    else:
+        query = (
+            Theme.select(Theme.name)
+            .join(MeetingTheme, on=MeetingTheme.theme == Theme.id)
+            .where(MeetingTheme.meeting == meeting_id)
+            .order_by(MeetingTheme.id)
+        )
+    return tuple(row.name for row in query)
+
+
+def link_choices(kind: str, also: Sequence[str] = ()) -> list[str]:
+    """The editor's choices of partners (`kind` "partners") or themes: the active ones, and
+    `also` (those the meeting edited already has, even inactive)."""
+    model: Any = Partner if kind == "partners" else Theme
+    query = model.select(model.name).where(model.active | model.name.in_(list(also) or [""]))
+    return [row.name for row in query.order_by(model.name)]
 
 
 def officer_names(also: str = "") -> list[str]:

@@ -326,3 +326,23 @@ def change_token() -> tuple[object, int]:
     """
     row = Meeting.select(peewee.fn.MAX(Meeting.updated_at), peewee.fn.COUNT(Meeting.id)).tuples().first()
     return (row[0], row[1]) if row else (None, 0)
+
+
+def meeting_change_token(meeting_id: int) -> tuple[object, ...]:
+    """A cheap fingerprint of one meeting as staff see it: its last change, and its
+    registrations' count and last change (a staff screen polls it and reloads when it moves)."""
+    meeting = (
+        Meeting.select(Meeting.updated_at, Meeting.status, Meeting.walkins)
+        .where(Meeting.id == meeting_id)
+        .tuples()
+        .first()
+    )
+    row = (
+        Registration.select(
+            peewee.fn.COUNT(Registration.id), peewee.fn.MAX(Registration.updated_at)
+        )
+        .where(Registration.meeting == meeting_id)
+        .tuples()
+        .first()
+    )
+    return (meeting, row)

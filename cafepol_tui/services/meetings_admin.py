@@ -26,8 +26,10 @@ from cafepol_tui.services import audit
 from cafepol_tui.services.formatting import BRUSSELS, local
 from cafepol_tui.services.locking import lock_meeting
 from cafepol_tui.services.meeting_fields import (
+    CleanMeeting,
     MeetingForm,
     clean_meeting,
+    form_for,
     parse_date,
     parse_interested,
     parse_time,
@@ -68,11 +70,81 @@ class CapacityConflict(ValidationError):
         )
 
 
-def create_meeting(form: MeetingForm, actor: Actor, *, now: datetime | None = None) -> int:
+class StaleEditError(RefusedError):
+    """Someone else changed the meeting since the editor was opened: nothing was saved.
+
+    `fresh` is the editor filled with the meeting's current values, `version` their version
+    (give it back as `expected_version` to save over them)."""
+
+    def __init__(self, fresh: MeetingForm, version: str) -> None:
+        self.fresh, self.version = fresh, version
+        super().__init__(
+            _(
+                "Cette rencontre a été modifiée ailleurs pendant que vous l'éditiez : rien n'a "
+                "été enregistré. Les valeurs actuelles sont rechargées ; refaites vos changements."
+            )
+        )
+
+
+class DuplicateMeetingError(RefusedError):
+    """Another meeting (not cancelled) is at the same place and start: confirm to go on."""
+
+    def __init__(self, other_id: int) -> None:
+        self.other_id = other_id
+        super().__init__(
+            _("Une rencontre existe déjà à ce lieu et cette heure (n° {id}).").format(id=other_id)
+        )
+
+
+def version_of(meeting: Meeting) -> str:
+    """The meeting's version, as the editor remembers it: its last change's time."""
+    return meeting.updated_at.isoformat() if meeting.updated_at else ""
+
+
+def meeting_version(meeting_id: int) -> str:
+    """`version_of` the meeting `meeting_id` (what the editor remembers when it opens)."""
+    meeting = Meeting.get_or_none(Meeting.id == meeting_id)
+    if meeting is None:
+        raise NotFoundError(_("aucune rencontre avec le numéro {id}").format(id=meeting_id))
+    return version_of(meeting)
+
+
+def same_place_and_start(
+    place: str, starts_at: datetime, *, exclude: int | None = None
+) -> int | None:
+    """The id of a meeting (not cancelled) at this place (whatever the case) and start."""
+    query = Meeting.select(Meeting.id).where(
+        (peewee.fn.LOWER(Meeting.place) == " ".join(place.split()).lower())
+        & (Meeting.starts_at == starts_at)
+        & (Meeting.status != MeetingStatus.CANCELLED)
+    )
+    if exclude is not None:
+        query = query.where(Meeting.id != exclude)
+    found = query.order_by(Meeting.id).first()
+    return found.id if found is not None else None
+
+
+def _refuse_duplicate(clean: CleanMeeting, exclude: int | None = None) -> None:
+    other = same_place_and_start(clean.place, clean.starts_at, exclude=exclude)
+    if other is not None:
+        raise DuplicateMeetingError(other)
+
+
+def create_meeting(
+    form: MeetingForm,
+    actor: Actor,
+    *,
+    now: datetime | None = None,
+    allow_duplicate: bool = False,
+) -> int:
+    """A new meeting. Another one at the same place and start is refused
+    (`DuplicateMeetingError`) unless `allow_duplicate`."""
     require(actor, Permission.MANAGE_MEETINGS)
     now = now or utcnow()
     clean = clean_meeting(form, now=now)
     with write_transaction(database_proxy.obj):
+        if not allow_duplicate:
+            _refuse_duplicate(clean)
         meeting = Meeting.create(**clean.columns(), created_at=now, updated_at=now)
         save_links(meeting.id, clean)
         audit.record(
@@ -92,12 +164,19 @@ def update_meeting(
     *,
     to_waitlist: tuple[int, ...] = (),
     now: datetime | None = None,
+    expected_version: str | None = None,
+    allow_duplicate: bool = False,
 ) -> list[str]:
     """Save the editor. Returns the references promoted from the waiting list, if any.
 
     When the capacity drops below the confirmed seats the caller must name, in `to_waitlist`,
     the registrations (ids) that go back to the head of the waiting list; otherwise
     `CapacityConflict` is raised and nothing changes.
+
+    `expected_version`: the meeting's `version_of` when the editor was filled; if it changed
+    since, `StaleEditError` (with the fresh values) is raised and nothing changes. A new place
+    or start where another meeting already is raises `DuplicateMeetingError` unless
+    `allow_duplicate`.
     """
     require(actor, Permission.MANAGE_MEETINGS)
     now = now or utcnow()
@@ -106,6 +185,14 @@ def update_meeting(
         meeting = lock_meeting(meeting_id)
         if meeting.status == MeetingStatus.CANCELLED:
             raise RefusedError(_("Cette rencontre est annulée : elle ne peut plus être modifiée."))
+        if expected_version is not None and expected_version != version_of(meeting):
+            raise StaleEditError(form_for(meeting_id, links=True), version_of(meeting))
+        moved = (
+            clean.starts_at != meeting.starts_at
+            or " ".join(clean.place.split()).lower() != " ".join(meeting.place.split()).lower()
+        )
+        if moved and not allow_duplicate:
+            _refuse_duplicate(clean, exclude=meeting_id)
         if clean.starts_at != meeting.starts_at and clean.starts_at <= now:
             raise ValidationError({"day": _("La nouvelle date doit être dans le futur.")})
         seats = meeting.seats_taken
@@ -184,6 +271,29 @@ def cancel_meeting(
         ).execute()
         audit.record(actor.name, "meeting-cancel", f"meeting:{meeting_id}", text, now=now)
     return people_to_warn(meeting_id)
+
+
+def reinstate_meeting(meeting_id: int, actor: Actor, *, now: datetime | None = None) -> None:
+    """A cancelled meeting scheduled again (still to come). Its registrations were kept as
+    they were: the people warned of the cancellation should be told it takes place after all."""
+    require(actor, Permission.MANAGE_MEETINGS)
+    now = now or utcnow()
+    with write_transaction(database_proxy.obj):
+        meeting = lock_meeting(meeting_id)
+        if meeting.status != MeetingStatus.CANCELLED:
+            raise RefusedError(_("Cette rencontre n'est pas annulée."))
+        if meeting.starts_at <= now:
+            raise RefusedError(_("Cette rencontre est passée : elle ne peut plus être rétablie."))
+        Meeting.update(
+            status=MeetingStatus.SCHEDULED, cancel_reason="", updated_at=now
+        ).where(Meeting.id == meeting_id).execute()
+        audit.record(
+            actor.name,
+            "meeting-reinstate",
+            f"meeting:{meeting_id}",
+            _("annulation levée (raison : {reason})").format(reason=meeting.cancel_reason),
+            now=now,
+        )
 
 
 def people_to_warn(meeting_id: int) -> list[RegistrationView]:

@@ -7,6 +7,7 @@ The dates come from `dateutil.rrule` (monthly, by the nth weekday); the weekday 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from babel.dates import get_day_names
@@ -15,13 +16,20 @@ from dateutil.rrule import MONTHLY, rrule
 from dateutil.rrule import weekday as rrule_weekday
 
 from cafepol_tui.db.engine import database_proxy, write_transaction
-from cafepol_tui.db.models import Meeting, utcnow
+from cafepol_tui.db.models import Commune, Meeting, utcnow
 from cafepol_tui.i18n import translator
 from cafepol_tui.services import audit
 from cafepol_tui.services.formatting import BRUSSELS, LOCALES, local
-from cafepol_tui.services.meeting_fields import MeetingForm, clean_meeting, parse_int, save_links
+from cafepol_tui.services.meeting_fields import (
+    CleanMeeting,
+    MeetingForm,
+    clean_meeting,
+    parse_int,
+    save_links,
+)
 from cafepol_tui.services.permissions import Actor, Permission, require
 from cafepol_tui.services.validation import ValidationError
+from cafepol_tui.statuses import MeetingStatus
 
 _ = translator("texts")
 
@@ -96,21 +104,82 @@ def parse_series(
     return wd, parts, count
 
 
-def plan_series(
+# The concept's aim: two or three meetings a month in each commune.
+MONTHLY_AIM = (2, 3)
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    """One commune's meetings in one month: those already there (not cancelled) and those the
+    series would add, against the aim of `MONTHLY_AIM`."""
+
+    commune: str
+    year: int
+    month: int
+    existing: int
+    planned: int
+
+    @property
+    def total(self) -> int:
+        return self.existing + self.planned
+
+    @property
+    def below_aim(self) -> bool:
+        return self.total < MONTHLY_AIM[0]
+
+    @property
+    def above_aim(self) -> bool:
+        return self.total > MONTHLY_AIM[1]
+
+
+@dataclass(frozen=True)
+class SeriesPreview:
+    """What `plan_series` would create: the dates (Brussels time) and each month's count."""
+
+    dates: tuple[datetime, ...]
+    months: tuple[MonthCount, ...]
+
+
+def preview_series(
     form: MeetingForm,
     weekday: str | int,
     nths: str | tuple[int, ...],
     months: str | int,
-    actor: Actor,
     *,
     now: datetime | None = None,
-) -> list[int]:
-    """Create one meeting per matching date, from the form's date's month; past dates skipped.
-
-    The form's date gives the first month; its hour applies to every meeting.
-    """
-    require(actor, Permission.MANAGE_MEETINGS)
+) -> SeriesPreview:
+    """The dates `plan_series` would create, checked as it checks them, and per commune and
+    month the meetings there would then be (existing, not cancelled, + planned). Reads only."""
     now = now or utcnow()
+    clean, _wd, _parts, dates = _series_dates(form, weekday, nths, months, now)
+    commune = Commune.get_by_id(clean.commune_id).name
+    counts: list[MonthCount] = []
+    for year, month in sorted({(d.year, d.month) for d in dates}):
+        first = datetime(year, month, 1, tzinfo=BRUSSELS)
+        existing = (
+            Meeting.select()
+            .where(
+                (Meeting.commune == clean.commune_id)
+                & (Meeting.status != MeetingStatus.CANCELLED)
+                & (Meeting.starts_at >= first)
+                & (Meeting.starts_at < first + relativedelta(months=1))
+            )
+            .count()
+        )
+        planned = sum(1 for d in dates if (d.year, d.month) == (year, month))
+        counts.append(MonthCount(commune, year, month, existing, planned))
+    return SeriesPreview(tuple(dates), tuple(counts))
+
+
+def _series_dates(
+    form: MeetingForm,
+    weekday: str | int,
+    nths: str | tuple[int, ...],
+    months: str | int,
+    now: datetime,
+) -> tuple[CleanMeeting, int, tuple[int, ...], list[datetime]]:
+    """The form checked, the series' weekday and weeks, and its dates to come; every problem
+    at once."""
     errors: dict[str, str] = {}
     try:
         clean = clean_meeting(form, require_future=False, now=now)
@@ -130,6 +199,26 @@ def plan_series(
     dates = [d for d in dates if d >= first and d > now]
     if not dates:
         raise ValidationError({"day": _("Aucune date à venir ne correspond à cette série.")})
+    return clean, wd, parts, dates
+
+
+def plan_series(
+    form: MeetingForm,
+    weekday: str | int,
+    nths: str | tuple[int, ...],
+    months: str | int,
+    actor: Actor,
+    *,
+    now: datetime | None = None,
+) -> list[int]:
+    """Create one meeting per matching date, from the form's date's month; past dates skipped.
+
+    The form's date gives the first month; its hour applies to every meeting. `preview_series`
+    shows the same dates first.
+    """
+    require(actor, Permission.MANAGE_MEETINGS)
+    now = now or utcnow()
+    clean, wd, parts, dates = _series_dates(form, weekday, nths, months, now)
     ids: list[int] = []
     with write_transaction(database_proxy.obj):
         for starts_at in dates:

@@ -11,19 +11,25 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from cafepol_tui.i18n import translator
+from cafepol_tui.i18n import current_language, translator
 from cafepol_tui.services import concerns as cs
 from cafepol_tui.services import meeting_fields as mf
 from cafepol_tui.services import meetings_admin as ma
 from cafepol_tui.services import registrations_admin as ra
 from cafepol_tui.services import series
-from cafepol_tui.services.formatting import BRUSSELS
+from cafepol_tui.services.formatting import BRUSSELS, format_clock, format_short_day
 from cafepol_tui.services.meetings import commune_names
 from cafepol_tui.services.permissions import NOBODY, Actor
-from cafepol_tui.services.validation import SignupForm, ValidationError, format_phone
+from cafepol_tui.services.validation import (
+    NotFoundError,
+    RefusedError,
+    SignupForm,
+    ValidationError,
+    format_phone,
+)
 from cafepol_tui.statuses import Channel, ConcernStatus, StaffRole
 from cafepol_tui.ui.screens.staff import labels
-from cafepol_tui.ui.screens.staff.form import Field, FormDialog
+from cafepol_tui.ui.screens.staff.form import Field, FormDialog, Stay
 
 if TYPE_CHECKING:
     from cafepol_tui.ui.app import CafePolApp
@@ -69,9 +75,46 @@ def _form_from(values: dict[str, Any]) -> mf.MeetingForm:
     return mf.MeetingForm(**{k: v for k, v in values.items() if k in keys})
 
 
+def _link_fields(form: mf.MeetingForm) -> list[Field]:
+    """The partners and themes to tick: the active ones and the meeting's own."""
+    partners, themes = tuple(form.partners or ()), tuple(form.themes or ())
+    return [
+        Field(
+            "partners", _("Partenaires présents"), partners, "multi",
+            _opts(mf.link_choices("partners", partners)),
+        ),
+        Field(
+            "themes", _("Thèmes"), themes, "multi", _opts(mf.link_choices("themes", themes))
+        ),
+    ]
+
+
+def _duplicate_field() -> Field:
+    return Field(
+        name="allow_duplicate",
+        label=_("Une rencontre existe déjà à ce lieu et cette heure — créer quand même ?"),
+        value=False,
+        kind="check",
+        hidden=True,
+    )
+
+
 class MeetingDialog(FormDialog):
     """The meeting editor. A capacity below the confirmed seats reveals the list of confirmed
-    parties: the staff member ticks who goes back to the waiting list, then saves again."""
+    parties: the staff member ticks who goes back to the waiting list, then saves again.
+
+    A meeting changed elsewhere since the dialog opened is not saved over: the dialog says so
+    and loads the fresh values. Another meeting at the same place and start reveals a box to
+    tick to create it anyway."""
+
+    def on_refused(self, exc: RefusedError | NotFoundError) -> object:
+        if isinstance(exc, ma.StaleEditError):
+            return self.reload_fields(str(exc))
+        if isinstance(exc, ma.DuplicateMeetingError):
+            from textual.widgets import Checkbox
+
+            self.query_one("#f-allow_duplicate", Checkbox).display = True
+        return super().on_refused(exc)
 
     def on_validation_error(self, exc: ValidationError) -> None:
         if not isinstance(exc, ma.CapacityConflict):
@@ -98,11 +141,17 @@ class MeetingDialog(FormDialog):
 
 def meeting_editor(kiosk: CafePolApp, meeting_id: int | None = None) -> FormDialog:
     def fields() -> list[Field]:  # in the dialog's worker thread
-        form = mf.form_for(meeting_id) if meeting_id else mf.MeetingForm()
+        form = mf.form_for(meeting_id, links=True) if meeting_id else mf.MeetingForm()
         found = _meeting_fields(
             form, commune_names(form.commune), mf.officer_names(form.officer)
         )
+        found[-1:-1] = _link_fields(form)  # before the description
+        found.append(_duplicate_field())
         if meeting_id is not None:
+            # The version the edit is based on: someone else's change since is not saved over.
+            found.append(
+                Field("version", "", ma.meeting_version(meeting_id), hidden=True)
+            )
             found.append(
                 Field(
                     name="to_waitlist",
@@ -115,18 +164,25 @@ def meeting_editor(kiosk: CafePolApp, meeting_id: int | None = None) -> FormDial
 
     actor = _actor(kiosk)
     if meeting_id is None:
-        return FormDialog(
+        return MeetingDialog(
             kiosk,
             _("Nouvelle rencontre"),
             fields,
             lambda v: _("Rencontre n° {id} créée.").format(
-                id=ma.create_meeting(_form_from(v), actor)
+                id=ma.create_meeting(
+                    _form_from(v), actor, allow_duplicate=bool(v.get("allow_duplicate"))
+                )
             ),
         )
 
     def save(values: dict[str, Any]) -> str:
         promoted = ma.update_meeting(
-            meeting_id, _form_from(values), actor, to_waitlist=tuple(values.get("to_waitlist", ()))
+            meeting_id,
+            _form_from(values),
+            actor,
+            to_waitlist=tuple(values.get("to_waitlist", ())),
+            expected_version=values.get("version") or None,
+            allow_duplicate=bool(values.get("allow_duplicate")),
         )
         return _("Rencontre enregistrée.") + _promoted_text(promoted)
 
@@ -159,14 +215,55 @@ def series_editor(kiosk: CafePolApp) -> FormDialog:
         return found
 
     actor = _actor(kiosk)
+    previewed: list[dict[str, Any]] = []  # the values last previewed
 
-    def save(v: dict[str, Any]) -> str:
+    def save(v: dict[str, Any]) -> str | Stay:
+        # First « OK »: the dates and the months' counts; « OK » again, unchanged: created.
+        if not previewed or previewed[-1] != v:
+            preview = series.preview_series(_form_from(v), v["weekday"], v["nths"], v["months"])
+            previewed[:] = [v]
+            n = len(preview.dates)
+            return Stay(
+                series_preview_text(preview),
+                _.plural("Créer {n} rencontre", "Créer les {n} rencontres", n).format(n=n),
+            )
         ids = series.plan_series(_form_from(v), v["weekday"], v["nths"], v["months"], actor)
         return _.plural("{n} rencontre planifiée.", "{n} rencontres planifiées.", len(ids)).format(
             n=len(ids)
         )
 
-    return FormDialog(kiosk, _("Planifier une série de rencontres"), fields, save)
+    return FormDialog(
+        kiosk,
+        _("Planifier une série de rencontres"),
+        fields,
+        save,
+        intro=_("Les dates sont montrées d'abord : rien n'est créé avant confirmation."),
+        ok_label=_("Voir les dates"),
+    )
+
+
+def series_preview_text(preview: series.SeriesPreview) -> str:
+    """The dates, then each commune's months: existing + planned against the aim."""
+    lang = current_language()
+    dates = ", ".join(
+        f"{format_short_day(d, lang)} {format_clock(d, lang)}" for d in preview.dates
+    )
+    low, high = series.MONTHLY_AIM
+    lines = [_("Dates : {dates}").format(dates=dates), "",
+             _("Rencontres par mois (objectif : {low} à {high}) :").format(low=low, high=high)]
+    for m in preview.months:
+        line = _("{commune} {month:02d}/{year} : {existing} existante(s) + {planned} prévue(s) "
+                 "= {total}").format(
+            commune=m.commune, month=m.month, year=m.year, existing=m.existing,
+            planned=m.planned, total=m.total,
+        )
+        if m.below_aim:
+            line += " — " + _("⚠ moins de {n}").format(n=low)
+        elif m.above_aim:
+            line += " — " + _("⚠ plus de {n}").format(n=high)
+        lines.append(line)
+    lines += ["", _("Modifiez un champ pour revoir les dates, ou confirmez.")]
+    return "\n".join(lines)
 
 
 def cancel_meeting_dialog(kiosk: CafePolApp, meeting_id: int) -> FormDialog:

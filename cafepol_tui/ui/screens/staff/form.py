@@ -48,6 +48,15 @@ class Field:
 FieldLoader = Callable[[], list[Field]]
 
 
+@dataclass(frozen=True)
+class Stay:
+    """What a save returns to show something instead of saving (e.g. a preview to confirm):
+    the dialog stays open with `text` above its fields, « OK » relabelled `ok_label`."""
+
+    text: str
+    ok_label: str = ""
+
+
 class FormDialog(FinishesAfterWork, ReportsWorkerErrors, TranslatedBindings, ModalScreen[object]):
     """`title`, `intro`, `ok_label` and the fields' labels arrive translated.
 
@@ -74,6 +83,7 @@ class FormDialog(FinishesAfterWork, ReportsWorkerErrors, TranslatedBindings, Mod
         self.kiosk = kiosk
         self.title_text = title
         self.loader: FieldLoader | None = None if isinstance(fields, list) else fields
+        self._reloader = self.loader  # to load the fields again (`reload_fields`)
         self.fields: list[Field] = fields if isinstance(fields, list) else []
         self.save = save
         self.intro = intro
@@ -114,8 +124,11 @@ class FormDialog(FinishesAfterWork, ReportsWorkerErrors, TranslatedBindings, Mod
             widget = Select(f.options, value=value, id=wid, prompt=_("Choisir…"))
         elif f.kind == "check":
             widget = Checkbox(f.label, bool(f.value), id=wid)
-        elif f.kind == "multi":
-            widget = SelectionList[Any](*f.options, id=wid)
+        elif f.kind == "multi":  # `value`: the options' values ticked at first
+            ticked = tuple(f.value or ())
+            widget = SelectionList[Any](
+                *((label, v, v in ticked) for label, v in f.options), id=wid
+            )
         else:
             widget = Input(
                 str(f.value), id=wid, placeholder=f.placeholder, password=f.kind == "password"
@@ -167,6 +180,23 @@ class FormDialog(FinishesAfterWork, ReportsWorkerErrors, TranslatedBindings, Mod
 
         return AwaitComplete(show())
 
+    def reload_fields(self, message: str = "") -> AwaitComplete:
+        """Load the fields again (e.g. fresh values after someone else's change), saying
+        `message` above the buttons meanwhile."""
+
+        async def reload() -> None:
+            assert self._reloader is not None
+            box = self.query_one("#form-fields", VerticalScroll)
+            await box.remove_children()
+            self.fields, self.loader = [], self._reloader
+            self.query_one("#form-ok", Button).disabled = True
+            await box.mount(Static(_("Chargement…"), id="form-loading"))
+            if message:
+                self._say(message)
+            self.load_fields()
+
+        return AwaitComplete(reload())
+
     def _say(self, message: str) -> None:
         box = self.query_one("#form-error", Static)
         box.update(f"⚠ {message}")
@@ -208,6 +238,11 @@ class FormDialog(FinishesAfterWork, ReportsWorkerErrors, TranslatedBindings, Mod
     def on_validation_error(self, exc: ValidationError) -> None:
         """Hook for dialogs that react to a particular error (e.g. the capacity choice)."""
 
+    def on_refused(self, exc: RefusedError | NotFoundError) -> object:
+        """The save was refused: its message above the buttons (dialogs may do more)."""
+        self.show_errors({}, str(exc))
+        return None
+
     @on(Button.Pressed, "#form-ok")
     def action_submit(self) -> None:
         if self.fields_pending:
@@ -225,14 +260,31 @@ class FormDialog(FinishesAfterWork, ReportsWorkerErrors, TranslatedBindings, Mod
             self.app.call_from_thread(self.on_validation_error, exc)
             self.app.call_from_thread(self.show_errors, exc.errors)
         except (RefusedError, NotFoundError) as exc:
-            self.app.call_from_thread(self.show_errors, {}, str(exc))
+            self.app.call_from_thread(self.on_refused, exc)
         except peewee.DatabaseError:
             self.app.call_from_thread(
                 self.show_errors, {}, _("Base de données indisponible : rien n'a été enregistré.")
             )
         else:
+            if isinstance(result, Stay):
+                self.app.call_from_thread(self.stay, result)
+                return None
             return Then(partial(self.saved, result if result is not None else ""))
         return None
+
+    def stay(self, shown: Stay) -> AwaitComplete:
+        """`shown.text` at the top of the fields (replacing the last one), errors cleared."""
+
+        async def show() -> None:
+            self.show_errors({})
+            box = self.query_one("#form-fields", VerticalScroll)
+            await box.query("#form-stay").remove()
+            await box.mount(Static(shown.text, id="form-stay", markup=False), before=0)
+            if shown.ok_label:
+                self.query_one("#form-ok", Button).label = shown.ok_label
+            box.scroll_home(animate=False)
+
+        return AwaitComplete(show())
 
     def saved(self, result: object) -> None:
         """Dismissed with what the save returned; if a screen came on top meanwhile (the outage

@@ -19,13 +19,14 @@ from cafepol_tui.i18n import N_, current_language, translator
 from cafepol_tui.services import audit
 from cafepol_tui.services.concerns import ConcernSummary, list_concerns
 from cafepol_tui.services.formatting import format_clock, format_short_day
-from cafepol_tui.services.meetings import MeetingSummary, list_between
+from cafepol_tui.services.meetings import MeetingSummary, change_token, list_between
 from cafepol_tui.ui.screens.staff import labels, routes
 from cafepol_tui.ui.screens.staff.base import StaffScreen
 
 _ = translator("staff")
 
 PAST_DAYS = 30
+POLL_S = 5.0  # as often as the citizen kiosk's list (citizen.home.LIVE_REFRESH_S)
 AHEAD_DAYS = 400
 
 
@@ -67,7 +68,22 @@ class StaffHomeScreen(StaffScreen):
             _("N°"), _("Date"), _("Heure"), _("Commune"), _("Lieu"), _("Inscrits"), _("Statut")
         )
         self.query_one("#staff-meetings", DataTable).focus()
+        self._token: object = None
         self.load()
+        self.set_interval(POLL_S, self.poll_changes)
+
+    def poll_changes(self) -> None:
+        """A kiosk or another console changed a meeting: reload the list (only then, and
+        only while this screen is on top; coming back reloads anyway)."""
+        if self.is_current:
+            self._poll()
+
+    @work(thread=True, exclusive=True, group="staff-home-poll", exit_on_error=False)
+    def _poll(self) -> None:
+        with self.kiosk.database.connection_context():
+            token = change_token()
+        if token != self._token:
+            self.app.call_from_thread(self.load)
 
     def on_screen_resume(self) -> None:
         self.load()
@@ -91,13 +107,20 @@ class StaffHomeScreen(StaffScreen):
     def load(self) -> None:
         now = utcnow()
         with self.kiosk.database.connection_context():
+            token = change_token()
             concerns = list_concerns(now=now)
             meetings = list_between(
                 now - timedelta(days=PAST_DAYS), now + timedelta(days=AHEAD_DAYS)
             )
-        self.app.call_from_thread(self.show, concerns, meetings)
+        self.app.call_from_thread(self.show, concerns, meetings, token)
 
-    def show(self, concerns: list[ConcernSummary], meetings: list[MeetingSummary]) -> None:
+    def show(
+        self,
+        concerns: list[ConcernSummary],
+        meetings: list[MeetingSummary],
+        token: object = None,
+    ) -> None:
+        self._token = token
         lang = current_language()
         overdue = sum(c.overdue for c in concerns)
         self.query_one("#concerns-title", Static).update(

@@ -16,10 +16,11 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Static
 
 from cafepol_tui.i18n import N_, current_language, translator
+from cafepol_tui.services import meetings_admin as ma
 from cafepol_tui.services import registrations_admin as ra
 from cafepol_tui.services.concerns import AdvanceTopic, raised_in_advance
 from cafepol_tui.services.formatting import format_when
-from cafepol_tui.services.meetings import MeetingDetail, get_meeting
+from cafepol_tui.services.meetings import MeetingDetail, get_meeting, meeting_change_token
 from cafepol_tui.services.permissions import Permission
 from cafepol_tui.services.registrations import RegistrationView, list_for_meeting
 from cafepol_tui.services.validation import NotFoundError, RefusedError, format_phone
@@ -29,6 +30,8 @@ from cafepol_tui.ui.screens.staff.base import StaffScreen
 from cafepol_tui.ui.screens.staff.form import InfoDialog
 
 _ = translator("staff")
+
+POLL_S = 5.0  # as often as the citizen kiosk's list (citizen.home.LIVE_REFRESH_S)
 
 
 class StaffMeetingScreen(StaffScreen):
@@ -53,6 +56,10 @@ class StaffMeetingScreen(StaffScreen):
         Binding("i", "interested", N_("Intéressés FB"), id="meeting-interested"),
         Binding("u", "duplicate", N_("Dupliquer"), id="meeting-duplicate"),
         Binding("x", "cancel_meeting", N_("Annuler la rencontre"), id="meeting-cancel"),
+        # TRANSLATORS: footer key: a cancelled meeting takes place after all.
+        Binding("v", "reinstate", N_("Rétablir la rencontre"), id="meeting-reinstate"),
+        # TRANSLATORS: footer key: the people to warn of a cancelled meeting, with contacts.
+        Binding("w", "warn_list", N_("À prévenir"), id="meeting-warn"),
         # TRANSLATORS: footer key: print flyers (with the QR code) for this meeting.
         Binding("f", "flyer", N_("Affiches"), id="meeting-flyer"),
         # TRANSLATORS: footer key: print the attendance sheet for this meeting.
@@ -80,6 +87,11 @@ class StaffMeetingScreen(StaffScreen):
                 yield Button(_("Modifier"), id="edit")
                 yield Button(_("Affiches"), id="flyer")
                 yield Button(_("Feuille de présence"), id="attendance")
+                yield Button(_("À prévenir"), id="warn-list", classes="when-cancelled")
+                yield Button(
+                    _("Rétablir la rencontre"), id="reinstate", classes="when-cancelled",
+                    variant="warning",
+                )
         yield self.compose_footer()
 
     def on_mount(self) -> None:
@@ -97,7 +109,23 @@ class StaffMeetingScreen(StaffScreen):
             _("À aborder"),
         )
         self.query_one("#advance-topics", DataTable).add_columns(_("Réf."), _("Nom"), _("Sujet"))
+        self.query(".when-cancelled").set(display=False)
+        self._token: object = None
         self.load()
+        self.set_interval(POLL_S, self.poll_changes)
+
+    def poll_changes(self) -> None:
+        """A kiosk or another console changed this meeting or its registrations: reload (only
+        then, and only while this screen is on top)."""
+        if self.is_current:
+            self._poll()
+
+    @work(thread=True, exclusive=True, group="staff-meeting-poll", exit_on_error=False)
+    def _poll(self) -> None:
+        with self.kiosk.database.connection_context():
+            token = meeting_change_token(self.meeting_id)
+        if token != self._token:
+            self.app.call_from_thread(self.load)
 
     def reload(self) -> None:
         self.load()
@@ -121,11 +149,12 @@ class StaffMeetingScreen(StaffScreen):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
         with self.kiosk.database.connection_context():
+            token = meeting_change_token(self.meeting_id)
             meeting = get_meeting(self.meeting_id)
             registrations = list_for_meeting(self.meeting_id)
             topics = raised_in_advance(self.meeting_id)
             walkins = ra.walkins(self.meeting_id)
-        self.app.call_from_thread(self.show, meeting, registrations, topics, walkins)
+        self.app.call_from_thread(self.show, meeting, registrations, topics, walkins, token)
 
     def show(
         self,
@@ -133,8 +162,9 @@ class StaffMeetingScreen(StaffScreen):
         registrations: list[RegistrationView],
         topics: list[AdvanceTopic],
         walkins: int,
+        token: object = None,
     ) -> None:
-        self.meeting = m
+        self.meeting, self._token = m, token
         heading = _("N° {id} · {commune} — {place} — {when}").format(
             id=m.id,
             commune=m.commune,
@@ -144,6 +174,8 @@ class StaffMeetingScreen(StaffScreen):
         if m.is_cancelled:
             heading += " — " + _("ANNULÉE : {reason}").format(reason=m.cancel_reason)
         self.query_one("#staff-meeting-heading", Static).update(heading)
+        self.query(".when-cancelled").set(display=m.is_cancelled)
+        self.refresh_bindings()
         present = sum(r.people for r in registrations if r.status == RegistrationStatus.ATTENDED)
         self.query_one("#meeting-counts", Static).update(
             _(
@@ -169,6 +201,8 @@ class StaffMeetingScreen(StaffScreen):
             status = labels.registration_status(r.status)
             if r.waitlist_rank:
                 status = f"{status} ({r.waitlist_rank})"
+            if m.is_cancelled and r.status != RegistrationStatus.CANCELLED:
+                status += " · " + _("rencontre annulée")
             table.add_row(
                 r.reference,
                 r.name,
@@ -190,6 +224,40 @@ class StaffMeetingScreen(StaffScreen):
             topic_table.add_row(
                 t.reference, t.name, t.topic.replace("\n", " ")[:70], key=str(t.registration_id)
             )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Reinstating and the list to warn are for a cancelled meeting only; cancelling,
+        for one that is not."""
+        cancelled = self.meeting is not None and self.meeting.is_cancelled
+        if action in ("reinstate", "warn_list"):
+            return cancelled
+        if action == "cancel_meeting":
+            return not cancelled
+        return True
+
+    @on(Button.Pressed, "#reinstate")
+    def action_reinstate(self) -> None:
+        user = self.kiosk.staff_user
+        if user is not None and self.meeting is not None and self.meeting.is_cancelled:
+            def reinstate() -> None:  # in the worker thread
+                ma.reinstate_meeting(self.meeting_id, user)
+                self.app.call_from_thread(
+                    self.notify, _("Rencontre rétablie : prévenez les personnes inscrites.")
+                )
+
+            self.run_quick(reinstate)
+
+    @on(Button.Pressed, "#warn-list")
+    def action_warn_list(self) -> None:
+        self._show_warn_list()
+
+    @work(thread=True, exclusive=True, group="warn", exit_on_error=False)
+    def _show_warn_list(self) -> None:
+        with self.kiosk.database.connection_context():
+            people = ma.people_to_warn(self.meeting_id)
+        self.app.call_from_thread(
+            self.app.push_screen, InfoDialog(_("À prévenir"), editors.warn_text(people))
+        )
 
     def selected(self) -> RegistrationView | None:
         table = self.query_one("#registrations", DataTable)

@@ -208,6 +208,13 @@ class FormDialog(FinishesAfterWork, ReportsWorkerErrors, TranslatedBindings, Mod
     def on_validation_error(self, exc: ValidationError) -> None:
         """Hook for dialogs that react to a particular error (e.g. the capacity choice)."""
 
+    @on(Input.Submitted)
+    def _enter_saves(self, event: Input.Submitted) -> None:
+        """Enter in a field saves, like « Enregistrer » (the keyboard of a busy door)."""
+        event.stop()
+        if not self.query_one("#form-ok", Button).disabled:
+            self.action_submit()
+
     @on(Button.Pressed, "#form-ok")
     def action_submit(self) -> None:
         if self.fields_pending:

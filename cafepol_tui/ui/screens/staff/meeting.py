@@ -97,9 +97,10 @@ class StaffMeetingScreen(StaffScreen):
                 yield Button(_("Modifier"), id="edit")
                 yield Button(_("Affiches"), id="flyer")
                 yield Button(_("Feuille de présence"), id="attendance")
-                yield Button(_("À l'entrée"), id="door", variant="primary")
             # Every key's action has a button too (touch screens; the footer is cut).
             with Grid(id="meeting-more"):
+                # The check-in at the door first: it is what the day of the meeting is about.
+                yield Button(_("À l'entrée"), id="door", variant="primary")
                 for action, label in _MORE_BUTTONS:
                     yield Button(_(label), id=f"do-{action}", classes="more", name=action)
         yield self.compose_footer()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cafepol_tui.documents.base import BLUE, GREY, LIGHT, RED, DocumentPDF
+from cafepol_tui.documents.base import BLUE, CODE39_CHARS, GREY, LIGHT, RED, DocumentPDF
 from cafepol_tui.documents.qr import EventLink, event_link
 from cafepol_tui.documents.texts import (
     CANCELLED,
@@ -43,6 +43,7 @@ RECEIPT_WIDTH = 80.0
 RECEIPT_MARGIN = 4.0  # receipt printers print about 72 mm of the 80 mm paper
 A6_MARGIN = 7.0
 QR_MM = 30.0
+BARCODE_MM = 9.0
 
 
 class SlipFormatError(ValueError):
@@ -128,6 +129,9 @@ def _draw_slip(
     y = pdf.put(t(SLIP_REFERENCE), x, y + 1.5, w, align="C")
     pdf.use(24, bold=True)
     y = pdf.put(" ".join(registration.reference), x, y, w, align="C")
+    # The same code for the scanner at the door (a USB scanner types it, then Enter).
+    if all(ch in CODE39_CHARS for ch in registration.reference):
+        y = pdf.barcode(registration.reference, x, y + 0.5, w, BARCODE_MM) + 0.5
     pdf.use(9)
     y = pdf.para(t(SLIP_NAME, name=registration.name), x, y + 1, w, max_lines=2)
     y = pdf.put(t(SLIP_PEOPLE, people=registration.people), x, y, w)

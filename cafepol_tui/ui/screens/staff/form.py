@@ -243,6 +243,13 @@ class FormDialog(FinishesAfterWork, ReportsWorkerErrors, TranslatedBindings, Mod
         self.show_errors({}, str(exc))
         return None
 
+    @on(Input.Submitted)
+    def _enter_saves(self, event: Input.Submitted) -> None:
+        """Enter in a field saves, like « Enregistrer » (the keyboard of a busy door)."""
+        event.stop()
+        if not self.query_one("#form-ok", Button).disabled:
+            self.action_submit()
+
     @on(Button.Pressed, "#form-ok")
     def action_submit(self) -> None:
         if self.fields_pending:

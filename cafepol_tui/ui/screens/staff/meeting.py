@@ -11,7 +11,7 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Static
 
@@ -32,6 +32,22 @@ from cafepol_tui.ui.screens.staff.form import InfoDialog
 _ = translator("staff")
 
 POLL_S = 5.0  # as often as the citizen kiosk's list (citizen.home.LIVE_REFRESH_S)
+
+
+# The second row of buttons: (action, label); pressing one runs `action_<action>`.
+_MORE_BUTTONS = (
+    ("present", N_("Présent")),
+    ("absent", N_("Absent")),
+    ("walkin_plus", N_("+1 sans inscription")),
+    ("walkin_minus", "−1"),
+    ("cancel_registration", N_("Annuler l'inscription")),
+    ("reorder", N_("Rang d'attente")),
+    ("topic_to_concern", N_("Sujet → doléance")),
+    ("meeting_concern", N_("Doléance")),
+    ("interested", N_("Intéressés FB")),
+    ("duplicate", N_("Dupliquer")),
+    ("cancel_meeting", N_("Annuler la rencontre")),
+)
 
 
 class StaffMeetingScreen(StaffScreen):
@@ -64,6 +80,8 @@ class StaffMeetingScreen(StaffScreen):
         Binding("f", "flyer", N_("Affiches"), id="meeting-flyer"),
         # TRANSLATORS: footer key: print the attendance sheet for this meeting.
         Binding("s", "attendance", N_("Feuille de présence"), id="meeting-attendance"),
+        # TRANSLATORS: footer key: the check-in screen used at the door.
+        Binding("d", "door", N_("À l'entrée"), id="meeting-door"),
     ]
     AUTO_FOCUS = "#registrations"
 
@@ -92,6 +110,12 @@ class StaffMeetingScreen(StaffScreen):
                     _("Rétablir la rencontre"), id="reinstate", classes="when-cancelled",
                     variant="warning",
                 )
+            # Every key's action has a button too (touch screens; the footer is cut).
+            with Grid(id="meeting-more"):
+                # The check-in at the door first: it is what the day of the meeting is about.
+                yield Button(_("À l'entrée"), id="door", variant="primary")
+                for action, label in _MORE_BUTTONS:
+                    yield Button(_(label), id=f"do-{action}", classes="more", name=action)
         yield self.compose_footer()
 
     def on_mount(self) -> None:
@@ -175,6 +199,7 @@ class StaffMeetingScreen(StaffScreen):
             heading += " — " + _("ANNULÉE : {reason}").format(reason=m.cancel_reason)
         self.query_one("#staff-meeting-heading", Static).update(heading)
         self.query(".when-cancelled").set(display=m.is_cancelled)
+        self.query_one("#do-cancel_meeting", Button).display = not m.is_cancelled
         self.refresh_bindings()
         present = sum(r.people for r in registrations if r.status == RegistrationStatus.ATTENDED)
         self.query_one("#meeting-counts", Static).update(
@@ -193,6 +218,7 @@ class StaffMeetingScreen(StaffScreen):
         )
         table = self.query_one("#registrations", DataTable)
         row = table.cursor_row
+        kept = self.selected()  # the cursor stays on this registration (its row may move)
         table.clear()
         self.registrations = {str(r.id): r for r in registrations}
         # The kiosk accepts namesakes (and can't say « already registered »): staff decide.
@@ -216,6 +242,8 @@ class StaffMeetingScreen(StaffScreen):
                 key=str(r.id),
             )
         if registrations:
+            if kept is not None and str(kept.id) in self.registrations:
+                row = table.get_row_index(str(kept.id))
             table.move_cursor(row=min(row, len(registrations) - 1), animate=False)
         topic_table = self.query_one("#advance-topics", DataTable)
         topic_table.clear()
@@ -351,6 +379,22 @@ class StaffMeetingScreen(StaffScreen):
             self.app.call_from_thread(self.notify, str(exc), severity="warning")
             return
         self.app.call_from_thread(self.load)
+
+    def action_walkin_plus(self) -> None:
+        self.action_walkin(1)
+
+    def action_walkin_minus(self) -> None:
+        self.action_walkin(-1)
+
+    @on(Button.Pressed, ".more")
+    def _more(self, event: Button.Pressed) -> None:
+        getattr(self, f"action_{event.button.name}")()
+
+    @on(Button.Pressed, "#door")
+    def action_door(self) -> None:
+        from cafepol_tui.ui.screens.staff.door import DoorScreen
+
+        self.app.push_screen(DoorScreen(self.meeting_id), lambda _result: self.reload())
 
     @on(Button.Pressed, "#back")
     def _back(self) -> None:

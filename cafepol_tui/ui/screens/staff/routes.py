@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
-from cafepol_tui.i18n import N_
+from cafepol_tui.i18n import N_, translator
 from cafepol_tui.services.permissions import GRANTS, Permission, allows
 
 if TYPE_CHECKING:
@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
     from cafepol_tui.services.permissions import Actor
     from cafepol_tui.ui.app import CafePolApp
+
+# Names this module's N_() texts as the staff catalog's (tools/i18n.py finds catalogs by this line).
+_ = translator("staff")
 
 Opener = Callable[..., "Screen[Any] | None"]
 

@@ -127,6 +127,12 @@ class Stats:
                 "total": self.concerns_total,
                 "by_theme": dict(self.concerns_by_theme),
                 "by_commune": dict(self.concerns_by_commune),
+                # The two keys above name a missing theme/commune with a French placeholder
+                # (kept: contract); these counts say the same without a label.
+                "without_theme": dict(self.concerns_by_theme).get("(sans thème)", 0),
+                "without_meeting_commune": dict(self.concerns_by_commune).get(
+                    "(hors rencontre)", 0
+                ),
                 "feedback_given": self.feedback_given,
                 "feedback_share": self.feedback_share,
                 "median_days_to_feedback": self.median_days_to_feedback,

@@ -37,6 +37,15 @@ class MonthRow:
             return "au-delà"
         return "objectif atteint"
 
+    @property
+    def aim(self) -> str:
+        """The language-neutral verdict: "below", "within" or "above" the aim."""
+        if self.meetings < AIM_MIN:
+            return "below"
+        if self.meetings > AIM_MAX:
+            return "above"
+        return "within"
+
 
 @dataclass(frozen=True)
 class AttendanceRow:
@@ -48,6 +57,9 @@ class AttendanceRow:
     attended: int  # people checked in present, plus walk-ins
     walkins: int
     interested: int  # Facebook "interested"
+    # Someone marked a registration attended/no-show or counted walk-ins; a meeting never
+    # checked in says nothing about attendance and is left out of averages and rates.
+    checked_in: bool = True
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,12 @@ class Stats:
     concerns_total: int
     feedback_given: int
     median_days_to_feedback: float | None
+    planned_months: tuple[str, ...] = ()
+    planned: tuple[MonthRow, ...] = ()  # scheduled meetings in the coming months
+
+    @property
+    def not_checked_in(self) -> int:
+        return sum(not r.checked_in for r in self.attendance)
 
     @property
     def feedback_share(self) -> float | None:
@@ -73,20 +91,48 @@ class Stats:
             "interested": sum(r.interested for r in self.attendance),
         }
 
+    @property
+    def checked_in_totals(self) -> dict[str, object]:
+        """Attendance over the meetings that were checked in only."""
+        rows = [r for r in self.attendance if r.checked_in]
+        registered = sum(r.registered for r in rows)
+        attended = sum(r.attended for r in rows)
+        shown = sum(r.attended - r.walkins for r in rows)
+        return {
+            "meetings": len(rows),
+            "not_checked_in": self.not_checked_in,
+            "registered": registered,
+            "attended": attended,
+            "walkins": sum(r.walkins for r in rows),
+            "average_attended": round(attended / len(rows), 1) if rows else None,
+            "show_rate": round(shown / registered, 3) if registered else None,
+        }
+
     def as_json(self) -> dict[str, object]:
         """The `cafepol stats --json` shape; keys are a contract."""
         return {
             "aim_per_month": [AIM_MIN, AIM_MAX],
             "months": list(self.months),
             "meetings_per_commune_month": [
-                asdict(r) | {"verdict": r.verdict} for r in self.per_month
+                asdict(r) | {"verdict": r.verdict, "aim": r.aim} for r in self.per_month
             ],
+            "planned": {
+                "months": list(self.planned_months),
+                "meetings_per_commune_month": [asdict(r) | {"aim": r.aim} for r in self.planned],
+            },
+            "checked_in": self.checked_in_totals,
             "attendance": [asdict(r) for r in self.attendance],
             "totals": self.totals,
             "concerns": {
                 "total": self.concerns_total,
                 "by_theme": dict(self.concerns_by_theme),
                 "by_commune": dict(self.concerns_by_commune),
+                # The two keys above name a missing theme/commune with a French placeholder
+                # (kept: contract); these counts say the same without a label.
+                "without_theme": dict(self.concerns_by_theme).get("(sans thème)", 0),
+                "without_meeting_commune": dict(self.concerns_by_commune).get(
+                    "(hors rencontre)", 0
+                ),
                 "feedback_given": self.feedback_given,
                 "feedback_share": self.feedback_share,
                 "median_days_to_feedback": self.median_days_to_feedback,
@@ -105,8 +151,24 @@ def month_keys(until: date, count: int) -> list[str]:
     return keys[::-1]
 
 
+def months_after(start: date, count: int) -> list[str]:
+    """The `count` calendar months following the month of `start`, as YYYY-MM."""
+    year, month = start.year, start.month
+    keys = []
+    for _ in range(count):
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+        keys.append(f"{year:04d}-{month:02d}")
+    return keys
+
+
+PLANNED_MONTHS = 3
+
+
 def compute(*, now: datetime | None = None, months: int = 6) -> Stats:
-    """The last `months` calendar months up to and including the current one."""
+    """The last `months` calendar months up to and including the current one, and the
+    meetings planned in the `PLANNED_MONTHS` calendar months after it."""
     now = now or utcnow()
     keys = month_keys(local(now).date(), months)
     first = datetime.fromisoformat(f"{keys[0]}-01T00:00").replace(tzinfo=local(now).tzinfo)
@@ -130,6 +192,8 @@ def compute(*, now: datetime | None = None, months: int = 6) -> Stats:
     for m in held:
         per[(m.name, local(m.starts_at).strftime("%Y-%m"))] += 1
     per_month = tuple(MonthRow(c, k, per.get((c, k), 0)) for c in communes for k in keys)
+    ahead = months_after(local(now).date(), PLANNED_MONTHS)
+    planned = tuple(MonthRow(c, k, per.get((c, k), 0)) for c in communes for k in ahead)
 
     people = peewee.fn.COALESCE(peewee.fn.SUM(Registration.people), 0)
     counts: dict[tuple[int, str], int] = {
@@ -138,6 +202,11 @@ def compute(*, now: datetime | None = None, months: int = 6) -> Stats:
         .where(Registration.status.in_(RegistrationStatus.HOLDING_SEATS))
         .group_by(Registration.meeting, Registration.status)
         .tuples()
+    }
+    checked = {
+        mid
+        for (mid, status), n in counts.items()
+        if status in (RegistrationStatus.ATTENDED, RegistrationStatus.NO_SHOW)
     }
     attendance = tuple(
         AttendanceRow(
@@ -149,6 +218,7 @@ def compute(*, now: datetime | None = None, months: int = 6) -> Stats:
             attended=counts.get((m.id, RegistrationStatus.ATTENDED), 0) + m.walkins,
             walkins=m.walkins,
             interested=m.interested_count,
+            checked_in=bool(m.walkins or m.id in checked),
         )
         for m in held
         if m.starts_at <= now
@@ -183,6 +253,8 @@ def compute(*, now: datetime | None = None, months: int = 6) -> Stats:
         concerns_total=len(concerns),
         feedback_given=len(delays),
         median_days_to_feedback=round(statistics.median(delays), 1) if delays else None,
+        planned_months=tuple(ahead),
+        planned=planned,
     )
 
 
@@ -222,7 +294,20 @@ def format_text(s: Stats) -> str:
                 )
                 cells.append(f"{r.meetings}{mark:<1}".rjust(8))
         lines.append(f"  {c:<16}" + "".join(cells))
+    if s.planned_months:
+        lines += [
+            "",
+            _("Rencontres prévues dans les mois à venir (objectif {low}–{high})").format(
+                low=AIM_MIN, high=AIM_MAX
+            ),
+            f"  {commune_head:<16}" + "".join(f"{k[2:]:>8}" for k in s.planned_months),
+        ]
+        marks = {"below": "!", "within": "", "above": "+"}
+        for c in sorted({r.commune for r in s.planned}):
+            cells = [f"{r.meetings}{marks[r.aim]:<1}".rjust(8) for r in s.planned if r.commune == c]
+            lines.append(f"  {c:<16}" + "".join(cells))
     t = s.totals
+    ci = s.checked_in_totals
     lines += [
         "",
         _(
@@ -234,6 +319,15 @@ def format_text(s: Stats) -> str:
             attended=t["attended"],
             interested=t["interested"],
         ),
+        _(
+            "Pointées : {n} (moyenne {average} présents) ; non pointées, hors moyennes : {missing}"
+        ).format(
+            n=ci["meetings"],
+            average=format_decimal(ci["average_attended"], locale=locale)
+            if ci["average_attended"] is not None
+            else "—",
+            missing=ci["not_checked_in"],
+        ),
         "",
         _("Doléances : {n}").format(n=s.concerns_total),
     ]
@@ -242,9 +336,7 @@ def format_text(s: Stats) -> str:
         lines.append(f"  {name[:34]:<34} {n:>4} {bar(n, top)}")
     per_commune = ", ".join(f"{c} {n}" for c, n in s.concerns_by_commune)
     lines.append("  " + _("Par commune : {list}").format(list=per_commune))
-    share = (
-        format_percent(s.feedback_share, locale=locale) if s.feedback_share is not None else "—"
-    )
+    share = format_percent(s.feedback_share, locale=locale) if s.feedback_share is not None else "—"
     median = (
         _("{n} j").format(n=format_decimal(s.median_days_to_feedback, locale=locale))
         if s.median_days_to_feedback is not None

@@ -35,6 +35,13 @@ class StatsScreen(StaffScreen):
                 classes="staff-section",
             )
             yield DataTable(id="stats-months", cursor_type="row", zebra_stripes=True)
+            yield Static(
+                _("Rencontres prévues dans les mois à venir (objectif {min}–{max})").format(
+                    min=AIM_MIN, max=AIM_MAX
+                ),
+                classes="staff-section",
+            )
+            yield DataTable(id="stats-planned", cursor_type="row", zebra_stripes=True)
             yield Static(_("Participation par mois (présents)"), classes="staff-section")
             yield Sparkline([], id="stats-spark")
             yield Static(_("Inscrits, présents, intéressés par rencontre"), classes="staff-section")
@@ -90,6 +97,12 @@ class StatsScreen(StaffScreen):
                     _("délai médian jusqu'au retour : {median}").format(median=median),
                 )
             )
+            + "\n"
+            + _.plural(
+                "{n} rencontre passée non pointée (hors moyennes)",
+                "{n} rencontres passées non pointées (hors moyennes)",
+                s.not_checked_in,
+            ).format(n=s.not_checked_in)
         )
         months = self.query_one("#stats-months", DataTable)
         months.clear(columns=True)
@@ -106,6 +119,17 @@ class StatsScreen(StaffScreen):
                 else _("objectif atteint")
             )
             months.add_row(commune, *cells, verdict)
+        planned = self.query_one("#stats-planned", DataTable)
+        planned.clear(columns=True)
+        planned.add_columns(_("Commune"), *[m[5:] + "/" + m[2:4] for m in s.planned_months])
+        aim_labels = {
+            "below": _("sous l'objectif"),
+            "within": _("dans l'objectif"),
+            "above": _("au-delà"),
+        }
+        for commune in sorted({r.commune for r in s.planned}):
+            rows = [r for r in s.planned if r.commune == commune]
+            planned.add_row(commune, *[f"{r.meetings} — {aim_labels[r.aim]}" for r in rows])
         per_month_attended = {m: 0 for m in s.months}
         for r in s.attendance:
             if r.day[:7] in per_month_attended:

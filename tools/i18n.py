@@ -61,6 +61,7 @@ _FRENCH = re.compile(r"[éèêàçùâîôœ«»]|\b(le|la|les|des|une|est|pas|a
 def wrong_language(domain: str, text: str) -> bool:
     """True when a source string looks written in the other language than its catalog's."""
     text = text.replace("CaféPol", "")  # the concept's name is the same in every language
+    text = re.sub(r"\{[^{}]*\}", "", text)  # placeholders are code: « {missing} » is no English
     return bool((_ENGLISH if SOURCE_LANGUAGES[domain] == "fr" else _FRENCH).search(text))
 
 

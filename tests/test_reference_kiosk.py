@@ -38,3 +38,19 @@ def test_female_officer_title(db: peewee.Database) -> None:
         assert label + name == "Votre policière de quartier : Inspectrice Sophie Lambert"
         assert officer_title("m", "", "Marc")[0] == "Votre policier de quartier : "
         assert officer_title("", "", "Marc")[0] == "Votre policier de quartier : "
+
+
+def test_documents_officer_line_by_gender(db: peewee.Database) -> None:
+    from cafepol_tui.documents.texts import officer_line
+    from cafepol_tui.services.meetings import details_of
+
+    meeting = make_meeting()
+    Officer.update(name="Sophie Lambert", grade="Inspectrice", gender="f").where(
+        Officer.id == meeting.officer_id).execute()
+    with language("fr"):
+        assert officer_line("f", "Inspectrice", "Sophie Lambert") == (
+            "Votre policière de quartier : Inspectrice Sophie Lambert")
+        assert officer_line("", "", "Marc") == "Votre policier de quartier : Marc"
+    detail = get_meeting(meeting.id)
+    (again,) = details_of([detail])
+    assert (again.officer_gender, again.officer_grade) == ("f", "Inspectrice")

@@ -260,6 +260,7 @@ def details_of(rows: list[MeetingSummary]) -> list[MeetingDetail]:
         query = Meeting.select(
             Meeting.id, Officer.name, Officer.phone, Officer.commissariat,
             Meeting.interested_count, Meeting.description, Meeting.cancel_reason,
+            Officer.grade, Officer.gender,
         ).join(Officer, peewee.JOIN.LEFT_OUTER)
         extra: dict[int, tuple[Any, ...]] = {
             row[0]: row[1:] for row in _rows(query.where(Meeting.id.in_(ids)))
@@ -275,7 +276,9 @@ def details_of(rows: list[MeetingSummary]) -> list[MeetingDetail]:
             .group_by(Registration.meeting)
         ))
         for m in chunk:
-            name, phone, commissariat, interested, description, reason = extra[m.id]
+            name, phone, commissariat, interested, description, reason, grade, gender = (
+                extra[m.id]
+            )
             details.append(
                 MeetingDetail(
                     **{f.name: getattr(m, f.name) for f in fields(MeetingSummary)},
@@ -288,6 +291,8 @@ def details_of(rows: list[MeetingSummary]) -> list[MeetingDetail]:
                     description=description,
                     cancel_reason=reason,
                     waitlist_count=waitlists.get(m.id, 0),
+                    officer_grade=grade or "",
+                    officer_gender=gender or "",
                 )
             )
     return details

@@ -22,7 +22,6 @@ from cafepol_tui.documents.texts import (
     HEADLINE,
     INTERESTED,
     NO_LINK,
-    OFFICER,
     PARTNERS,
     SIGNUP_COUNTER,
     SIGNUP_COUNTER_GENERIC,
@@ -32,6 +31,7 @@ from cafepol_tui.documents.texts import (
     THEMES,
     ZONE_PAGE,
     day_and_hours,
+    officer_line,
     phone_for_print,
     t,
 )
@@ -202,7 +202,8 @@ def draw_flyer(
     bottom_block = s(210 - MARGIN - QR_SIZE - 6)
     use(10.5)
     if meeting.officer_name:
-        y = pdf.para(t(OFFICER, name=meeting.officer_name), x, y, w, max_lines=2)
+        y = pdf.para(officer_line(meeting.officer_gender, meeting.officer_grade,
+                                      meeting.officer_name), x, y, w, max_lines=2)
     if meeting.partners:
         y = pdf.para(t(PARTNERS, names=", ".join(meeting.partners)), x, y, w, max_lines=2)
     if meeting.themes:

@@ -15,7 +15,6 @@ from cafepol_tui.documents.texts import (
     COMMUNE,
     HEADLINE,
     NO_LINK,
-    OFFICER,
     SLIP_ATTENDED,
     SLIP_CANCEL,
     SLIP_CANCELLED,
@@ -26,6 +25,7 @@ from cafepol_tui.documents.texts import (
     SLIP_WAITLIST,
     SLIP_WAITLIST_NOTE,
     day_and_hours,
+    officer_line,
     phone_for_print,
     t,
 )
@@ -155,7 +155,8 @@ def _draw_slip(
         y = pdf.para(meeting.address, x, y, w, max_lines=2)
     y = pdf.put(t(COMMUNE, commune=meeting.commune), x, y, w)
     if meeting.officer_name:
-        y = pdf.para(t(OFFICER, name=meeting.officer_name), x, y, w, max_lines=2)
+        y = pdf.para(officer_line(meeting.officer_gender, meeting.officer_grade,
+                                      meeting.officer_name), x, y, w, max_lines=2)
     pdf.rule(x, y + 1.5, w)
     y += 3
 

@@ -19,6 +19,9 @@ _ = translator("texts")
 HEADLINE = N_("Un café avec votre policier de quartier")
 COMMUNE = N_("Commune de {commune}")
 OFFICER = N_("Votre policier de quartier : {name}")
+# The same line for a female officer, and for one who is neither (gender « x »).
+OFFICER_F = N_("Votre policière de quartier : {name}")
+OFFICER_X = N_("Votre contact à la police de quartier : {name}")
 PARTNERS = N_("Avec : {names}")
 THEMES = N_("Thèmes : {names}")
 
@@ -89,6 +92,12 @@ def t(text: str, **values: object) -> str:
     """One of the texts above in the current language, its {fields} filled in."""
     translated = _(text)
     return translated.format(**values) if values else translated
+
+
+def officer_line(gender: str, grade: str, name: str) -> str:
+    """« Votre policière de quartier : Inspectrice Sophie Lambert »: by gender, with the grade."""
+    text = {"f": OFFICER_F, "x": OFFICER_X}.get(gender, OFFICER)
+    return t(text, name=" ".join(f"{grade} {name}".split()))
 
 
 def day_and_hours(start: datetime, end: datetime, lang: str | None = None) -> tuple[str, str]:

@@ -19,7 +19,7 @@ from cafepol_tui.db.models import (
     Theme,
     utcnow,
 )
-from cafepol_tui.i18n import translator
+from cafepol_tui.i18n import current_language, translator
 from cafepol_tui.services.validation import NotFoundError
 from cafepol_tui.statuses import MeetingStatus, RegistrationStatus
 
@@ -67,6 +67,12 @@ class MeetingDetail(MeetingSummary):
     description: str
     cancel_reason: str
     waitlist_count: int
+    # What a citizen is shown (`get_meeting` fills them; `themes` and `officer_name` stay the
+    # zone-language names the exports write): the officer's grade and gender (f, m, x or ""),
+    # and the theme names in the current language (the zone-language name where untranslated).
+    officer_grade: str = ""
+    officer_gender: str = ""
+    themes_shown: tuple[str, ...] = ()
 
 
 SUMMARY_FIELDS = (
@@ -174,13 +180,14 @@ def get_meeting(meeting_id: int) -> MeetingDetail:
         .where(MeetingPartner.meeting == meeting_id)
         .order_by(Partner.name)
     )
-    themes = tuple(
-        t.name
-        for t in Theme.select(Theme.name)
+    theme_rows = list(
+        Theme.select()
         .join(MeetingTheme)
         .where(MeetingTheme.meeting == meeting_id)
         .order_by(Theme.name)
     )
+    themes = tuple(t.name for t in theme_rows)
+    themes_shown = tuple(theme_name(t) for t in theme_rows)
     waitlist = (
         Registration.select()
         .where(
@@ -210,7 +217,17 @@ def get_meeting(meeting_id: int) -> MeetingDetail:
         description=meeting.description,
         cancel_reason=meeting.cancel_reason,
         waitlist_count=waitlist,
+        officer_grade=officer.grade if officer else "",
+        officer_gender=officer.gender if officer else "",
+        themes_shown=themes_shown,
     )
+
+
+def theme_name(theme: Theme, lang: str | None = None) -> str:
+    """The theme's name in `lang` (the current language by default), else its zone-language
+    name."""
+    lang = lang or current_language()
+    return str(getattr(theme, f"name_{lang}", "") or "") or theme.name
 
 
 def _rows(query: Any) -> list[Any]:
@@ -243,6 +260,7 @@ def details_of(rows: list[MeetingSummary]) -> list[MeetingDetail]:
         query = Meeting.select(
             Meeting.id, Officer.name, Officer.phone, Officer.commissariat,
             Meeting.interested_count, Meeting.description, Meeting.cancel_reason,
+            Officer.grade, Officer.gender,
         ).join(Officer, peewee.JOIN.LEFT_OUTER)
         extra: dict[int, tuple[Any, ...]] = {
             row[0]: row[1:] for row in _rows(query.where(Meeting.id.in_(ids)))
@@ -258,7 +276,9 @@ def details_of(rows: list[MeetingSummary]) -> list[MeetingDetail]:
             .group_by(Registration.meeting)
         ))
         for m in chunk:
-            name, phone, commissariat, interested, description, reason = extra[m.id]
+            name, phone, commissariat, interested, description, reason, grade, gender = (
+                extra[m.id]
+            )
             details.append(
                 MeetingDetail(
                     **{f.name: getattr(m, f.name) for f in fields(MeetingSummary)},
@@ -271,6 +291,8 @@ def details_of(rows: list[MeetingSummary]) -> list[MeetingDetail]:
                     description=description,
                     cancel_reason=reason,
                     waitlist_count=waitlists.get(m.id, 0),
+                    officer_grade=grade or "",
+                    officer_gender=gender or "",
                 )
             )
     return details

@@ -55,7 +55,14 @@ DEMO_ZONE_FILE = "zone-boraine.toml"
 
 
 class ZoneFileError(Exception):
-    """The zone file can't be used: one line naming the file, the table, the entry and the key."""
+    """The zone file can't be used: one line naming the file, the table, the entry and the key.
+
+    `key` and `problem`: the key at fault and the problem alone, when one entry's key is (the
+    staff console shows the problem beside the field: `services.reference`)."""
+
+    def __init__(self, message: str, *, key: str | None = None, problem: str = "") -> None:
+        super().__init__(message)
+        self.key, self.problem = key, problem or message
 
 
 @dataclass(frozen=True)
@@ -285,7 +292,11 @@ class _Entry:
         self.label = raw_name.strip() if isinstance(raw_name, str) else None
 
     def fail(self, key_name: str | None, problem: str) -> ZoneFileError:
-        return ZoneFileError(f"{_where(self.table, self.index, self.label, key_name)}: {problem}")
+        return ZoneFileError(
+            f"{_where(self.table, self.index, self.label, key_name)}: {problem}",
+            key=key_name,
+            problem=problem,
+        )
 
     def check_keys(self, known: Iterable[str]) -> None:
         allowed = set(known)
@@ -650,3 +661,8 @@ def render_zone_file(zone: ZoneFile) -> str:
         lines += ["", "[[themes]]",
                   *_pairs([("name", t.name), *t.translations().items()])]
     return "\n".join(lines) + "\n"
+
+
+# One entry's checks, for the staff console's forms (`services.reference`): the same as the
+# import's, key by key.
+Entry = _Entry

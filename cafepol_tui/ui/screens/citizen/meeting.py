@@ -20,6 +20,18 @@ from cafepol_tui.ui.widgets.qr import QRCode
 _ = translator("kiosk")
 
 
+def officer_title(gender: str, grade: str, name: str) -> tuple[str, str]:
+    """« Votre policière de quartier : » and « Inspectrice Sophie Lambert »: the label follows
+    the officer's gender (one whole string per gender, for the translators)."""
+    if gender == "f":
+        label = _("Votre policière de quartier : ")
+    elif gender == "x":
+        label = _("Votre contact à la police de quartier : ")
+    else:
+        label = _("Votre policier de quartier : ")
+    return label, " ".join(f"{grade} {name}".split())
+
+
 class MeetingScreen(KioskScreen):
     def __init__(self, meeting_id: int) -> None:
         super().__init__()
@@ -72,11 +84,12 @@ class MeetingScreen(KioskScreen):
             add(" {} ".format(_("RENCONTRE ANNULÉE")), style="bold reverse")
             add("", f"{m.cancel_reason}\n")
         if m.officer_name:
-            add(_("Votre policier de quartier : "), m.officer_name)
+            label, name = officer_title(m.officer_gender, m.officer_grade, m.officer_name)
+            add(label, name)
         if m.partners:
             add(_("Avec : "), ", ".join(m.partners))
         if m.themes:
-            add(_("Thèmes : "), ", ".join(m.themes))
+            add(_("Thèmes : "), ", ".join(m.themes_shown or m.themes))
         if m.description:
             add("", f"\n{m.description}")
         add("\n" + _("Places : "),

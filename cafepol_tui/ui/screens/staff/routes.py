@@ -173,6 +173,16 @@ ROUTES: tuple[Route, ...] = (
         short=N_("Comptes"),
     ),
     Route(
+        "reference",
+        N_("Données de la zone"),
+        N_("Communes, commissariats, policiers, partenaires, thèmes (administrateurs)"),
+        Lazy("reference", "ReferenceScreen"),
+        role=StaffRole.ADMIN,
+        key="z",
+        # TRANSLATORS: footer key: the zone's reference data.
+        short=N_("Zone"),
+    ),
+    Route(
         "purge",
         N_("Purger les données personnelles"),
         N_("Appliquer la durée de conservation"),

@@ -177,7 +177,7 @@ ROUTES: tuple[Route, ...] = (
         N_("Données de la zone"),
         N_("Communes, commissariats, policiers, partenaires, thèmes (administrateurs)"),
         Lazy("reference", "ReferenceScreen"),
-        role=StaffRole.ADMIN,
+        permission=Permission.MANAGE_ZONE,
         key="z",
         # TRANSLATORS: footer key: the zone's reference data.
         short=N_("Zone"),

@@ -151,7 +151,10 @@ def test_copy_db_sqlite_to_postgresql_and_back_keeps_ids(
     assert main(["--db", pg_fresh_url, "copy-db", "--to", str(back)]) == 0
     a, b = make_database(str(local)), make_database(str(back))
     with a.connection_context(), b.connection_context():
-        assert count_rows(a) == count_rows(b)
+        # Each copy-db is audited in its source, after the copy: those entries differ by design.
+        rows_a, rows_b = count_rows(a), count_rows(b)
+        rows_a.pop("audit_entry"), rows_b.pop("audit_entry")
+        assert rows_a == rows_b
         for table in ("registration", "meeting", "officer"):
             columns = ", ".join(sorted(f'"{c.name}"' for c in a.get_columns(table)))
             query = f'SELECT {columns} FROM "{table}" ORDER BY id'  # migrated: other column order

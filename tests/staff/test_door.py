@@ -42,7 +42,7 @@ def message(app) -> str:  # type: ignore[no-untyped-def]
 async def open_door(app, pilot, mid: int) -> DoorScreen:  # type: ignore[no-untyped-def]
     app.push_screen(StaffMeetingScreen(mid))
     await settle(pilot)
-    await click_and_wait(pilot, "#door")
+    await click_and_wait(pilot, "#open-door")
     screen = await wait_for_screen(pilot, DoorScreen)
     await settle(pilot)
     assert isinstance(screen, DoorScreen)
@@ -120,7 +120,7 @@ async def test_absent_keeps_the_cursor_on_the_same_person(zone, counter, setting
             chosen = meeting.selected()
             assert chosen is not None and chosen.id == first.id
             # The same at the door, with the big button.
-            await click_and_wait(pilot, "#door")
+            await click_and_wait(pilot, "#open-door")
             door = await wait_for_screen(pilot, DoorScreen)
             await settle(pilot)
             assert isinstance(door, DoorScreen)

@@ -113,7 +113,7 @@ class StaffMeetingScreen(StaffScreen):
             # Every key's action has a button too (touch screens; the footer is cut).
             with Grid(id="meeting-more"):
                 # The check-in at the door first: it is what the day of the meeting is about.
-                yield Button(_("À l'entrée"), id="door", variant="primary")
+                yield Button(_("À l'entrée"), id="open-door", variant="primary")
                 for action, label in _MORE_BUTTONS:
                     yield Button(_(label), id=f"do-{action}", classes="more", name=action)
         yield self.compose_footer()
@@ -390,7 +390,7 @@ class StaffMeetingScreen(StaffScreen):
     def _more(self, event: Button.Pressed) -> None:
         getattr(self, f"action_{event.button.name}")()
 
-    @on(Button.Pressed, "#door")
+    @on(Button.Pressed, "#open-door")
     def action_door(self) -> None:
         from cafepol_tui.ui.screens.staff.door import DoorScreen
 

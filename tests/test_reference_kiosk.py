@@ -51,6 +51,10 @@ def test_documents_officer_line_by_gender(db: peewee.Database) -> None:
         assert officer_line("f", "Inspectrice", "Sophie Lambert") == (
             "Votre policière de quartier : Inspectrice Sophie Lambert")
         assert officer_line("", "", "Marc") == "Votre policier de quartier : Marc"
+        # A name that already carries a form of the grade is not given it twice.
+        assert officer_line("f", "inspecteur", "Inspectrice Sophie Lambert") == (
+            "Votre policière de quartier : Inspectrice Sophie Lambert"
+        )
     detail = get_meeting(meeting.id)
     (again,) = details_of([detail])
     assert (again.officer_gender, again.officer_grade) == ("f", "Inspectrice")

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from cafepol_tui.i18n import N_, translator
 from cafepol_tui.services.formatting import format_day, format_hours
+from cafepol_tui.services.validation import titled_name
 
 _ = translator("texts")
 
@@ -97,7 +98,7 @@ def t(text: str, **values: object) -> str:
 def officer_line(gender: str, grade: str, name: str) -> str:
     """« Votre policière de quartier : Inspectrice Sophie Lambert »: by gender, with the grade."""
     text = {"f": OFFICER_F, "x": OFFICER_X}.get(gender, OFFICER)
-    return t(text, name=" ".join(f"{grade} {name}".split()))
+    return t(text, name=titled_name(grade, name))
 
 
 def day_and_hours(start: datetime, end: datetime, lang: str | None = None) -> tuple[str, str]:

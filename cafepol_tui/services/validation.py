@@ -204,3 +204,14 @@ class SignupForm:
         if fields.errors:
             raise ValidationError(fields.errors)
         return SignupForm(consent=True, **fields.values)  # type: ignore[arg-type]
+
+
+def titled_name(grade: str, name: str) -> str:
+    """The officer's name with their grade in front (« Inspectrice Sophie Lambert »), unless the
+    name already starts with a form of it: zones often write « Inspectrice Sophie Lambert »
+    with grade « inspecteur », and the kiosk must not say « inspecteur Inspectrice … »."""
+    grade, name = " ".join(grade.split()), " ".join(name.split())
+    first = fold(name.split(" ", 1)[0]) if name else ""
+    if not grade or (first and first[:6] == fold(grade)[:6]):
+        return name
+    return f"{grade} {name}".strip()

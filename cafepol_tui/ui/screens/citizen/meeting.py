@@ -13,6 +13,7 @@ from cafepol_tui.db.engine import connection_deadline
 from cafepol_tui.i18n import current_language, translator
 from cafepol_tui.services.formatting import format_span
 from cafepol_tui.services.meetings import MeetingDetail, availability_text, get_meeting
+from cafepol_tui.services.validation import titled_name
 from cafepol_tui.ui.screens.base import KioskScreen
 from cafepol_tui.ui.widgets.meeting_table import first_upper
 from cafepol_tui.ui.widgets.qr import QRCode
@@ -29,7 +30,7 @@ def officer_title(gender: str, grade: str, name: str) -> tuple[str, str]:
         label = _("Votre contact à la police de quartier : ")
     else:
         label = _("Votre policier de quartier : ")
-    return label, " ".join(f"{grade} {name}".split())
+    return label, titled_name(grade, name)
 
 
 class MeetingScreen(KioskScreen):

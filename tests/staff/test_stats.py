@@ -17,6 +17,7 @@ from cafepol_tui.services.validation import SignupForm
 from cafepol_tui.statuses import MeetingStatus
 from cafepol_tui.ui.app import make_app
 from tests.conftest import FIXED_NOW
+from tests.factories import COUNTER
 from tests.pilot import settle, wait_until
 from tests.staff.test_pilot import SIZE, login
 
@@ -80,8 +81,8 @@ def test_meetings_never_checked_in_are_not_zero_present(zone):
             for mid, n in ((zone["past"], "Alice"), (zone["past"], "Bruno"), (unchecked, "Chloé"))
         ]
     ids = [Registration.get(Registration.reference == r.reference).id for r in refs]
-    ra.check_in(ids[0], True, "Agent", now=SEEN)
-    ra.check_in(ids[1], False, "Agent", now=SEEN)
+    ra.check_in(ids[0], True, COUNTER, now=SEEN)
+    ra.check_in(ids[1], False, COUNTER, now=SEEN)
     s = compute(now=FIXED_NOW, months=2)
     rows = {r.meeting_id: r for r in s.attendance}
     assert rows[zone["past"]].checked_in and not rows[unchecked].checked_in
@@ -93,7 +94,7 @@ def test_meetings_never_checked_in_are_not_zero_present(zone):
 
 
 def test_walkins_are_counted_once(zone):
-    ra.add_walkins(zone["past"], 3, "Agent", now=SEEN)
+    ra.add_walkins(zone["past"], 3, COUNTER, now=SEEN)
     assert Registration.select().where(Registration.meeting == zone["past"]).count() == 0
     s = compute(now=FIXED_NOW, months=2)
     row = next(r for r in s.attendance if r.meeting_id == zone["past"])

@@ -179,8 +179,8 @@ ROUTES: tuple[Route, ...] = (
         Lazy("reference", "ReferenceScreen"),
         permission=Permission.MANAGE_ZONE,
         key="z",
-        # TRANSLATORS: footer key: the zone's reference data.
-        short=N_("Zone"),
+        # TRANSLATORS: footer key: the zone's reference data (communes, officers, themes…).
+        short=N_("Données"),
     ),
     Route(
         "purge",

@@ -183,12 +183,18 @@ def _shown(kind: str, row: Any) -> dict[str, Any]:
     return shown
 
 
-def create(kind: str, data: Mapping[str, Any], *, actor: Actor) -> dict[str, Any]:
-    """A new row of `kind`, active; refused (`ValidationError`) as the zone import would."""
+def _changing(kind: str, actor: Actor) -> Any:
+    """The model of `kind`, once the actor's role is allowed to change the zone's data."""
     require(actor, Permission.MANAGE_ZONE)
     model = MODELS.get(kind)
     if model is None:
         raise NotFoundError(kind)
+    return model
+
+
+def create(kind: str, data: Mapping[str, Any], *, actor: Actor) -> dict[str, Any]:
+    """A new row of `kind`, active; refused (`ValidationError`) as the zone import would."""
+    model = _changing(kind, actor)
     with write_transaction(database_proxy.obj):
         values = _checked(kind, data)
         _unique(model, values["name"], None)
@@ -199,10 +205,7 @@ def create(kind: str, data: Mapping[str, Any], *, actor: Actor) -> dict[str, Any
 
 def update(kind: str, row_id: int, data: Mapping[str, Any], *, actor: Actor) -> dict[str, Any]:
     """Row `row_id` of `kind` with what the form says (every field of the kind)."""
-    require(actor, Permission.MANAGE_ZONE)
-    model = MODELS.get(kind)
-    if model is None:
-        raise NotFoundError(kind)
+    model = _changing(kind, actor)
     with write_transaction(database_proxy.obj):
         row = _row(model, row_id)
         values = _checked(kind, data)
@@ -222,10 +225,7 @@ def update(kind: str, row_id: int, data: Mapping[str, Any], *, actor: Actor) -> 
 
 def set_active(kind: str, row_id: int, active: bool, *, actor: Actor) -> dict[str, Any]:
     """Deactivate (kept for the history, no longer offered) or reactivate row `row_id`."""
-    require(actor, Permission.MANAGE_ZONE)
-    model = MODELS.get(kind)
-    if model is None:
-        raise NotFoundError(kind)
+    model = _changing(kind, actor)
     with write_transaction(database_proxy.obj):
         row = _row(model, row_id)
         if row.active != active:

@@ -129,9 +129,12 @@ def _draw_slip(
     y = pdf.put(t(SLIP_REFERENCE), x, y + 1.5, w, align="C")
     pdf.use(24, bold=True)
     y = pdf.put(" ".join(registration.reference), x, y, w, align="C")
-    # The same code for the scanner at the door (a USB scanner types it, then Enter).
+    # The same code for the scanner at the door (a USB scanner types it, then Enter). A
+    # trailing « - » (dropped by normalise_reference, like any non-letter) keeps it from
+    # being 6 base-32 characters: scanners and zxing read those as an Italian pharmacy code
+    # (Code 32) when its check digit happens to fit, and type « A622393748 » for « LKKYDN ».
     if all(ch in CODE39_CHARS for ch in registration.reference):
-        y = pdf.barcode(registration.reference, x, y + 0.5, w, BARCODE_MM) + 0.5
+        y = pdf.barcode(registration.reference + "-", x, y + 0.5, w, BARCODE_MM) + 0.5
     pdf.use(9)
     y = pdf.para(t(SLIP_NAME, name=registration.name), x, y + 1, w, max_lines=2)
     y = pdf.put(t(SLIP_PEOPLE, people=registration.people), x, y, w)

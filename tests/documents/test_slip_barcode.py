@@ -13,7 +13,11 @@ from cafepol_tui.db.models import Registration
 from cafepol_tui.documents.base import CODE39_CHARS, DocumentPDF
 from cafepol_tui.documents.slip import render_slip
 from cafepol_tui.services.meetings import get_meeting
-from cafepol_tui.services.registrations import REFERENCE_ALPHABET, list_for_meeting
+from cafepol_tui.services.registrations import (
+    REFERENCE_ALPHABET,
+    list_for_meeting,
+    normalise_reference,
+)
 from cafepol_tui.settings import Settings
 from tests.documents.conftest import CREATED
 from tests.documents.pdfcheck import page_sizes_mm
@@ -56,5 +60,20 @@ def test_the_slip_barcode_scans_as_the_reference(
     meeting = get_meeting(registration.meeting_id)
     pdf = render_slip(registration, meeting, settings, fmt, creation_date=CREATED)
     assert len(page_sizes_mm(pdf)) == 1
-    assert _decode(pdf, tmp_path) == [registration.reference]
+    assert [normalise_reference(code) for code in _decode(pdf, tmp_path)] == [
+        registration.reference
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["a6", "receipt"])
+def test_a_code_that_looks_like_a_pharmacy_code_still_scans_as_itself(
+    demo: peewee.Database, settings: Settings, fmt: str, tmp_path: Path
+) -> None:
+    """« LKKYDN » is also a valid Code 32 (Italian pharmacy code): read as A622393748 if
+    the barcode held only the six characters."""
+    row = Registration.select().where(Registration.status == "confirmed").first()
+    Registration.update(reference="LKKYDN").where(Registration.id == row.id).execute()
+    registration = next(r for r in list_for_meeting(row.meeting_id) if r.id == row.id)
+    pdf = render_slip(registration, get_meeting(row.meeting_id), settings, fmt, creation_date=CREATED)
+    assert [normalise_reference(code) for code in _decode(pdf, tmp_path)] == ["LKKYDN"]
 

@@ -373,16 +373,6 @@ class AccountView:
     created_at: datetime
 
 
-def require_role(user: StaffUser | None, *roles: str) -> StaffUser:
-    """Refuse unless the staff member holds one of `roles` (older form: prefer
-    `permissions.require(actor, Permission.…)`, which says what the action needs)."""
-    from cafepol_tui.services.validation import RefusedError
-
-    if user is None or user.role not in roles:
-        raise RefusedError(_("Action réservée aux administrateurs."))
-    return user
-
-
 def list_accounts() -> list[AccountView]:
     return [
         AccountView(a.id, a.name, a.role, a.active, a.created_at)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from cafepol_tui.db.engine import database_proxy, write_transaction
 from cafepol_tui.db.models import AuditEntry, utcnow
 from cafepol_tui.services.permissions import Actor, Permission, require
 
@@ -55,8 +56,6 @@ def document_made(
 ) -> None:
     """Note a document printed or written (flyer, attendance sheet, programme, slip, export)
     by someone allowed to print; its own transaction (call inside a database connection)."""
-    from cafepol_tui.db.engine import database_proxy, write_transaction
-
     require(actor, Permission.PRINT)
     with write_transaction(database_proxy.obj):
         record(actor.name, "document", destination, document, now=now)

@@ -87,6 +87,13 @@ async def test_door_check_in_by_name_by_code_and_by_scanner(zone, counter, setti
             await settle(pilot)
             assert "inconnu" in message(app)
             assert status(refs["Chloé Dubois"]) == "confirmed"
+            # A hostile paste: the echo beside the field is escaped and short.
+            search.value = "\x1b[2J" + "Q" * 90
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert "\x1b" not in message(app) and "\\x1b" in message(app)
+            assert len(message(app)) < 120
             search.value = ""
             await settle(pilot)
             # The touch buttons: walk-ins and the counts.

@@ -17,13 +17,14 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Static
 
 from cafepol_tui.i18n import N_, translator
+from cafepol_tui.safe_input import shown
 from cafepol_tui.services import registrations_admin as ra
 from cafepol_tui.services.registrations import (
     RegistrationView,
     list_for_meeting,
     normalise_reference,
 )
-from cafepol_tui.services.validation import NotFoundError, RefusedError, fold
+from cafepol_tui.services.validation import NAME_MAX, NotFoundError, RefusedError, fold
 from cafepol_tui.statuses import RegistrationStatus
 from cafepol_tui.ui.screens.staff import labels
 from cafepol_tui.ui.screens.staff.base import StaffScreen
@@ -66,6 +67,7 @@ class DoorScreen(StaffScreen):
                 yield Input(
                     id="door-search",
                     placeholder=_("Nom ou code du papier (ou scanner)"),
+                    max_length=NAME_MAX,
                 )
                 yield Static("", id="door-message", markup=False)
             yield Static("", id="door-counts", markup=False)
@@ -159,7 +161,7 @@ class DoorScreen(StaffScreen):
             found = next(iter(self.shown.values()))
         if found is None:
             if not self.shown:
-                self.say(_("⚠ Code ou nom inconnu : {typed}").format(typed=typed))
+                self.say(_("⚠ Code ou nom inconnu : {typed}").format(typed=shown(typed, 40)))
             else:
                 self.say(_("{count} personnes correspondent : choisissez dans la liste.").format(
                     count=len(self.shown)))

@@ -80,6 +80,45 @@ class LogSettings:
     keep_files: int = 5
 
 
+MAIL_SECURITY = ("none", "starttls", "tls")
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """The SMTP server the notices go out through. No `host`: no e-mail is sent (the messages
+    wait in the outbox). The password is read from `password_file`, never written here."""
+
+    host: str = ""
+    port: int = 0  # 0: 25 with security "none", 587 with "starttls", 465 with "tls"
+    sender: str = ""  # the From: address, « Police de quartier <quartier@zone.be> »
+    reply_to: str = ""
+    security: str = "starttls"
+    username: str = ""
+    password_file: str = ""
+    timeout_s: int = 30
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+    @property
+    def resolved_port(self) -> int:
+        return self.port or {"none": 25, "starttls": 587, "tls": 465}[self.security]
+
+
+@dataclass(frozen=True)
+class SmsSettings:
+    """An optional SMS gateway: a command given the number and the text, for example
+    ["gammu-smsd-inject", "TEXT", "{number}", "-text", "{text}"]. Empty: no SMS (off)."""
+
+    command: tuple[str, ...] = ()
+    timeout_s: int = 60
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.command)
+
+
 @dataclass(frozen=True)
 class Settings:
     # The zone is data: `cafepol zone import FILE` puts its name, page and communes in the
@@ -97,6 +136,8 @@ class Settings:
     documents: DocumentSettings = field(default_factory=DocumentSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)
     logging: LogSettings = field(default_factory=LogSettings)
+    mail: MailSettings = field(default_factory=MailSettings)
+    sms: SmsSettings = field(default_factory=SmsSettings)
 
     @property
     def default_language(self) -> str:
@@ -270,6 +311,10 @@ def _validate(settings: Settings) -> Settings:
                     where=where, low=low, high=high, value=shown(value, 40)
                 )
             )
+    _validate_mail(settings.mail)
+    sms = settings.sms
+    if sms.command and not any("{number}" in part for part in sms.command):
+        raise SettingsError(_("sms.command: one of its words must hold {number}"))
     for name in settings.communes:
         if not 1 <= len(name.strip()) <= COMMUNE_NAME_MAX:
             raise SettingsError(
@@ -278,6 +323,45 @@ def _validate(settings: Settings) -> Settings:
                 )
             )
     return settings
+
+
+def _validate_mail(mail: MailSettings) -> None:
+    if mail.security not in MAIL_SECURITY:
+        raise SettingsError(
+            _("mail.security: must be one of none, starttls, tls, not {value}").format(
+                value=shown(repr(mail.security), 40)
+            )
+        )
+    for key in ("host", "sender", "reply_to", "username", "password_file"):
+        value = getattr(mail, key)
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            raise SettingsError(
+                _("mail.{key}: control characters are not allowed").format(key=key)
+            )
+    if mail.host and not mail.sender:
+        raise SettingsError(_("mail.sender: give the From: address the notices are sent from"))
+    if mail.username and not mail.password_file:
+        raise SettingsError(_("mail.password_file: give the file holding the SMTP password"))
+    if mail.password_file:
+        problem = path_problem(mail.password_file)
+        if problem:
+            raise SettingsError(f"mail.password_file: {problem}")
+
+
+def read_mail_password(mail: MailSettings) -> str:
+    """The SMTP password, read from `password_file` (its first line) when it is needed."""
+    if not mail.password_file:
+        return ""
+    path = Path(mail.password_file).expanduser()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeError) as exc:
+        raise SettingsError(
+            _("mail.password_file: can't read {path}: {error}").format(
+                path=shown(str(path), 200), error=getattr(exc, "strerror", None) or exc
+            )
+        ) from None
+    return text.splitlines()[0] if text else ""
 
 
 # Every number in the config has a sane range: a value past it is a typo (a few zeros too many)
@@ -297,6 +381,9 @@ RANGES: dict[str, tuple[int, int]] = {
     "backup.interval_h": (1, 8760),
     "logging.max_bytes": (10_000, 1_000_000_000),
     "logging.keep_files": (1, 1000),
+    "mail.port": (0, 65535),
+    "mail.timeout_s": (1, 600),
+    "sms.timeout_s": (1, 600),
 }
 # A number added to the settings without its own range still can't be absurd.
 DEFAULT_RANGE = (0, 1_000_000_000)

@@ -21,7 +21,7 @@ import time_machine
 from cafepol_tui.cli import main
 from cafepol_tui.db.models import AuditEntry, Registration, Theme
 from cafepol_tui.db.open import open_database
-from cafepol_tui.services import audit, retention, series, staff, upkeep
+from cafepol_tui.services import audit, outbox, retention, series, staff, upkeep
 from cafepol_tui.services import concerns as cs
 from cafepol_tui.services import meeting_fields as mf
 from cafepol_tui.services import meetings_admin as ma
@@ -40,7 +40,7 @@ from cafepol_tui.services.validation import RefusedError, SignupForm
 from cafepol_tui.services.zone import import_zone
 from cafepol_tui.services.zone_file import read_zone_file, shipped_zone_file
 from cafepol_tui.settings import Settings
-from cafepol_tui.statuses import ConcernStatus, StaffRole
+from cafepol_tui.statuses import CallOutcome, ConcernStatus, NoticeChannel, NoticeKind, StaffRole
 from tests.conftest import FIXED_NOW
 from tests.factories import ADMIN, COUNTER, FIXED_START, OFFICER, make_meeting, sign_up
 
@@ -57,6 +57,7 @@ class World:
     waiting: int
     concern: int
     spare_account: int
+    call: int  # an outbox message on the « À appeler » list
 
 
 @pytest.fixture
@@ -70,6 +71,10 @@ def world(cheap_pins: None, settings: Settings, db: peewee.Database) -> World:
         waiting = sign_up(future, "Walter Attente", topic="Dépôts sauvages", now=BEFORE)
         concern = cs.create_concern(cs.ConcernForm(theme="Propreté", description="Tags"), ADMIN)
         spare = staff.set_pin("Sam Réserve", "135790", StaffRole.COUNTER)
+        call = outbox.enqueue(
+            NoticeKind.PROMOTION, NoticeChannel.PHONE, recipient="+3265000000", body="Bonjour"
+        )
+    assert call is not None
     return World(
         settings=settings,
         past=past.id,
@@ -79,6 +84,7 @@ def world(cheap_pins: None, settings: Settings, db: peewee.Database) -> World:
         waiting=Registration.get(Registration.reference == waiting.reference).id,
         concern=concern,
         spare_account=spare.id,
+        call=call,
     )
 
 
@@ -110,6 +116,8 @@ ACTIONS: dict[str, tuple[Permission, Call]] = {
     "concern_from_topic": (Permission.RECORD_CONCERN, lambda w, a: cs.concern_from_topic(
         w.waiting, "Propreté", a
     )),
+    "record_call": (Permission.NOTIFY, lambda w, a: outbox.record_call(
+        w.call, CallOutcome.REACHED, a)),
     "update_concern": (Permission.FOLLOW_UP, lambda w, a: cs.update_concern(
         w.concern, ConcernStatus.IN_PROGRESS, "Transmis à Hygea", a
     )),
@@ -159,6 +167,7 @@ ACTIONS: dict[str, tuple[Permission, Call]] = {
 MAY: dict[str, set[Permission]] = {
     StaffRole.COUNTER: {
         Permission.SIGN_UP, Permission.CANCEL, Permission.CHECK_IN, Permission.RECORD_CONCERN,
+        Permission.NOTIFY,
     },
 }
 MAY[StaffRole.OFFICER] = MAY[StaffRole.COUNTER] | {

@@ -17,6 +17,7 @@ Brand-new tables need no migration: `upgrade` ends with `create_tables(safe=True
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -154,6 +155,57 @@ def _v4_zone_file(migrator: SchemaMigrator) -> None:
     db.execute_sql('UPDATE "commune" SET "postal_codes" = "postal_code"')
 
 
+def _v5_notices(migrator: SchemaMigrator) -> None:
+    """Every citizen hears back: the notices' language and the reminder wish of a sign-up, a
+    dismissed topic, a cancelled meeting's replacement, a concern's reference, officer in
+    charge, postal address and reply, a concern update shown to the citizen. The outbox and
+    the partner hand-offs are new tables (`upgrade` creates them).
+
+    Concerns recorded before version 5 get their reference here, so that each can be followed
+    by its code like the new ones.
+    """
+    db = migrator.database
+    migrator.migrate(
+        migrator.add_column("meeting", "replacement_id", peewee.IntegerField(null=True)),
+        migrator.add_column("registration", "language", peewee.CharField(max_length=2, default="")),
+        migrator.add_column("registration", "wants_reminder", peewee.BooleanField(default=False)),
+        migrator.add_column(
+            "registration", "topic_dismissed_at", peewee.DateTimeField(null=True)
+        ),
+        migrator.add_column("registration", "topic_dismissed_reason", peewee.TextField(default="")),
+    )
+    # A database older than the concerns (version 1 of the first release) gets its concern
+    # tables whole from `upgrade`'s create_tables.
+    if not db.table_exists("concern"):
+        return
+    migrator.migrate(
+        migrator.add_column(
+            "concern", "reference", peewee.CharField(max_length=12, null=True, unique=True)
+        ),
+        migrator.add_column(
+            "concern", "owner", peewee.CharField(max_length=80, default="", index=True)
+        ),
+        migrator.add_column("concern", "contact_address", peewee.TextField(default="")),
+        migrator.add_column("concern", "reply_text", peewee.TextField(default="")),
+        migrator.add_column("concern", "reply_channel", peewee.CharField(max_length=16, default="")),
+        migrator.add_column("concern", "language", peewee.CharField(max_length=2, default="")),
+        migrator.add_column("concern_update", "public", peewee.BooleanField(default=False)),
+    )
+    concern = peewee.Table("concern", ("id", "reference")).bind(db)
+    taken: set[str] = set()
+    for row in concern.select(concern.c.id).order_by(concern.c.id).tuples():
+        reference = _v5_reference()
+        while reference in taken:  # pragma: no cover - one chance in billions
+            reference = _v5_reference()
+        taken.add(reference)
+        concern.update(reference=reference).where(concern.c.id == row[0]).execute()
+
+def _v5_reference() -> str:
+    """A concern reference as version 5 draws them (frozen copy of
+    services.registrations.new_concern_reference: db never imports the services)."""
+    return "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(7))
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (
         2,
@@ -166,6 +218,12 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
         "the zone file: commissariats, postal codes, places, grades, contacts, translations, "
         "active flags",
         _v4_zone_file,
+    ),
+    (
+        5,
+        "notices: outbox, partner hand-offs, concern references and replies, sign-up language "
+        "and reminder, dismissed topics, replacement meetings",
+        _v5_notices,
     ),
 ]
 

@@ -14,7 +14,14 @@ from typing import Any
 import peewee
 
 from cafepol_tui.db.engine import database_proxy
-from cafepol_tui.statuses import Channel, ConcernStatus, MeetingStatus, StaffRole
+from cafepol_tui.statuses import (
+    Channel,
+    ConcernStatus,
+    HandoffStatus,
+    MeetingStatus,
+    OutboxStatus,
+    StaffRole,
+)
 
 
 def utcnow() -> datetime:
@@ -165,6 +172,10 @@ class Meeting(BaseModel):
     walkins = peewee.IntegerField(default=0)
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow, index=True)
+    # Schema 5: the meeting that replaces a cancelled one (named by staff when cancelling),
+    # offered to the people warned of the cancellation. A plain number, not a foreign key:
+    # the replacement may be purged or deleted first.
+    replacement_id = peewee.IntegerField(null=True)
 
 
 class MeetingPartner(BaseModel):
@@ -209,6 +220,13 @@ class Registration(BaseModel):
     # draws before its first attempt so that a submit retried after an outage is saved once.
     kiosk_id = peewee.CharField(max_length=64, null=True)
     submission_key = peewee.CharField(max_length=36, null=True, unique=True)
+    # Schema 5: the language the citizen used (their notices are written in it; "" before 5:
+    # the zone's), whether they asked for a reminder the day before, and a topic raised in
+    # advance that staff dismissed (with the reason) instead of turning it into a concern.
+    language = peewee.CharField(max_length=2, default="")
+    wants_reminder = peewee.BooleanField(default=False)
+    topic_dismissed_at = UTCDateTimeField(null=True)
+    topic_dismissed_reason = peewee.TextField(default="")
 
     class Meta:
         indexes = (
@@ -283,6 +301,16 @@ class Concern(BaseModel):
     updated_at = UTCDateTimeField(default=utcnow)
     feedback_at = UTCDateTimeField(null=True)
     closed_at = UTCDateTimeField(null=True)
+    # Schema 5: the citizen's reference for « Suivre ma demande » (NULL only while a
+    # migration fills it), the staff account in charge, a postal address for a reply by
+    # letter, the reply itself (kept after the contact is erased) and how it was given,
+    # and the citizen's language.
+    reference = peewee.CharField(max_length=12, null=True, unique=True)
+    owner = peewee.CharField(max_length=80, default="", index=True)
+    contact_address = peewee.TextField(default="")
+    reply_text = peewee.TextField(default="")
+    reply_channel = peewee.CharField(max_length=16, default="")
+    language = peewee.CharField(max_length=2, default="")
 
 
 class ConcernUpdate(BaseModel):
@@ -294,6 +322,72 @@ class ConcernUpdate(BaseModel):
     actor = peewee.CharField(max_length=80, default="")
     status = peewee.CharField(max_length=16)
     note = peewee.TextField(default="")
+    # Schema 5: shown to the citizen who follows the concern by its reference.
+    public = peewee.BooleanField(default=False)
+
+
+class ConcernHandoff(BaseModel):
+    """A concern handed to a partner (schema 5): sent by e-mail or on a printed sheet, with a
+    date the partner should answer by, and the partner's answer once it comes."""
+
+    concern_id: Any
+    concern = peewee.ForeignKeyField(Concern, backref="handoffs", on_delete="CASCADE")
+    partner_id: Any
+    partner = peewee.ForeignKeyField(Partner, backref="handoffs", on_delete="RESTRICT")
+    channel = peewee.CharField(max_length=16)  # NoticeChannel.EMAIL or LETTER (printed)
+    status = peewee.CharField(max_length=16, default=HandoffStatus.SENT, index=True)
+    due_on = peewee.DateField(index=True)
+    note = peewee.TextField(default="")
+    answer = peewee.TextField(default="")
+    answered_at = UTCDateTimeField(null=True)
+    created_by = peewee.CharField(max_length=80, default="")
+    created_at = UTCDateTimeField(default=utcnow)
+
+
+class OutboxMessage(BaseModel):
+    """A notice to a citizen or a partner (schema 5), written in the transaction of the event
+    that causes it and delivered later: by e-mail or SMS from the upkeep thread or
+    `cafepol send`, by a call from the « À appeler » list, or as a printed letter.
+
+    `recipient` (an address or a number) and `body` are personal data: the retention purge
+    blanks them once the message is delivered or failed and older than the notice allows.
+    """
+
+    kind = peewee.CharField(max_length=16)  # statuses.NoticeKind
+    channel = peewee.CharField(max_length=16)  # statuses.NoticeChannel
+    status = peewee.CharField(max_length=16, default=OutboxStatus.PENDING, index=True)
+    # The registration code or the concern reference the message is about.
+    reference = peewee.CharField(max_length=12, default="", index=True)
+    meeting_id: Any
+    meeting = peewee.ForeignKeyField(Meeting, backref="notices", null=True, on_delete="SET NULL")
+    registration_id: Any
+    registration = peewee.ForeignKeyField(
+        Registration, backref="notices", null=True, on_delete="SET NULL"
+    )
+    concern_id: Any
+    concern = peewee.ForeignKeyField(Concern, backref="notices", null=True, on_delete="SET NULL")
+    handoff_id: Any
+    handoff = peewee.ForeignKeyField(
+        ConcernHandoff, backref="notices", null=True, on_delete="SET NULL"
+    )
+    language = peewee.CharField(max_length=2, default="fr")
+    recipient_name = peewee.CharField(max_length=120, default="")
+    recipient = peewee.TextField(default="")
+    subject = peewee.CharField(max_length=200, default="")
+    body = peewee.TextField(default="")
+    # An iCalendar file sent beside the text (confirmations and changes), "" for none.
+    attachment = peewee.TextField(default="")
+    # At most one message per key ("reminder:<registration id>"): a repeated run adds none.
+    dedupe_key = peewee.CharField(max_length=80, null=True, unique=True)
+    message_id = peewee.CharField(max_length=200, default="")
+    attempts = peewee.IntegerField(default=0)
+    next_attempt_at = UTCDateTimeField(default=utcnow, index=True)
+    last_error = peewee.TextField(default="")
+    call_outcome = peewee.CharField(max_length=16, default="")
+    handled_by = peewee.CharField(max_length=80, default="")
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+    sent_at = UTCDateTimeField(null=True)
 
 
 ALL_MODELS: list[type[BaseModel]] = [
@@ -313,4 +407,6 @@ ALL_MODELS: list[type[BaseModel]] = [
     AuditEntry,
     Concern,
     ConcernUpdate,
+    ConcernHandoff,
+    OutboxMessage,
 ]

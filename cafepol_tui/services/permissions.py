@@ -28,6 +28,7 @@ class Permission(enum.StrEnum):
     CANCEL = "cancel"  # cancel a registration
     CHECK_IN = "check-in"  # present, absent, walk-ins
     RECORD_CONCERN = "record-concern"
+    NOTIFY = "notify"  # the call list and its outcomes, letters printed, the outbox sent
     MANAGE_MEETINGS = "manage-meetings"  # create, edit, cancel, reinstate, series, FB count
     PRINT = "print"  # flyers, attendance sheets, programmes, exports
     FOLLOW_UP = "follow-up"  # move a concern on, give feedback
@@ -38,7 +39,13 @@ class Permission(enum.StrEnum):
 
 
 _COUNTER = frozenset(
-    {Permission.SIGN_UP, Permission.CANCEL, Permission.CHECK_IN, Permission.RECORD_CONCERN}
+    {
+        Permission.SIGN_UP,
+        Permission.CANCEL,
+        Permission.CHECK_IN,
+        Permission.RECORD_CONCERN,
+        Permission.NOTIFY,
+    }
 )
 _OFFICER = _COUNTER | {Permission.MANAGE_MEETINGS, Permission.PRINT, Permission.FOLLOW_UP}
 GRANTS: dict[str, frozenset[Permission]] = {

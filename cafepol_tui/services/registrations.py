@@ -20,9 +20,10 @@ import peewee
 from cafepol_tui.db.engine import database_proxy, write_transaction
 from cafepol_tui.db.models import Meeting, Registration, utcnow
 from cafepol_tui.i18n import translator
+from cafepol_tui.services import notices
 from cafepol_tui.services.locking import lock_meeting, lock_query
 from cafepol_tui.services.validation import NotFoundError, RefusedError, SignupForm, fold
-from cafepol_tui.statuses import Channel, MeetingStatus, RegistrationStatus
+from cafepol_tui.statuses import Channel, MeetingStatus, NoticeKind, RegistrationStatus
 
 _ = translator("texts")
 
@@ -33,6 +34,15 @@ REFERENCE_LENGTH = 6
 
 def new_reference() -> str:
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+# A concern's reference is one character longer than a registration code: « Suivre ma
+# demande » tells them apart by length alone.
+CONCERN_REFERENCE_LENGTH = REFERENCE_LENGTH + 1
+
+
+def new_concern_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(CONCERN_REFERENCE_LENGTH))
 
 
 def terminal_id() -> str:
@@ -223,7 +233,8 @@ def waitlist_rank(registration: Registration) -> int | None:
 _SIGNUP_FIELDS = (
     Registration.name, Registration.name_key, Registration.people, Registration.phone,
     Registration.email, Registration.topic, Registration.channel, Registration.kiosk_id,
-    Registration.submission_key,
+    Registration.submission_key, Registration.language, Registration.wants_reminder,
+    Registration.topic_dismissed_reason,
 )
 _LOCKED_FIELDS = (
     Registration.meeting, Registration.reference, Registration.consent_at, Registration.status,
@@ -321,6 +332,9 @@ def register(
         "channel": channel,
         "kiosk_id": (kiosk_id or terminal_id())[:64],
         "submission_key": submission_key,
+        "language": clean.language,
+        "wants_reminder": clean.wants_reminder,
+        "topic_dismissed_reason": "",
     }
     row = {field.name: field.db_value(typed[field.name]) for field in _SIGNUP_FIELDS}
     db = database_proxy.obj
@@ -393,6 +407,15 @@ def _register_locked(
             created_at=at,
             updated_at=at,
         )
+        if clean.email:  # the only way to confirm to someone who has left with no slip
+            notices.notify_registration(
+                NoticeKind.CONFIRMATION if rank is None else NoticeKind.WAITLISTED,
+                Registration.get(Registration.reference == reference),
+                Meeting.get_by_id(meeting.id),
+                now=now,
+                rank=rank,
+                at_signup=True,
+            )
         return SignupResult(
             reference=reference,
             status=status,
@@ -406,7 +429,8 @@ def promote_waitlist(meeting: Meeting, now: datetime) -> list[str]:
     """Move waitlisted parties up, in order, while a party fits in the free seats.
 
     A party too large for the seats left keeps its place; a smaller one behind it that fits
-    moves up (the seats would otherwise stay empty). Call inside `write_transaction`.
+    moves up (the seats would otherwise stay empty). Each party moved up is told (outbox).
+    Call inside `write_transaction`.
     """
     promoted: list[str] = []
     seats_left = meeting.capacity - meeting.seats_taken
@@ -428,6 +452,7 @@ def promote_waitlist(meeting: Meeting, now: datetime) -> list[str]:
             registration.updated_at = now
             registration.save()
             promoted.append(registration.reference)
+            notices.notify_registration(NoticeKind.PROMOTION, registration, meeting, now=now)
     meeting.seats_taken = meeting.capacity - seats_left
     Meeting.update(seats_taken=meeting.seats_taken, updated_at=now).where(
         Meeting.id == meeting.id

@@ -189,14 +189,29 @@ class SignupForm:
     email: str = ""
     topic: str = ""
     consent: bool = False
+    # The language the citizen used (their notices are written in it), and whether they want
+    # an e-mail the day before.
+    language: str = ""
+    wants_reminder: bool = False
+
+    @property
+    def reachable(self) -> bool:
+        """A contact was given: the citizen can be told of a change or a freed seat."""
+        return bool(self.phone.strip() or self.email.strip())
 
     def clean(self, *, max_party: int, topic_max: int) -> SignupForm:
         fields = FormCheck()
+        fields.values["language"] = self.language if self.language in ("fr", "nl", "de", "en") else ""
+        fields.values["wants_reminder"] = bool(self.wants_reminder)
         fields.check("name", lambda: clean_name(self.name))
         fields.check("people", lambda: clean_people(self.people, max_party))
         fields.check("phone", lambda: clean_phone(self.phone))
         fields.check("email", lambda: clean_email(self.email))
         fields.check("topic", lambda: clean_text(self.topic, "topic", topic_max))
+        if self.wants_reminder and not self.email.strip():
+            fields.errors.setdefault(
+                "email", _("Pour recevoir un rappel la veille, indiquez une adresse e-mail.")
+            )
         if not self.consent:
             fields.errors["consent"] = _(
                 "Cochez la case pour accepter que vos données soient enregistrées."

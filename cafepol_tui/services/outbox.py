@@ -261,7 +261,8 @@ def counts() -> dict[str, int]:
         OutboxMessage.status
     )
     found: dict[str, int] = {str(status): 0 for status in OutboxStatus.ALL}
-    for status, n in query.tuples():  # type: ignore[misc]
+    rows: list[tuple[str, int]] = list(query.tuples())
+    for status, n in rows:
         found[str(status)] = int(n)
     return found
 

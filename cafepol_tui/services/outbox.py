@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import peewee
 
@@ -261,7 +261,7 @@ def counts() -> dict[str, int]:
         OutboxMessage.status
     )
     found: dict[str, int] = {str(status): 0 for status in OutboxStatus.ALL}
-    rows: list[tuple[str, int]] = list(query.tuples())
+    rows = cast(list[tuple[str, int]], list(query.tuples()))
     for status, n in rows:
         found[str(status)] = int(n)
     return found

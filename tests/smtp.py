@@ -7,7 +7,8 @@
 
 `smtp.refuse_all = True` makes it answer 421 (service not available) to every message, the
 way a server in maintenance does; `smtp.hold` (a threading.Event, set by default) when
-cleared keeps DATA waiting without an answer, for a sender to be killed mid-send.
+cleared keeps MAIL FROM waiting without an answer (`smtp.mail_started` is set when a sender
+got there), for a sender to be killed mid-send: before the server has the message.
 `smtp.stop()` / `smtp.start()` take the server down and up again on the same port.
 """
 
@@ -44,13 +45,21 @@ class _Handler:
     def __init__(self, server: SmtpServer) -> None:
         self.server = server
 
-    async def handle_DATA(self, smtp: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_MAIL(  # noqa: N802
+        self, smtp: Any, session: Any, envelope: Any, address: str, mail_options: list[str]
+    ) -> str:
         import asyncio
 
         server = self.server
-        server.data_started.set()
-        while not server.hold.is_set():  # held: no answer until released (or killed)
+        server.mail_started.set()
+        while not server.hold.is_set():  # held: no answer until released (or the client dies)
             await asyncio.sleep(0.01)
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_DATA(self, smtp: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        server = self.server
         if server.refuse_all:
             return "421 4.3.2 Service not available, try again later"
         if any(rcpt in server.refuse_recipients for rcpt in envelope.rcpt_tos):
@@ -71,7 +80,7 @@ class SmtpServer:
     refuse_all: bool = False
     refuse_recipients: set[str] = field(default_factory=set)
     hold: threading.Event = field(default_factory=threading.Event)
-    data_started: threading.Event = field(default_factory=threading.Event)
+    mail_started: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     _controller: Controller | None = None
 

@@ -181,8 +181,8 @@ def _news(
                 _("Elle est remplacée par celle-ci :"),
                 meeting_lines(replacement, lang),
                 _(
-                    "Pour y garder votre inscription, choisissez « Suivre mon inscription » à la "
-                    "borne et tapez votre code, ou appelez-nous."
+                    "Pour y garder votre inscription, choisissez « Suivre mon inscription ou ma demande » "
+                    "à la borne et tapez votre code, ou appelez-nous."
                 ),
             ]
         return lines

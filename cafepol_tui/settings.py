@@ -61,6 +61,10 @@ class DocumentSettings:
     # [zone] publisher replaces it once imported.
     publisher: str = ""
     slip_format: str = "a6"
+    # What the zone file's [zone] emergency and website say (« 101 / 112 »), printed on the
+    # flyer's foot; set here only by a zone that has none imported.
+    emergency: str = ""
+    website: str = ""
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,11 @@ import qrcode
 import qrcode.constants
 from PIL import Image
 
-from cafepol_tui.services.validation import web_address
+from cafepol_tui.services.validation import web_address, without_tracking
 
-# At 25 mm, version 10 (57 modules + 8 quiet) gives 0.38 mm modules: still fine for phones.
+# The meeting editor keeps event pages at version 8 or less (0.5 mm modules at 30 mm:
+# `services.validation.clean_event_url`); a longer address saved before that check still
+# prints up to version 10 (0.46 mm at 30 mm) rather than being replaced by the zone's page.
 MAX_VERSION = 10
 QUIET_ZONE = 4
 PIXELS_PER_MODULE = 8  # crisp edges whatever the viewer's or printer's scaling
@@ -53,6 +55,8 @@ def qr_image(url: str) -> Image.Image | None:
 def event_link(event_url: str | None, fallback_url: str | None) -> EventLink:
     """The meeting's own page if it has a usable one, else the zone's page, else nothing."""
     own = web_address(event_url)
+    if own:
+        own = without_tracking(own)  # a link saved before the editor dropped them
     if own and (image := qr_image(own)) is not None:
         return EventLink(own, True, image)
     fallback = web_address(fallback_url)

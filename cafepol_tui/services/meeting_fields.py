@@ -31,8 +31,8 @@ from cafepol_tui.services.validation import (
     FormCheck,
     NotFoundError,
     ValidationError,
+    clean_event_url,
     clean_text,
-    clean_url,
 )
 
 _ = translator("texts")
@@ -229,7 +229,7 @@ def clean_meeting(
         ),
     )
     check("officer_id", officer_id)
-    check("event_url", lambda: clean_url(form.event_url, "event_url"))
+    check("event_url", lambda: clean_event_url(form.event_url, "event_url"))
     check("description", lambda: clean_text(form.description, "description", 2000))
     check("interested_count", lambda: parse_interested(form.interested_count))
     check("partner_ids", lambda: link_ids(form.partners, "partners", meeting_id=meeting_id))

@@ -9,6 +9,7 @@ from typing import Any
 import peewee
 
 from cafepol_tui.db.models import (
+    Commissariat,
     Commune,
     Meeting,
     MeetingPartner,
@@ -73,6 +74,46 @@ class MeetingDetail(MeetingSummary):
     officer_grade: str = ""
     officer_gender: str = ""
     themes_shown: tuple[str, ...] = ()
+    # Printed matter (`get_meeting` fills them): the commissariat of the meeting's commune
+    # (its address, phone and hours), the meeting that replaces a cancelled one, and each
+    # theme's name in every language ((lang, name) pairs, the zone-language name where
+    # untranslated) so that a document in any language names them in its own.
+    station: Station | None = None
+    replacement: MeetingRef | None = None
+    theme_names: tuple[tuple[tuple[str, str], ...], ...] = ()
+
+    def themes_in(self, lang: str) -> tuple[str, ...]:
+        """The themes' names in `lang` (else as `themes_shown`, else the zone's)."""
+        if not self.theme_names:
+            return self.themes_shown or self.themes
+        return tuple(dict(names).get(lang) or name
+                     for names, name in zip(self.theme_names, self.themes, strict=False))
+
+
+@dataclass(frozen=True)
+class Station:
+    """A commissariat as printed: where it is, its number (E.164) and its opening hours."""
+
+    name: str
+    address: str = ""
+    phone: str = ""
+    hours: str = ""
+
+
+@dataclass(frozen=True)
+class MeetingRef:
+    """Another meeting, named on paper (a cancelled meeting's replacement)."""
+
+    id: int
+    starts_at: datetime
+    duration_min: int
+    place: str
+    commune: str
+    cancelled: bool = False
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_min)
 
 
 SUMMARY_FIELDS = (
@@ -220,7 +261,39 @@ def get_meeting(meeting_id: int) -> MeetingDetail:
         officer_grade=officer.grade if officer else "",
         officer_gender=officer.gender if officer else "",
         themes_shown=themes_shown,
+        station=_station(meeting.commune, officer),
+        replacement=_replacement(meeting.replacement_id),
+        theme_names=tuple(
+            tuple((lang, theme_name(t, lang)) for lang in ("fr", "nl", "de", "en"))
+            for t in theme_rows
+        ),
     )
+
+
+def _station(commune: Commune, officer: Officer | None) -> Station | None:
+    """The commune's commissariat, else the one the officer's row names."""
+    row = None
+    if commune.commissariat_id is not None:
+        row = Commissariat.get_or_none(Commissariat.id == commune.commissariat_id)
+    if row is None and officer is not None and officer.commissariat:
+        row = Commissariat.get_or_none(
+            peewee.fn.LOWER(Commissariat.name) == officer.commissariat.lower()
+        )
+    if row is None:
+        return None
+    return Station(row.name, row.address, row.phone, row.hours)
+
+
+def _replacement(meeting_id: int | None) -> MeetingRef | None:
+    if meeting_id is None:
+        return None
+    row = (
+        Meeting.select(Meeting, Commune).join(Commune).where(Meeting.id == meeting_id).first()
+    )
+    if row is None:
+        return None
+    return MeetingRef(row.id, row.starts_at, row.duration_min, row.place, row.commune.name,
+                      row.status == MeetingStatus.CANCELLED)
 
 
 def theme_name(theme: Theme, lang: str | None = None) -> str:

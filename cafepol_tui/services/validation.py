@@ -6,7 +6,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, urlencode, urlparse, urlunparse
 
 from cafepol_tui.i18n import translator
 
@@ -177,6 +177,104 @@ def clean_url(raw: str, field: str = "event_url") -> str | None:
     if url is None:
         raise ValidationError({field: _("L'adresse doit commencer par http:// ou https://.")})
     return url
+
+
+# The smallest QR code of an event page on paper (quiet zone included: the slip's, the A6
+# flyer's and the programme's cards are at least this wide) and the smallest module a phone
+# reads on it at arm's length.
+QR_SMALLEST_MM = 30.0
+QR_MODULE_MIN_MM = 0.5
+QR_QUIET_ZONE = 4  # modules each side
+
+# What Facebook adds to a link shared from its app or site: who clicked, from where. The
+# event is the same page without them, and its QR code is smaller.
+TRACKING_EVERYWHERE = ("fbclid", "gclid", "mc_eid")
+TRACKING_FACEBOOK = (
+    "__cft__", "__tn__", "__xts__", "mibextid", "ref", "rdid", "share_url", "acontext",
+    "aref", "sfnsn", "extid", "hc_ref", "fref", "paipv", "notif_id", "notif_t",
+)
+FACEBOOK_HOSTS = ("facebook.com", "fb.com", "fb.me", "fb.watch")
+
+
+def _is_tracking(name: str, facebook: bool) -> bool:
+    lowered = name.lower()
+    base = lowered.split("[", 1)[0]  # « __cft__[0] »
+    if lowered.startswith("utm_") or base in TRACKING_EVERYWHERE:
+        return True
+    return facebook and base in TRACKING_FACEBOOK
+
+
+def without_tracking(url: str) -> str:
+    """`url` without the tracking parameters Facebook (and campaign tools: utm_*) add."""
+    parsed = urlparse(url)
+    host = (parsed.hostname or "").lower()
+    facebook = any(host == h or host.endswith("." + h) for h in FACEBOOK_HOSTS)
+    if not parsed.query and not (facebook and parsed.fragment):
+        return url
+    pairs = parse_qsl(parsed.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if not _is_tracking(k, facebook)]
+    query = parsed.query if len(kept) == len(pairs) else urlencode(kept, doseq=True)
+    # Facebook's « #_=_ » and tracking fragments say nothing of the page.
+    fragment = "" if facebook and parsed.fragment in ("_=_", "") else parsed.fragment
+    return urlunparse(parsed._replace(query=query, fragment=fragment))
+
+
+def qr_modules(url: str) -> int | None:
+    """How many modules wide the QR code of `url` is (error correction M, quiet zone
+    excluded), or None when no QR code can hold it."""
+    import qrcode  # only when a URL is checked
+    import qrcode.constants
+
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QR_QUIET_ZONE)
+    code.add_data(url)
+    try:
+        code.make(fit=True)
+    except Exception:  # noqa: BLE001 - qrcode raises DataOverflowError past version 40
+        return None
+    return 17 + 4 * int(code.version or 1)
+
+
+def qr_module_mm(url: str, side_mm: float = QR_SMALLEST_MM) -> float:
+    """The module of `url`'s QR code printed `side_mm` wide (quiet zone included); 0 when it
+    can't be made."""
+    modules = qr_modules(url)
+    return side_mm / (modules + 2 * QR_QUIET_ZONE) if modules else 0.0
+
+
+def max_event_url_modules() -> int:
+    """The widest QR code (in modules) whose modules stay ≥ 0.5 mm on the smallest paper."""
+    return int(QR_SMALLEST_MM / QR_MODULE_MIN_MM) - 2 * QR_QUIET_ZONE
+
+
+def clean_event_url(raw: str, field: str = "event_url") -> str | None:
+    """The meeting's event page as printed in its QR code: a web address without tracking
+    parameters, short enough that the code's modules stay at least 0.5 mm wide on the
+    smallest printed code; None when the field is empty. Refused otherwise (the zone's page
+    never replaces it in silence)."""
+    url = clean_url(raw, field)
+    if url is None:
+        return None
+    url = without_tracking(url)
+    modules = qr_modules(url)
+    if modules is None or modules > max_event_url_modules():
+        longest = _longest_fitting()
+        raise ValidationError({field: _(
+            "Cette adresse est trop longue pour un code QR lisible sur papier ({length} "
+            "caractères, {max} au maximum) : copiez l'adresse courte de l'événement "
+            "(facebook.com/events/…)."
+        ).format(length=len(url), max=longest)})
+    return url
+
+
+def _longest_fitting() -> int:
+    """The longest ASCII URL whose QR code fits (bytes mode, error correction M)."""
+    from qrcode.constants import ERROR_CORRECT_M
+    from qrcode.util import BIT_LIMIT_TABLE
+
+    version = (max_event_url_modules() - 17) // 4
+    bits = BIT_LIMIT_TABLE[ERROR_CORRECT_M][version]
+    count_bits = 8 if version < 10 else 16  # the byte mode's length field
+    return (bits - 4 - count_bits) // 8
 
 
 @dataclass(frozen=True)

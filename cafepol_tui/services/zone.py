@@ -90,6 +90,8 @@ def zone_profile(settings: Settings) -> ZoneProfile:
             language=settings.language or DEFAULT_LANGUAGE,
             page_url=settings.zone_page_url,
             publisher=settings.documents.publisher,
+            emergency=settings.documents.emergency,
+            website=settings.documents.website,
             communes=communes,
         )
     active = Commune.select(Commune.name).where(Commune.active).order_by(Commune.name)
@@ -114,7 +116,12 @@ def with_zone(settings: Settings, profile: ZoneProfile) -> Settings:
     default one unless the config (or CAFEPOL_LANG, --lang) chose one; its logo, copied to
     a file of the cache folder, replaces the configured one.
     """
-    documents = dataclasses.replace(settings.documents, publisher=profile.publisher)
+    documents = dataclasses.replace(
+        settings.documents,
+        publisher=profile.publisher,
+        emergency=profile.emergency or settings.documents.emergency,
+        website=profile.website or settings.documents.website,
+    )
     if profile.logo:
         logo = _logo_file(profile.logo, profile.logo_name)
         if logo is not None:
@@ -137,7 +144,7 @@ def zone_settings(settings: Settings) -> Settings:
 def _logo_file(data: bytes, name: str) -> Path | None:
     """The logo as a file the PDF code can read: in the cache folder, named by its content,
     written once. None (and a log line) when it can't be written: the configured logo stays."""
-    suffix = ".jpg" if data.startswith(b"\xff\xd8") else ".png"
+    suffix = ".jpg" if data.startswith(b"\xff\xd8") else ".svg" if is_svg(data) else ".png"
     folder = Path(platformdirs.user_cache_dir(APP_NAME))
     path = folder / f"zone-logo-{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
     try:
@@ -153,6 +160,12 @@ def _logo_file(data: bytes, name: str) -> Path | None:
                     folder, exc.strerror)
         return None
     return path
+
+
+def is_svg(data: bytes) -> bool:
+    """An SVG logo (fpdf2 draws it as vectors): XML whose root element is <svg>."""
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype svg")) and b"<svg" in head
 
 
 # --- import ------------------------------------------------------------------------------

@@ -241,7 +241,8 @@ def _read_bytes(path: Path, limit: int, what: str) -> bytes:
 
 
 def _read_logo(folder: Path, name: str) -> bytes:
-    """The logo beside the zone file: a PNG or JPEG image Pillow can read."""
+    """The logo beside the zone file: a PNG or JPEG image Pillow can read, or an SVG fpdf2
+    can draw."""
     path = Path(name).expanduser()
     if not path.is_absolute():
         path = folder / path
@@ -249,9 +250,22 @@ def _read_logo(folder: Path, name: str) -> bytes:
         data = _read_bytes(path, LOGO_MAX_BYTES, _("logo"))
     except ZoneFileError as exc:
         raise ZoneFileError(_where("zone", None, None, "logo") + f": {exc}") from None
+    from cafepol_tui.services.zone import is_svg
+
+    if is_svg(data):
+        try:
+            from fpdf.svg import SVGObject
+
+            SVGObject(data.decode("utf-8"))
+        except Exception:  # noqa: BLE001 - not XML, or an SVG fpdf2 can't draw
+            raise ZoneFileError(
+                _where("zone", None, None, "logo") + ": " + _("{path} is not a readable image")
+                .format(path=shown(path))
+            ) from None
+        return data
     if not data.startswith((PNG_MAGIC, JPEG_MAGIC)):
         raise ZoneFileError(
-            _where("zone", None, None, "logo") + ": " + _("{path} is not a PNG or JPEG image")
+            _where("zone", None, None, "logo") + ": " + _("{path} is not a PNG, JPEG or SVG image")
             .format(path=shown(path))
         )
     try:

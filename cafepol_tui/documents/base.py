@@ -236,11 +236,11 @@ class DocumentPDF(FPDF):
     @contextmanager
     def recording(self) -> Iterator[list[tuple[Any, ...]]]:
         ops: list[tuple[Any, ...]] = []
-        self._ops = ops
+        previous, self._ops = self._ops, ops  # a recording inside another (measuring) nests
         try:
             yield ops
         finally:
-            self._ops = None
+            self._ops = previous
 
     def replay(self, ops: list[tuple[Any, ...]], dx: float = 0.0, dy: float = 0.0) -> None:
         for op in ops:

@@ -1,28 +1,46 @@
-"""The flyer for one meeting, for mailbox runs: A5, two A5 on A4, or four A6 on A4.
+"""The flyer for one meeting, for mailbox runs: A5, two A5 on A4 (the mailbox default), or
+four A6 on A4.
 
-A5 and A6 have the same proportions, so one layout drawn in A5 millimetres serves both,
-scaled. It is laid out once and replayed in every slot; the QR code is one image in the
-file however many copies are printed.
+Made for older readers: on the A5 flyer every text is at least 12 pt but the web address
+and the « éditeur responsable » line (8 pt and more), grey text at least 4.5:1 against white.
+The A6 flyer of the 4-up sheet keeps only what fits at 9 pt and more: the zone's band, the
+headline, day, hours, place, the phone to sign up by and the QR code (and the publisher's
+line the law asks for, at 8 pt).
+
+The zone's identity comes from its zone file: the logo (PNG or SVG; cafepol's cup when it has
+none), a blue band, the commissariat's address, phone and opening hours, « Urgence : 101 / 112 »
+and the publisher. A cancelled meeting's flyer is a cancellation notice: the reason, the
+replacement's date if there is one, no sign-up block and no QR code.
+
+It is laid out once and replayed in every slot; the QR code is one image in the file however
+many copies are printed. Crop marks start 5.5 mm inside the sheet, where printers print.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from cafepol_tui.documents import fonts
-from cafepol_tui.documents.base import BLUE, GREY, LIGHT, RED, DocumentPDF, Progress
+from cafepol_tui.documents.base import BLUE, RED, DocumentPDF, Progress
 from cafepol_tui.documents.qr import EventLink, event_link
 from cafepol_tui.documents.texts import (
     CANCELLED,
+    CANCELLED_INFO,
+    CANCELLED_INFO_GENERIC,
     CANCELLED_NOTE,
     COMMUNE,
+    EMERGENCY,
     FLYER_INTRO,
     HEADLINE,
     INTERESTED,
-    NO_LINK,
+    OPENING_HOURS,
     PARTNERS,
+    PUBLISHER,
+    REPLACED_BY,
     SIGNUP_COUNTER,
     SIGNUP_COUNTER_GENERIC,
     SIGNUP_KIOSK,
@@ -36,21 +54,38 @@ from cafepol_tui.documents.texts import (
     t,
 )
 from cafepol_tui.i18n import current_language, language, translator
+from cafepol_tui.services.formatting import format_day, format_hours
 from cafepol_tui.services.meetings import MeetingDetail
 from cafepol_tui.settings import Settings
 
 _ = translator("texts")
 
 A5 = (148.0, 210.0)
+A6 = (105.0, 148.0)
 A4_PORTRAIT = (210.0, 297.0)
 A4_LANDSCAPE = (297.0, 210.0)
+
+# Text colours: black, the zone's blue, and a grey that keeps 7:1 against white (the
+# lighter greys of old were 4.4:1). White on the blue band: 13:1.
+INK = (0, 0, 0)
+DARK_GREY = (80, 80, 80)
+WHITE = (255, 255, 255)
+MARK = (60, 60, 60)  # crop marks: dark enough for the guillotine operator to see
+
+MIN_PT = 12.0  # every text of the A5 flyer…
+SMALL_PT = 8.5  # …but the web address and the publisher's line
+A6_MIN_PT = 9.0
+
+UNPRINTABLE = 5.0  # mm a laser printer can't print at each sheet edge
+MARK_START = 5.5  # crop marks run from here…
+MARK_LENGTH = 6.0  # …this far into the sheet
 
 
 @dataclass(frozen=True)
 class Layout:
     name: str
     page: tuple[float, float]
-    scale: float  # 1 = A5
+    compact: bool  # the A6 flyer: only what fits at 9 pt
     slots: tuple[tuple[float, float], ...]  # top-left corner of each flyer, in mm
     cuts_x: tuple[float, ...] = ()
     cuts_y: tuple[float, ...] = ()
@@ -59,26 +94,37 @@ class Layout:
     def per_page(self) -> int:
         return len(self.slots)
 
+    @property
+    def scale(self) -> float:  # kept for callers of the old layouts
+        return A6[0] / A5[0] if self.compact else 1.0
 
-A6_SCALE = 105.0 / 148.0
+
+A6_SCALE = A6[0] / A5[0]
 
 LAYOUTS: dict[str, Layout] = {
-    "a5": Layout("a5", A5, 1.0, ((0.0, 0.0),)),
-    "a4-2up": Layout("a4-2up", A4_LANDSCAPE, 1.0, ((0.5, 0.0), (148.5, 0.0)), cuts_x=(148.5,)),
+    "a5": Layout("a5", A5, False, ((0.0, 0.0),)),
+    "a4-2up": Layout("a4-2up", A4_LANDSCAPE, False, ((0.5, 0.0), (148.5, 0.0)), cuts_x=(148.5,)),
     "a4-4up": Layout(
         "a4-4up",
         A4_PORTRAIT,
-        A6_SCALE,
+        True,
         ((0.0, 0.5), (105.0, 0.5), (0.0, 148.5), (105.0, 148.5)),
         cuts_x=(105.0,),
         cuts_y=(148.5,),
     ),
 }
+# What the staff console offers first for a mailbox run: two A5 flyers a sheet.
+MAILBOX_LAYOUT = "a4-2up"
 
-# In A5 millimetres.
-MARGIN = 10.0
-WIDTH = 148.0 - 2 * MARGIN
-QR_SIZE = 46.0  # 32.6 mm on A6, quiet zone included: the symbol itself stays above 25 mm
+# The A5 flyer, in mm.
+MARGIN = 11.0
+WIDTH = A5[0] - 2 * MARGIN
+BAND_INSET = 7.5  # the blue band stays inside the printable area of every layout
+QR_SIZE = 40.0  # quiet zone included
+# The A6 flyer, in mm.
+A6_MARGIN = 8.0
+A6_WIDTH = A6[0] - 2 * A6_MARGIN
+A6_QR = 36.0
 
 
 class LayoutError(ValueError):
@@ -90,7 +136,11 @@ def get_layout(name: str) -> Layout:
         return LAYOUTS[name]
     except KeyError:
         known = ", ".join(LAYOUTS)
-        raise LayoutError(_("mise en page inconnue « {name} » (au choix : {known})").format(name=name, known=known)) from None
+        raise LayoutError(
+            _("mise en page inconnue « {name} » (au choix : {known})").format(
+                name=name, known=known
+            )
+        ) from None
 
 
 def render_flyer(
@@ -115,35 +165,105 @@ def render_flyer(
             title=f"{t(HEADLINE)} — {meeting.commune}",
             creation_date=creation_date,
         )
-        link = event_link(meeting.event_url, settings.zone_page_url)
+        link = flyer_link(meeting, settings)
         pdf.add_page()  # fpdf2 measures text on a page
         with pdf.recording() as ops:
-            draw_flyer(pdf, meeting, settings, link, chosen.scale)
+            if chosen.compact:
+                draw_compact(pdf, meeting, settings, link)
+            else:
+                draw_flyer(pdf, meeting, settings, link)
         for page in range(pages):
             if page:
                 pdf.add_page()
             for x, y in chosen.slots:
                 pdf.replay(ops, x, y)
-            _cut_marks(pdf, chosen)
+            crop_marks(pdf, chosen)
             if progress is not None:
                 progress(page + 1, pages)
         return bytes(pdf.output())
 
 
-def _cut_marks(pdf: DocumentPDF, layout: Layout) -> None:
-    """Short light lines at the page edges on each cut, and a cross where cuts meet."""
+def flyer_link(meeting: MeetingDetail, settings: Settings) -> EventLink:
+    """The meeting's page, else the zone's; none at all for a cancelled meeting (no code
+    invites anyone to say « Intéressé(e) » to it)."""
+    if meeting.is_cancelled:
+        return EventLink(None, False, None)
+    return event_link(meeting.event_url, settings.zone_page_url)
+
+
+def crop_marks(pdf: DocumentPDF, layout: Layout) -> None:
+    """Dark marks on each cut, from 5.5 mm inside the sheet edge (outside the band a printer
+    can't print), and a cross where two cuts meet."""
     w, h = layout.page
-    mark = 6.0
+    start, end = MARK_START, MARK_START + MARK_LENGTH
     for x in layout.cuts_x:
-        pdf.stroke(x, 0, x, mark, LIGHT, 0.2)
-        pdf.stroke(x, h - mark, x, h, LIGHT, 0.2)
+        pdf.stroke(x, start, x, end, MARK, 0.25)
+        pdf.stroke(x, h - end, x, h - start, MARK, 0.25)
     for y in layout.cuts_y:
-        pdf.stroke(0, y, mark, y, LIGHT, 0.2)
-        pdf.stroke(w - mark, y, w, y, LIGHT, 0.2)
+        pdf.stroke(start, y, end, y, MARK, 0.25)
+        pdf.stroke(w - end, y, w - start, y, MARK, 0.25)
     for x in layout.cuts_x:
         for y in layout.cuts_y:
-            pdf.stroke(x - 3, y, x + 3, y, LIGHT, 0.2)
-            pdf.stroke(x, y - 3, x, y + 3, LIGHT, 0.2)
+            pdf.stroke(x - 3, y, x + 3, y, MARK, 0.25)
+            pdf.stroke(x, y - 3, x, y + 3, MARK, 0.25)
+
+
+def logo_file(settings: Settings) -> Path | None:
+    """The zone's logo (PNG, JPEG or SVG), else cafepol's cup; None only when turned off."""
+    configured = settings.documents.logo
+    found = fonts.logo_path(configured)
+    if found is None and configured.strip().lower() != "none":
+        found = fonts.logo_path("")
+    return found
+
+
+def _band(
+    pdf: DocumentPDF, settings: Settings, meeting: MeetingDetail, x: float, w: float,
+    top: float, height: float, name_pt: float, commune_pt: float, logo_mm: float,
+) -> None:
+    """The zone's blue band: its logo on a white tile, its name, the commune."""
+    pdf.box(x, top, w, height, BLUE, fill=BLUE, width=0.1)
+    text_x = x + 3
+    logo = logo_file(settings)
+    if logo is not None:
+        pad = (height - logo_mm) / 2
+        pdf.box(x + pad - 1, top + pad - 1, logo_mm + 2, logo_mm + 2, WHITE, fill=WHITE, width=0.1)
+        pdf.picture(str(logo), x + pad, top + pad, logo_mm, logo_mm)
+        text_x = x + pad + logo_mm + 4
+    tw = x + w - 3 - text_x
+    pdf.use(name_pt, bold=True, color=WHITE)
+    lines_h = name_pt * 0.3528 * 1.15 * 2 + commune_pt * 0.3528 * 1.25
+    y = top + max(1.0, (height - lines_h) / 2)
+    y = pdf.para(settings.zone_name, text_x, y, tw, max_lines=2, leading=1.15,
+                 min_size=name_pt)
+    pdf.use(commune_pt, color=WHITE)
+    pdf.put(t(COMMUNE, commune=meeting.commune), text_x, y, tw, min_size=commune_pt)
+
+
+def _foot(pdf: DocumentPDF, settings: Settings, x: float, w: float, bottom: float,
+          emergency_pt: float, small_pt: float) -> float:
+    """« Urgence : 101 / 112 » and the publisher's line, ending at `bottom`; returns the top."""
+    publisher = settings.documents.publisher.strip()
+    lines: list[tuple[str, float, bool, tuple[int, int, int]]] = []
+    emergency = settings.documents.emergency.strip()
+    if emergency:
+        lines.append((t(EMERGENCY, numbers=emergency), emergency_pt, True, RED))
+    if settings.documents.website.strip():
+        lines.append((settings.documents.website.strip(), small_pt, False, DARK_GREY))
+    if publisher:
+        lines.append((t(PUBLISHER, publisher=publisher), small_pt, False, DARK_GREY))
+    height = sum(size * 0.3528 * 1.25 for _text, size, _bold, _color in lines)
+    y = top = bottom - height
+    for text, size, bold, color in lines:
+        pdf.use(size, bold=bold, color=color)
+        y = pdf.put(text, x, y, w, min_size=size)
+    return top
+
+
+def _measure(draw: Callable[[float], float], pdf: DocumentPDF) -> float:
+    """How tall `draw` (given its top y, returning the y under it) is, without drawing."""
+    with pdf.recording():
+        return draw(0.0)
 
 
 def draw_flyer(
@@ -153,116 +273,226 @@ def draw_flyer(
     link: EventLink,
     scale: float = 1.0,
 ) -> None:
-    """One flyer with its top-left corner at (0, 0), `scale` × A5."""
+    """The A5 flyer with its top-left corner at (0, 0). The sections are measured first, then
+    spread down the page: no blank band under the introduction."""
     lang = current_language()
+    x, w = MARGIN, WIDTH
+    band_h = 26.0
+    _band(pdf, settings, meeting, BAND_INSET, A5[0] - 2 * BAND_INSET, BAND_INSET, band_h,
+          14, MIN_PT, 18)
+    foot_top = _foot(pdf, settings, x, w, A5[1] - MARGIN, 13, SMALL_PT)
 
-    def s(v: float) -> float:
-        return v * scale
+    def headline(y: float) -> float:
+        pdf.use(22, bold=True, color=BLUE)
+        return pdf.para(t(HEADLINE), x, y, w, max_lines=2, leading=1.15, min_size=16)
 
-    def use(size: float, bold: bool = False, color: tuple[int, int, int] = (0, 0, 0)) -> None:
-        pdf.use(size * scale, bold, color)
+    def when_where(y: float) -> float:
+        if meeting.is_cancelled:
+            pdf.use(26, bold=True, color=RED)
+            y = pdf.put(t(CANCELLED), x, y, w, min_size=18)
+            pdf.use(15, bold=True, color=RED)
+            y = pdf.para(meeting.cancel_reason or t(CANCELLED_NOTE), x, y, w, max_lines=3,
+                         min_size=MIN_PT)
+            y += 2
+        day, hours = day_and_hours(meeting.starts_at, meeting.ends_at, lang)
+        pdf.use(18, bold=True, color=INK)
+        y = pdf.put(day, x, y, w, min_size=14)
+        pdf.use(16, color=INK)
+        y = pdf.put(hours, x, y, w, min_size=MIN_PT)
+        pdf.use(15, bold=True, color=INK)
+        y = pdf.para(meeting.place, x, y + 2, w, max_lines=2, leading=1.2, min_size=MIN_PT)
+        if meeting.address:
+            pdf.use(13, color=INK)
+            y = pdf.para(meeting.address, x, y, w, max_lines=2, leading=1.2, min_size=MIN_PT)
+        return y
 
-    x, w = s(MARGIN), s(WIDTH)
+    def who_what(y: float) -> float:
+        pdf.use(MIN_PT, color=INK)
+        if meeting.officer_name:
+            y = pdf.para(officer_line(meeting.officer_gender, meeting.officer_grade,
+                                      meeting.officer_name), x, y, w, max_lines=2,
+                         min_size=MIN_PT)
+        if meeting.partners:
+            y = pdf.para(t(PARTNERS, names=", ".join(meeting.partners)), x, y, w,
+                         max_lines=2, min_size=MIN_PT)
+        themes = meeting.themes_in(lang)
+        if themes:
+            y = pdf.para(t(THEMES, names=" · ".join(themes)), x, y, w, max_lines=2,
+                         min_size=MIN_PT)
+        return y
 
-    # Header: logo, zone, commune.
-    logo = fonts.logo_path(settings.documents.logo)
-    text_x = x
-    if logo is not None:
-        pdf.picture(str(logo), x, s(9), s(16), s(16))
-        text_x = x + s(20)
-    use(11, bold=True, color=BLUE)
-    pdf.put(settings.zone_name, text_x, s(11), x + w - text_x)
-    use(9, color=GREY)
-    pdf.put(t(COMMUNE, commune=meeting.commune), text_x, s(17), x + w - text_x)
-    pdf.stroke(x, s(28), x + w, s(28), BLUE, s(0.6))
-
-    # Headline, then the meeting.
-    use(22, bold=True, color=BLUE)
-    y = pdf.para(t(HEADLINE), x, s(31), w, max_lines=2, leading=1.15)
     if meeting.is_cancelled:
-        use(14, bold=True, color=RED)
-        y = pdf.put(t(CANCELLED), x, y + s(1), w)
-        use(9, color=RED)
-        y = pdf.para(meeting.cancel_reason or t(CANCELLED_NOTE), x, y, w, max_lines=2)
-    day, hours = day_and_hours(meeting.starts_at, meeting.ends_at, lang)
-    use(17, bold=True)
-    y = pdf.put(day, x, y + s(4), w)
-    use(15)
-    y = pdf.put(hours, x, y, w)
-    use(13.5, bold=True)
-    y = pdf.para(meeting.place, x, y + s(4), w, max_lines=2, leading=1.2)
-    use(11)
-    if meeting.address:
-        y = pdf.para(meeting.address, x, y, w, max_lines=2, leading=1.2)
-    y = pdf.put(t(COMMUNE, commune=meeting.commune), x, y, w)
-    pdf.stroke(x, y + s(2.5), x + w, y + s(2.5), LIGHT, s(0.3))
-    y += s(5)
+        def closing(y: float) -> float:
+            return _cancel_block(pdf, meeting, x, y, w, lang)
+    else:
+        def closing(y: float) -> float:
+            return _signup(pdf, meeting, link, x, y, w)
 
-    # Who and what: officer, partners, themes, then the intro while there is room.
-    bottom_block = s(210 - MARGIN - QR_SIZE - 6)
-    use(10.5)
-    if meeting.officer_name:
-        y = pdf.para(officer_line(meeting.officer_gender, meeting.officer_grade,
-                                      meeting.officer_name), x, y, w, max_lines=2)
-    if meeting.partners:
-        y = pdf.para(t(PARTNERS, names=", ".join(meeting.partners)), x, y, w, max_lines=2)
-    if meeting.themes:
-        y = pdf.para(t(THEMES, names=" · ".join(meeting.themes)), x, y, w, max_lines=2)
-    # The meeting's own text as typed; the default introduction in the flyer's language.
-    intro = meeting.description or settings.documents.intro_text or t(FLYER_INTRO)
-    use(9.5, color=(60, 60, 60))
-    line_h = s(9.5) * 0.3528 * 1.3
-    room = int((bottom_block - y - s(2)) // line_h)
-    if room >= 2:
-        pdf.para(intro, x, y + s(2), w, max_lines=room)
+    intro_text = meeting.description or settings.documents.intro_text or t(FLYER_INTRO)
+    line_h = MIN_PT * 0.3528 * 1.3
+    sections = [headline, when_where, who_what]
+    heights = [_measure(section, pdf) for section in sections]
+    closing_h = _measure(closing, pdf)
+    top, gap = BAND_INSET + band_h + 4, 4.0
+    room = foot_top - 3 - top - sum(heights) - closing_h - gap * 4
+    intro_lines = 0 if meeting.is_cancelled else min(8, max(0, int(room // line_h)))
 
-    _draw_signup(pdf, meeting, settings, link, scale)
+    def intro(y: float) -> float:
+        pdf.use(MIN_PT, color=DARK_GREY)
+        return pdf.para(intro_text, x, y, w, max_lines=intro_lines, min_size=MIN_PT)
+
+    if intro_lines >= 2:
+        sections.append(intro)
+        heights.append(_measure(intro, pdf))
+    sections.append(closing)
+    heights.append(closing_h)
+    spare = foot_top - 3 - top - sum(heights)
+    gap = max(1.5, min(9.0, spare / len(sections)))
+    y = top
+    for section in sections:
+        if section is closing:
+            # What to do next sits above the foot; the spare room goes between the sections.
+            y = max(y, foot_top - 3 - closing_h)
+            pdf.stroke(x, y - gap / 2, x + w, y - gap / 2, BLUE, 0.4)
+        y = section(y) + gap
 
 
-def _draw_signup(
-    pdf: DocumentPDF, meeting: MeetingDetail, settings: Settings, link: EventLink, scale: float
-) -> None:
-    """Bottom block: the QR and its URL on the left, how to sign up on the right."""
-
-    def s(v: float) -> float:
-        return v * scale
-
-    def use(size: float, bold: bool = False, color: tuple[int, int, int] = (0, 0, 0)) -> None:
-        pdf.use(size * scale, bold, color)
-
-    x, w = s(MARGIN), s(WIDTH)
-    top = s(210 - MARGIN - QR_SIZE - 4)
-    pdf.stroke(x, top - s(2), x + w, top - s(2), BLUE, s(0.4))
+def _signup(
+    pdf: DocumentPDF, meeting: MeetingDetail, link: EventLink, x: float, y: float, w: float
+) -> float:
+    """How to sign up: the counter (address, hours), the phone, the kiosk; the QR code on the
+    left with its address under it, and what scanning it does."""
+    pdf.use(17, bold=True, color=BLUE)
+    y = pdf.put(t(SIGNUP_TITLE), x, y, w, min_size=MIN_PT)
+    top = y + 1
+    text_x = x
     if link.image is not None and link.url:
-        pdf.picture(link.image, x, top, s(QR_SIZE), s(QR_SIZE))
-        use(8.5, color=GREY)
-        pdf.put(link.url, x, top + s(QR_SIZE), w, align="L", min_size=5)
-        text_x = x + s(QR_SIZE + 3)
-    else:
-        text_x = x
+        pdf.picture(link.image, x - 2, top, QR_SIZE, QR_SIZE)  # its quiet zone in the margin
+        text_x = x + QR_SIZE + 1
     tw = x + w - text_x
-    y = top + s(2)
-    use(13, bold=True, color=BLUE)
-    y = pdf.put(t(SIGNUP_TITLE), text_x, y, tw)
-    use(10)
-    counter = (
-        t(SIGNUP_COUNTER, place=meeting.commissariat)
-        if meeting.commissariat
-        else t(SIGNUP_COUNTER_GENERIC)
+    station = meeting.station
+    counter_name = station.name if station else meeting.commissariat
+    pdf.use(MIN_PT, color=INK)
+    ty = pdf.para(
+        t(SIGNUP_COUNTER, place=counter_name) if counter_name else t(SIGNUP_COUNTER_GENERIC),
+        text_x, top + 1, tw, max_lines=2, min_size=MIN_PT,
     )
-    y = pdf.para(counter, text_x, y + s(1), tw, max_lines=2)
-    if meeting.officer_phone:
-        use(10.5, bold=True)
-        y = pdf.put(
-            t(SIGNUP_PHONE, phone=phone_for_print(meeting.officer_phone)), text_x, y, tw
+    if station and station.address:
+        ty = pdf.para(station.address, text_x, ty, tw, max_lines=2, min_size=MIN_PT)
+    if station and station.hours:
+        pdf.use(MIN_PT, color=DARK_GREY)
+        ty = pdf.para(t(OPENING_HOURS, hours=station.hours), text_x, ty, tw, max_lines=3,
+                      min_size=MIN_PT)
+    phone = (station.phone if station else "") or meeting.officer_phone
+    if phone:
+        pdf.use(14, bold=True, color=INK)
+        ty = pdf.para(t(SIGNUP_PHONE, phone=_unbroken(phone_for_print(phone))), text_x, ty + 1, tw,
+                      max_lines=2, min_size=MIN_PT)
+    pdf.use(MIN_PT, color=INK)
+    ty = pdf.put(t(SIGNUP_KIOSK), text_x, ty, tw, min_size=MIN_PT)
+    y = max(ty, top + (QR_SIZE if link.image is not None else 0))
+    if link.image is not None and link.url:
+        pdf.use(SMALL_PT, color=DARK_GREY)
+        y = pdf.put(link.url, x, y, w, min_size=SMALL_PT)
+        pdf.use(MIN_PT, color=INK)
+        note = t(INTERESTED) if link.own_page else t(ZONE_PAGE)
+        y = pdf.para(note, x, y + 1, w, max_lines=3, min_size=MIN_PT)
+    return y
+
+
+def _cancel_block(
+    pdf: DocumentPDF, meeting: MeetingDetail, x: float, y: float, w: float, lang: str
+) -> float:
+    """A cancelled meeting: its replacement (if one was named) and where to ask."""
+    repl = meeting.replacement
+    if repl is not None and not repl.cancelled:
+        day = format_day(repl.starts_at, lang)
+        pdf.use(15, bold=True, color=BLUE)
+        y = pdf.para(
+            t(REPLACED_BY, day=day[:1].upper() + day[1:],
+              hours=format_hours(repl.starts_at, repl.ends_at, lang), place=repl.place),
+            x, y, w, max_lines=3, min_size=MIN_PT,
         )
-    use(9.5)
-    y = pdf.put(t(SIGNUP_KIOSK), text_x, y, tw)
-    use(7.5, color=GREY)
-    if link.image is None:
-        use(9, bold=True, color=RED)
-        pdf.para(t(NO_LINK), text_x, y + s(3), tw, max_lines=3)
-    elif link.own_page:
-        pdf.para(t(INTERESTED), text_x, y + s(2), tw, max_lines=3)
-    else:
-        pdf.para(t(ZONE_PAGE), text_x, y + s(2), tw, max_lines=3)
+        y += 2
+    station = meeting.station
+    name = station.name if station else meeting.commissariat
+    pdf.use(MIN_PT, color=INK)
+    y = pdf.para(t(CANCELLED_INFO, place=name) if name else t(CANCELLED_INFO_GENERIC),
+                 x, y, w, max_lines=2, min_size=MIN_PT)
+    phone = (station.phone if station else "") or meeting.officer_phone
+    if phone:
+        pdf.use(14, bold=True, color=INK)
+        y = pdf.put(t(SIGNUP_PHONE, phone=phone_for_print(phone)), x, y, w, min_size=MIN_PT)
+    return y
+
+
+def draw_compact(
+    pdf: DocumentPDF, meeting: MeetingDetail, settings: Settings, link: EventLink
+) -> None:
+    """The A6 flyer (105 × 148 mm) with its top-left corner at (0, 0): only what fits at
+    9 pt and more."""
+    lang = current_language()
+    x, w = A6_MARGIN, A6_WIDTH
+    inset = 6.0
+    band_h = 18.0
+    _band(pdf, settings, meeting, inset, A6[0] - 2 * inset, inset, band_h, 10, A6_MIN_PT, 12)
+    foot_top = _foot(pdf, settings, x, w, A6[1] - 6.5, 10, 8.0)
+    station = meeting.station
+    phone = (station.phone if station else "") or meeting.officer_phone
+    top = foot_top - 2 - A6_QR  # the sign-up block's
+
+    def middle(y: float) -> float:
+        pdf.use(15, bold=True, color=BLUE)
+        y = pdf.para(t(HEADLINE), x, y, w, max_lines=2, leading=1.15, min_size=11)
+        if meeting.is_cancelled:
+            pdf.use(18, bold=True, color=RED)
+            y = pdf.put(t(CANCELLED), x, y + 1, w, min_size=12)
+            pdf.use(11, bold=True, color=RED)
+            y = pdf.para(meeting.cancel_reason or t(CANCELLED_NOTE), x, y, w, max_lines=2,
+                         min_size=A6_MIN_PT)
+        day, hours = day_and_hours(meeting.starts_at, meeting.ends_at, lang)
+        pdf.use(14, bold=True, color=INK)
+        y = pdf.put(day, x, y + 2, w, min_size=10)
+        pdf.use(13, color=INK)
+        y = pdf.put(hours, x, y, w, min_size=A6_MIN_PT)
+        pdf.use(12.5, bold=True, color=INK)
+        y = pdf.para(meeting.place, x, y + 2, w, max_lines=2, leading=1.15, min_size=A6_MIN_PT)
+        if meeting.is_cancelled:
+            repl = meeting.replacement
+            if repl is not None and not repl.cancelled:
+                rday = format_day(repl.starts_at, lang)
+                pdf.use(11.5, bold=True, color=BLUE)
+                y = pdf.para(
+                    t(REPLACED_BY, day=rday[:1].upper() + rday[1:],
+                      hours=format_hours(repl.starts_at, repl.ends_at, lang), place=repl.place),
+                    x, y + 3, w, max_lines=3, min_size=A6_MIN_PT,
+                )
+            if phone:
+                pdf.use(11.5, bold=True, color=INK)
+                y = pdf.para(t(SIGNUP_PHONE, phone=_unbroken(phone_for_print(phone))), x, y + 3,
+                             w, max_lines=2, min_size=A6_MIN_PT)
+        return y
+
+    first = inset + band_h + 3
+    bottom = foot_top - 3 if meeting.is_cancelled else top - 3
+    spare = bottom - first - _measure(middle, pdf)
+    middle(first + max(0.0, spare / 2))
+    if meeting.is_cancelled:
+        return
+    pdf.stroke(x, top - 1.5, x + w, top - 1.5, BLUE, 0.35)
+    text_x = x
+    if link.image is not None:
+        pdf.picture(link.image, x - 1.5, top, A6_QR, A6_QR)
+        text_x = x + A6_QR
+    tw = x + w - text_x
+    pdf.use(12.5, bold=True, color=BLUE)
+    ty = pdf.para(t(SIGNUP_TITLE), text_x, top + 3, tw, max_lines=2, min_size=A6_MIN_PT)
+    if phone:
+        pdf.use(11, bold=True, color=INK)
+        pdf.para(t(SIGNUP_PHONE, phone=_unbroken(phone_for_print(phone))), text_x, ty + 1.5,
+                 tw, max_lines=2, min_size=A6_MIN_PT)
+
+
+def _unbroken(phone: str) -> str:
+    """A phone number kept on one line (no-break spaces between its groups)."""
+    return phone.replace(" ", "\u00a0")

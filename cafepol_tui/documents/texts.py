@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cafepol_tui.i18n import N_, translator
+from cafepol_tui.i18n import N_, current_language, translator
 from cafepol_tui.services.formatting import format_day, format_hours
 from cafepol_tui.services.validation import titled_name
 
@@ -85,6 +85,21 @@ ATTENDANCE_COL_STATUS = N_("Statut")
 STATUS_CONFIRMED = N_("inscrit")
 STATUS_ATTENDED = N_("présent")
 STATUS_WAITLISTED = N_("attente {rank}")
+# Printed matter of the zone (flyer, programme, share kit).
+# TRANSLATORS: {numbers} is the zone's « 101 / 112 ».
+EMERGENCY = N_("Urgence : {numbers}")
+# TRANSLATORS: the « éditeur responsable » every printed leaflet must name in Belgium.
+PUBLISHER = N_("Éd. resp. : {publisher}")
+OPENING_HOURS = N_("Heures d'ouverture : {hours}")
+# TRANSLATORS: {day} « samedi 12 décembre 2026 », {hours} « de 10 h à 11 h 30 ».
+REPLACED_BY = N_("Nouvelle date : {day}, {hours}, {place}")
+CANCELLED_INFO = N_("Renseignements au guichet du {place}")
+CANCELLED_INFO_GENERIC = N_("Renseignements au guichet de votre commissariat")
+# TRANSLATORS: French elides « de » before a vowel (« du mois d'avril 2026 »); in another
+# language, the same as « Programme du mois de {month} ».
+PROGRAMME_TITLE_ELIDED = N_("Programme du mois d'{month}")
+PROGRAMME_PHONE = N_("Inscription gratuite au guichet de votre commissariat ou par téléphone au {phone}.")
+PROGRAMME_OFFICER = N_("Avec {name}")
 PAGE = N_("Page {n}/{total}")
 PRINTED = N_("Imprimé le {when}")
 
@@ -95,10 +110,53 @@ def t(text: str, **values: object) -> str:
     return translated.format(**values) if values else translated
 
 
+def elided(text: str, elided_text: str, word: str, **values: object) -> str:
+    """`elided_text` before a vowel or a mute h (« d'avril », « d'octobre »), else `text`;
+    in a language whose catalog has no translation of the elided form, `text`."""
+    translated = _(elided_text)
+    vowel = word[:1].lower() in "aeiouyhàâéèêëîïôöûüœæ"
+    if vowel and (translated != elided_text or current_language() == "fr"):
+        return translated.format(**values)
+    return t(text, **values)
+
+
+def officer_title(gender: str, grade: str, name: str) -> str:
+    """« Inspectrice Sophie Lambert »: the grade by the officer's gender (a grade typed in its
+    masculine form is given its feminine for a policewoman), then the name."""
+    return titled_name(feminine_grade(grade) if gender == "f" else grade, name)
+
+
+# The grades of the Belgian police, masculine -> feminine (fr, nl, de; English has one form).
+FEMININE_GRADES = {
+    "agent": "agente",
+    "inspecteur": "inspectrice",
+    "inspecteur principal": "inspectrice principale",
+    "commissaire": "commissaire",
+    "commissaire divisionnaire": "commissaire divisionnaire",
+    "inspecteur de quartier": "inspectrice de quartier",
+    "hoofdinspecteur": "hoofdinspectrice",
+    "inspecteur-hoofdinspecteur": "inspectrice-hoofdinspectrice",
+    "wijkinspecteur": "wijkinspectrice",
+    "hauptinspektor": "hauptinspektorin",
+    "inspektor": "inspektorin",
+    "polizeiinspektor": "polizeiinspektorin",
+    "kommissar": "kommissarin",
+}
+
+
+def feminine_grade(grade: str) -> str:
+    """The feminine of a masculine grade, with its capital kept; other grades as typed."""
+    words = " ".join(grade.split())
+    feminine = FEMININE_GRADES.get(words.lower())
+    if feminine is None:
+        return words
+    return feminine[:1].upper() + feminine[1:] if words[:1].isupper() else feminine
+
+
 def officer_line(gender: str, grade: str, name: str) -> str:
     """« Votre policière de quartier : Inspectrice Sophie Lambert »: by gender, with the grade."""
     text = {"f": OFFICER_F, "x": OFFICER_X}.get(gender, OFFICER)
-    return t(text, name=titled_name(grade, name))
+    return t(text, name=officer_title(gender, grade, name))
 
 
 def day_and_hours(start: datetime, end: datetime, lang: str | None = None) -> tuple[str, str]:

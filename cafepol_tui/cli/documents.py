@@ -117,6 +117,19 @@ def add_commands(subparsers: Any) -> None:
         "--format", choices=["a6", "receipt"], help=_("default: documents.slip_format")
     )
 
+    kit = add_command(
+        subparsers, "share-kit",
+        _("the Facebook event's cover image (1920×1005 PNG) and text for one meeting"),
+        cmd_share_kit,
+    )
+    kit.add_argument(
+        "meeting_id", type=bounded_int(1, ID_MAX), metavar="MEETING_ID", help=_("the meeting's id")
+    )
+    kit.add_argument(
+        "--out", type=path_arg, required=True, metavar="DIR",
+        help=_("the folder to write meeting-ID-cover.png and meeting-ID-event.txt into"),
+    )
+
     attendance = _pdf_command(
         subparsers, "attendance", _("attendance sheet for the officer"), cmd_attendance
     )
@@ -261,3 +274,29 @@ def cmd_attendance(args: argparse.Namespace, settings: Settings) -> int:
         registrations = list_for_meeting(meeting.id)
     pdf = render_attendance(meeting, registrations, settings, lang=settings.language)
     return _emit_pdf(pdf, names.attendance_name(meeting.id), args, settings, out, db=db)
+
+
+def cmd_share_kit(args: argparse.Namespace, settings: Settings) -> int:
+    """`cafepol share-kit ID --out DIR`: the event's cover and text, in the zone's language."""
+    from cafepol_tui.cli.common import BadOutputError
+    from cafepol_tui.documents.share_kit import share_kit
+    from cafepol_tui.services.meetings import get_meeting
+    from cafepol_tui.services.zone import zone_settings
+
+    folder = Path(args.out).expanduser()
+    if not folder.is_dir():
+        raise BadOutputError(
+            _("can't write into {path}: not a folder").format(path=shown(folder))
+        )
+    with connected(settings) as db:
+        settings = zone_settings(settings)
+        meeting = get_meeting(args.meeting_id)
+    kit = share_kit(meeting, settings, lang=settings.language)
+    cover = folder / f"meeting-{meeting.id}-cover.png"
+    text = folder / f"meeting-{meeting.id}-event.txt"
+    write_file(cover, kit.cover)
+    write_file(text, kit.text.encode("utf-8"))
+    for path in (cover, text):
+        print(_("written {path}").format(path=shown(path)), file=sys.stderr)
+    _audit_document(db, f"share-kit {meeting.id}", str(folder))
+    return 0

@@ -243,7 +243,9 @@ def _band(
 def _foot(pdf: DocumentPDF, settings: Settings, x: float, w: float, bottom: float,
           emergency_pt: float, small_pt: float) -> float:
     """« Urgence : 101 / 112 » and the publisher's line, ending at `bottom`; returns the top."""
-    publisher = settings.documents.publisher.strip()
+    # One line: a publisher typed over two (name, then address) is joined with a comma.
+    publisher = ", ".join(part.strip() for part in settings.documents.publisher.splitlines()
+                          if part.strip())
     lines: list[tuple[str, float, bool, tuple[int, int, int]]] = []
     emergency = settings.documents.emergency.strip()
     if emergency:

@@ -93,13 +93,16 @@ def test_without_event_page_the_zone_page_is_used(
 
 
 @pytest.mark.parametrize("bad_url", [None, "", "pas une adresse", "javascript:alert(1)"])
-def test_without_any_page_there_is_no_code_and_a_clear_note(
+def test_without_any_page_the_qr_block_is_left_out_cleanly(
     meeting: MeetingDetail, settings: Settings, bad_url: str | None
 ) -> None:
     no_url = dataclasses.replace(meeting, event_url=bad_url)
     pdf = render_flyer(no_url, settings, creation_date=CREATED)
     assert qr_codes(pdf) == []
-    assert "pas de page en ligne" in flat(pdf_text(pdf)[0])
+    text = flat(pdf_text(pdf)[0])
+    # No staff warning on public paper: how to sign up, without the code.
+    assert "pas de page en ligne" not in text
+    assert "Inscription gratuite" in text and "065 71" in text
 
 
 def test_a_url_too_long_to_scan_gets_no_code(meeting: MeetingDetail, settings: Settings) -> None:

@@ -30,7 +30,10 @@ def test_a_flyer_of_another_zone_says_its_name_and_nothing_of_boraine(
     text = flat(pdf_text(pdf)[0])
     assert "Politiezone Polderland" in text
     assert "Ontmoetingscentrum De Polder" in text and "Oosterdijk" in text
-    assert "Commissariaat Oosterdijk" in text and "03 210 00 01" in text
+    # Sign up at the commune's commissariat: its name, address and number (not the officer's).
+    assert "Commissariaat Oosterdijk" in text and "03 210 00 00" in text
+    assert "Marktplein 1, 2990 Oosterdijk" in text
+    assert "Politiezone Polderland, Marktplein 1" in text  # the publisher, on one line
     assert "Inspecteur Jan Peeters" in text
     for word in BORAINE_WORDS:
         assert word not in text, word

@@ -1,5 +1,5 @@
-"""Documents: `export` (JSON, CSV, iCalendar) and the PDFs (`flyer`, `programme`, `slip`,
-`attendance`). fpdf2 is imported by the PDF commands only, when they run; never Textual.
+"""Documents: `export` (JSON, CSV, iCalendar), the PDFs (`flyer`, `programme`, `slip`,
+`attendance`) and the Facebook event's kit (`share-kit`: cover PNG and text). fpdf2 is imported by the PDF commands only, when they run; never Textual.
 
 What they print of the zone (name, page, logo, publisher, language) is the database's zone
 over the config's (`services.zone.zone_settings`)."""

@@ -17,8 +17,14 @@ The API for the UI and the CLI::
                  creation_date: datetime | None = None,
                  progress: Callable[[int, int], None] | None = None) -> bytes
         layout: "a5" (one A5 per page), "a4-2up" (two A5 on A4 landscape) or "a4-4up"
-        (four A6 on A4 portrait), with cut marks; ceil(copies / per page) pages, all slots
-        filled. progress(page_done, pages_total). Unknown layout: flyer.LayoutError.
+        (four A6 on A4 portrait: only what fits at 9 pt), with crop marks from 5.5 mm in;
+        ceil(copies / per page) pages, all slots filled. progress(page_done, pages_total).
+        Unknown layout: flyer.LayoutError. flyer.MAILBOX_LAYOUT ("a4-2up") is the default
+        offered for a mailbox run. A cancelled meeting gives a cancellation notice.
+
+    share_kit(meeting: MeetingDetail, settings: Settings, *, lang=None) -> ShareKit
+        ShareKit(cover: bytes (1920 × 1005 PNG), text: str): the Facebook event's cover
+        image and its text, ready to paste (`cafepol share-kit ID --out DIR`).
 
     render_slip(registration: RegistrationView, meeting: MeetingDetail, settings: Settings,
                 fmt: str | None = None, *, lang: str | None = None,
@@ -61,6 +67,7 @@ _LAZY = {
     "parse_month": "programme",
     "deliver": "printing",
     "PrintOutcome": "printing",
+    "share_kit": "share_kit",
 }
 
 __all__ = sorted(_LAZY)

@@ -53,6 +53,7 @@ WHERE = N_("Lieu : {place}")
 WHEN = N_("Quand : {day}, {hours}")
 ADDRESS = N_("Adresse : {address}")
 
+
 @dataclass(frozen=True)
 class ShareKit:
     cover: bytes  # PNG
@@ -61,15 +62,18 @@ class ShareKit:
 
 def share_kit(meeting: MeetingDetail, settings: Settings, *, lang: str | None = None) -> ShareKit:
     lang = lang or current_language()
-    return ShareKit(cover_png(meeting, settings, lang=lang), event_text(meeting, settings, lang=lang))
+    return ShareKit(
+        cover_png(meeting, settings, lang=lang), event_text(meeting, settings, lang=lang)
+    )
 
 
 def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(fonts.font_path(fonts.MAIN_FAMILY, "B" if bold else "")), size)
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int,
-          max_lines: int) -> list[str]:
+def _wrap(
+    draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int, max_lines: int
+) -> list[str]:
     words, lines, line = text.split(), [], ""
     for word in words:
         trial = f"{line} {word}".strip()
@@ -117,14 +121,21 @@ def cover_png(meeting: MeetingDetail, settings: Settings, *, lang: str | None = 
             side = BAND_H - 50
             tile = Image.new("RGBA", (side + 16, side + 16), "white")
             logo.thumbnail((side, side))
-            tile.alpha_composite(logo, ((side + 16 - logo.width) // 2, (side + 16 - logo.height) // 2))
+            tile.alpha_composite(
+                logo, ((side + 16 - logo.width) // 2, (side + 16 - logo.height) // 2)
+            )
             image.paste(tile, (x, (BAND_H - side - 16) // 2), tile)
             x += side + 50
         name_font = _font(60, bold=True)
-        draw.text((x, 38), _fit(draw, settings.zone_name, name_font, COVER_SIZE[0] - MARGIN - x),
-                  font=name_font, fill="white")
-        draw.text((x, 112), t(COMMUNE, commune=meeting.commune), font=_font(SMALLEST_PX + 2),
-                  fill="white")
+        draw.text(
+            (x, 38),
+            _fit(draw, settings.zone_name, name_font, COVER_SIZE[0] - MARGIN - x),
+            font=name_font,
+            fill="white",
+        )
+        draw.text(
+            (x, 112), t(COMMUNE, commune=meeting.commune), font=_font(SMALLEST_PX + 2), fill="white"
+        )
         y = BAND_H + 50
         head = _font(80, bold=True)
         for line in _wrap(draw, t(HEADLINE), head, width, 2):
@@ -136,8 +147,12 @@ def cover_png(meeting: MeetingDetail, settings: Settings, *, lang: str | None = 
             draw.text((MARGIN, y), t(CANCELLED), font=big, fill=(170, 20, 20))
             y += 104
         day, hours = day_and_hours(meeting.starts_at, meeting.ends_at, lang)
-        draw.text((MARGIN, y), _fit(draw, day, _font(76, bold=True), width),
-                  font=_font(76, bold=True), fill="black")
+        draw.text(
+            (MARGIN, y),
+            _fit(draw, day, _font(76, bold=True), width),
+            font=_font(76, bold=True),
+            fill="black",
+        )
         y += 96
         draw.text((MARGIN, y), hours, font=_font(64), fill="black")
         y += 92
@@ -147,8 +162,12 @@ def cover_png(meeting: MeetingDetail, settings: Settings, *, lang: str | None = 
             y += 74
         if meeting.address and y + 60 < COVER_SIZE[1] - 40:
             small = _font(SMALLEST_PX + 4)
-            draw.text((MARGIN, y + 6), _fit(draw, meeting.address, small, width), font=small,
-                      fill=(80, 80, 80))
+            draw.text(
+                (MARGIN, y + 6),
+                _fit(draw, meeting.address, small, width),
+                font=small,
+                fill=(80, 80, 80),
+            )
         out = io.BytesIO()
         image.save(out, "PNG", optimize=True)
         return out.getvalue()
@@ -177,8 +196,10 @@ def event_text(meeting: MeetingDetail, settings: Settings, *, lang: str | None =
         lines.append("")
         lines.append(meeting.description or settings.documents.intro_text or t(FLYER_INTRO))
         if meeting.officer_name:
-            lines += ["", officer_line(meeting.officer_gender, meeting.officer_grade,
-                                       meeting.officer_name)]
+            lines += [
+                "",
+                officer_line(meeting.officer_gender, meeting.officer_grade, meeting.officer_name),
+            ]
         if meeting.partners:
             lines.append(t(PARTNERS, names=", ".join(meeting.partners)))
         themes = meeting.themes_in(lang)
@@ -187,9 +208,11 @@ def event_text(meeting: MeetingDetail, settings: Settings, *, lang: str | None =
         if not meeting.is_cancelled:
             station = meeting.station
             counter = station.name if station else meeting.commissariat
-            lines += ["", t(SIGNUP_TITLE),
-                      "– " + (t(SIGNUP_COUNTER, place=counter) if counter
-                              else t(SIGNUP_COUNTER_GENERIC))]
+            lines += [
+                "",
+                t(SIGNUP_TITLE),
+                "– " + (t(SIGNUP_COUNTER, place=counter) if counter else t(SIGNUP_COUNTER_GENERIC)),
+            ]
             phone = (station.phone if station else "") or meeting.officer_phone
             if phone:
                 lines.append("– " + t(SIGNUP_PHONE, phone=phone_for_print(phone)))

@@ -21,8 +21,8 @@ from cafepol_tui.db.models import Meeting
 from cafepol_tui.documents.base import BLUE
 from cafepol_tui.documents.flyer import render_flyer
 from cafepol_tui.documents.programme import render_programme
-from cafepol_tui.services.meeting_fields import MeetingForm, clean_meeting
 from cafepol_tui.services.formatting import format_day
+from cafepol_tui.services.meeting_fields import MeetingForm, clean_meeting
 from cafepol_tui.services.meetings import MeetingDetail, get_meeting
 from cafepol_tui.services.validation import (
     ValidationError,
@@ -90,9 +90,9 @@ def lines_mm(pdf: bytes, page: int = 0) -> list[tuple[tuple[float, float, float,
             start = (float(operands[0]), float(operands[1]))
         elif op == b"l" and start is not None:
             x2, y2 = float(operands[0]), float(operands[1])
-            found.append((
-                (start[0] / MM, (height - start[1]) / MM, x2 / MM, (height - y2) / MM), colour
-            ))
+            found.append(
+                ((start[0] / MM, (height - start[1]) / MM, x2 / MM, (height - y2) / MM), colour)
+            )
     return found
 
 
@@ -132,9 +132,7 @@ def test_every_text_on_the_a5_flyer_is_12_pt_but_the_web_address_and_publisher(
             assert size >= 12, (size, text)
 
 
-def test_the_a6_flyer_keeps_only_what_fits_at_9_pt(
-    meeting: MeetingDetail, zoned: Settings
-) -> None:
+def test_the_a6_flyer_keeps_only_what_fits_at_9_pt(meeting: MeetingDetail, zoned: Settings) -> None:
     pdf = render_flyer(meeting, zoned, "a4-4up", creation_date=CREATED)
     sizes = text_sizes(pdf)
     for size, text in sizes:
@@ -161,16 +159,23 @@ def test_text_colours_keep_4_5_to_1(meeting: MeetingDetail, zoned: Settings, lay
     [("a4-2up", (148.5,), (), (297, 210)), ("a4-4up", (105.0,), (148.5,), (210, 297))],
 )
 def test_crop_marks_start_outside_the_unprintable_border(
-    meeting: MeetingDetail, zoned: Settings, layout: str, cuts_x: tuple, cuts_y: tuple,
+    meeting: MeetingDetail,
+    zoned: Settings,
+    layout: str,
+    cuts_x: tuple,
+    cuts_y: tuple,
     sheet: tuple,
 ) -> None:
     marks = []
-    for (x1, y1, x2, y2), colour in lines_mm(render_flyer(meeting, zoned, layout,
-                                                          creation_date=CREATED)):
+    for (x1, y1, x2, y2), colour in lines_mm(
+        render_flyer(meeting, zoned, layout, creation_date=CREATED)
+    ):
         on_x = x1 == pytest.approx(x2, abs=0.01) and any(
-            x1 == pytest.approx(c, abs=0.01) for c in cuts_x)
+            x1 == pytest.approx(c, abs=0.01) for c in cuts_x
+        )
         on_y = y1 == pytest.approx(y2, abs=0.01) and any(
-            y1 == pytest.approx(c, abs=0.01) for c in cuts_y)
+            y1 == pytest.approx(c, abs=0.01) for c in cuts_y
+        )
         if on_x or on_y:
             marks.append(((x1, y1, x2, y2), colour))
     # Top and bottom of each vertical cut, both ends of each horizontal one, and the cross.
@@ -186,10 +191,17 @@ def test_crop_marks_start_outside_the_unprintable_border(
 
 
 def test_a_cancelled_flyer_is_a_cancellation_notice(demo: peewee.Database, zoned: Settings) -> None:
-    first, second = list(Meeting.select().where(Meeting.event_url.is_null(False))
-                         .order_by(Meeting.starts_at).limit(2))
-    Meeting.update(status=MeetingStatus.CANCELLED, cancel_reason="La salle est inondée.",
-                   replacement_id=second.id).where(Meeting.id == first.id).execute()
+    first, second = list(
+        Meeting.select()
+        .where(Meeting.event_url.is_null(False))
+        .order_by(Meeting.starts_at)
+        .limit(2)
+    )
+    Meeting.update(
+        status=MeetingStatus.CANCELLED,
+        cancel_reason="La salle est inondée.",
+        replacement_id=second.id,
+    ).where(Meeting.id == first.id).execute()
     cancelled = get_meeting(first.id)
     assert cancelled.replacement is not None and cancelled.replacement.id == second.id
     for layout in ("a5", "a4-4up"):
@@ -266,16 +278,14 @@ def test_facebook_tracking_parameters_are_dropped(zoned: Settings) -> None:
     )
     # A link saved before the check prints without them too: never replaced by the zone's.
     meeting = get_meeting(Meeting.select().first().id)
-    pdf = render_flyer(dataclasses.replace(meeting, event_url=shared), zoned,
-                       creation_date=CREATED)
+    pdf = render_flyer(dataclasses.replace(meeting, event_url=shared), zoned, creation_date=CREATED)
     assert qr_codes(pdf) == [clean.event_url]
 
 
 # --- grammar on the programme -------------------------------------------------------------
 
 
-THEMES = ((("fr", "Cambriolages"), ("nl", "Inbraken"), ("de", "Einbrüche"),
-           ("en", "Burglaries")),)
+THEMES = ((("fr", "Cambriolages"), ("nl", "Inbraken"), ("de", "Einbrüche"), ("en", "Burglaries")),)
 TITLES = {
     "fr": "Programme du mois d'avril 2027",
     "nl": "Programma voor april 2027",
@@ -295,12 +305,21 @@ def test_programme_grammar_in_four_languages(
     meeting: MeetingDetail, zoned: Settings, lang: str
 ) -> None:
     one = dataclasses.replace(
-        meeting, capacity=10, seats_taken=9, themes=("Cambriolages",), theme_names=THEMES,
-        officer_name="Sophie Lambert", officer_grade="Inspecteur", officer_gender="f",
+        meeting,
+        capacity=10,
+        seats_taken=9,
+        themes=("Cambriolages",),
+        theme_names=THEMES,
+        officer_name="Sophie Lambert",
+        officer_grade="Inspecteur",
+        officer_gender="f",
     )
     two = dataclasses.replace(one, id=one.id + 1000, seats_taken=8)
-    text = flat(pdf_text(render_programme([one, two], zoned, date(2027, 4, 1), lang=lang,
-                                          creation_date=CREATED))[0])
+    text = flat(
+        pdf_text(
+            render_programme([one, two], zoned, date(2027, 4, 1), lang=lang, creation_date=CREATED)
+        )[0]
+    )
     assert TITLES[lang] in text
     assert "du mois de avril" not in text
     single, plural = SEATS[lang]
@@ -313,20 +332,27 @@ def test_programme_grammar_in_four_languages(
 
 
 def test_programme_elides_only_before_a_vowel(meeting: MeetingDetail, zoned: Settings) -> None:
-    text = flat(pdf_text(render_programme([meeting], zoned, date(2026, 12, 1),
-                                          creation_date=CREATED))[0])
+    text = flat(
+        pdf_text(render_programme([meeting], zoned, date(2026, 12, 1), creation_date=CREATED))[0]
+    )
     assert "Programme du mois de décembre 2026" in text
-    october = flat(pdf_text(render_programme([], zoned, date(2027, 10, 1),
-                                             creation_date=CREATED))[0])
+    october = flat(
+        pdf_text(render_programme([], zoned, date(2027, 10, 1), creation_date=CREATED))[0]
+    )
     assert "Programme du mois d'octobre 2027" in october
 
 
 def test_a_long_programme_is_numbered_and_keeps_9_pt(
     meeting: MeetingDetail, zoned: Settings
 ) -> None:
-    many = [dataclasses.replace(meeting, id=meeting.id + i,
-                                place="Salle polyvalente communale du quartier de la gare " * 2)
-            for i in range(20)]
+    many = [
+        dataclasses.replace(
+            meeting,
+            id=meeting.id + i,
+            place="Salle polyvalente communale du quartier de la gare " * 2,
+        )
+        for i in range(20)
+    ]
     pdf = render_programme(many, zoned, date(2026, 12, 1), creation_date=CREATED)
     pages = pdf_text(pdf)
     assert len(pages) == 2
@@ -351,8 +377,11 @@ def test_an_svg_logo_from_the_zone_file_is_drawn(
     from cafepol_tui.services.zone_file import read_zone_file, shipped_zone_file
     from tests.documents.pdfcheck import render_page
 
-    text = shipped_zone_file().read_text(encoding="utf-8").replace(
-        '# logo = "logo.svg"', 'logo = "logo.svg"')
+    text = (
+        shipped_zone_file()
+        .read_text(encoding="utf-8")
+        .replace('# logo = "logo.svg"', 'logo = "logo.svg"')
+    )
     (tmp_path / "logo.svg").write_text(SVG, encoding="utf-8")
     (tmp_path / "zone.toml").write_text(text, encoding="utf-8")
     import_zone(read_zone_file(tmp_path / "zone.toml"), prune=False)
@@ -370,8 +399,10 @@ def test_an_svg_logo_from_the_zone_file_is_drawn(
 def test_share_kit_writes_the_cover_and_the_event_text(
     meeting: MeetingDetail, settings: Settings, tmp_path: Path
 ) -> None:
-    assert main(["--db", settings.database_url, "share-kit", str(meeting.id),
-                 "--out", str(tmp_path)]) == 0
+    assert (
+        main(["--db", settings.database_url, "share-kit", str(meeting.id), "--out", str(tmp_path)])
+        == 0
+    )
     with Image.open(tmp_path / f"meeting-{meeting.id}-cover.png") as cover:
         assert cover.format == "PNG" and cover.size == (1920, 1005)
         band = cover.convert("RGB").getpixel((1900, 10))
@@ -388,7 +419,15 @@ def test_share_kit_writes_the_cover_and_the_event_text(
 def test_share_kit_refuses_a_missing_folder(
     meeting: MeetingDetail, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    code = main(["--db", settings.database_url, "share-kit", str(meeting.id),
-                 "--out", str(tmp_path / "nowhere")])
+    code = main(
+        [
+            "--db",
+            settings.database_url,
+            "share-kit",
+            str(meeting.id),
+            "--out",
+            str(tmp_path / "nowhere"),
+        ]
+    )
     assert code == 2
     assert "nowhere" in capsys.readouterr().err

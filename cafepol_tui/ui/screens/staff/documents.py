@@ -69,7 +69,7 @@ class PrintDialog(ReportsWorkerErrors, TranslatedBindings, ModalScreen[None]):
             yield Static(titles[self.kind], id="form-title")
             if self.kind == FLYER:
                 yield Label(_("Mise en page"))
-                yield Select(LAYOUTS, value="a4-2up", allow_blank=False, id="layout")
+                yield Select(LAYOUTS, value="a4-2up", allow_blank=False, id="layout")  # flyer.MAILBOX_LAYOUT
                 yield Label(_("Nombre d'affiches"))
                 yield Input("100", id="copies", restrict=r"[0-9]*", max_length=5)
             if self.kind == PROGRAMME:

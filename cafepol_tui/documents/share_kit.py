@@ -38,6 +38,7 @@ from cafepol_tui.documents.texts import (
     t,
 )
 from cafepol_tui.i18n import N_, current_language, language, translator
+from cafepol_tui.services.formatting import format_day
 from cafepol_tui.services.meetings import MeetingDetail
 from cafepol_tui.settings import Settings
 
@@ -186,11 +187,12 @@ def event_text(meeting: MeetingDetail, settings: Settings, *, lang: str | None =
     how to sign up."""
     lang = lang or current_language()
     with language(lang):
-        day, hours = day_and_hours(meeting.starts_at, meeting.ends_at, lang)
+        _day, hours = day_and_hours(meeting.starts_at, meeting.ends_at, lang)
         title = f"{t(HEADLINE)} — {meeting.place}"
         if meeting.is_cancelled:
             title = f"{t(CANCELLED)} — {title}"
-        lines = [title, "", t(WHEN, day=day, hours=hours), t(WHERE, place=meeting.place)]
+        when = t(WHEN, day=format_day(meeting.starts_at, lang), hours=hours)
+        lines = [title, "", when, t(WHERE, place=meeting.place)]
         address = meeting.address or t(COMMUNE, commune=meeting.commune)
         lines.append(t(ADDRESS, address=address))
         lines.append("")

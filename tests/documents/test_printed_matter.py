@@ -431,3 +431,14 @@ def test_share_kit_refuses_a_missing_folder(
     )
     assert code == 2
     assert "nowhere" in capsys.readouterr().err
+
+
+def test_a_broken_svg_logo_is_refused_by_the_zone_file(tmp_path: Path) -> None:
+    from cafepol_tui.services.zone_file import ZoneFileError, read_zone_file
+
+    (tmp_path / "logo.svg").write_text("<svg><rect width=", encoding="utf-8")
+    (tmp_path / "zone.toml").write_text(
+        '[zone]\nname = "Z"\nlanguage = "fr"\nlogo = "logo.svg"\n', encoding="utf-8"
+    )
+    with pytest.raises(ZoneFileError, match="logo"):
+        read_zone_file(tmp_path / "zone.toml")

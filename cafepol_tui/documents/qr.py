@@ -53,12 +53,14 @@ def qr_image(url: str) -> Image.Image | None:
 
 
 def event_link(event_url: str | None, fallback_url: str | None) -> EventLink:
-    """The meeting's own page if it has a usable one, else the zone's page, else nothing."""
+    """The meeting's own page if it has one, else the zone's page, else nothing; an event
+    page too long for a scannable code gives no code (`image` None), not the zone's."""
     own = web_address(event_url)
     if own:
         own = without_tracking(own)  # a link saved before the editor dropped them
-    if own and (image := qr_image(own)) is not None:
-        return EventLink(own, True, image)
+        # Too long to scan (saved before the editor refused such links): no code at all,
+        # never the zone's page in its place as if it were the event's.
+        return EventLink(own, True, qr_image(own))
     fallback = web_address(fallback_url)
     if fallback and (image := qr_image(fallback)) is not None:
         return EventLink(fallback, False, image)

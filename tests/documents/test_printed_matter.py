@@ -442,3 +442,14 @@ def test_a_broken_svg_logo_is_refused_by_the_zone_file(tmp_path: Path) -> None:
     )
     with pytest.raises(ZoneFileError, match="logo"):
         read_zone_file(tmp_path / "zone.toml")
+
+
+def test_an_event_page_too_long_to_scan_is_not_replaced_by_the_zones(
+    meeting: MeetingDetail, zoned: Settings
+) -> None:
+    long_url = "https://www.facebook.com/events/" + "x" * 400
+    pdf = render_flyer(
+        dataclasses.replace(meeting, event_url=long_url), zoned, creation_date=CREATED
+    )
+    assert zoned.zone_page_url and qr_codes(pdf) == []
+    assert "Inscription gratuite" in flat(pdf_text(pdf)[0])

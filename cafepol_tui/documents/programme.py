@@ -106,7 +106,7 @@ def render_programme(
         done = 0
         for page, chunk in enumerate(chunks, 1):
             pdf.add_page()
-            _header(pdf, settings, title, commune)
+            _header(pdf, settings, title, commune, page, len(chunks))
             if not meetings:
                 pdf.use(14, color=DARK_GREY)
                 pdf.put(
@@ -121,7 +121,7 @@ def render_programme(
                 done += 1
                 if progress is not None:
                     progress(done, len(meetings))
-            _footer(pdf, phone, page, len(chunks))
+            _footer(pdf, phone)
         return bytes(pdf.output())
 
 
@@ -134,7 +134,7 @@ def _counter_phone(meetings: Sequence[MeetingDetail], settings: Settings) -> str
     return next((m.officer_phone for m in meetings if m.officer_phone), "")
 
 
-def _footer(pdf: DocumentPDF, phone: str, page: int, pages: int) -> None:
+def _footer(pdf: DocumentPDF, phone: str) -> None:
     w = A4[0] - 2 * MARGIN
     pdf.rule(MARGIN, A4[1] - FOOTER_H + 2, w, BLUE, 0.4)
     pdf.use(11, bold=True, color=BLUE)
@@ -142,13 +142,13 @@ def _footer(pdf: DocumentPDF, phone: str, page: int, pages: int) -> None:
         t(PROGRAMME_PHONE, phone=phone_for_print(phone).replace(" ", "\u00a0"))
         if phone else t(PROGRAMME_SIGNUP)
     )
-    y = pdf.para(signup, MARGIN, A4[1] - FOOTER_H + 4, w, max_lines=2, align="C", min_size=10)
-    if pages > 1:
-        pdf.use(10, color=DARK_GREY)
-        pdf.put(t(PAGE, n=page, total=pages), MARGIN, y + 0.5, w, align="R", min_size=10)
+    pdf.para(signup, MARGIN, A4[1] - FOOTER_H + 4, w, max_lines=2, align="C", min_size=10)
 
 
-def _header(pdf: DocumentPDF, settings: Settings, title: str, commune: str | None) -> None:
+def _header(
+    pdf: DocumentPDF, settings: Settings, title: str, commune: str | None, page: int = 1,
+    pages: int = 1,
+) -> None:
     w = A4[0] - 2 * MARGIN
     x = MARGIN
     logo = fonts.logo_path(settings.documents.logo)
@@ -170,6 +170,12 @@ def _header(pdf: DocumentPDF, settings: Settings, title: str, commune: str | Non
         if commune
         else t(PROGRAMME_ZONE, zone=settings.zone_name)
     )
+    if pages > 1:  # « Page 1/2 » on the right of the commune line
+        number = t(PAGE, n=page, total=pages)
+        number_w = pdf.width_of(number) + 2
+        pdf.put(number, x + w - number_w, y, number_w, align="R", min_size=12)
+        w -= number_w + 2
+    pdf.use(12, color=DARK_GREY)
     y = pdf.put(where, x, y, w)
     pdf.rule(MARGIN, HEADER_H - 3.5, A4[0] - 2 * MARGIN, BLUE, 0.6)
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from cafepol_tui.db.models import Concern, ConcernUpdate, Theme, utcnow
-from cafepol_tui.i18n import translator
+from cafepol_tui.i18n import current_language, translator
+from cafepol_tui.services.calendar_names import MONTHS as MONTH_NAMES
 from cafepol_tui.services.concerns import status_label
-from cafepol_tui.services.formatting import BRUSSELS, local
+from cafepol_tui.services.formatting import BRUSSELS, format_day, local
 from cafepol_tui.services.meetings import find_commune, theme_name
 from cafepol_tui.statuses import ConcernStatus
 
@@ -32,6 +33,7 @@ class NeighbourhoodItem:
     status_label: str
     public_text: str  # the reply once given, else the last public update's note, else ""
     created_month: date  # the first of the month it was raised in
+    created_month_label: str  # « novembre 2026 », in the current language
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -42,6 +44,7 @@ class NeighbourhoodItem:
             "status_label": self.status_label,
             "public_text": self.public_text,
             "created_month": self.created_month.strftime("%Y-%m"),
+            "created_month_label": self.created_month_label,
         }
 
 
@@ -49,14 +52,22 @@ class NeighbourhoodItem:
 class NeighbourhoodReport:
     commune: str
     since: date
+    since_label: str  # « mercredi 1 juillet 2026 », in the current language
     items: tuple[NeighbourhoodItem, ...]
 
     def as_json(self) -> dict[str, object]:
         return {
             "commune": self.commune,
             "since": self.since.isoformat(),
+            "since_label": self.since_label,
             "items": [item.as_json() for item in self.items],
         }
+
+
+def month_label(month: date, lang: str | None = None) -> str:
+    """« novembre 2026 », « november 2026 »…"""
+    names = MONTH_NAMES.get(lang or current_language(), MONTH_NAMES["fr"])
+    return f"{names[month.month - 1]} {month.year}"
 
 
 def months_back(day: date, months: int) -> date:
@@ -108,6 +119,9 @@ def neighbourhood_feedback(
                 status_label=status_label(c.status),
                 public_text=text,
                 created_month=created.replace(day=1),
+                created_month_label=month_label(created),
             )
         )
-    return NeighbourhoodReport(commune=town.name, since=since, items=tuple(items))
+    return NeighbourhoodReport(
+        commune=town.name, since=since, since_label=format_day(start), items=tuple(items)
+    )

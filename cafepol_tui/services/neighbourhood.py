@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import peewee
+
 from cafepol_tui.db.models import Concern, ConcernUpdate, Theme, utcnow
 from cafepol_tui.i18n import current_language, translator
 from cafepol_tui.services.calendar_names import MONTHS as MONTH_NAMES
@@ -89,7 +91,7 @@ def neighbourhood_feedback(
     start = datetime(since.year, since.month, since.day, tzinfo=BRUSSELS)
     rows = list(
         Concern.select(Concern, Theme)
-        .join(Theme, join_type="LEFT OUTER")
+        .join(Theme, peewee.JOIN.LEFT_OUTER)
         .where((Concern.commune == town.id) & (Concern.created_at >= start))
         .order_by(Concern.created_at.desc(), Concern.id.desc())
     )

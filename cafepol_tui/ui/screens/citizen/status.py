@@ -34,6 +34,7 @@ from cafepol_tui.services.validation import NotFoundError, RefusedError, Validat
 from cafepol_tui.statuses import RegistrationStatus
 from cafepol_tui.ui.screens.citizen.cancel import UNAVAILABLE
 from cafepol_tui.ui.screens.citizen.keyboard import KeyboardScreen
+from cafepol_tui.ui.widgets.meeting_table import first_upper
 from cafepol_tui.ui.widgets.touch_keyboard import KeyboardToggle, TouchKeyboard
 
 _ = translator("kiosk")
@@ -189,7 +190,7 @@ def registration_text(view: RegistrationStatusView) -> Text:
                     + "\n")
     text.append(_.plural("{n} personne", "{n} personnes", view.people).format(n=view.people)
                 + "\n\n")
-    text.append(f"{m.day}, {m.hours}\n", style="bold")
+    text.append(f"{first_upper(m.day)}, {m.hours}\n", style="bold")
     text.append(f"{m.place} — {m.commune}\n")
     if m.address:
         text.append(f"{m.address}\n")

@@ -16,7 +16,9 @@ _ = translator("messages")
 
 def add_commands(subparsers: Any) -> None:
     status = add_command(
-        subparsers, "status", _("show a registration or a concern by its code (no names)"),
+        subparsers,
+        "status",
+        _("show a registration or a concern by its code (no names)"),
         cmd_status,
     )
     status.add_argument("code", help=_("registration code (6 characters) or concern reference (7)"))
@@ -25,7 +27,6 @@ def add_commands(subparsers: Any) -> None:
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     from cafepol_tui.services.public_status import RegistrationStatusView, status_by_code
-
     from cafepol_tui.services.validation import NotFoundError
 
     with connected(settings):

@@ -115,7 +115,7 @@ def neighbourhood_feedback(
         items.append(
             NeighbourhoodItem(
                 reference=c.reference or "",
-                theme=theme_name(c.theme) if c.theme_id is not None else "",
+                theme=theme_name(theme) if (theme := c.theme) is not None else "",
                 place=c.place,
                 status=c.status,
                 status_label=status_label(c.status),

@@ -31,7 +31,7 @@ _ = translator("texts")
 # Longer than any code, with room for spaces and dashes: anything past it is not a code.
 RAW_MAX = 40
 
-REGISTRATION_LABELS = {
+REGISTRATION_LABELS: dict[str, str] = {
     RegistrationStatus.CONFIRMED: N_("inscription confirmée"),
     RegistrationStatus.WAITLISTED: N_("sur la liste d'attente"),
     RegistrationStatus.CANCELLED: N_("inscription annulée"),
@@ -182,9 +182,12 @@ def _registration(code: str, now: datetime) -> RegistrationStatusView:
     registration = Registration.get_or_none(Registration.reference == code)
     if registration is None or registration.anonymised_at is not None:
         raise NotFoundError(_(NOT_FOUND))
-    meeting = Meeting.select(Meeting, Commune).join(Commune).where(
-        Meeting.id == registration.meeting_id
-    ).get()
+    meeting = (
+        Meeting.select(Meeting, Commune)
+        .join(Commune)
+        .where(Meeting.id == registration.meeting_id)
+        .get()
+    )
     replacement = None
     can_move = False
     if meeting.status == MeetingStatus.CANCELLED and meeting.replacement_id is not None:
@@ -233,11 +236,11 @@ def _concern(code: str) -> ConcernStatusView:
         )
     given = concern.status == ConcernStatus.FEEDBACK_GIVEN
     return ConcernStatusView(
-        reference=concern.reference,
+        reference=concern.reference or code,
         status=concern.status,
         status_label=concern_status_label(concern.status),
-        theme=theme_name(concern.theme) if concern.theme_id is not None else "",
-        commune=concern.commune.name if concern.commune_id is not None else "",
+        theme=theme_name(theme) if (theme := concern.theme) is not None else "",
+        commune=commune.name if (commune := concern.commune) is not None else "",
         place=concern.place,
         created_at=concern.created_at,
         created_day=format_day(concern.created_at),
@@ -247,7 +250,9 @@ def _concern(code: str) -> ConcernStatusView:
     )
 
 
-def status_by_code(code: str, *, now: datetime | None = None) -> RegistrationStatusView | ConcernStatusView:
+def status_by_code(
+    code: str, *, now: datetime | None = None
+) -> RegistrationStatusView | ConcernStatusView:
     """What the code says: a registration (6 characters) or a concern (7).
 
     Raises NotFoundError, with the same words whatever the reason, for anything else.

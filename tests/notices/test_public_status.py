@@ -28,8 +28,16 @@ from tests.factories import FIXED_START, make_meeting, sign_up
 NAME = "Zbigniew Wiśniewski"
 PHONE = "0470 12 34 56"
 EMAIL = "zbigniew@example.be"
-SECRETS = (NAME, "Wiśniewski", "+32470123456", "470", "zbigniew", "example.be",
-           "Rue des Secrets 3", "Mon voisin Dupont")
+SECRETS = (
+    NAME,
+    "Wiśniewski",
+    "+32470123456",
+    "470",
+    "zbigniew",
+    "example.be",
+    "Rue des Secrets 3",
+    "Mon voisin Dupont",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -82,9 +90,11 @@ def test_cancelled_attended_and_no_show(db):
     cancel(first.reference, now=FIXED_NOW)
     assert status_by_code(first.reference, now=FIXED_NOW).status_label == "inscription annulée"
     Registration.update(status=RegistrationStatus.ATTENDED).where(
-        Registration.reference == second.reference).execute()
+        Registration.reference == second.reference
+    ).execute()
     Registration.update(status=RegistrationStatus.NO_SHOW).where(
-        Registration.reference == third.reference).execute()
+        Registration.reference == third.reference
+    ).execute()
     assert status_by_code(second.reference).status_label == "présence enregistrée"
     assert status_by_code(third.reference).status_label == "absence enregistrée"
 
@@ -93,8 +103,9 @@ def test_cancelled_meeting_with_a_replacement_can_be_moved(db):
     meeting = make_meeting()
     later = make_meeting(starts_at=FIXED_START + timedelta(days=14), place="Salle des fêtes")
     result = signed(meeting)
-    Meeting.update(status=MeetingStatus.CANCELLED, cancel_reason="Salle inondée",
-                   replacement_id=later.id).where(Meeting.id == meeting.id).execute()
+    Meeting.update(
+        status=MeetingStatus.CANCELLED, cancel_reason="Salle inondée", replacement_id=later.id
+    ).where(Meeting.id == meeting.id).execute()
     view = status_by_code(result.reference, now=FIXED_NOW)
     assert view.meeting.cancelled and view.meeting.cancel_reason == "Salle inondée"
     assert view.replacement is not None and view.replacement.place == "Salle des fêtes"
@@ -126,10 +137,24 @@ def test_the_code_is_read_as_typed_or_scanned(db, typed):
     assert status_by_code(raw).reference == code
 
 
-@pytest.mark.parametrize("hostile", [
-    "", "   ", "-", "ABCDE", "ABCDEFGH", "A" * 10_000, "ABC\x1b[2JDEF", "ABC\nDEF", "ABCDÉF",
-    "ABC%DEF", "' OR 1=1 --", "ＡＢＣＤＥＦ", "ABC\x00DEF",
-])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "",
+        "   ",
+        "-",
+        "ABCDE",
+        "ABCDEFGH",
+        "A" * 10_000,
+        "ABC\x1b[2JDEF",
+        "ABC\nDEF",
+        "ABCDÉF",
+        "ABC%DEF",
+        "' OR 1=1 --",
+        "ＡＢＣＤＥＦ",
+        "ABC\x00DEF",
+    ],
+)
 def test_unknown_and_hostile_codes_say_nothing(db, hostile):
     signed(make_meeting())
     with pytest.raises(NotFoundError) as refused:
@@ -141,24 +166,44 @@ def test_unknown_and_hostile_codes_say_nothing(db, hostile):
 
 def concern(meeting: Meeting, **fields) -> Concern:
     theme, _ = Theme.get_or_create(name="Propreté", defaults={"name_nl": "Netheid"})
-    values = dict(meeting=meeting, commune=meeting.commune_id, theme=theme,
-                  description="Mon voisin Dupont dépose ses sacs", place="Rue de la Gare",
-                  contact_name=NAME, contact_email=EMAIL, contact_phone="+32470123456",
-                  contact_address="Rue des Secrets 3", wants_feedback=True,
-                  due_on=date(2026, 12, 20), reference="K7M3QXA",
-                  created_at=FIXED_NOW - timedelta(days=3))
+    values = dict(
+        meeting=meeting,
+        commune=meeting.commune_id,
+        theme=theme,
+        description="Mon voisin Dupont dépose ses sacs",
+        place="Rue de la Gare",
+        contact_name=NAME,
+        contact_email=EMAIL,
+        contact_phone="+32470123456",
+        contact_address="Rue des Secrets 3",
+        wants_feedback=True,
+        due_on=date(2026, 12, 20),
+        reference="K7M3QXA",
+        created_at=FIXED_NOW - timedelta(days=3),
+    )
     values.update(fields)
     return Concern.create(**values)
 
 
 def test_concern_before_and_after_the_reply(db):
     c = concern(make_meeting())
-    ConcernUpdate.create(concern=c, status=ConcernStatus.IN_PROGRESS, note="Transmis à Hygea",
-                         public=True, at=FIXED_NOW - timedelta(days=2))
-    ConcernUpdate.create(concern=c, status=ConcernStatus.IN_PROGRESS,
-                         note="Appelé M. Wiśniewski", public=False, at=FIXED_NOW - timedelta(days=1))
-    Concern.update(status=ConcernStatus.IN_PROGRESS,
-                   reply_text="Brouillon de réponse").where(Concern.id == c.id).execute()
+    ConcernUpdate.create(
+        concern=c,
+        status=ConcernStatus.IN_PROGRESS,
+        note="Transmis à Hygea",
+        public=True,
+        at=FIXED_NOW - timedelta(days=2),
+    )
+    ConcernUpdate.create(
+        concern=c,
+        status=ConcernStatus.IN_PROGRESS,
+        note="Appelé M. Wiśniewski",
+        public=False,
+        at=FIXED_NOW - timedelta(days=1),
+    )
+    Concern.update(status=ConcernStatus.IN_PROGRESS, reply_text="Brouillon de réponse").where(
+        Concern.id == c.id
+    ).execute()
     view = status_by_code("k7m 3qx-a")
     assert isinstance(view, ConcernStatusView)
     assert view.status_label == "en cours" and view.theme == "Propreté"
@@ -168,8 +213,11 @@ def test_concern_before_and_after_the_reply(db):
     assert view.reply == ""  # not before feedback is given
     assert_private(view)
 
-    Concern.update(status=ConcernStatus.FEEDBACK_GIVEN, reply_text="Les sacs sont enlevés.",
-                   feedback_at=FIXED_NOW).where(Concern.id == c.id).execute()
+    Concern.update(
+        status=ConcernStatus.FEEDBACK_GIVEN,
+        reply_text="Les sacs sont enlevés.",
+        feedback_at=FIXED_NOW,
+    ).where(Concern.id == c.id).execute()
     after = status_by_code("K7M3QXA")
     assert after.reply == "Les sacs sont enlevés." and after.status_label == "retour donné"
     assert after.reply_day == "samedi 28 novembre 2026"
@@ -188,6 +236,7 @@ def cli(db_path, capsys):
         code = main(["--db", str(db_path), *args])
         out, err = capsys.readouterr()
         return code, out, err
+
     return run
 
 
@@ -229,12 +278,21 @@ def test_months_back():
 
 def test_neighbourhood_feedback_shows_what_was_done_without_names(db):
     frameries = make_meeting()
-    concern(frameries, reference="AAAAAAA", status=ConcernStatus.FEEDBACK_GIVEN,
-            reply_text="Les sacs sont enlevés.")
-    second = concern(frameries, reference="BBBBBBB", place="Place Roi Albert",
-                     created_at=FIXED_NOW - timedelta(days=40))
-    ConcernUpdate.create(concern=second, status="in_progress", note="Patrouilles prévues",
-                         public=True)
+    concern(
+        frameries,
+        reference="AAAAAAA",
+        status=ConcernStatus.FEEDBACK_GIVEN,
+        reply_text="Les sacs sont enlevés.",
+    )
+    second = concern(
+        frameries,
+        reference="BBBBBBB",
+        place="Place Roi Albert",
+        created_at=FIXED_NOW - timedelta(days=40),
+    )
+    ConcernUpdate.create(
+        concern=second, status="in_progress", note="Patrouilles prévues", public=True
+    )
     ConcernUpdate.create(concern=second, status="in_progress", note="Voir M. Wiśniewski")
     concern(frameries, reference="CCCCCCC", created_at=FIXED_NOW - timedelta(days=400))
     concern(make_meeting(commune="Boussu"), reference="DDDDDDD")

@@ -41,8 +41,7 @@ async def open_status(pilot, code: str) -> StatusScreen:
 
 async def test_a_code_shows_its_state_and_no_name(kiosk, meetings):
     full = meetings[1]
-    waiting = sign_up(full, NAME, 1, now=FIXED_NOW, phone="0470 12 34 56",
-                      email="mtv@example.be")
+    waiting = sign_up(full, NAME, 1, now=FIXED_NOW, phone="0470 12 34 56", email="mtv@example.be")
     async with kiosk.run_test(size=(120, 40)) as pilot:
         screen = await open_status(pilot, waiting.reference.lower())
         found = text_of(screen, "#status-found")
@@ -68,11 +67,19 @@ async def test_a_code_shows_its_state_and_no_name(kiosk, meetings):
 
 async def test_a_concern_reference_shows_the_reply(kiosk, meetings):
     theme = Theme.get(Theme.name == "Sentiment d'insécurité")
-    c = Concern.create(meeting=meetings[0], commune=meetings[0].commune_id, theme=theme,
-                       description=f"{NAME} a peur le soir", place="Rue de la Gare",
-                       contact_name=NAME, due_on=date(2026, 12, 20), reference="K7M3QXA",
-                       status=ConcernStatus.FEEDBACK_GIVEN, reply_text="Patrouilles renforcées.",
-                       feedback_at=FIXED_NOW)
+    c = Concern.create(
+        meeting=meetings[0],
+        commune=meetings[0].commune_id,
+        theme=theme,
+        description=f"{NAME} a peur le soir",
+        place="Rue de la Gare",
+        contact_name=NAME,
+        due_on=date(2026, 12, 20),
+        reference="K7M3QXA",
+        status=ConcernStatus.FEEDBACK_GIVEN,
+        reply_text="Patrouilles renforcées.",
+        feedback_at=FIXED_NOW,
+    )
     ConcernUpdate.create(concern=c, status="in_progress", note="Vu avec la commune", public=True)
     async with kiosk.run_test(size=(120, 40)) as pilot:
         screen = await open_status(pilot, "K7M 3QX A")
@@ -89,8 +96,9 @@ async def test_a_cancelled_meeting_offers_its_replacement(kiosk, meetings, monke
     first = meetings[0]
     result = sign_up(first, NAME, 1, now=FIXED_NOW)
     later = make_meeting(starts_at=FIXED_START + timedelta(days=14), place="Salle des fêtes")
-    Meeting.update(status=MeetingStatus.CANCELLED, cancel_reason="Salle inondée",
-                   replacement_id=later.id).where(Meeting.id == first.id).execute()
+    Meeting.update(
+        status=MeetingStatus.CANCELLED, cancel_reason="Salle inondée", replacement_id=later.id
+    ).where(Meeting.id == first.id).execute()
     if not hasattr(registrations, "move_to_replacement"):  # lands with the notices
         calls: list[str] = []
 
@@ -98,8 +106,9 @@ async def test_a_cancelled_meeting_offers_its_replacement(kiosk, meetings, monke
             calls.append(reference)
             return registrations.SignupResult(reference, "confirmed", None, later.id, 1)
 
-        monkeypatch.setattr(registrations, "move_to_replacement", move_to_replacement,
-                            raising=False)
+        monkeypatch.setattr(
+            registrations, "move_to_replacement", move_to_replacement, raising=False
+        )
     async with kiosk.run_test(size=(120, 40)) as pilot:
         screen = await open_status(pilot, result.reference)
         found = text_of(screen, "#status-found")
@@ -112,11 +121,19 @@ async def test_a_cancelled_meeting_offers_its_replacement(kiosk, meetings, monke
 
 async def test_neighbourhood_screen_lists_what_was_done(kiosk, meetings):
     theme = Theme.get(Theme.name == "Sentiment d'insécurité")
-    Concern.create(meeting=meetings[1], commune=meetings[1].commune_id, theme=theme,
-                   description=f"{NAME} se plaint", place="Place de Boussu",
-                   contact_name=NAME, due_on=date(2026, 12, 20), reference="BOUSSU2",
-                   status=ConcernStatus.FEEDBACK_GIVEN, reply_text="Éclairage réparé.",
-                   created_at=FIXED_NOW - timedelta(days=10))
+    Concern.create(
+        meeting=meetings[1],
+        commune=meetings[1].commune_id,
+        theme=theme,
+        description=f"{NAME} se plaint",
+        place="Place de Boussu",
+        contact_name=NAME,
+        due_on=date(2026, 12, 20),
+        reference="BOUSSU2",
+        status=ConcernStatus.FEEDBACK_GIVEN,
+        reply_text="Éclairage réparé.",
+        created_at=FIXED_NOW - timedelta(days=10),
+    )
     async with kiosk.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await touch(pilot, "#actions", "neighbourhood")
@@ -155,7 +172,8 @@ async def test_no_contact_notice_then_still_confirmed(kiosk, meetings):
         notice = form.query_one("#no-contact-notice")
         assert notice.display is True
         assert "Sans téléphone ni e-mail, personne ne pourra vous prévenir" in text_of(
-            form, "#no-contact-notice")
+            form, "#no-contact-notice"
+        )
         assert form.query_one("#reminder").display is False
         form.query_one("#phone", Input).value = "0470 12 34 56"
         await settle(pilot)
@@ -163,8 +181,9 @@ async def test_no_contact_notice_then_still_confirmed(kiosk, meetings):
         form.query_one("#phone", Input).value = ""
         await settle(pilot)
         assert notice.display is True
-        await click_and_wait(pilot, "#submit", until=lambda: isinstance(
-            pilot.app.screen, ConfirmationScreen))
+        await click_and_wait(
+            pilot, "#submit", until=lambda: isinstance(pilot.app.screen, ConfirmationScreen)
+        )
         saved = Registration.get(Registration.name == NAME)
         assert saved.phone == "" and saved.email == "" and not saved.wants_reminder
         assert saved.language == "fr"
@@ -183,8 +202,9 @@ async def test_reminder_toggle_stores_the_wish_and_the_language(kiosk, meetings)
         assert form.query_one("#no-contact-notice").display is False
         reminder.value = True
         await settle(pilot)
-        await click_and_wait(pilot, "#submit", until=lambda: isinstance(
-            pilot.app.screen, ConfirmationScreen))
+        await click_and_wait(
+            pilot, "#submit", until=lambda: isinstance(pilot.app.screen, ConfirmationScreen)
+        )
         saved = Registration.get(Registration.name == NAME)
         assert saved.wants_reminder is True and saved.language == "nl"
         assert saved.email == "mtv@example.be"

@@ -34,10 +34,14 @@ class NeighbourhoodScreen(KioskScreen):
         communes = list(self.kiosk.settings.communes)
         chosen = self.initial if self.initial in communes else (communes[0] if communes else "")
         with Vertical(id="neighbourhood-page"):
-            yield Static(_("Vous nous avez dit… voici ce qui a été fait"),
-                         id="neighbourhood-heading")
-            yield ChipBar([Chip(name, name, selected=name == chosen) for name in communes],
-                          outlined=outlined, id="nb-communes")
+            yield Static(
+                _("Vous nous avez dit… voici ce qui a été fait"), id="neighbourhood-heading"
+            )
+            yield ChipBar(
+                [Chip(name, name, selected=name == chosen) for name in communes],
+                outlined=outlined,
+                id="nb-communes",
+            )
             with VerticalScroll(id="nb-list-box"):
                 yield Static(_("Chargement…"), id="nb-list")
             with Horizontal(classes="actions"):
@@ -87,16 +91,25 @@ class NeighbourhoodScreen(KioskScreen):
 
 def report_text(report: NeighbourhoodReport) -> Text:
     text = Text()
-    text.append(_("{commune} — ce que vous nous avez signalé depuis le {day}").format(
-        commune=report.commune, day=report.since_label) + "\n\n", style="bold")
+    text.append(
+        _("{commune} — ce que vous nous avez signalé depuis le {day}").format(
+            commune=report.commune, day=report.since_label
+        )
+        + "\n\n",
+        style="bold",
+    )
     if not report.items:
         text.append(_("Aucune demande ces derniers mois."))
         return text
     for item in report.items:
         title = " — ".join(p for p in (item.theme, item.place) if p) or _("Demande")
         text.append(f"• {title}\n", style="bold")
-        text.append(_("Signalé en {month} · {state}").format(month=item.created_month_label,
-                                                             state=item.status_label) + "\n")
+        text.append(
+            _("Signalé en {month} · {state}").format(
+                month=item.created_month_label, state=item.status_label
+            )
+            + "\n"
+        )
         if item.public_text:
             text.append(item.public_text + "\n")
         text.append("\n")

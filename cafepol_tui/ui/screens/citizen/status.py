@@ -161,11 +161,15 @@ class StatusScreen(KeyboardScreen):
             return
         text = Text()
         if getattr(result, "confirmed", False):
-            text.append("✔ " + _("C'est fait : votre place est réservée à la nouvelle rencontre."),
-                        style="bold")
+            text.append(
+                "✔ " + _("C'est fait : votre place est réservée à la nouvelle rencontre."),
+                style="bold",
+            )
         else:
-            text.append("✔ " + _("C'est fait : vous êtes sur la liste d'attente de la nouvelle "
-                                 "rencontre."), style="bold")
+            text.append(
+                "✔ " + _("C'est fait : vous êtes sur la liste d'attente de la nouvelle rencontre."),
+                style="bold",
+            )
         reference = getattr(result, "reference", "")
         if reference:
             text.append("\n" + _("Votre code : {code}").format(code=reference), style="bold")
@@ -186,10 +190,12 @@ def registration_text(view: RegistrationStatusView) -> Text:
     mark = "✔ " if view.status == RegistrationStatus.CONFIRMED else ""
     text.append(mark + view.status_label[:1].upper() + view.status_label[1:] + "\n", style="bold")
     if view.waitlist_rank is not None:
-        text.append(_("Vous êtes n° {n} sur la liste d'attente.").format(n=view.waitlist_rank)
-                    + "\n")
-    text.append(_.plural("{n} personne", "{n} personnes", view.people).format(n=view.people)
-                + "\n\n")
+        text.append(
+            _("Vous êtes n° {n} sur la liste d'attente.").format(n=view.waitlist_rank) + "\n"
+        )
+    text.append(
+        _.plural("{n} personne", "{n} personnes", view.people).format(n=view.people) + "\n\n"
+    )
     text.append(f"{first_upper(m.day)}, {m.hours}\n", style="bold")
     text.append(f"{m.place} — {m.commune}\n")
     if m.address:
@@ -201,9 +207,12 @@ def registration_text(view: RegistrationStatusView) -> Text:
         text.append("\n")
     if view.replacement is not None:
         r = view.replacement
-        text.append(_("Elle est remplacée par la rencontre du {day}, {hours}, {place} — "
-                      "{commune}.").format(day=r.day, hours=r.hours, place=r.place,
-                                           commune=r.commune) + "\n")
+        text.append(
+            _("Elle est remplacée par la rencontre du {day}, {hours}, {place} — {commune}.").format(
+                day=r.day, hours=r.hours, place=r.place, commune=r.commune
+            )
+            + "\n"
+        )
     return text
 
 
@@ -216,8 +225,10 @@ def concern_text(view: ConcernStatusView) -> Text:
         text.append(about + "\n")
     text.append(_("Signalée le {day}").format(day=view.created_day) + "\n")
     if view.last_update is not None and view.last_update.note:
-        text.append("\n" + _("Dernière nouvelle ({day}) :").format(day=view.last_update.day)
-                    + "\n", style="bold")
+        text.append(
+            "\n" + _("Dernière nouvelle ({day}) :").format(day=view.last_update.day) + "\n",
+            style="bold",
+        )
         text.append(view.last_update.note + "\n")
     if view.reply:
         text.append("\n" + _("Notre réponse :") + "\n", style="bold")

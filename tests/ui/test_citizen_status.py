@@ -51,6 +51,7 @@ async def test_a_code_shows_its_state_and_no_name(kiosk, meetings):
         for secret in (NAME, "Vandenbroucke", "mtv@", "470", "Wiśniewski", "Nguyễn"):
             assert secret not in shot and secret not in found
         assert screen.query_one("#move").display is False
+        assert screen.query_one("#touch-keyboard").display is False  # room for the answer
 
         screen.query_one("#code", Input).value = "ZZZZZZ"
         await click_and_wait(pilot, "#lookup")

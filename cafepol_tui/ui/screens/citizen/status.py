@@ -65,12 +65,12 @@ class StatusScreen(KeyboardScreen):
             yield Static("", id="error-code", classes="field-error")
             with VerticalScroll(id="status-found-box"):
                 yield Static("", id="status-found")
+            yield Button("", id="move", variant="success")
             yield TouchKeyboard("code", id="touch-keyboard")
             with Horizontal(classes="actions"):
                 yield Button(_("← Retour"), id="back")
                 yield KeyboardToggle(id="keyboard-toggle")
                 yield Button(_("Voir où en est mon dossier"), id="lookup", variant="primary")
-                yield Button("", id="move", variant="success")
 
     def on_mount(self) -> None:
         self.query_one("#move").display = False
@@ -116,6 +116,9 @@ class StatusScreen(KeyboardScreen):
 
     def found(self, view: RegistrationStatusView | ConcernStatusView) -> None:
         self.view = view
+        # The answer needs the room more than the keys do (« ⌨ Clavier » brings them back).
+        self.keyboard_wanted = False
+        self.sync_keyboard()
         if isinstance(view, RegistrationStatusView):
             self.say(found=registration_text(view))
             move = self.query_one("#move", Button)
@@ -143,7 +146,8 @@ class StatusScreen(KeyboardScreen):
                 if move is None:
                     raise RefusedError(_(UNAVAILABLE))
                 result = move(code)
-                view = status_by_code(code)
+                # The registration where it now is (a move may give it a new code).
+                view = status_by_code(getattr(result, "reference", "") or code)
         except (NotFoundError, RefusedError, ValidationError) as exc:
             self.app.call_from_thread(self.moved, str(exc), None, None)
         except peewee.DatabaseError as exc:

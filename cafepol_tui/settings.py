@@ -349,7 +349,7 @@ def _validate_mail(mail: MailSettings) -> None:
     if mail.password_file:
         problem = path_problem(mail.password_file)
         if problem:
-            raise SettingsError(f"mail.password_file: {problem}")
+            raise SettingsError(_("mail.password_file: {problem}").format(problem=problem))
 
 
 def read_mail_password(mail: MailSettings) -> str:

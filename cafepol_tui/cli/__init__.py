@@ -4,7 +4,7 @@ One module per area adds its subcommands (`add_commands`): `kiosk` (run, serve, 
 unlock-pins), `meetings` (seed, meetings, register, cancel), `meeting` (meeting add, edit,
 cancel), `documents` (export and the PDFs),
 `operations` (backup, restore, migrate, copy-db, purge, stats, doctor), `zone` (zone import,
-zone export); `common` holds what they share. The UI (Textual) and the PDF code are imported
+zone export), `status` (status by code); `common` holds what they share. The UI (Textual) and the PDF code are imported
 only by the commands that need them.
 
 Any bad input is one line on stderr and exit status 2 (`UserError`, and the services' own
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import peewee
 
-from cafepol_tui.cli import documents, kiosk, meeting, meetings, operations, zone
+from cafepol_tui.cli import documents, kiosk, meeting, meetings, operations, status, zone
 from cafepol_tui.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_UNEXPECTED,
@@ -46,7 +46,7 @@ __all__ = ["EXIT_BAD_INPUT", "EXIT_UNEXPECTED", "UserError", "build_parser", "ma
 _ = translator("messages")
 
 LANGUAGES = ("fr", "nl", "de", "en")
-AREAS = (kiosk, meetings, meeting, documents, operations, zone)
+AREAS = (kiosk, meetings, meeting, documents, operations, zone, status)
 DEFAULT_COMMAND = "run"
 ARGUMENT_MAX = 10_000  # characters in one argument: more than any field stores
 

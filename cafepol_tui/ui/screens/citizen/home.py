@@ -31,6 +31,8 @@ _ = translator("kiosk")
 LARGE_PRINT = "large-print"
 HIGH_CONTRAST = "high-contrast"
 CANCEL = "cancel"
+FOLLOW = "follow"
+NEIGHBOURHOOD = "neighbourhood"
 STAFF = "staff"
 ALL_COMMUNES = ""
 
@@ -66,6 +68,8 @@ class HomeScreen(KioskScreen):
             with Horizontal(id="home-actions"):
                 yield ChipBar([
                     Chip(CANCEL, _("Annuler une inscription")),
+                    Chip(FOLLOW, _("Suivre mon inscription ou ma demande")),
+                    Chip(NEIGHBOURHOOD, _("Ce qui a été fait")),
                     Chip(HIGH_CONTRAST, _("◐ Contraste élevé"), selected=self.kiosk.high_contrast),
                 ], outlined=outlined, id="actions")
                 yield ChipBar([Chip(STAFF, _("Personnel"), muted=True)], outlined=outlined,
@@ -135,6 +139,14 @@ class HomeScreen(KioskScreen):
             from cafepol_tui.ui.screens.citizen.cancel import CancelScreen
 
             self.app.push_screen(CancelScreen())
+        elif event.chip.name == FOLLOW:
+            from cafepol_tui.ui.screens.citizen.status import StatusScreen
+
+            self.app.push_screen(StatusScreen())
+        elif event.chip.name == NEIGHBOURHOOD:
+            from cafepol_tui.ui.screens.citizen.neighbourhood import NeighbourhoodScreen
+
+            self.app.push_screen(NeighbourhoodScreen(self.commune))
         elif event.chip.name == HIGH_CONTRAST:
             self.kiosk.set_high_contrast(not self.kiosk.high_contrast)
             await self.relayout(focus=("actions", HIGH_CONTRAST))

@@ -67,6 +67,8 @@ class SignupScreen(KeyboardScreen):
                 yield Label(_("E-mail (facultatif)"), classes="field-label")
                 yield Input(placeholder=_("ex. prenom.nom@exemple.be"), id="email", max_length=254)
                 yield Static("", id="error-email", classes="field-error")
+                yield Checkbox(_("M'envoyer un rappel la veille (par e-mail)"), id="reminder")
+                yield Static(no_contact_notice(), id="no-contact-notice")
                 yield Label(
                     _("Ce que je voudrais aborder (facultatif, {n} caractères au plus)").format(
                         n=settings.kiosk.topic_max_length
@@ -88,6 +90,23 @@ class SignupScreen(KeyboardScreen):
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
         self.sync_keyboard()
+        self.show_no_contact()
+
+    @on(Input.Changed, "#phone")
+    @on(Input.Changed, "#email")
+    def _contact_typed(self) -> None:
+        """The reminder is offered once an e-mail is typed; the no-contact notice stays while
+        neither a phone nor an e-mail is."""
+        has_email = bool(self.query_one("#email", Input).value.strip())
+        reminder = self.query_one("#reminder", Checkbox)
+        reminder.display = has_email
+        if not has_email:
+            reminder.value = False
+        self.show_no_contact()
+
+    def show_no_contact(self) -> None:
+        """« Sans téléphone ni e-mail… »: a notice, not an error; they can still confirm."""
+        self.query_one("#no-contact-notice").display = not self.read_form().reachable
 
     def read_form(self) -> SignupForm:
         return SignupForm(
@@ -97,6 +116,8 @@ class SignupScreen(KeyboardScreen):
             email=self.query_one("#email", Input).value,
             topic=self.query_one("#topic", TextArea).text,
             consent=self.query_one("#consent", Checkbox).value,
+            language=current_language(),
+            wants_reminder=self.query_one("#reminder", Checkbox).value,
         )
 
     def show_errors(self, errors: dict[str, str], general: str = "") -> None:
@@ -191,6 +212,13 @@ class SignupScreen(KeyboardScreen):
         if not self.is_attached:  # saved, but the kiosk was reset meanwhile
             return
         self.app.switch_screen(ConfirmationScreen(result, self.meeting))
+
+
+def no_contact_notice() -> str:
+    return "ℹ " + _(
+        "Sans téléphone ni e-mail, personne ne pourra vous prévenir d'un changement ou "
+        "d'une place libérée."
+    )
 
 
 def privacy_notice(retention_days: int) -> str:

@@ -43,6 +43,8 @@ TECHNICAL_KWARGS = {
     "column", "row_key", "column_key", "format", "lang", "locale", "overflow", "justify",
 }
 CLASS_CONSTANTS = {"DEFAULT_CSS", "CSS", "CSS_PATH", "__all__", "COMPONENT_CLASSES", "SCOPED_CSS"}
+# Tables that are themselves in every language (a grade's feminine in fr, nl and de).
+CLASS_CONSTANTS |= {"FEMININE_GRADES"}
 
 
 def _func_name(call: ast.Call) -> str:

@@ -233,3 +233,25 @@ def test_reminders_the_day_before_once(db: peewee.Database) -> None:
     (reminder,) = rows(NoticeKind.REMINDER)
     assert reminder.reference == wants.reference
     assert reminder.channel == NoticeChannel.EMAIL
+
+
+def test_a_staff_sign_up_keeps_the_language_and_the_reminder(db: peewee.Database) -> None:
+    from cafepol_tui.services.registrations_admin import add_on_behalf
+    from cafepol_tui.services.validation import SignupForm
+    from cafepol_tui.statuses import Channel
+
+    meeting = make_meeting()
+    form = SignupForm(
+        name="Bart Peeters",
+        email="bart@example.be",
+        consent=True,
+        language="nl",
+        wants_reminder=True,
+    )
+    result = add_on_behalf(
+        meeting.id, form, Channel.PHONE, COUNTER, max_party=4, topic_max=300, now=FIXED_NOW
+    )
+    row = Registration.get(Registration.reference == result.reference)
+    assert (row.language, row.wants_reminder) == ("nl", True)
+    (confirmation,) = rows(NoticeKind.CONFIRMATION)
+    assert confirmation.language == "nl"

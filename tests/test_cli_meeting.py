@@ -143,6 +143,28 @@ def test_cancel_with_reason(cli):
     assert code == 2 and out == "" and len(err.splitlines()) == 1
 
 
+def test_cancel_with_a_replacement(cli, db_path):
+    first = cli(*ADD)[1].strip()
+    rows = json.loads(cli("meetings", "--json")[1])
+    other = next(
+        r for r in rows if r["status"] == "scheduled" and str(r["id"]) != first
+    )
+    code, out, err = cli(
+        "meeting", "cancel", first, "--reason", "Travaux", "--replacement", str(other["id"])
+    )
+    assert code == 0, err
+    assert out == f"{first} cancelled\n"
+    with _db(db_path):
+        assert Meeting.get_by_id(int(first)).replacement_id == other["id"]
+
+
+def test_cancel_with_a_bad_replacement_is_one_line_and_cancels_nothing(cli):
+    first = cli(*ADD)[1].strip()
+    code, out, err = cli("meeting", "cancel", first, "--reason", "Travaux", "--replacement", first)
+    assert code == 2 and out == "" and len(err.splitlines()) == 1
+    assert _shown(cli, int(first))["status"] == "scheduled"
+
+
 def test_cancel_counts_the_sign_ups_to_warn(cli):
     rows = json.loads(cli("meetings", "--json")[1])
     busy = next(r for r in rows if r["status"] == "scheduled" and r["seats_taken"])

@@ -85,6 +85,10 @@ def add_commands(subparsers: Any) -> None:
     cancelled.add_argument(
         "--reason", required=True, help=_("why it is cancelled (shown to citizens)")
     )
+    cancelled.add_argument(
+        "--replacement", type=bounded_int(1, ID_MAX), metavar="ID2", default=None,
+        help=_("the meeting that replaces it (its sign-ups are told and may move there)"),
+    )
 
 
 def _meeting_id(parser: argparse.ArgumentParser) -> None:
@@ -238,7 +242,9 @@ def cmd_meeting_cancel(args: argparse.Namespace, settings: Settings) -> int:
     from cafepol_tui.services.permissions import CLI
 
     with connected(settings):
-        to_warn = cancel_meeting(args.meeting_id, args.reason, CLI)
+        to_warn = cancel_meeting(
+            args.meeting_id, args.reason, CLI, replacement_id=args.replacement
+        )
     log.info("meeting %d cancelled, %d people to warn", args.meeting_id, len(to_warn))
     # « ID cancelled »: stable words for scripts. Never the names or contacts.
     print(f"{args.meeting_id} cancelled")

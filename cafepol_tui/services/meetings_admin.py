@@ -22,7 +22,7 @@ from cafepol_tui.db.models import (
     utcnow,
 )
 from cafepol_tui.i18n import translator
-from cafepol_tui.services import audit
+from cafepol_tui.services import audit, notices
 from cafepol_tui.services.formatting import BRUSSELS, local
 from cafepol_tui.services.locking import lock_meeting
 from cafepol_tui.services.meeting_fields import (
@@ -36,14 +36,19 @@ from cafepol_tui.services.meeting_fields import (
     save_links,
 )
 from cafepol_tui.services.permissions import Actor, Permission, require
-from cafepol_tui.services.registrations import RegistrationView, list_for_meeting, promote_waitlist
+from cafepol_tui.services.registrations import (
+    RegistrationView,
+    list_for_meeting,
+    promote_waitlist,
+    waitlist_rank,
+)
 from cafepol_tui.services.validation import (
     NotFoundError,
     RefusedError,
     ValidationError,
     clean_text,
 )
-from cafepol_tui.statuses import MeetingStatus, RegistrationStatus
+from cafepol_tui.statuses import MeetingStatus, NoticeKind, RegistrationStatus
 
 _ = translator("texts")
 
@@ -195,6 +200,8 @@ def update_meeting(
             _refuse_duplicate(clean, exclude=meeting_id)
         if clean.starts_at != meeting.starts_at and clean.starts_at <= now:
             raise ValidationError({"day": _("La nouvelle date doit être dans le futur.")})
+        old = Meeting(**meeting.__data__)
+        demoted: list[Registration] = []  # as it was, for « Avant : … » in the change notice
         seats = meeting.seats_taken
         if clean.capacity < seats:
             movers = list(
@@ -214,6 +221,7 @@ def update_meeting(
                 raise CapacityConflict(clean.capacity, seats, confirmed)
             _move_to_waitlist_head(meeting, movers, now)
             meeting.seats_taken = seats - freed
+            demoted = movers
             audit.record(
                 actor.name,
                 "waitlist-demote",
@@ -226,7 +234,31 @@ def update_meeting(
         meeting.updated_at = now
         meeting.save()
         save_links(meeting_id, clean)
+        changed = (
+            meeting.starts_at != old.starts_at
+            or meeting.duration_min != old.duration_min
+            or " ".join(meeting.place.split()) != " ".join(old.place.split())
+            or " ".join((meeting.address or "").split()) != " ".join((old.address or "").split())
+        )
+        if changed:
+            notices.notify_meeting(
+                NoticeKind.CHANGE,
+                meeting,
+                now=now,
+                previous_for=lambda lang: notices.when_and_where(old, lang),
+            )
         promoted = promote_waitlist(meeting, now)
+        for mover in demoted:
+            mover = Registration.get_by_id(mover.id)
+            if mover.status == RegistrationStatus.WAITLISTED:  # not promoted back at once
+                notices.notify_registration(
+                    NoticeKind.WAITLISTED,
+                    mover,
+                    meeting,
+                    now=now,
+                    rank=waitlist_rank(mover),
+                    capacity_cut=True,
+                )
         audit.record(
             actor.name,
             "meeting-edit",
@@ -255,10 +287,34 @@ def _move_to_waitlist_head(meeting: Meeting, movers: list[Registration], now: da
         position += 1
 
 
+def _check_replacement(meeting_id: int, replacement_id: int, now: datetime) -> Meeting:
+    replacement = Meeting.get_or_none(Meeting.id == replacement_id)
+    if replacement is None:
+        raise ValidationError(
+            {"replacement": _("Aucune rencontre avec le numéro {id}.").format(id=replacement_id)}
+        )
+    if replacement.id == meeting_id:
+        raise ValidationError(
+            {"replacement": _("Une rencontre ne peut pas se remplacer elle-même.")}
+        )
+    if replacement.status != MeetingStatus.SCHEDULED:
+        raise ValidationError({"replacement": _("La rencontre de remplacement est annulée.")})
+    if replacement.starts_at <= now:
+        raise ValidationError({"replacement": _("La rencontre de remplacement est passée.")})
+    return replacement
+
+
 def cancel_meeting(
-    meeting_id: int, reason: str, actor: Actor, *, now: datetime | None = None
+    meeting_id: int,
+    reason: str,
+    actor: Actor,
+    *,
+    replacement_id: int | None = None,
+    now: datetime | None = None,
 ) -> list[RegistrationView]:
-    """Cancel with a reason. Returns the people to warn (confirmed and waitlisted, with contacts)."""
+    """Cancel with a reason (and, if given, the meeting that replaces it). Everyone confirmed
+    or waiting is told in the same transaction (outbox). Returns the people to warn
+    (confirmed and waitlisted, with contacts)."""
     require(actor, Permission.MANAGE_MEETINGS)
     now = now or utcnow()
     text = clean_text(reason, "reason", 500, required=_("Indiquez la raison de l'annulation."))
@@ -266,10 +322,25 @@ def cancel_meeting(
         meeting = lock_meeting(meeting_id)
         if meeting.status == MeetingStatus.CANCELLED:
             raise RefusedError(_("Cette rencontre est déjà annulée."))
-        Meeting.update(status=MeetingStatus.CANCELLED, cancel_reason=text, updated_at=now).where(
-            Meeting.id == meeting_id
-        ).execute()
-        audit.record(actor.name, "meeting-cancel", f"meeting:{meeting_id}", text, now=now)
+        replacement = (
+            _check_replacement(meeting_id, replacement_id, now)
+            if replacement_id is not None
+            else None
+        )
+        Meeting.update(
+            status=MeetingStatus.CANCELLED,
+            cancel_reason=text,
+            replacement_id=replacement.id if replacement is not None else None,
+            updated_at=now,
+        ).where(Meeting.id == meeting_id).execute()
+        notices.notify_meeting(
+            NoticeKind.CANCELLATION,
+            Meeting.get_by_id(meeting_id),
+            replacement=replacement,
+            now=now,
+        )
+        detail = text if replacement is None else f"{text} (remplacée par meeting:{replacement.id})"
+        audit.record(actor.name, "meeting-cancel", f"meeting:{meeting_id}", detail, now=now)
     return people_to_warn(meeting_id)
 
 
@@ -285,8 +356,11 @@ def reinstate_meeting(meeting_id: int, actor: Actor, *, now: datetime | None = N
         if meeting.starts_at <= now:
             raise RefusedError(_("Cette rencontre est passée : elle ne peut plus être rétablie."))
         Meeting.update(
-            status=MeetingStatus.SCHEDULED, cancel_reason="", updated_at=now
+            status=MeetingStatus.SCHEDULED, cancel_reason="", replacement_id=None, updated_at=now
         ).where(Meeting.id == meeting_id).execute()
+        notices.notify_meeting(
+            NoticeKind.CHANGE, Meeting.get_by_id(meeting_id), now=now, reinstated=True
+        )
         audit.record(
             actor.name,
             "meeting-reinstate",

@@ -16,6 +16,7 @@ Who gets what:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from cafepol_tui.db.models import (
@@ -89,6 +90,11 @@ def _commune_name(meeting: Meeting) -> str:
     return commune.name if commune is not None else ""
 
 
+def when_and_where(meeting: Meeting, lang: str) -> str:
+    """The meeting's day, hours and place on one line (« Avant : … » in a change notice)."""
+    return ", ".join(meeting_lines(meeting, lang).split("\n"))
+
+
 def meeting_lines(meeting: Meeting, lang: str) -> str:
     """« mardi 12 janvier 2027, de 10 h à 11 h 30 / Salle X, rue Y / Frameries »."""
     start = meeting.starts_at
@@ -141,6 +147,7 @@ def _news(
     capacity_cut: bool,
     replacement: Meeting | None,
     previous: str,
+    reinstated: bool = False,
 ) -> list[str]:
     people = registration.people
     if kind == NoticeKind.CONFIRMATION:
@@ -186,6 +193,8 @@ def _news(
                 ),
             ]
         return lines
+    if kind == NoticeKind.CHANGE and reinstated:
+        return [_("Bonne nouvelle : la rencontre a bien lieu.")]
     if kind == NoticeKind.CHANGE:
         lines = [_("L'heure ou le lieu de la rencontre a changé. Voici les nouvelles indications.")]
         if previous:
@@ -208,6 +217,7 @@ def notify_registration(
     previous: str = "",
     at_signup: bool = False,
     dedupe_key: str | None = None,
+    reinstated: bool = False,
 ) -> int | None:
     """Write the notice for one registration, if the person can be reached; its id or None."""
     channel = channel_for(registration.email, registration.phone, kind, call=not at_signup)
@@ -229,6 +239,7 @@ def notify_registration(
                     capacity_cut=capacity_cut,
                     replacement=replacement,
                     previous=previous,
+                    reinstated=reinstated,
                 ),
                 "",
                 _("Un café avec votre policier de quartier"),
@@ -264,8 +275,12 @@ def notify_meeting(
     replacement: Meeting | None = None,
     previous: str = "",
     now: datetime | None = None,
+    reinstated: bool = False,
+    previous_for: Callable[[str], str] | None = None,
 ) -> int:
-    """A notice to everyone registered (confirmed and waiting, by default); how many written."""
+    """A notice to everyone registered (confirmed and waiting, by default); how many written.
+
+    `previous_for(lang)`, when given, writes `previous` in each reader's language."""
     written = 0
     query = (
         Registration.select()
@@ -274,7 +289,15 @@ def notify_meeting(
     )
     for registration in query:
         if notify_registration(
-            kind, registration, meeting, now=now, replacement=replacement, previous=previous
+            kind,
+            registration,
+            meeting,
+            now=now,
+            replacement=replacement,
+            previous=(
+                previous_for(reader_language(registration.language)) if previous_for else previous
+            ),
+            reinstated=reinstated,
         ):
             written += 1
     return written

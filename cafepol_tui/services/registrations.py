@@ -20,8 +20,9 @@ import peewee
 from cafepol_tui.db.engine import database_proxy, write_transaction
 from cafepol_tui.db.models import Meeting, Registration, utcnow
 from cafepol_tui.i18n import translator
-from cafepol_tui.services import notices
+from cafepol_tui.services import audit, notices
 from cafepol_tui.services.locking import lock_meeting, lock_query
+from cafepol_tui.services.permissions import Actor, Permission, require
 from cafepol_tui.services.validation import NotFoundError, RefusedError, SignupForm, fold
 from cafepol_tui.statuses import Channel, MeetingStatus, NoticeKind, RegistrationStatus
 
@@ -487,6 +488,91 @@ def cancel(reference: str, *, now: datetime | None = None) -> CancelResult:
             meeting.seats_taken -= registration.people
         promoted = promote_waitlist(meeting, now)
         return CancelResult(reference=code, meeting_id=meeting.id, promoted=tuple(promoted))
+
+
+def move_to_replacement(
+    reference: str, *, actor: Actor | None = None, now: datetime | None = None
+) -> SignupResult:
+    """Move a registration of a cancelled meeting to the meeting that replaces it: same row,
+    same code; confirmed if the party fits, else at the end of the waiting list. The citizen
+    does it at the kiosk (`actor` None) or staff for them (`Permission.SIGN_UP`)."""
+    if actor is not None:
+        require(actor, Permission.SIGN_UP)
+    code = normalise_reference(reference)
+    if not code:
+        raise NotFoundError(_("Indiquez le code de référence (6 caractères)."))
+    with write_transaction(database_proxy.obj):
+        registration = Registration.get_or_none(Registration.reference == code)
+        if registration is None:
+            raise NotFoundError(_("Aucune inscription ne porte le code {code}.").format(code=code))
+        source = Meeting.get_by_id(registration.meeting_id)
+        if source.status != MeetingStatus.CANCELLED:
+            raise RefusedError(_("Cette rencontre n'est pas annulée : rien à déplacer."))
+        if source.replacement_id is None:
+            raise RefusedError(_("Cette rencontre annulée n'est pas remplacée."))
+        target = Meeting.get_or_none(Meeting.id == source.replacement_id)
+        if target is None:
+            raise RefusedError(_("La rencontre de remplacement n'existe plus."))
+        target = lock_meeting(target.id)
+        now = now or utcnow()  # under the lock, like register's
+        registration = Registration.get_by_id(registration.id)  # re-read under the lock
+        if registration.status not in RegistrationStatus.HOLDING_SEATS + (
+            RegistrationStatus.WAITLISTED,
+        ):
+            raise RefusedError(_("L'inscription {code} est annulée.").format(code=code))
+        if target.status != MeetingStatus.SCHEDULED:
+            raise RefusedError(_("La rencontre de remplacement est annulée."))
+        if target.starts_at <= now:
+            raise RefusedError(_("La rencontre de remplacement a déjà eu lieu."))
+        if registration.status in RegistrationStatus.HOLDING_SEATS:
+            Meeting.update(
+                seats_taken=Meeting.seats_taken - registration.people, updated_at=now
+            ).where(Meeting.id == source.id).execute()
+        rank: int | None = None
+        registration.meeting = target.id
+        registration.updated_at = now
+        if target.seats_taken + registration.people <= target.capacity:
+            registration.status = RegistrationStatus.CONFIRMED
+            registration.waitlist_position = None
+            target.seats_taken += registration.people
+        else:
+            last = (
+                Registration.select(peewee.fn.MAX(Registration.waitlist_position))
+                .where(
+                    (Registration.meeting == target.id)
+                    & (Registration.status == RegistrationStatus.WAITLISTED)
+                )
+                .scalar()
+            )
+            registration.status = RegistrationStatus.WAITLISTED
+            registration.waitlist_position = (last or 0) + 1
+        registration.save()
+        Meeting.update(seats_taken=target.seats_taken, updated_at=now).where(
+            Meeting.id == target.id
+        ).execute()
+        if registration.status == RegistrationStatus.WAITLISTED:
+            rank = waitlist_rank(registration)
+        notices.notify_registration(
+            NoticeKind.CONFIRMATION if rank is None else NoticeKind.WAITLISTED,
+            registration,
+            Meeting.get_by_id(target.id),
+            now=now,
+            rank=rank,
+        )
+        audit.record(
+            actor.name if actor is not None else "kiosk",
+            "registration-move",
+            f"registration:{code}",
+            f"meeting:{source.id} -> meeting:{target.id}",
+            now=now,
+        )
+        return SignupResult(
+            reference=code,
+            status=registration.status,
+            waitlist_rank=rank,
+            meeting_id=target.id,
+            people=registration.people,
+        )
 
 
 def _view(r: Registration, rank: int | None, duplicate: bool = False) -> RegistrationView:

@@ -18,7 +18,7 @@ from cafepol_tui.services import meetings_admin as ma
 from cafepol_tui.services import registrations_admin as ra
 from cafepol_tui.services import series
 from cafepol_tui.services.formatting import BRUSSELS, format_clock, format_short_day
-from cafepol_tui.services.meetings import commune_names
+from cafepol_tui.services.meetings import commune_names, get_meeting, list_upcoming
 from cafepol_tui.services.permissions import NOBODY, Actor
 from cafepol_tui.services.validation import (
     NotFoundError,
@@ -266,16 +266,44 @@ def series_preview_text(preview: series.SeriesPreview) -> str:
     return "\n".join(lines)
 
 
+def replacement_choices(meeting_id: int) -> tuple[tuple[str, str], ...]:
+    """The commune's upcoming scheduled meetings (not this one) that may replace it."""
+    commune = get_meeting(meeting_id).commune
+    lang = current_language()
+    found = [
+        (f"{format_short_day(m.starts_at, lang)} {format_clock(m.starts_at, lang)} — {m.place}",
+         str(m.id))
+        for m in list_upcoming(commune=commune, include_cancelled=False)
+        if m.id != meeting_id
+    ]
+    return ((_("(aucune)"), ""), *found)
+
+
 def cancel_meeting_dialog(kiosk: CafePolApp, meeting_id: int) -> FormDialog:
     actor = _actor(kiosk)
 
+    def fields() -> list[Field]:  # in the dialog's worker thread
+        return [
+            Field("reason", _("Raison (affichée aux citoyens)"), ""),
+            Field(
+                "replacement",
+                _("Remplacée par (facultatif)"),
+                "",
+                "select",
+                replacement_choices(meeting_id),
+            ),
+        ]
+
     def save(v: dict[str, Any]) -> list[Any]:
-        return ma.cancel_meeting(meeting_id, v["reason"], actor)
+        chosen = v.get("replacement") or ""
+        return ma.cancel_meeting(
+            meeting_id, v["reason"], actor, replacement_id=int(chosen) if chosen else None
+        )
 
     return FormDialog(
         kiosk,
         _("Annuler la rencontre n° {id}").format(id=meeting_id),
-        [Field("reason", _("Raison (affichée aux citoyens)"), "")],
+        fields,
         save,
         intro=_("Les personnes inscrites seront listées ensuite, pour les prévenir."),
         ok_label=_("Annuler la rencontre"),

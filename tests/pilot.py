@@ -108,3 +108,14 @@ async def click_and_wait(
     await settle(pilot, timeout)
     if until is not None:
         await wait_until(pilot, until, timeout, what=f"what clicking {selector} does")
+
+
+def screen_text(app: object) -> str:
+    """What the terminal shows, as text: the screenshot's SVG without its markup (its numbers
+    are coordinates, which a search for a phone number's digits would find)."""
+    import html
+    import re
+
+    svg = app.export_screenshot()  # type: ignore[attr-defined]
+    svg = re.sub(r"<(style|defs)\b.*?</\1>", "", svg, flags=re.S)  # styles and clip paths
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")

@@ -17,7 +17,7 @@ from cafepol_tui.ui.screens.citizen.signup import SignupScreen
 from cafepol_tui.ui.screens.citizen.status import StatusScreen
 from tests.conftest import FIXED_NOW
 from tests.factories import FIXED_START, make_meeting, sign_up
-from tests.pilot import click_and_wait, settle, wait_until
+from tests.pilot import click_and_wait, screen_text, settle, wait_until
 from tests.ui.conftest import touch
 
 NAME = "Marie-Thérèse Vandenbroucke"
@@ -47,7 +47,7 @@ async def test_a_code_shows_its_state_and_no_name(kiosk, meetings):
         found = text_of(screen, "#status-found")
         assert "Sur la liste d'attente" in found and "n° 2 sur la liste d'attente" in found
         assert "Cafétéria du Grand-Hornu" in found and "Boussu" in found
-        shot = kiosk.export_screenshot()
+        shot = screen_text(kiosk)
         for secret in (NAME, "Vandenbroucke", "mtv@", "470", "Wiśniewski", "Nguyễn"):
             assert secret not in shot and secret not in found
         assert screen.query_one("#move").display is False
@@ -88,7 +88,7 @@ async def test_a_concern_reference_shows_the_reply(kiosk, meetings):
         assert "Demande K7M3QXA" in found and "Retour donné" in found
         assert "Patrouilles renforcées." in found and "Vu avec la commune" in found
         assert "Sentiment d'insécurité — Rue de la Gare" in found
-        assert NAME not in kiosk.export_screenshot() and "a peur" not in found
+        assert NAME not in screen_text(kiosk) and "a peur" not in found
 
 
 async def test_a_cancelled_meeting_offers_its_replacement(kiosk, meetings, monkeypatch):
@@ -147,7 +147,7 @@ async def test_neighbourhood_screen_lists_what_was_done(kiosk, meetings):
         listing = text_of(screen, "#nb-list")
         assert "Sentiment d'insécurité — Place de Boussu" in listing
         assert "Éclairage réparé." in listing and "novembre 2026" in listing
-        assert NAME not in kiosk.export_screenshot() and "se plaint" not in listing
+        assert NAME not in screen_text(kiosk) and "se plaint" not in listing
         await touch(pilot, "#nb-communes", "Quaregnon")
         await settle(pilot)
         await wait_until(pilot, lambda: "Aucune demande" in text_of(screen, "#nb-list"))

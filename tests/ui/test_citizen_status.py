@@ -48,6 +48,7 @@ async def test_a_code_shows_its_state_and_no_name(kiosk, meetings):
         assert "Sur la liste d'attente" in found and "n° 2 sur la liste d'attente" in found
         assert "Cafétéria du Grand-Hornu" in found and "Boussu" in found
         shot = screen_text(kiosk)
+        assert "Grand-Hornu" in shot  # the picture's text is read
         for secret in (NAME, "Vandenbroucke", "mtv@", "470", "Wiśniewski", "Nguyễn"):
             assert secret not in shot and secret not in found
         assert screen.query_one("#move").display is False

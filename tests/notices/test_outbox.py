@@ -246,3 +246,23 @@ def test_the_dedupe_key_writes_a_notice_once(db: peewee.Database) -> None:
         )
     assert first and second is None
     assert outbox.counts()["pending"] == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "subject", "code_line"),
+    [
+        ("fr", "Inscription confirmée : café avec votre policier, ", "Votre code : "),
+        ("nl", "Inschrijving bevestigd: koffie met uw wijkagent, ", "Uw code: "),
+        ("de", "Anmeldung bestätigt: Kaffee mit Ihrem Bezirksbeamten, ", "Ihr Code: "),
+        ("en", "Registration confirmed: coffee with your neighbourhood officer, ", "Your code: "),
+    ],
+)
+def test_the_confirmation_is_written_in_the_language_the_citizen_used(
+    db: peewee.Database, lang: str, subject: str, code_line: str
+) -> None:
+    meeting = make_meeting()
+    done = sign_up(meeting, "Paula Polyglotte", 2, email="paula@example.be", language=lang)
+    row = OutboxMessage.get()
+    assert row.language == lang and row.subject.startswith(subject)
+    assert f"{code_line}{done.reference}" in row.body
+    assert "Salle Le Trianon" in row.body and "Paula Polyglotte" in row.body

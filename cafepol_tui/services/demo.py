@@ -26,6 +26,8 @@ from cafepol_tui.db.models import (
     utcnow,
 )
 from cafepol_tui.services.formatting import BRUSSELS
+from cafepol_tui.services.meetings_admin import cancel_meeting
+from cafepol_tui.services.permissions import SYSTEM
 from cafepol_tui.services.registrations import (
     REFERENCE_ALPHABET,
     REFERENCE_LENGTH,
@@ -153,6 +155,10 @@ def seed_demo(*, now: datetime | None = None, seed: int = 2027) -> SeedReport:
     meetings.sort(key=lambda m: m.starts_at)
     count = 0
     people_names = _all_names()
+    # Drawn apart from `rng`, so the meetings and sign-ups stay those of earlier demos: about
+    # one person in four leaves an e-mail (their confirmation waits in the outbox until a mail
+    # server is configured), some in Dutch.
+    mail_rng = random.Random(seed + 1)
     # Most meetings get a few sign-ups; some are nearly full; one is full with a waiting list.
     full = meetings[3]
     nearly_full = {m.id for m in meetings[5:40:9]}
@@ -170,11 +176,13 @@ def seed_demo(*, now: datetime | None = None, seed: int = 2027) -> SeedReport:
             result = register(
                 meeting.id,
                 SignupForm(
-                    name=next(names),
+                    name=(name := next(names)),
                     people=people,
                     phone=f"+32470{rng.randrange(100000, 999999)}" if rng.random() < 0.6 else "",
+                    email=_demo_email(name) if mail_rng.random() < 0.25 else "",
                     topic=rng.choice(TOPICS) if rng.random() < 0.3 else "",
                     consent=True,
+                    language="nl" if mail_rng.random() < 0.1 else "fr",
                 ),
                 max_party=45,
                 topic_max=500,
@@ -183,12 +191,23 @@ def seed_demo(*, now: datetime | None = None, seed: int = 2027) -> SeedReport:
             )
             taken += result.people
             count += 1
-    cancelled = meetings[7]
-    Meeting.update(
-        status=MeetingStatus.CANCELLED,
-        cancel_reason="Salle indisponible (travaux). Une nouvelle date sera annoncée.",
-    ).where(Meeting.id == cancelled.id).execute()
+    # Cancelled as staff would: everyone signed up is told (e-mail, or the call list). The
+    # busiest of a few meetings a week or two ahead, so the counter's call list has work.
+    cancelled = max(meetings[6:10], key=lambda m: Meeting.get_by_id(m.id).seats_taken)
+    cancel_meeting(
+        cancelled.id,
+        "Salle indisponible (travaux). Une nouvelle date sera annoncée.",
+        SYSTEM,
+        now=now,
+    )
     return SeedReport(True, len(meetings), count)
+
+
+def _demo_email(name: str) -> str:
+    """« marie.dubois@exemple.be »: the name folded to ASCII (a reserved-looking demo domain)."""
+    local_part = ".".join(name_key(name).replace("'", "").split())
+    ascii_only = "".join(ch for ch in local_part if ch.isascii() and (ch.isalnum() or ch in ".-"))
+    return f"{ascii_only or 'demo'}@exemple.be"
 
 
 def _all_names() -> list[str]:

@@ -75,11 +75,8 @@ def status_label(status: str) -> str:
 TRANSITIONS = {
     ConcernStatus.OPEN: (ConcernStatus.IN_PROGRESS, ConcernStatus.RESOLVED, ConcernStatus.CLOSED),
     ConcernStatus.IN_PROGRESS: (ConcernStatus.RESOLVED, ConcernStatus.CLOSED),
-    ConcernStatus.RESOLVED: (
-        ConcernStatus.FEEDBACK_GIVEN,
-        ConcernStatus.IN_PROGRESS,
-        ConcernStatus.CLOSED,
-    ),
+    # Feedback is given with `give_feedback` (a reply text and a channel), from any open state.
+    ConcernStatus.RESOLVED: (ConcernStatus.IN_PROGRESS, ConcernStatus.CLOSED),
     ConcernStatus.FEEDBACK_GIVEN: (),
     ConcernStatus.CLOSED: (),
 }

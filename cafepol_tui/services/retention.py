@@ -376,14 +376,8 @@ def _erased_in_live(
     for chunk in _chunks(in_copy):
         for row in (
             Concern.select(
-                Concern.id,
-                Concern.created_at,
-                Concern.status,
-                Concern.contact_erased_at,
-                Concern.description,
-                Concern.closed_at,
-                Concern.feedback_at,
-                Concern.updated_at,
+                Concern.id, Concern.created_at, Concern.status, Concern.contact_erased_at,
+                Concern.description, Concern.closed_at, Concern.feedback_at, Concern.updated_at,
             )
             .where(Concern.id.in_(chunk))
             .execute(live)
@@ -396,8 +390,7 @@ def _erased_in_live(
                 contacts.add(row.id)
             ended = row.closed_at or row.feedback_at or row.updated_at
             if has_text and (
-                row.description == ERASED_TEXT
-                or (finished and ended is not None and ended <= cutoff)
+                row.description == ERASED_TEXT or (finished and ended is not None and ended <= cutoff)
             ):
                 texts.add(row.id)
     return _Rows(registrations, contacts, texts)
@@ -428,12 +421,8 @@ class CopyPurgeError(Exception):
 
 
 def purge_copy(
-    path: str | Path,
-    as_of: datetime | None = None,
-    retention_days: int = 30,
-    *,
-    dry_run: bool = False,
-    follow: Followed | None = None,
+    path: str | Path, as_of: datetime | None = None, retention_days: int = 30, *,
+    dry_run: bool = False, follow: Followed | None = None,
 ) -> PurgeReport:
     """The same anonymisation in a SQLite copy (a backup, a file kept aside by restore).
 

@@ -1020,6 +1020,7 @@ def concern_from_topic(
         contact_name=registration.name,
         contact_phone=registration.phone,
         contact_email=registration.email,
+        language=registration.language,
     )
     return create_concern(form, actor, registration_id=registration_id, now=now)
 

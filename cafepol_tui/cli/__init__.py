@@ -2,10 +2,10 @@
 
 One module per area adds its subcommands (`add_commands`): `kiosk` (run, serve, set-pin,
 unlock-pins), `meetings` (seed, meetings, register, cancel), `meeting` (meeting add, edit,
-cancel), `documents` (export and the PDFs),
+cancel), `concern` (concern add, feedback, show), `documents` (export and the PDFs),
 `operations` (backup, restore, migrate, copy-db, purge, stats, doctor), `zone` (zone import,
-zone export), `status` (status by code); `common` holds what they share. The UI (Textual) and the PDF code are imported
-only by the commands that need them.
+zone export), `status` (status by code); `common` holds what they share. The UI (Textual)
+and the PDF code are imported only by the commands that need them.
 
 Any bad input is one line on stderr and exit status 2 (`UserError`, and the services' own
 refusals: see `as_user_error`); nothing is half-done. A bug is exit status 70.
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import peewee
 
-from cafepol_tui.cli import documents, kiosk, meeting, meetings, operations, status, zone
+from cafepol_tui.cli import concern, documents, kiosk, meeting, meetings, operations, status, zone
 from cafepol_tui.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_UNEXPECTED,
@@ -46,7 +46,7 @@ __all__ = ["EXIT_BAD_INPUT", "EXIT_UNEXPECTED", "UserError", "build_parser", "ma
 _ = translator("messages")
 
 LANGUAGES = ("fr", "nl", "de", "en")
-AREAS = (kiosk, meetings, meeting, documents, operations, zone, status)
+AREAS = (kiosk, meetings, meeting, concern, documents, operations, zone, status)
 DEFAULT_COMMAND = "run"
 ARGUMENT_MAX = 10_000  # characters in one argument: more than any field stores
 
@@ -193,7 +193,11 @@ def _flag_for(field: str) -> str:
             "day": "--start", "start": "--start", "duration_min": "--duration",
             "capacity": "--capacity", "officer": "--officer", "event_url": "--event-url",
             "interested_count": "--interested", "partners": "--partner", "themes": "--theme",
-            "reason": "--reason"}.get(field, field)
+            "reason": "--reason",
+            # `concern add|feedback`
+            "description": "--text", "reply": "--text", "channel": "--channel",
+            "contact_name": "--contact-name", "contact_phone": "--contact-phone",
+            "contact_email": "--contact-email", "contact_address": "--contact-address"}.get(field, field)
 
 
 def _refuse(refusal: UserError, command: str | None = None) -> int:

@@ -285,6 +285,16 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
         )
     )
     print(erased.format(n=database.concern_texts))
+    if database.outbox:
+        print(
+            (_("would blank {n} delivered message(s)") if report.dry_run
+             else _("blanked {n} delivered message(s)")).format(n=database.outbox)
+        )
+    if database.topics_waiting:
+        print(
+            _("kept {n} registration(s) whose topic raised in advance waits for a decision "
+              "(a concern, or dismissed with a reason)").format(n=database.topics_waiting)
+        )
     changed = report.copies_changed
     print(
         (_("copies: {n} checked, {changed} to purge") if report.dry_run

@@ -414,6 +414,9 @@ def _delivered(message_id: int, status: str, now: datetime, *, actor_name: str) 
         if actor_name:
             row.handled_by = actor_name
         row.save()
+        # services.concerns registers its hook when imported: make sure it is.
+        import cafepol_tui.services.concerns  # noqa: F401
+
         for hook in _ON_DELIVERED:
             hook(row, now)
 

@@ -28,11 +28,18 @@ from typing import TypeVar
 import peewee
 
 from cafepol_tui.db.engine import database_proxy, is_sqlite, write_transaction
-from cafepol_tui.db.models import Concern, Meeting, MetaEntry, Registration, utcnow
+from cafepol_tui.db.models import (
+    Concern,
+    Meeting,
+    MetaEntry,
+    OutboxMessage,
+    Registration,
+    utcnow,
+)
 from cafepol_tui.i18n import translator
 from cafepol_tui.services import audit
 from cafepol_tui.services.permissions import SYSTEM, Actor, Permission, require
-from cafepol_tui.statuses import ConcernStatus
+from cafepol_tui.statuses import ConcernStatus, NoticeKind, OutboxStatus
 
 _ = translator("messages")
 
@@ -63,10 +70,15 @@ class PurgeReport:
     concern_texts: int = 0
     # True: nothing was changed, the counts are what a purge would do.
     dry_run: bool = False
+    # Outbox messages whose recipient and text were blanked.
+    outbox: int = 0
+    # Registrations of ended meetings kept because their topic is not yet decided (neither a
+    # concern nor dismissed): they wait for staff, never purged unseen.
+    topics_waiting: int = 0
 
     @property
     def changed(self) -> int:
-        return self.registrations + self.concern_contacts + self.concern_texts
+        return self.registrations + self.concern_contacts + self.concern_texts + self.outbox
 
 
 def cutoff_for(as_of: datetime, retention_days: int) -> datetime:
@@ -93,28 +105,33 @@ def purge(
     db = database_proxy.obj
     sqlite = is_sqlite(database_proxy)
     if dry_run:
-        counts = _anonymise(db, as_of, cutoff, dry_run=True)
-        return PurgeReport(as_of, cutoff, counts[0], counts[1], False, counts[2], dry_run=True)
+        r, c, t, o = _anonymise(db, as_of, cutoff, dry_run=True)
+        waiting = topics_waiting(db, cutoff)
+        return PurgeReport(as_of, cutoff, r, c, False, t, True, o, waiting)
     if sqlite:
         db.execute_sql("PRAGMA secure_delete = ON")
     with write_transaction(db):
-        registrations, contacts, texts = _anonymise(db, as_of, cutoff, dry_run=False)
-        if registrations or contacts or texts or audit_empty:
+        registrations, contacts, texts, messages = _anonymise(db, as_of, cutoff, dry_run=False)
+        waiting = topics_waiting(db, cutoff)
+        if registrations or contacts or texts or messages or audit_empty:
             audit.record(
                 actor.name,
                 "purge",
                 "",
                 f"{registrations} inscription(s), {contacts} contact(s) de doléance, "
-                f"{texts} texte(s) de doléance ; "
+                f"{texts} texte(s) de doléance, {messages} message(s) ; "
+                f"{waiting} sujet(s) en attente de décision ; "
                 f"rétention {retention_days} j, au {as_of.date().isoformat()}",
                 now=utcnow(),
             )
     vacuumed = False
     pending = MetaEntry.delete().where(MetaEntry.key == COMPACT_MARKER).execute()
-    if sqlite and (registrations or contacts or texts or pending):
+    if sqlite and (registrations or contacts or texts or messages or pending):
         compact(db)
         vacuumed = True
-    return PurgeReport(as_of, cutoff, registrations, contacts, vacuumed, texts)
+    return PurgeReport(
+        as_of, cutoff, registrations, contacts, vacuumed, texts, False, messages, waiting
+    )
 
 
 @dataclass(frozen=True)
@@ -124,6 +141,7 @@ class _Rows:
     registrations: set[int]
     contacts: set[int]
     texts: set[int]
+    outbox: set[int] = frozenset()  # type: ignore[assignment]
 
 
 def _anonymise(
@@ -133,8 +151,9 @@ def _anonymise(
     *,
     dry_run: bool,
     also: _Rows | None = None,
-) -> tuple[int, int, int]:
-    """(registrations, concern contacts, concern texts) anonymised, or that would be.
+) -> tuple[int, int, int, int]:
+    """(registrations, concern contacts, concern texts, outbox messages) anonymised, or that
+    would be.
 
     `also`: rows to anonymise besides those the retention rules pick (a copy following what
     the live database has erased since the copy was taken).
@@ -145,8 +164,19 @@ def _anonymise(
             rows.registrations | also.registrations,
             rows.contacts | also.contacts,
             rows.texts | also.texts,
+            rows.outbox | also.outbox,
         )
-    counts = (len(rows.registrations), len(rows.contacts), len(rows.texts))
+    messages = set(rows.outbox)
+    if db.table_exists(OutboxMessage._meta.table_name) and rows.registrations:
+        # Every message to an anonymised registration goes with it.
+        for chunk in _chunks(rows.registrations):
+            messages |= _ids(
+                OutboxMessage.select(OutboxMessage.id).where(
+                    OutboxMessage.registration.in_(chunk) & _message_has_data()
+                ),
+                db,
+            )
+    counts = (len(rows.registrations), len(rows.contacts), len(rows.texts), len(messages))
     if dry_run:
         return counts
     for chunk in _chunks(rows.registrations):
@@ -155,19 +185,74 @@ def _anonymise(
         ).where(Registration.id.in_(chunk)).execute(db)
     for chunk in _chunks(rows.contacts):
         Concern.update(
-            contact_name="", contact_phone="", contact_email="", contact_erased_at=as_of
+            contact_name="",
+            contact_phone="",
+            contact_email="",
+            contact_address="",
+            contact_erased_at=as_of,
         ).where(Concern.id.in_(chunk)).execute(db)
     for chunk in _chunks(rows.texts):
         Concern.update(description=ERASED_TEXT).where(Concern.id.in_(chunk)).execute(db)
+    for chunk in _chunks(messages):
+        OutboxMessage.update(recipient="", recipient_name="", body="").where(
+            OutboxMessage.id.in_(chunk)
+        ).execute(db)
     return counts
+
+
+def _message_has_data() -> peewee.Expression:
+    return (
+        (OutboxMessage.recipient != "")
+        | (OutboxMessage.recipient_name != "")
+        | (OutboxMessage.body != "")
+    )
+
+
+def _undecided_topic() -> peewee.Expression:
+    """A sign-up topic neither turned into a concern nor dismissed with a reason."""
+    made = Concern.select(Concern.registration).where(Concern.registration.is_null(False))
+    return (
+        (Registration.topic != "")
+        & Registration.topic_dismissed_at.is_null()
+        & Registration.id.not_in(made)
+    )
+
+
+def topics_waiting(db: peewee.Database, cutoff: datetime) -> int:
+    """Registrations past their retention kept only because their topic is undecided."""
+    ended = _ended_before(cutoff, db)
+    query = Registration.select(Registration.id).where(
+        Registration.anonymised_at.is_null() & Registration.meeting.in_(ended) & _undecided_topic()
+    )
+    return len(_ids(query, db))
 
 
 def _expired(db: peewee.Database, cutoff: datetime) -> _Rows:
     """The rows the retention rules expire at `cutoff` and that still hold personal data."""
     # A meeting counts as past once it has ended.
     ended = _ended_before(cutoff, db)
-    registrations = Registration.anonymised_at.is_null() & Registration.meeting.in_(ended)
+    registrations = (
+        Registration.anonymised_at.is_null() & Registration.meeting.in_(ended) & ~_undecided_topic()
+    )
     contacts = Concern.status.in_(ConcernStatus.FINAL) & _has_contact()
+    outbox: set[int] = set()
+    if db.table_exists(OutboxMessage._meta.table_name):
+        # A reply still on its way keeps the contact it goes to.
+        waiting = OutboxMessage.select(OutboxMessage.concern).where(
+            (OutboxMessage.kind == NoticeKind.FEEDBACK)
+            & OutboxMessage.status.in_(OutboxStatus.OPEN)
+            & OutboxMessage.concern.is_null(False)
+        )
+        contacts = contacts & Concern.id.not_in(waiting)
+        done = (OutboxStatus.SENT, OutboxStatus.DONE, OutboxStatus.FAILED)
+        outbox = _ids(
+            OutboxMessage.select(OutboxMessage.id).where(
+                OutboxMessage.status.in_(done)
+                & (peewee.fn.COALESCE(OutboxMessage.sent_at, OutboxMessage.updated_at) <= cutoff)
+                & _message_has_data()
+            ),
+            db,
+        )
     # A concern made from a sign-up topic holds the citizen's own words: kept while it is
     # followed, erased once it has been finished for the retention period.
     texts = (
@@ -187,12 +272,16 @@ def _expired(db: peewee.Database, cutoff: datetime) -> _Rows:
         _ids(Registration.select(Registration.id).where(registrations), db),
         _ids(Concern.select(Concern.id).where(contacts), db),
         _ids(Concern.select(Concern.id).where(texts), db),
+        outbox,
     )
 
 
 def _has_contact() -> peewee.Expression:
     return (
-        (Concern.contact_name != "") | (Concern.contact_phone != "") | (Concern.contact_email != "")
+        (Concern.contact_name != "")
+        | (Concern.contact_phone != "")
+        | (Concern.contact_email != "")
+        | (Concern.contact_address != "")
     )
 
 
@@ -358,16 +447,16 @@ def purge_copy(
                 raise CopyPurgeError(_("{path}: not a cafepol database").format(path=path))
             also = _erased_in_live(db, follow, as_of, cutoff) if follow is not None else None
             if dry_run:
-                r, c, t = _anonymise(db, as_of, cutoff, dry_run=True, also=also)
-                return PurgeReport(as_of, cutoff, r, c, False, t, dry_run=True)
+                r, c, t, o = _anonymise(db, as_of, cutoff, dry_run=True, also=also)
+                return PurgeReport(as_of, cutoff, r, c, False, t, True, o)
             with db.atomic("IMMEDIATE"):
-                r, c, t = _anonymise(db, as_of, cutoff, dry_run=False, also=also)
+                r, c, t, o = _anonymise(db, as_of, cutoff, dry_run=False, also=also)
             vacuumed = False
-            if r or c or t:
+            if r or c or t or o:
                 db.execute_sql("VACUUM")
                 db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
                 vacuumed = True
     except (peewee.DatabaseError, sqlite3.Error) as exc:
         text = str(exc).strip().splitlines()
         raise CopyPurgeError(f"{path}: {text[0] if text else type(exc).__name__}") from None
-    return PurgeReport(as_of, cutoff, r, c, vacuumed, t)
+    return PurgeReport(as_of, cutoff, r, c, vacuumed, t, False, o)

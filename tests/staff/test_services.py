@@ -15,7 +15,7 @@ from cafepol_tui.services import series
 from cafepol_tui.services.audit import list_entries
 from cafepol_tui.services.registrations import register
 from cafepol_tui.services.validation import RefusedError, SignupForm, ValidationError
-from cafepol_tui.statuses import ConcernStatus, MeetingStatus, RegistrationStatus
+from cafepol_tui.statuses import ConcernStatus, MeetingStatus, RegistrationStatus, ReplyChannel
 from tests.conftest import FIXED_NOW
 
 
@@ -211,14 +211,16 @@ def test_concern_lifecycle(zone, counter, officer):
     late = FIXED_NOW + timedelta(days=20)
     assert [c.overdue for c in cs.list_concerns(now=late)] == [True]
     cs.update_concern(cid, ConcernStatus.RESOLVED, "Nettoyé", officer, now=late)
-    cs.update_concern(cid, ConcernStatus.FEEDBACK_GIVEN, "Appelé", officer, now=late)
+    cs.give_feedback(cid, "Nettoyé, merci", ReplyChannel.IN_PERSON, officer, now=late)
     d = cs.get_concern(cid, now=late)
-    assert (d.contact_name, d.contact_phone) == ("", "")  # erased with the feedback
+    assert (d.contact_name, d.contact_phone) == ("", "")  # erased with the feedback in person
+    assert d.reply_text == "Nettoyé, merci" and d.reply_delivered
     assert [u.status for u in d.updates] == ["open", "in_progress", "resolved", "feedback_given"]
     assert [u.actor for u in d.updates] == [counter.name] + [officer.name] * 3
     with pytest.raises(RefusedError):
         cs.update_concern(cid, ConcernStatus.CLOSED, "", officer, reason="x")
-    assert actions().count("concern-update") == 3
+    assert actions().count("concern-update") == 2
+    assert actions().count("concern-feedback") == 1
 
 
 def test_close_without_feedback_needs_reason(zone, counter, officer):

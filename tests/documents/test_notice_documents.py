@@ -1,0 +1,61 @@
+"""Letters, hand-off sheets: rendered and read back."""
+
+from __future__ import annotations
+
+import io
+
+import pypdf
+
+from cafepol_tui.documents.letter import LetterContent, handoff_sheet_pdf, letter_pdf
+
+
+def _content(body: str = "Bonjour,\nLa situation a été réglée.") -> LetterContent:
+    return LetterContent(
+        zone_name="Zone Boraine",
+        publisher="Commissaire Dupont",
+        sender_lines=("Rue de la Gare 1", "7080 Frameries"),
+        recipient_lines=("M. Ahmed عبد الله", "Rue des Lilas 2", "7080 Frameries"),
+        place_and_date="Frameries, le 2 décembre 2026",
+        subject="Votre signalement",
+        body=body,
+        reference="C-7K2P",
+        language="fr",
+    )
+
+
+def _text(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_letter_carries_reference_subject_and_recipient_in_the_window() -> None:
+    pages = _text(letter_pdf(_content()))
+    assert len(pages) == 1
+    text = pages[0]
+    assert "Référence : C-7K2P" in text
+    assert "Objet : Votre signalement" in text
+    assert "Rue des Lilas 2" in text and "7080 Frameries" in text
+    positions: list[tuple[float, float]] = []
+
+    def visit(txt: str, cm: object, tm: list[float], *_: object) -> None:
+        if "Rue des Lilas" in txt:
+            positions.append((tm[4], tm[5]))
+
+    pypdf.PdfReader(io.BytesIO(letter_pdf(_content()))).pages[0].extract_text(visitor_text=visit)
+    assert positions
+    x_pt, y_pt = positions[0]
+    mm = 25.4 / 72
+    assert 120 <= x_pt * mm <= 205
+    assert 50 <= (297 - y_pt * mm) <= 95
+
+
+def test_long_body_makes_page_two_with_header_and_numbers() -> None:
+    pages = _text(letter_pdf(_content("Texte long " * 600 + "x" * 200)))
+    assert len(pages) >= 2
+    assert "Page 2/" in pages[1] and "Zone Boraine" in pages[1]
+    assert "Page 1/" in pages[0]
+
+
+def test_handoff_sheet_is_titled_for_the_partner() -> None:
+    text = _text(handoff_sheet_pdf(_content()))[0]
+    assert "Transmission à un partenaire" in text
+    assert "C-7K2P" in text

@@ -59,3 +59,27 @@ def test_handoff_sheet_is_titled_for_the_partner() -> None:
     text = _text(handoff_sheet_pdf(_content()))[0]
     assert "Transmission à un partenaire" in text
     assert "C-7K2P" in text
+
+
+def test_call_list_blocks_boxes_and_confidential_foot() -> None:
+    from datetime import datetime
+
+    from cafepol_tui.documents.calls import CallRow, call_list_pdf
+
+    rows = [
+        CallRow(
+            "Marie Dubois", "+32470123456", "Promotion", "Bonjour, ici la police. " * 10, "K7P2"
+        )
+    ] * 8 + [CallRow("王小明 عبد الله", "+32470000000", "Réponse", "Au revoir.", "C-1")]
+    pages = _text(
+        call_list_pdf(rows, zone_name="Zone Boraine", printed_at=datetime(2026, 12, 2, 9))
+    )
+    assert len(pages) >= 2
+    for n, page in enumerate(pages, 1):
+        assert "Confidentiel — à détruire après usage" in page
+        assert f"Page {n}/{len(pages)}" in page
+        assert "Zone Boraine" in page
+    first = pages[0]
+    assert "0470 12 34 56" in first
+    assert "Joint" in first and "Message laissé" in first and "Pas de réponse" in first
+    assert "Au revoir." in pages[-1]

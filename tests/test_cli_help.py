@@ -52,7 +52,7 @@ def _help_parser(lang: str, name: str) -> argparse.ArgumentParser:
 def test_every_command_is_listed_with_its_help() -> None:
     parser = _parser("en")
     assert [a.dest for a in _listing(parser)] == list(_commands(parser))
-    assert len(COMMANDS) == 22  # `meeting` (add, edit, cancel) is the 22nd
+    assert len(COMMANDS) == 23  # `neighbourhood` (the « Vous nous avez dit… » sheet) is the 23rd
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

@@ -124,6 +124,28 @@ def add_commands(subparsers: Any) -> None:
         "meeting_id", type=bounded_int(1, ID_MAX), metavar="MEETING_ID", help=_("the meeting's id")
     )
 
+    neighbourhood = add_command(
+        subparsers,
+        "neighbourhood",
+        _("A4 sheet « Vous nous avez dit… » of a commune's recent concerns, without names"),
+        cmd_neighbourhood,
+        output=PDF,
+    )
+    neighbourhood.add_argument("--commune", required=True, help=_("the commune"))
+    neighbourhood.add_argument(
+        "--months",
+        type=bounded_int(1, 36, N_("--months must be between 1 and 36")),
+        default=3,
+        help=_("how many months back (default: 3)"),
+    )
+    neighbourhood.add_argument("--lang", help=_("language of the sheet (default: the zone's)"))
+    neighbourhood.add_argument(
+        "-o", "--out", type=path_arg, metavar="FILE", help=_("write the PDF here")
+    )
+    neighbourhood.add_argument(
+        "--print", action="store_true", help=_("send it to the configured CUPS printer (lp)")
+    )
+
 
 def _pdf_command(subparsers: Any, name: str, help: str, run: Any) -> argparse.ArgumentParser:
     command = add_command(subparsers, name, help, run, output=PDF)
@@ -261,3 +283,37 @@ def cmd_attendance(args: argparse.Namespace, settings: Settings) -> int:
         registrations = list_for_meeting(meeting.id)
     pdf = render_attendance(meeting, registrations, settings, lang=settings.language)
     return _emit_pdf(pdf, names.attendance_name(meeting.id), args, settings, out, db=db)
+
+
+def cmd_neighbourhood(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from cafepol_tui.documents.neighbourhood import NeighbourhoodItem, neighbourhood_pdf
+    from cafepol_tui.i18n import language
+    from cafepol_tui.services.formatting import format_day
+    from cafepol_tui.services.neighbourhood_sheet import sheet_items
+    from cafepol_tui.services.zone import zone_settings
+
+    out = check_out(args.out)
+    lang = args.lang or settings.language
+    now = datetime.now(UTC)
+    with connected(settings) as db:
+        settings = zone_settings(settings)
+        with language(lang):
+            commune, rows = sheet_items(args.commune, months=args.months, now=now)
+            since = format_day(now - timedelta(days=31 * args.months), lang)
+    from cafepol_tui.documents import fonts
+
+    path = fonts.logo_path(settings.documents.logo)
+    logo = path.read_bytes() if path is not None else None
+    pdf = neighbourhood_pdf(
+        zone_name=settings.zone_name,
+        commune=commune,
+        since=since,
+        items=[NeighbourhoodItem(**row) for row in rows],
+        language=lang,
+        logo=logo,
+        publisher=settings.documents.publisher,
+    )
+    name = f"voisinage-{commune.lower().replace(' ', '-')}.pdf"
+    return _emit_pdf(pdf, name, args, settings, out, db=db)

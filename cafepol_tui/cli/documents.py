@@ -138,7 +138,11 @@ def add_commands(subparsers: Any) -> None:
         default=3,
         help=_("how many months back (default: 3)"),
     )
-    neighbourhood.add_argument("--lang", help=_("language of the sheet (default: the zone's)"))
+    neighbourhood.add_argument(
+        "--lang",
+        choices=["fr", "nl", "de", "en"],
+        help=_("language of the sheet (default: the zone's)"),
+    )
     neighbourhood.add_argument(
         "-o", "--out", type=path_arg, metavar="FILE", help=_("write the PDF here")
     )
@@ -295,10 +299,10 @@ def cmd_neighbourhood(args: argparse.Namespace, settings: Settings) -> int:
     from cafepol_tui.services.zone import zone_settings
 
     out = check_out(args.out)
-    lang = args.lang or settings.language
     now = datetime.now(UTC)
     with connected(settings) as db:
         settings = zone_settings(settings)
+        lang = args.lang or settings.language
         with language(lang):
             commune, rows = sheet_items(args.commune, months=args.months, now=now)
             since = format_day(now - timedelta(days=31 * args.months), lang)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from cafepol_tui.db.models import Concern, ConcernStatus, ConcernUpdate, Theme
+from cafepol_tui.db.models import Concern, ConcernStatus, ConcernUpdate
 from cafepol_tui.services.concerns import status_label
 from cafepol_tui.services.formatting import babel_locale, local
 from cafepol_tui.services.meetings import find_commune, theme_name
@@ -19,8 +19,7 @@ def sheet_items(
     now = now or datetime.now(UTC)
     since = now - timedelta(days=31 * months)
     concerns = (
-        Concern.select(Concern, Theme)
-        .join(Theme, on=(Concern.theme == Theme.id), join_type="LEFT OUTER")
+        Concern.select()
         .where((Concern.commune == found.id) & (Concern.created_at >= since))
         .order_by(Concern.created_at.desc())
     )

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pypdf
 
 from cafepol_tui.documents.letter import LetterContent, handoff_sheet_pdf, letter_pdf
+from cafepol_tui.services.meetings import MeetingDetail
+from cafepol_tui.settings import Settings
 
 
 def _content(body: str = "Bonjour,\nLa situation a été réglée.") -> LetterContent:
@@ -83,3 +86,70 @@ def test_call_list_blocks_boxes_and_confidential_foot() -> None:
     assert "0470 12 34 56" in first
     assert "Joint" in first and "Message laissé" in first and "Pas de réponse" in first
     assert "Au revoir." in pages[-1]
+
+
+def test_neighbourhood_sheet_empty_and_long() -> None:
+    from cafepol_tui.documents.neighbourhood import NeighbourhoodItem, neighbourhood_pdf
+
+    empty = _text(
+        neighbourhood_pdf(zone_name="Zone Boraine", commune="Frameries", since="sept.", items=[])
+    )
+    assert "Aucune situation signalée ces derniers mois." in empty[0]
+    item = NeighbourhoodItem(
+        "Vitesse", "Rue de la Gare", "retour donné", "Contrôles. " * 60, "nov."
+    )
+    pages = _text(
+        neighbourhood_pdf(
+            zone_name="Zone Boraine",
+            commune="Frameries",
+            since="sept.",
+            items=[item] * 6,
+            publisher="Commissaire Dupont, rue X 1",
+        )
+    )
+    assert len(pages) >= 2
+    for n, page in enumerate(pages, 1):
+        assert "Vous nous avez dit… voici ce qui a été fait" in page
+        assert f"Page {n}/{len(pages)}" in page
+        assert "Éd. resp. : Commissaire Dupont, rue X 1" in page
+
+
+def test_neighbourhood_cli_shows_no_name_or_contact(
+    meeting: MeetingDetail, settings: Settings, tmp_path: Path
+) -> None:
+    from cafepol_tui.cli import main
+    from cafepol_tui.services import concerns as cs
+    from tests.factories import OFFICER
+
+    cs.create_concern(
+        cs.ConcernForm(
+            theme=cs.theme_names()[0],
+            description="Secretdescription de dépôts",
+            place="Rue des Écoles",
+            meeting_id=meeting.id,
+            wants_feedback=True,
+            contact_name="Ophélie Secretcontact",
+            contact_email="ophelie.s@exemple.be",
+            contact_phone="+32470999888",
+        ),
+        OFFICER,
+    )
+    out = tmp_path / "sheet.pdf"
+    rc = main(
+        [
+            "--db",
+            settings.database_url,
+            "neighbourhood",
+            "--commune",
+            meeting.commune,
+            "-o",
+            str(out),
+        ]
+    )
+    assert rc == 0
+    text = "\n".join(_text(out.read_bytes()))
+    assert "Rue des Écoles" in text
+    assert meeting.commune in text
+    for secret in ("Secretcontact", "ophelie", "470", "Secretdescription"):
+        assert secret not in text
+    assert oct(out.stat().st_mode & 0o777) == oct(0o600)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from cafepol_tui.documents.base import BLUE, GREY, PT, DocumentPDF
-from cafepol_tui.documents.texts import PAGE, PRINTED, phone_for_print, t
 from fpdf.enums import MethodReturnValue
 
+from cafepol_tui.documents.base import BLUE, GREY, PT, DocumentPDF
+from cafepol_tui.documents.texts import PAGE, PRINTED, phone_for_print, t
 from cafepol_tui.i18n import N_
 from cafepol_tui.i18n import language as use_language
 from cafepol_tui.services.formatting import format_day

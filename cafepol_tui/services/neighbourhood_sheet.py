@@ -41,7 +41,7 @@ def sheet_items(
             reply = last.note if last else ""
         items.append(
             {
-                "theme": theme_name(c.theme) if c.theme_id else "",
+                "theme": theme_name(c.theme) if c.theme is not None else "",
                 "place": c.place,
                 "state": status_label(c.status),
                 "reply": reply,

@@ -137,6 +137,32 @@ def add_commands(subparsers: Any) -> None:
         "meeting_id", type=bounded_int(1, ID_MAX), metavar="MEETING_ID", help=_("the meeting's id")
     )
 
+    neighbourhood = add_command(
+        subparsers,
+        "neighbourhood",
+        _("A4 sheet « Vous nous avez dit… » of a commune's recent concerns, without names"),
+        cmd_neighbourhood,
+        output=PDF,
+    )
+    neighbourhood.add_argument("--commune", required=True, help=_("the commune"))
+    neighbourhood.add_argument(
+        "--months",
+        type=bounded_int(1, 36, N_("--months must be between 1 and 36")),
+        default=3,
+        help=_("how many months back (default: 3)"),
+    )
+    neighbourhood.add_argument(
+        "--lang",
+        choices=["fr", "nl", "de", "en"],
+        help=_("language of the sheet (default: the zone's)"),
+    )
+    neighbourhood.add_argument(
+        "-o", "--out", type=path_arg, metavar="FILE", help=_("write the PDF here")
+    )
+    neighbourhood.add_argument(
+        "--print", action="store_true", help=_("send it to the configured CUPS printer (lp)")
+    )
+
 
 def _pdf_command(subparsers: Any, name: str, help: str, run: Any) -> argparse.ArgumentParser:
     command = add_command(subparsers, name, help, run, output=PDF)
@@ -300,3 +326,42 @@ def cmd_share_kit(args: argparse.Namespace, settings: Settings) -> int:
         print(_("written {path}").format(path=shown(path)), file=sys.stderr)
     _audit_document(db, f"share-kit {meeting.id}", str(folder))
     return 0
+
+
+def cmd_neighbourhood(args: argparse.Namespace, settings: Settings) -> int:
+    """`cafepol neighbourhood --commune NAME`: « Vous nous avez dit… voici ce qui a été fait »,
+    the same list as the kiosk's screen (services.neighbourhood), on A4 without any name."""
+    from cafepol_tui.documents import fonts
+    from cafepol_tui.documents.neighbourhood import NeighbourhoodItem, neighbourhood_pdf
+    from cafepol_tui.i18n import language
+    from cafepol_tui.services.neighbourhood import neighbourhood_feedback
+    from cafepol_tui.services.zone import zone_settings
+
+    out = check_out(args.out)
+    with connected(settings) as db:
+        settings = zone_settings(settings)
+        lang = args.lang or settings.language
+        with language(lang):
+            report = neighbourhood_feedback(args.commune, months=args.months)
+    items = [
+        NeighbourhoodItem(
+            theme=item.theme,
+            place=item.place,
+            state=item.status_label,
+            reply=item.public_text,
+            month=item.created_month_label,
+        )
+        for item in report.items
+    ]
+    path = fonts.logo_path(settings.documents.logo)
+    pdf = neighbourhood_pdf(
+        zone_name=settings.zone_name,
+        commune=report.commune,
+        since=report.since_label,
+        items=items,
+        language=lang,
+        logo=path.read_bytes() if path is not None else None,
+        publisher=settings.documents.publisher,
+    )
+    name = f"voisinage-{report.commune.lower().replace(' ', '-')}.pdf"
+    return _emit_pdf(pdf, name, args, settings, out, db=db)

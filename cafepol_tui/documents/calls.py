@@ -9,7 +9,7 @@ from fpdf.enums import MethodReturnValue
 
 from cafepol_tui.documents.base import BLUE, GREY, PT, DocumentPDF
 from cafepol_tui.documents.texts import PAGE, PRINTED, phone_for_print, t
-from cafepol_tui.i18n import N_
+from cafepol_tui.i18n import N_, translator
 from cafepol_tui.i18n import language as use_language
 from cafepol_tui.services.formatting import format_day
 
@@ -17,6 +17,8 @@ A4 = (210.0, 297.0)
 MARGIN = 15.0
 WIDTH = 180.0
 BOTTOM = 272.0
+
+_ = translator("texts")  # the catalog of the constants below (shown with t())
 
 TITLE = N_("Appels à passer")
 CONFIDENTIAL = N_("Confidentiel — à détruire après usage")

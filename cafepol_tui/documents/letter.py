@@ -13,12 +13,14 @@ from fpdf.enums import MethodReturnValue
 
 from cafepol_tui.documents.base import BLUE, GREY, PT, DocumentPDF
 from cafepol_tui.documents.texts import PAGE, t
-from cafepol_tui.i18n import N_, language
+from cafepol_tui.i18n import N_, language, translator
 
 A4 = (210.0, 297.0)
 WINDOW_X, WINDOW_Y, WINDOW_W, WINDOW_H = 120.0, 50.0, 85.0, 45.0
 MARGIN = 20.0
 BODY_SIZE = 11.0
+
+_ = translator("texts")  # the catalog of the constants below (shown with t())
 
 SUBJECT = N_("Objet : {subject}")
 REFERENCE = N_("Référence : {reference}")

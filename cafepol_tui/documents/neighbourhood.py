@@ -9,7 +9,7 @@ from fpdf.enums import MethodReturnValue
 
 from cafepol_tui.documents.base import BLUE, GREY, LIGHT, PT, DocumentPDF
 from cafepol_tui.documents.texts import PAGE, t
-from cafepol_tui.i18n import N_
+from cafepol_tui.i18n import N_, translator
 from cafepol_tui.i18n import language as use_language
 
 A4 = (210.0, 297.0)
@@ -18,6 +18,8 @@ WIDTH = 180.0
 BOTTOM = 270.0
 BODY = 12.0
 LEAD = 1.3
+
+_ = translator("texts")  # the catalog of the constants below (shown with t())
 
 TITLE = N_("Vous nous avez dit… voici ce qui a été fait")
 COMMUNE_SINCE = N_("{commune} — depuis {since}")

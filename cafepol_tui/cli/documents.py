@@ -140,7 +140,7 @@ def add_commands(subparsers: Any) -> None:
     neighbourhood = add_command(
         subparsers,
         "neighbourhood",
-        _("A4 sheet « Vous nous avez dit… » of a commune's recent concerns, without names"),
+        _("A4 sheet of a commune's recent concerns and what was done, without names"),
         cmd_neighbourhood,
         output=PDF,
     )

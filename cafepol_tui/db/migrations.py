@@ -193,12 +193,12 @@ def _v5_notices(migrator: SchemaMigrator) -> None:
     )
     concern = peewee.Table("concern", ("id", "reference")).bind(db)
     taken: set[str] = set()
-    for row in concern.select(concern.c.id).order_by(concern.c.id).tuples():
+    for row in concern.select(concern.id).order_by(concern.id).tuples():
         reference = _v5_reference()
         while reference in taken:  # pragma: no cover - one chance in billions
             reference = _v5_reference()
         taken.add(reference)
-        concern.update(reference=reference).where(concern.c.id == row[0]).execute()
+        concern.update(reference=reference).where(concern.id == row[0]).execute()
 
 def _v5_reference() -> str:
     """A concern reference as version 5 draws them (frozen copy of

@@ -13,9 +13,9 @@ from cafepol_tui.cli import main
 from cafepol_tui.db import migrations
 from cafepol_tui.db.engine import DatabaseConfigError, make_database
 from cafepol_tui.db.migrations import SCHEMA_VERSION, read_version, upgrade
-from cafepol_tui.db.models import ALL_MODELS, Registration
+from cafepol_tui.db.models import ALL_MODELS, Concern, ConcernUpdate, Registration
 from cafepol_tui.db.open import open_database
-from cafepol_tui.services.registrations import register
+from cafepol_tui.services.registrations import REFERENCE_ALPHABET, register
 from cafepol_tui.services.validation import SignupForm
 from tests.db.fixtures.make_v1 import FIXTURE, ROWS
 
@@ -247,3 +247,32 @@ def test_every_model_table_exists_after_upgrade(v1_path: Path) -> None:
 
 # Wording checked in the English source; French output: tests/test_languages.py.
 pytestmark = pytest.mark.usefixtures("english")
+
+
+def test_version_5_gives_every_concern_recorded_before_it_a_reference(v1_path: Path) -> None:
+    db = make_database(str(v1_path))
+    with db.connection_context():
+        upgrade(db, target=4)
+        # The concern tables as version 4 had them: today's, without what version 5 adds.
+        with db.bind_ctx([Concern, ConcernUpdate]):
+            db.create_tables([Concern, ConcernUpdate])
+        for index in ("concern_reference", "concern_owner"):
+            db.execute_sql(f'DROP INDEX "{index}"')
+        for column in ("reference", "owner", "contact_address", "reply_text", "reply_channel",
+                       "language"):
+            db.execute_sql(f'ALTER TABLE "concern" DROP COLUMN "{column}"')
+        db.execute_sql('ALTER TABLE "concern_update" DROP COLUMN "public"')
+        db.execute_sql(
+            'INSERT INTO "concern" ("description", "place", "wants_feedback", "contact_name", '
+            '"contact_phone", "contact_email", "status", "due_on", "close_reason", "created_by", '
+            '"created_at", "updated_at") VALUES '
+            "('Tags', '', 0, '', '', '', 'open', '2026-12-01', '', 'x', "
+            "'2026-11-01 10:00:00', '2026-11-01 10:00:00'), "
+            "('Bruit', '', 0, '', '', '', 'closed', '2026-12-01', 'fait', 'x', "
+            "'2026-11-02 10:00:00', '2026-11-02 10:00:00')"
+        )
+        upgrade(db)
+        assert read_version(db) == 5
+        references = [row[0] for row in db.execute_sql('SELECT "reference" FROM "concern"')]
+    assert len(references) == 2 and len(set(references)) == 2
+    assert all(len(r) == 7 and set(r) <= set(REFERENCE_ALPHABET) for r in references)

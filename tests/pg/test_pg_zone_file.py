@@ -47,7 +47,7 @@ def _shape(db: peewee.Database) -> dict[str, object]:
     return shape
 
 
-def test_a_version_1_database_gets_exactly_the_fresh_schema_4(pg_server: str) -> None:
+def test_a_version_1_database_gets_exactly_the_fresh_schema(pg_server: str) -> None:
     old_url, fresh_url = create_test_database(pg_server), create_test_database(pg_server)
     try:
         raw = make_database(old_url)
@@ -55,7 +55,7 @@ def test_a_version_1_database_gets_exactly_the_fresh_schema_4(pg_server: str) ->
             create_v1(raw)
         migrated = open_database(old_url)
         with migrated.connection_context():
-            assert read_version(migrated) == SCHEMA_VERSION == 4
+            assert read_version(migrated) == SCHEMA_VERSION == 5
             migrated_shape = _shape(migrated)
             assert [(c.name, c.postal_code, c.postal_codes, c.active) for c in
                     Commune.select().order_by(Commune.id)] == [

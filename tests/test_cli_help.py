@@ -52,7 +52,7 @@ def _help_parser(lang: str, name: str) -> argparse.ArgumentParser:
 def test_every_command_is_listed_with_its_help() -> None:
     parser = _parser("en")
     assert [a.dest for a in _listing(parser)] == list(_commands(parser))
-    assert len(COMMANDS) == 26  # `meeting`, `concern`, `share-kit`, `status`, `neighbourhood`…
+    assert len(COMMANDS) == 28  # `meeting`, `concern`, `outbox`, `send`, `status`, `share-kit`…
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

@@ -2,7 +2,7 @@
 
 One module per area adds its subcommands (`add_commands`): `kiosk` (run, serve, set-pin,
 unlock-pins), `meetings` (seed, meetings, register, cancel), `meeting` (meeting add, edit,
-cancel), `concern` (concern add, feedback, show), `documents` (export and the PDFs),
+cancel), `concern` (concern add, feedback, show), `notices` (outbox, send), `documents` (export and the PDFs),
 `operations` (backup, restore, migrate, copy-db, purge, stats, doctor), `zone` (zone import,
 zone export), `status` (status by code); `common` holds what they share. The UI (Textual)
 and the PDF code are imported only by the commands that need them.
@@ -20,7 +20,17 @@ from collections.abc import Sequence
 
 import peewee
 
-from cafepol_tui.cli import concern, documents, kiosk, meeting, meetings, operations, status, zone
+from cafepol_tui.cli import (
+    concern,
+    documents,
+    kiosk,
+    meeting,
+    meetings,
+    notices,
+    operations,
+    status,
+    zone,
+)
 from cafepol_tui.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_UNEXPECTED,
@@ -46,7 +56,7 @@ __all__ = ["EXIT_BAD_INPUT", "EXIT_UNEXPECTED", "UserError", "build_parser", "ma
 _ = translator("messages")
 
 LANGUAGES = ("fr", "nl", "de", "en")
-AREAS = (kiosk, meetings, meeting, concern, documents, operations, zone, status)
+AREAS = (kiosk, meetings, meeting, concern, notices, documents, operations, zone, status)
 DEFAULT_COMMAND = "run"
 ARGUMENT_MAX = 10_000  # characters in one argument: more than any field stores
 

@@ -103,7 +103,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     # The retention purge and the daily copy run in a thread a minute after start, then every
     # ten minutes: the first screen waits for neither.
-    scheduler = UpkeepScheduler(settings, purge=lambda: kiosk_upkeep(db, settings)).start()
+    scheduler = UpkeepScheduler(
+        settings,
+        purge=lambda: kiosk_upkeep(db, settings),
+        deliver=lambda: kiosk_delivery(db, settings),
+    ).start()
     app = make_app(settings, db, schema_ready=schema_ready)
     # Everything loaded so far lives as long as the kiosk: out of the collector's way (see
     # __main__), which works as usual from here on.
@@ -116,6 +120,20 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if app.return_code:  # Textual gave up on an unhandled error: let systemd restart us
         log.error("the kiosk stopped on an error (exit status %d)", app.return_code)
     return app.return_code or 0
+
+
+def kiosk_delivery(db: peewee.Database, settings: Settings) -> None:
+    """The running kiosk's outbox: reminders queued, e-mails and SMS sent (services.outbox)."""
+    from cafepol_tui.delivery import deliver
+    from cafepol_tui.services.zone import zone_settings
+
+    with db.connection_context():
+        report = deliver(zone_settings(settings))
+    if report.sent or report.failed:
+        log.info(
+            "outbox: %d sent, %d to retry, %d failed",
+            len(report.sent), len(report.retried), len(report.failed),
+        )
 
 
 def kiosk_upkeep(db: peewee.Database, settings: Settings) -> None:

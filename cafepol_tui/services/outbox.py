@@ -80,6 +80,7 @@ class Outgoing:
     attachment: str
     message_id: str
     reference: str
+    meeting_id: int | None = None
 
 
 class Transport(Protocol):
@@ -273,49 +274,55 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(minutes=RETRY_DELAYS_MIN[index])
 
 
-def _due(channels: Iterable[str], now: datetime) -> list[int]:
+def _takeable(channel: str, now: datetime) -> peewee.Expression:
+    """The rows a sender for `channel` may take now: its own due or abandoned ones, and for
+    SMS the call list's (a reply by phone was chosen by staff: it stays a call)."""
     stale = now - SENDING_LEASE
-    query = (
-        OutboxMessage.select(OutboxMessage.id)
-        .where(
-            OutboxMessage.channel.in_(list(channels))
-            & (
-                (
-                    (OutboxMessage.status == OutboxStatus.PENDING)
-                    & (OutboxMessage.next_attempt_at <= now)
-                )
-                | (
-                    (OutboxMessage.status == OutboxStatus.SENDING)
-                    & (OutboxMessage.updated_at <= stale)
-                )
-            )
-        )
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(BATCH)
+    own = (OutboxMessage.channel == channel) & (
+        ((OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now))
+        | ((OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.updated_at <= stale))
     )
-    return [r.id for r in query]
+    if channel != NoticeChannel.SMS:
+        return own
+    calls = (
+        (OutboxMessage.channel == NoticeChannel.PHONE)
+        & (OutboxMessage.status == OutboxStatus.TO_CALL)
+        & (OutboxMessage.kind != NoticeKind.FEEDBACK)
+        & (OutboxMessage.attempts == 0)  # not once a call was tried
+        & (OutboxMessage.next_attempt_at <= now)
+    )
+    return own | calls
 
 
-def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
-    """Take the row for sending; None if another sender took it first."""
-    stale = now - SENDING_LEASE
+def _due(channels: Iterable[str], now: datetime) -> list[int]:
+    found: list[int] = []
+    for channel in channels:
+        query = (
+            OutboxMessage.select(OutboxMessage.id)
+            .where(_takeable(channel, now))
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(BATCH)
+        )
+        found += [r.id for r in query]
+    return found
+
+
+def _claim(message_id: int, now: datetime, channel: str | None = None) -> OutboxMessage | None:
+    """Take the row for sending (by `channel`: a call list row taken by SMS becomes an SMS);
+    None if another sender took it first."""
+    row = OutboxMessage.get_or_none(OutboxMessage.id == message_id)
+    if row is None:
+        return None
+    channel = channel or row.channel
     with write_transaction(database_proxy.obj):
         taken = (
             OutboxMessage.update(
+                channel=channel,
                 status=OutboxStatus.SENDING,
                 attempts=OutboxMessage.attempts + 1,
                 updated_at=now,
             )
-            .where(
-                (OutboxMessage.id == message_id)
-                & (
-                    (OutboxMessage.status == OutboxStatus.PENDING)
-                    | (
-                        (OutboxMessage.status == OutboxStatus.SENDING)
-                        & (OutboxMessage.updated_at <= stale)
-                    )
-                )
-            )
+            .where((OutboxMessage.id == message_id) & _takeable(channel, now))
             .execute()
         )
     if taken != 1:
@@ -336,6 +343,7 @@ def _outgoing(r: OutboxMessage) -> Outgoing:
         attachment=r.attachment,
         message_id=r.message_id,
         reference=r.reference,
+        meeting_id=r.meeting_id,
     )
 
 
@@ -355,7 +363,7 @@ def deliver_due(
     for transport in transports:
         channel = transport.channel
         for message_id in _due([channel], now())[:limit]:
-            row = _claim(message_id, now())
+            row = _claim(message_id, now(), channel)
             if row is None:
                 continue
             try:
@@ -383,15 +391,27 @@ def deliver_due(
 
 
 def _failed(row: OutboxMessage, error: str, permanent: bool, now: datetime) -> bool:
-    """Back to `pending` with a delay, or `failed` for good (True)."""
+    """Back to `pending` with a delay, or `failed` for good (True). An SMS that can't go
+    comes back on the call list: nothing is lost for want of a modem."""
     final = permanent or row.attempts >= MAX_ATTEMPTS
+    changes: dict[Any, Any] = {
+        OutboxMessage.status: OutboxStatus.FAILED if final else OutboxStatus.PENDING,
+        OutboxMessage.last_error: error[:500],
+        OutboxMessage.next_attempt_at: now + retry_delay(row.attempts),
+        OutboxMessage.updated_at: now,
+    }
+    if final and row.channel == NoticeChannel.SMS and row.kind != NoticeKind.FEEDBACK:
+        changes.update(
+            {
+                OutboxMessage.channel: NoticeChannel.PHONE,
+                OutboxMessage.status: OutboxStatus.TO_CALL,
+                OutboxMessage.attempts: 0,
+                OutboxMessage.next_attempt_at: now,
+            }
+        )
+        final = False
     with write_transaction(database_proxy.obj):
-        OutboxMessage.update(
-            status=OutboxStatus.FAILED if final else OutboxStatus.PENDING,
-            last_error=error[:500],
-            next_attempt_at=now + retry_delay(row.attempts),
-            updated_at=now,
-        ).where(OutboxMessage.id == row.id).execute()
+        OutboxMessage.update(changes).where(OutboxMessage.id == row.id).execute()
     log.warning(
         "outbox: message %s (%s, %s) %s after %s attempt(s): %s",
         row.id,

@@ -122,6 +122,10 @@ class UpkeepScheduler:
     then takes the daily copy if one is due (so a PC that slept or whose clock jumped still gets
     its copy within minutes of being due). Harmless beside the systemd timer: a copy that isn't
     due is not taken. On PostgreSQL the copy is pg_dump's job; `purge` still runs.
+
+    `deliver` (the CLI passes `delivery.deliver` in a connection) sends the outbox from a
+    second thread, every `deliver_s` seconds: a notice leaves within a minute or so of its
+    event, and a slow mail server never delays the purge.
     """
 
     def __init__(
@@ -131,24 +135,45 @@ class UpkeepScheduler:
         check_s: float = 600,
         first_delay_s: float | None = None,
         purge: Callable[[], object] | None = None,
+        deliver: Callable[[], object] | None = None,
+        deliver_s: float = 60,
     ) -> None:
         self.settings = settings
+        self.deliver = deliver
+        self.deliver_s = deliver_s
         self.check_s = check_s
         self.first_delay_s = UPKEEP_FIRST_DELAY_S if first_delay_s is None else first_delay_s
         self.purge = purge
         self.copies = sqlite_path_or_none(settings) is not None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="cafepol-upkeep", daemon=True)
+        self._sender = threading.Thread(
+            target=self._deliver_loop, name="cafepol-outbox", daemon=True
+        )
 
     def start(self) -> UpkeepScheduler:
         if self.copies or self.purge is not None:
             self._thread.start()
+        if self.deliver is not None:
+            self._sender.start()
         return self
 
     def stop(self, timeout: float = 5) -> None:
         self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
+        for thread in (self._thread, self._sender):
+            if thread.is_alive():
+                thread.join(timeout)
+
+    def _deliver_loop(self) -> None:
+        if self._stop.wait(min(self.first_delay_s, self.deliver_s)):
+            return
+        while True:
+            try:
+                self.deliver()  # type: ignore[misc]
+            except Exception as exc:  # the database is down: the next round tries again
+                log.error("outbox delivery failed: %s", exc, exc_info=not isinstance(exc, peewee.DatabaseError))
+            if self._stop.wait(self.deliver_s):
+                return
 
     def _loop(self) -> None:
         if self._stop.wait(self.first_delay_s):

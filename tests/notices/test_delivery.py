@@ -21,15 +21,15 @@ from cafepol_tui.cli import main
 from cafepol_tui.db.engine import database_proxy, write_transaction
 from cafepol_tui.db.models import OutboxMessage, Registration
 from cafepol_tui.delivery import SmsTransport, deliver
-from cafepol_tui.services.outbox import DeliveryReport
 from cafepol_tui.services import concerns, outbox
 from cafepol_tui.services.meetings_admin import cancel_meeting
+from cafepol_tui.services.outbox import DeliveryReport
 from cafepol_tui.services.registrations import cancel
 from cafepol_tui.settings import MailSettings, Settings, SmsSettings
 from cafepol_tui.statuses import NoticeChannel, NoticeKind, OutboxStatus, ReplyChannel
 from tests.conftest import FIXED_NOW
 from tests.factories import ADMIN, FIXED_START, make_meeting, sign_up
-from tests.smtp import SmtpServer, smtp  # noqa: F401
+from tests.smtp import SmtpServer
 
 ROOT = Path(__file__).resolve().parents[2]
 # A day after the factories' sign-ups (FIXED_START - 5 days), before the meeting.

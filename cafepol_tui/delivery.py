@@ -19,12 +19,13 @@ from datetime import datetime
 from email.message import EmailMessage
 
 from cafepol_tui.db.models import utcnow
-from cafepol_tui.i18n import language
+from cafepol_tui.i18n import language, translator
 from cafepol_tui.services import notices, outbox
 from cafepol_tui.services.outbox import DeliveryError, DeliveryReport, Outgoing, Transport
 from cafepol_tui.settings import MailSettings, Settings, SmsSettings, read_mail_password
 from cafepol_tui.statuses import NoticeChannel
 
+_ = translator("messages")  # what staff and `doctor` read of a failure
 log = logging.getLogger(__name__)
 
 # An SMS longer than this is cut (with « … »): ten concatenated SMS at most.
@@ -96,11 +97,15 @@ class SmtpTransport:
                 client.login(mail.username, read_mail_password(mail))
         except smtplib.SMTPAuthenticationError as exc:
             raise DeliveryError(
-                f"SMTP login refused ({exc.smtp_code}): {_first_line(exc.smtp_error)}"
+                _("SMTP login refused ({code}): {reply}").format(
+                    code=exc.smtp_code, reply=_text(exc.smtp_error)
+                )
             ) from None
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(
-                f"SMTP {mail.host}:{mail.resolved_port}: {_describe(exc)}"
+                _("SMTP {server}: {error}").format(
+                    server=f"{mail.host}:{mail.resolved_port}", error=_describe(exc)
+                )
             ) from None
         return client
 
@@ -113,20 +118,24 @@ class SmtpTransport:
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _text in exc.recipients.values()]
             raise DeliveryError(
-                f"recipient refused: {_smtp_reply(exc.recipients)}",
+                _("recipient refused: {reply}").format(reply=_smtp_reply(exc.recipients)),
                 permanent=all(500 <= code < 600 for code in codes),
             ) from None
         except smtplib.SMTPResponseException as exc:
             self.close()
             raise DeliveryError(
-                f"SMTP {exc.smtp_code}: {_text(exc.smtp_error)}",
+                f"SMTP {exc.smtp_code} {_text(exc.smtp_error)}",
                 permanent=500 <= exc.smtp_code < 600,
             ) from None
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
-            raise DeliveryError(f"SMTP {self.mail.host}: {_describe(exc)}") from None
+            raise DeliveryError(
+                _("SMTP {server}: {error}").format(server=self.mail.host, error=_describe(exc))
+            ) from None
         if refused:
-            raise DeliveryError(f"recipient refused: {_smtp_reply(refused)}", permanent=True)
+            raise DeliveryError(
+                _("recipient refused: {reply}").format(reply=_smtp_reply(refused)), permanent=True
+            )
 
     def close(self) -> None:
         client, self._client = self._client, None
@@ -148,15 +157,15 @@ def _smtp_reply(recipients: dict[str, tuple[int, bytes]]) -> str:
 
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, socket.timeout | TimeoutError):
-        return "no answer (timeout)"
+        return _("no answer (timeout)")
     if isinstance(exc, ConnectionRefusedError):
-        return "connection refused"
+        return _("connection refused")
     if isinstance(exc, socket.gaierror):
-        return "unknown host"
+        return _("unknown host")
     if isinstance(exc, ssl.SSLError):
-        return f"TLS: {_first_line(exc.reason or exc)}"
+        return _("TLS: {error}").format(error=_first_line(exc.reason or exc))
     if isinstance(exc, smtplib.SMTPServerDisconnected):
-        return "the server closed the connection"
+        return _("the server closed the connection")
     return _first_line(exc) or type(exc).__name__
 
 
@@ -195,14 +204,20 @@ class SmsTransport:
                 words, capture_output=True, text=True, timeout=self.sms.timeout_s, check=False
             )
         except FileNotFoundError:
-            raise DeliveryError(f"SMS command not found: {words[0]}") from None
+            raise DeliveryError(
+                _("SMS command not found: {command}").format(command=words[0])
+            ) from None
         except subprocess.TimeoutExpired:
-            raise DeliveryError(f"SMS command gave no answer in {self.sms.timeout_s} s") from None
+            raise DeliveryError(
+                _("the SMS command gave no answer in {seconds} s").format(
+                    seconds=self.sms.timeout_s
+                )
+            ) from None
         except OSError as exc:
-            raise DeliveryError(f"SMS command: {_describe(exc)}") from None
+            raise DeliveryError(_("SMS command: {error}").format(error=_describe(exc))) from None
         if done.returncode != 0:
             why = _first_line(done.stderr) or _first_line(done.stdout) or f"exit {done.returncode}"
-            raise DeliveryError(f"SMS command failed: {why}")
+            raise DeliveryError(_("SMS command failed: {error}").format(error=why))
 
 
 def transports_for(settings: Settings) -> list[Transport]:

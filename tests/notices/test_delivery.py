@@ -83,7 +83,7 @@ def test_a_server_that_refuses_then_accepts_gets_the_message_once(
     configured = mail_settings(settings, smtp)
     smtp.refuse_all = True
     report = run_deliver(configured)
-    assert report.retried and report.outages["email"].startswith("SMTP 421")
+    assert report.retried and report.outages["email"].startswith("SMTP 421 ")
     assert [o.channel for o in outbox.outages()] == ["email"]
     row = OutboxMessage.get()
     assert row.status == OutboxStatus.PENDING and row.next_attempt_at == SENT_AT + timedelta(
@@ -103,7 +103,7 @@ def test_a_server_down_then_up(settings: Settings, db: peewee.Database, smtp: Sm
     configured = mail_settings(settings, smtp)
     smtp.stop()
     report = run_deliver(configured)
-    assert report.outages["email"].endswith("connection refused")
+    assert report.outages["email"].endswith("connexion refusée")  # in the staff's language
     with time_machine.travel(SENT_AT, tick=False):
         cancel(first.reference)  # Wim moves up: a second notice
     smtp.start()

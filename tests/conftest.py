@@ -12,6 +12,7 @@ import pytest
 
 from cafepol_tui.db.open import open_database
 from cafepol_tui.settings import Settings, load_settings
+from tests.smtp import smtp  # noqa: F401 - a real SMTP server for any test that asks for it
 
 # A fixed instant for anything compared exactly: Saturday 28 November 2026, 10:00 in Brussels.
 FIXED_NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)

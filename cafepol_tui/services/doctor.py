@@ -96,6 +96,8 @@ def run_checks(
         ("disk", lambda: _check_disk(settings)),
         ("backup", lambda: _check_backup(settings, now)),
         ("printer", lambda: _check_printer(settings, env)),
+        ("mail", lambda: _check_mail(settings)),
+        ("outbox", lambda: _check_outbox(settings)),
         ("assets", lambda: _check_assets(settings, assets_dir)),
         ("log", lambda: _check_log(settings)),
         ("terminal", lambda: _terminal_step(terminal_size, env)),
@@ -106,9 +108,13 @@ def run_checks(
             result = step()
         except Exception as exc:  # a broken check is a finding, not a crash
             log.exception("doctor check %s crashed", name)
-            result = Check(name, FAIL, _("the check itself failed: {kind}: {error}").format(
-                kind=type(exc).__name__, error=exc
-            ))
+            result = Check(
+                name,
+                FAIL,
+                _("the check itself failed: {kind}: {error}").format(
+                    kind=type(exc).__name__, error=exc
+                ),
+            )
         checks.extend(result if isinstance(result, list) else [result])
     return checks
 
@@ -144,9 +150,9 @@ def _check_database(settings: Settings) -> Check:
         return Check(
             "database",
             FAIL,
-            _(
-                "no database at {where} (run `cafepol seed --demo` or start the kiosk once)"
-            ).format(where=where),
+            _("no database at {where} (run `cafepol seed --demo` or start the kiosk once)").format(
+                where=where
+            ),
         )
     damage: list[str] = []
     missing: list[str] = []
@@ -195,7 +201,9 @@ def _check_database(settings: Settings) -> Check:
         )
     except Exception as exc:  # ImproperlyConfigured (no driver), …
         return Check(
-            "database", FAIL, _("{where} unreachable: {error}").format(where=where, error=_first_line(exc))
+            "database",
+            FAIL,
+            _("{where} unreachable: {error}").format(where=where, error=_first_line(exc)),
         )
     if damage:
         return Check(
@@ -226,13 +234,17 @@ def _check_database(settings: Settings) -> Check:
         return Check(
             "database",
             FAIL,
-            _("{detail}: newer than this cafepol ({known})").format(detail=detail, known=SCHEMA_VERSION),
+            _("{detail}: newer than this cafepol ({known})").format(
+                detail=detail, known=SCHEMA_VERSION
+            ),
         )
     if version < SCHEMA_VERSION:
         return Check(
             "database",
             WARN,
-            _("{detail}: older than this cafepol ({known})").format(detail=detail, known=SCHEMA_VERSION),
+            _("{detail}: older than this cafepol ({known})").format(
+                detail=detail, known=SCHEMA_VERSION
+            ),
         )
     if sqlite:
         detail += _(", integrity ok")
@@ -320,7 +332,9 @@ def _check_backup(settings: Settings, now: datetime) -> Check:
     folder = settings.backup_dir
     if age is None:
         return Check(
-            "backup", WARN, _("no backup yet in {folder} (run `cafepol backup`)").format(folder=folder)
+            "backup",
+            WARN,
+            _("no backup yet in {folder} (run `cafepol backup`)").format(folder=folder),
         )
     copies = len(list_backups(settings))
     detail = _("last {age}, {copies} kept in {folder}").format(
@@ -405,7 +419,9 @@ def _check_printer(settings: Settings, env: Mapping[str, str]) -> Check:
         )
     text = state.stdout.strip()
     if state.returncode != 0 or not text.startswith(f"printer {printer} "):
-        return Check("printer", FAIL, _("printer '{printer}' unknown to CUPS").format(printer=printer))
+        return Check(
+            "printer", FAIL, _("printer '{printer}' unknown to CUPS").format(printer=printer)
+        )
     first = text.splitlines()[0]
     if "disabled" in first:
         return Check(
@@ -413,6 +429,108 @@ def _check_printer(settings: Settings, env: Mapping[str, str]) -> Check:
         )
     summary = first.removeprefix(f"printer {printer} ").split(".")[0]
     return Check("printer", OK, f"'{printer}' {summary}")
+
+
+def _check_mail(settings: Settings) -> Check:
+    """The SMTP server answers (connect, EHLO, STARTTLS or TLS, login, NOOP): no message sent."""
+    import smtplib
+    import ssl
+
+    from cafepol_tui.settings import SettingsError, read_mail_password
+
+    mail = settings.mail
+    if not mail.enabled:
+        return Check(
+            "mail",
+            WARN,
+            _("no [mail] host: notices by e-mail wait in the outbox (`cafepol outbox`)"),
+            counts=False,
+        )
+    server = f"{mail.host}:{mail.resolved_port}"
+    try:
+        client: smtplib.SMTP
+        if mail.security == "tls":
+            client = smtplib.SMTP_SSL(
+                mail.host,
+                mail.resolved_port,
+                timeout=mail.timeout_s,
+                context=ssl.create_default_context(),
+            )
+        else:
+            client = smtplib.SMTP(mail.host, mail.resolved_port, timeout=mail.timeout_s)
+        try:
+            client.ehlo()
+            if mail.security == "starttls":
+                client.starttls(context=ssl.create_default_context())
+                client.ehlo()
+            if mail.username:
+                client.login(mail.username, read_mail_password(mail))
+            code, _reply = client.noop()
+        finally:
+            try:
+                client.quit()
+            except (smtplib.SMTPException, OSError):
+                client.close()
+    except SettingsError as exc:
+        return Check("mail", FAIL, str(exc))
+    except smtplib.SMTPAuthenticationError as exc:
+        return Check(
+            "mail",
+            FAIL,
+            _("{server}: login refused ({code})").format(server=server, code=exc.smtp_code),
+        )
+    except (smtplib.SMTPException, OSError) as exc:
+        return Check(
+            "mail",
+            FAIL,
+            _("{server} not answering: {error}").format(
+                server=server, error=_first_line(exc) or type(exc).__name__
+            ),
+        )
+    if code != 250:
+        return Check(
+            "mail", WARN, _("{server} answered NOOP with {code}").format(server=server, code=code)
+        )
+    return Check(
+        "mail", OK, _("{server} answers ({security})").format(server=server, security=mail.security)
+    )
+
+
+def _check_outbox(settings: Settings) -> Check:
+    """The outbox: a channel that failed last time, messages failed for good, calls waiting.
+
+    Read on a connection of its own (the staff console runs doctor beside its own)."""
+    db = make_database(settings.resolved_database_url)
+    if isinstance(db, peewee.SqliteDatabase) and not Path(db.database).exists():
+        return Check("outbox", OK, _("no database: nothing to send"))
+    with db.connection_context():
+        if "outbox_message" not in db.get_tables():
+            return Check("outbox", OK, _("no outbox yet (schema older than 5)"))
+        counts = dict(
+            db.execute_sql('SELECT "status", COUNT(*) FROM "outbox_message" GROUP BY "status"')
+        )
+        down = db.execute_sql(
+            'SELECT "key", "value" FROM "meta" WHERE "key" LIKE %s ORDER BY "key"'.replace(
+                "%s", db.param
+            ),
+            ("outbox_outage_%",),
+        ).fetchall()
+    parts = [
+        _("{pending} waiting, {failed} failed, {calls} to call").format(
+            pending=counts.get("pending", 0),
+            failed=counts.get("failed", 0),
+            calls=counts.get("to_call", 0),
+        )
+    ]
+    for key, value in down:
+        since, _sep, error = str(value).partition("\n")
+        parts.append(
+            _("{channel} down since {since}: {error}").format(
+                channel=str(key).removeprefix("outbox_outage_"), since=since[:16], error=error
+            )
+        )
+    status = WARN if down or counts.get("failed", 0) else OK
+    return Check("outbox", status, "; ".join(parts))
 
 
 def find_assets_dir() -> Path | None:
@@ -427,9 +545,7 @@ def find_assets_dir() -> Path | None:
 def _check_assets(settings: Settings, assets_dir: Path | None) -> Check:
     folder = assets_dir or find_assets_dir()
     if folder is None or not folder.is_dir():
-        return Check(
-            "assets", FAIL, _("assets folder not found (fonts, logo): reinstall cafepol")
-        )
+        return Check("assets", FAIL, _("assets folder not found (fonts, logo): reinstall cafepol"))
     fonts_dir = folder / "fonts"
     fonts = (
         sorted(p for p in fonts_dir.glob("*") if p.suffix.lower() in FONT_SUFFIXES)

@@ -14,7 +14,8 @@ import pytest
 from cafepol_tui.cli import main
 from cafepol_tui.services import doctor
 from cafepol_tui.services.backup import backup
-from cafepol_tui.settings import Settings
+from cafepol_tui.settings import MailSettings, Settings
+from tests.smtp import SmtpServer
 
 GOOD_TERMINAL = {"TERM": "xterm-256color"}
 
@@ -37,8 +38,13 @@ def _run(settings: Settings, assets_dir: Path, **kw) -> list[doctor.Check]:
 
 
 @pytest.fixture
-def healthy(ops_settings: Settings, db: peewee.Database, fake_cups: Path) -> Settings:
-    settings = _with_printer(ops_settings)
+def healthy(
+    ops_settings: Settings, db: peewee.Database, fake_cups: Path, smtp: SmtpServer
+) -> Settings:
+    settings = dataclasses.replace(
+        _with_printer(ops_settings),
+        mail=MailSettings(host=smtp.host, port=smtp.port, security="none", sender="q@zone.be"),
+    )
     backup(settings)
     return settings
 
@@ -51,6 +57,8 @@ def test_healthy_setup_is_all_ok(healthy: Settings, assets_dir: Path) -> None:
         "disk",
         "backup",
         "printer",
+        "mail",
+        "outbox",
         "assets",
         "log",
         "terminal",
@@ -176,7 +184,9 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, assets_dir: Path, fake_cups: Path) 
 def _config(tmp_path: Path, settings: Settings, printer: str = "Guichet") -> Path:
     path = tmp_path / f"config-{printer}.toml"
     path.write_text(
-        f'[printing]\nprinter = "{printer}"\n\n[backup]\nfolder = "{settings.backup_dir}"\n',
+        f'[printing]\nprinter = "{printer}"\n\n[backup]\nfolder = "{settings.backup_dir}"\n'
+        f'[mail]\nhost = "{settings.mail.host}"\nport = {settings.mail.port}\n'
+        f'security = "none"\nsender = "q@zone.be"\n',
         encoding="utf-8",
     )
     return path
@@ -188,7 +198,7 @@ def test_cli_doctor_exit_codes(
     config = _config(tmp_path, healthy)
     assert main(["--config", str(config), "--db", str(db_path), "doctor"]) == 0
     out = capsys.readouterr().out
-    assert out.count("\n") == 8 and all(line.startswith("OK") for line in out.splitlines())
+    assert out.count("\n") == 10 and all(line.startswith("OK") for line in out.splitlines())
 
     missing = _config(tmp_path, healthy, printer="Etage2")
     assert main(["--config", str(missing), "--db", str(db_path), "doctor"]) == 2
@@ -212,7 +222,7 @@ def test_cli_doctor_broken_config(cli_env: None, tmp_path: Path, capsys) -> None
     assert main(["--config", str(bad), "doctor"]) == 2
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("FAIL  config") and "printing.printer" in out
-    assert len(out.splitlines()) == 8  # the other checks still ran, on the defaults
+    assert len(out.splitlines()) == 10  # the other checks still ran, on the defaults
 
 
 def test_no_printer_configured_uses_the_cups_default(
@@ -374,3 +384,18 @@ def test_cups_down_without_a_printer_configured_is_a_warning(
 
 # Wording checked in the English source; French output: tests/test_languages.py.
 pytestmark = pytest.mark.usefixtures("english")
+
+
+def test_the_mail_server_down_and_the_outbox_outage_are_said(
+    healthy: Settings, assets_dir: Path, smtp: SmtpServer
+) -> None:
+    from cafepol_tui.services import outbox
+
+    smtp.stop()
+    outbox._set_outage("email", "SMTP 127.0.0.1: connexion refusée", datetime.now(UTC))
+    found = _by_name(_run(healthy, assets_dir))
+    assert found["mail"].status == "FAIL" and "not answering" in found["mail"].detail
+    assert found["outbox"].status == "WARN"
+    assert "email down since" in found["outbox"].detail and "connexion refusée" in found["outbox"].detail
+    unconfigured = _by_name(_run(dataclasses.replace(healthy, mail=MailSettings()), assets_dir))
+    assert unconfigured["mail"].status == "WARN" and not unconfigured["mail"].counts

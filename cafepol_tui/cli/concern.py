@@ -19,10 +19,13 @@ from cafepol_tui.cli.common import (
     UserError,
     add_command,
     bounded_int,
+    check_out,
     connected,
     log,
     name_arg,
+    path_arg,
 )
+from cafepol_tui.cli.documents import PDF
 from cafepol_tui.i18n import translator
 from cafepol_tui.settings import Settings
 
@@ -93,6 +96,19 @@ def add_commands(subparsers: Any) -> None:
     shown = add_command(actions, "show", _("show a concern (never its contact)"), cmd_concern_show)
     _reference(shown)
     shown.add_argument("--json", action="store_true", help=_("print the concern as JSON"))
+    slip = add_command(
+        actions,
+        "slip",
+        _("the citizen's slip with the concern's reference (A6 PDF)"),
+        cmd_concern_slip,
+        output=PDF,
+    )
+    _reference(slip)
+    slip.add_argument("--out", type=path_arg, metavar="FILE", help=_("write the PDF here"))
+    slip.add_argument(
+        "--print", action="store_true", help=_("send it to the configured CUPS printer (lp)")
+    )
+    slip.add_argument("--lang", choices=["fr", "nl", "de", "en"], help=_("the slip's language"))
 
 
 def _reference(parser: argparse.ArgumentParser) -> None:
@@ -101,7 +117,7 @@ def _reference(parser: argparse.ArgumentParser) -> None:
 
 def cmd_concern(args: argparse.Namespace, settings: Settings) -> int:
     """`cafepol concern` alone: argparse asks for the action before this could run."""
-    raise UsageError(f"{UserError.prog} {args.command}", _("give an action: add, feedback or show"))
+    raise UsageError(f"{UserError.prog} {args.command}", _("give an action: add, feedback, show or slip"))
 
 
 def concern_as_json(reference: str) -> dict[str, object]:
@@ -245,3 +261,34 @@ def cmd_concern_show(args: argparse.Namespace, settings: Settings) -> int:
     with connected(settings):
         _print_concern(args.reference, args.json)
     return 0
+
+
+def cmd_concern_slip(args: argparse.Namespace, settings: Settings) -> int:
+    from cafepol_tui.cli.documents import _emit_pdf
+    from cafepol_tui.documents.concern_slip import ConcernSlip, concern_slip_pdf
+    from cafepol_tui.i18n import language
+    from cafepol_tui.services.concerns import slip_facts
+    from cafepol_tui.services.formatting import format_day
+    from cafepol_tui.services.zone import zone_settings
+
+    out = check_out(args.out)
+    with connected(settings) as db:
+        settings = zone_settings(settings)
+        lang = args.lang or settings.language
+        with language(lang):
+            facts = slip_facts(args.reference)
+            recorded = format_day(facts.created_at, lang)
+        pdf = concern_slip_pdf(
+            ConcernSlip(
+                zone_name=settings.zone_name,
+                reference=facts.reference,
+                theme=facts.theme,
+                place=facts.place,
+                commune=facts.commune,
+                recorded_on=recorded,
+                reply_by=facts.reply_by,
+                phone=facts.phone,
+                language=lang,
+            )
+        )
+        return _emit_pdf(pdf, f"doleance-{facts.reference}.pdf", args, settings, out, db=db)

@@ -1069,3 +1069,46 @@ def concerns_for_export() -> list[dict[str, object]]:
 
 
 _register_hook()
+
+
+@dataclass(frozen=True)
+class SlipFacts:
+    """What a concern's slip prints: never the description nor the contact itself."""
+
+    reference: str
+    theme: str
+    place: str
+    commune: str
+    created_at: datetime
+    reply_by: str  # "email", "letter", "phone" or "" (no contact, or no reply wanted)
+    phone: str  # the counter's number
+
+
+def slip_facts(reference: str) -> SlipFacts:
+    """The facts of the citizen's slip for a concern (theme in the current language)."""
+    from cafepol_tui.services.meetings import theme_name
+    from cafepol_tui.services.notices import counter_phone
+
+    detail = get_concern_by_reference(reference)
+    concern = Concern.get_by_id(detail.id)
+    theme = Theme.get_or_none(Theme.id == concern.theme_id) if concern.theme_id else None
+    if not concern.wants_feedback:
+        reply_by = ""
+    elif concern.contact_email:
+        reply_by = "email"
+    elif concern.contact_address:
+        reply_by = "letter"
+    elif concern.contact_phone:
+        reply_by = "phone"
+    else:
+        reply_by = ""
+    meeting = Meeting.get_or_none(Meeting.id == concern.meeting_id) if concern.meeting_id else None
+    return SlipFacts(
+        reference=detail.reference,
+        theme=theme_name(theme) if theme is not None else "",
+        place=concern.place,
+        commune=detail.commune,
+        created_at=concern.created_at,
+        reply_by=reply_by,
+        phone=counter_phone(meeting) if meeting is not None else "",
+    )

@@ -8,8 +8,14 @@ HarfBuzz (uharfbuzz) is a dependency, not an option: without it fpdf2 would prin
 name with its letters unjoined and in reverse order, which no one can read. It is used only
 for right-to-left text (`is_right_to_left`); everything else is drawn unshaped.
 
-A character that none of the fonts has is replaced by U+FFFD before fpdf2 sees it: a visible
-« � » on paper tells the officer something was there, where a silently dropped glyph would not.
+Fallback faces (regular only; a bold run borrows them) draw what DejaVu lacks: CafePol CJK
+(common Chinese and Japanese characters, kana; from Droid Sans Fallback), CafePol Hangul
+(from Nanum Gothic), Lohit Devanagari (shaped by HarfBuzz like Arabic) and CafePol Symbols
+(monochrome emoji, from Symbola). tools/fallback_fonts.py builds them; licences beside them.
+
+A character that none of the fonts has is refused where people type it (`undrawable`, used
+by services.validation); one that still reaches a document is replaced by U+FFFD before fpdf2
+sees it, so nothing is silently dropped.
 """
 
 from __future__ import annotations
@@ -25,6 +31,13 @@ _ = translator("messages")
 
 MAIN_FAMILY = "DejaVu"
 ARABIC_FAMILY = "NotoArabic"
+CJK_FAMILY = "CafePolCJK"
+HANGUL_FAMILY = "CafePolHangul"
+DEVANAGARI_FAMILY = "LohitDevanagari"
+SYMBOLS_FAMILY = "CafePolSymbols"
+# Tried in this order for a character DejaVu lacks; regular face only.
+FALLBACK_FAMILIES = (ARABIC_FAMILY, CJK_FAMILY, HANGUL_FAMILY, DEVANAGARI_FAMILY, SYMBOLS_FAMILY)
+REGULAR_ONLY = frozenset({CJK_FAMILY, HANGUL_FAMILY, DEVANAGARI_FAMILY, SYMBOLS_FAMILY})
 
 # File names (Path: not words to translate).
 FONT_FILES: dict[tuple[str, str], Path] = {
@@ -32,7 +45,15 @@ FONT_FILES: dict[tuple[str, str], Path] = {
     (MAIN_FAMILY, "B"): Path("DejaVuSans-Bold.ttf"),
     (ARABIC_FAMILY, ""): Path("NotoSansArabic-Regular.ttf"),
     (ARABIC_FAMILY, "B"): Path("NotoSansArabic-Bold.ttf"),
+    (CJK_FAMILY, ""): Path("CafePolCJK.ttf"),
+    (HANGUL_FAMILY, ""): Path("CafePolHangul.ttf"),
+    (DEVANAGARI_FAMILY, ""): Path("Lohit-Devanagari.ttf"),
+    (SYMBOLS_FAMILY, ""): Path("CafePolSymbols.ttf"),
 }
+
+# Emoji presentation selectors and skin-tone modifiers: drawn as nothing (a monochrome font
+# has no coloured variant), so they are dropped rather than refused.
+_IGNORED = {"\ufe0e", "\ufe0f"} | {chr(p) for p in range(0x1F3FB, 0x1F400)}
 
 REPLACEMENT = "\ufffd"
 
@@ -85,12 +106,40 @@ def codepoints(family: str) -> frozenset[int]:
 
 def covered_codepoints() -> frozenset[int]:
     """Every code point at least one shipped font maps (the regular faces; bold ones match)."""
-    return codepoints(MAIN_FAMILY) | codepoints(ARABIC_FAMILY)
+    points = codepoints(MAIN_FAMILY)
+    for family in FALLBACK_FAMILIES:
+        points = points | codepoints(family)
+    return points
 
 
 def is_covered(ch: str) -> bool:
     point = ord(ch)
-    return point in codepoints(MAIN_FAMILY) or point in codepoints(ARABIC_FAMILY)
+    return point in codepoints(MAIN_FAMILY) or any(
+        point in codepoints(family) for family in FALLBACK_FAMILIES
+    )
+
+
+def families_for(clean: str) -> tuple[str, ...]:
+    """The fallback families `clean` needs, in FALLBACK_FAMILIES order (none for DejaVu text)."""
+    main = codepoints(MAIN_FAMILY)
+    missing = {ord(ch) for ch in set(clean) if ch != "\n"} - main
+    return tuple(f for f in FALLBACK_FAMILIES if missing & codepoints(f))
+
+
+def undrawable(text: str) -> str:
+    """The characters of `text` no shipped font can draw (in order, once each); '' if none."""
+    if text.isascii():
+        return ""
+    out: dict[str, None] = {}
+    for ch in unicodedata.normalize("NFC", text):
+        category = unicodedata.category(ch)
+        if ch in "\n\t" or ch in _KEPT_FORMAT or ch in _IGNORED:
+            continue
+        if category in ("Cc", "Cs", "Cf", "Zs"):
+            continue
+        if not is_covered(ch):
+            out[ch] = None
+    return "".join(out)
 
 
 def printable(text: str) -> str:
@@ -104,11 +153,20 @@ def printable(text: str) -> str:
             out.append(" " if ch == "\t" else ch)
         elif category in ("Cc", "Cs") or (category == "Cf" and ch not in _KEPT_FORMAT):
             continue
+        elif ch in _IGNORED:
+            continue
         elif ch in _KEPT_FORMAT or is_covered(ch):
             out.append(ch)
         else:
             out.append(REPLACEMENT)
     return "".join(out)
+
+
+def needs_shaping(text: str) -> bool:
+    """Right-to-left text, or Devanagari (its vowel signs and conjuncts need HarfBuzz)."""
+    if text.isascii():
+        return False
+    return is_right_to_left(text) or any("\u0900" <= ch <= "\u097f" for ch in text)
 
 
 def is_right_to_left(text: str) -> bool:

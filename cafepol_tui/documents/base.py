@@ -34,6 +34,7 @@ RED = (170, 20, 20)
 BLACK = (0, 0, 0)
 
 PT = 0.3528  # mm per point
+MIN_PT = 7.0  # no text is shrunk below this to fit: it wraps or ends with « … » instead
 CREATOR = cafepol_tui.__name__  # the PDF's Creator field: « cafepol_tui »
 
 
@@ -162,8 +163,9 @@ class DocumentPDF(FPDF):
     ) -> float:
         """One line in a box `w` wide, top at `y`: shrink to fit, then cut with « … ».
 
-        Returns the y under the line.
+        Returns the y under the line. Never shrinks below MIN_PT.
         """
+        min_size = max(min_size, MIN_PT)
         size = self._size
         clean = self._prepare(text, size)
         width = self.get_string_width(clean)
@@ -202,10 +204,11 @@ class DocumentPDF(FPDF):
     ) -> float:
         """Wrapped text in a box `w` wide and at most `max_lines` lines: shrink, then cut.
 
-        Returns the y under the last line.
+        Returns the y under the last line. Never shrinks below MIN_PT.
         """
         if not text.strip():
             return y
+        min_size = max(min_size, MIN_PT)
         size = self._size
         while True:
             clean = self._prepare(text, size)
@@ -305,6 +308,10 @@ class DocumentPDF(FPDF):
         self._apply_color(self._color)
         self.set_xy(x, y)
         self.cell(w, h, clean, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if self._fallback:
+            # fpdf2 may leave a fallback face as its current font when the text began with
+            # one: forget the family so the next set_font selects DejaVu again, for real.
+            self.font_family = ""
 
     def picture(self, image: Any, x: float, y: float, w: float, h: float) -> None:
         if self._ops is not None:

@@ -68,6 +68,14 @@ SLIP_CANCEL = N_(
     "Votre place ira à une personne en liste d'attente."
 )
 SLIP_EVENT = N_("Page de l'événement :")
+# TRANSLATORS: {phone} as in the text above.
+SLIP_CANCEL_WAITLIST = N_(
+    "Pour quitter la liste d'attente : donnez ce code au guichet, sur la borne ou par "
+    "téléphone{phone}."
+)
+SLIP_CANCELLED_NOTE = N_(
+    "Cette inscription est annulée : ce document ne réserve aucune place à la rencontre."
+)
 ATTENDANCE_TITLE = N_("Liste de présence")
 ATTENDANCE_SEATS = N_("Places : {taken} / {capacity} · liste d'attente : {waiting}")
 ATTENDANCE_CONFIRMED = N_("Inscrits ({count} inscriptions, {people} personnes)")
@@ -85,6 +93,14 @@ ATTENDANCE_COL_STATUS = N_("Statut")
 STATUS_CONFIRMED = N_("inscrit")
 STATUS_ATTENDED = N_("présent")
 STATUS_WAITLISTED = N_("attente {rank}")
+# The confirmed parties' heading: {registrations} and {people} are the counts below, in words.
+ATTENDANCE_CONFIRMED_HEAD = N_("Inscrits ({registrations}, {people})")
+ATTENDANCE_WALK_INS = N_("Venus sans inscription")
+ATTENDANCE_COL_NOTES = N_("Notes")
+ATTENDANCE_CONFIDENTIAL = N_("Confidentiel — à détruire après la rencontre")
+ATTENDANCE_CANCELLED = N_("Cette rencontre est annulée : personne n'est attendu.")
+CANCEL_REASON = N_("Motif : {reason}")
+STATUS_ABSENT = N_("absent")
 PAGE = N_("Page {n}/{total}")
 PRINTED = N_("Imprimé le {when}")
 
@@ -93,6 +109,18 @@ def t(text: str, **values: object) -> str:
     """One of the texts above in the current language, its {fields} filled in."""
     translated = _(text)
     return translated.format(**values) if values else translated
+
+
+def plural(singular: str, many: str, n: int, **values: object) -> str:
+    """The form for `n` in the current language, {n} and the other fields filled in.
+
+    French counts 0 as singular (« 0 inscription »); the French source has no catalog to say
+    so, hence the rule here.
+    """
+    from cafepol_tui.i18n import current_language
+
+    k = 1 if n == 0 and current_language() == "fr" else n
+    return _.plural(singular, many, k).format(n=n, **values)
 
 
 def officer_line(gender: str, grade: str, name: str) -> str:

@@ -192,17 +192,17 @@ class PrintDialog(ReportsWorkerErrors, TranslatedBindings, ModalScreen[None]):
                 meetings = programme_meetings(month, commune)  # type: ignore[arg-type]
             pdf = documents.render_programme(meetings, settings, month, commune,  # type: ignore[arg-type]
                                              lang=lang, progress=report)
-            return pdf, names.programme_name(month, commune)  # type: ignore[arg-type]
+            return pdf, names.programme_name(month, commune, lang)  # type: ignore[arg-type]
         with self.kiosk.database.connection_context():
             meeting = get_meeting(self.meeting_id or 0)
             registrations = list_for_meeting(meeting.id) if self.kind == ATTENDANCE else []
         if self.kind == ATTENDANCE:
             pdf = documents.render_attendance(meeting, registrations, settings, lang=lang,
                                               progress=report)
-            return pdf, names.attendance_name(meeting.id)
+            return pdf, names.attendance_name(meeting.id, lang)
         layout, copies = str(options["layout"]), int(options["copies"])  # type: ignore[call-overload]
         pdf = documents.render_flyer(meeting, settings, layout, copies, lang=lang, progress=report)
-        return pdf, names.flyer_name(meeting.id, layout)
+        return pdf, names.flyer_name(meeting.id, layout, lang)
 
     def finished(self, ok: bool, message: str) -> None:
         self.query_one("#prepare", Button).disabled = False

@@ -63,9 +63,13 @@ def build(source: Path, target: Path, points: set[int], family: str | None) -> N
         name = font["name"]
         for record in list(name.names):
             if record.nameID in (1, 4, 16, 21):
-                name.setName(family, record.nameID, record.platformID, record.platEncID, record.langID)
+                name.setName(
+                    family, record.nameID, record.platformID, record.platEncID, record.langID
+                )
             elif record.nameID == 6:
-                name.setName(family.replace(" ", ""), 6, record.platformID, record.platEncID, record.langID)
+                name.setName(
+                    family.replace(" ", ""), 6, record.platformID, record.platEncID, record.langID
+                )
     font.save(target)
     print(f"{target.name}: {len(font.getBestCmap())} characters, {target.stat().st_size} bytes")
 
@@ -80,10 +84,20 @@ def main() -> int:
     build(SYSTEM / "nanum/NanumGothic.ttf", OUT / "CafePolHangul.ttf", hangul, "CafePol Hangul")
     shutil.copyfile(SYSTEM / "lohit-devanagari/Lohit-Devanagari.ttf", OUT / "Lohit-Devanagari.ttf")
     symbols = ranges(
-        (0x2190, 0x21FF), (0x2300, 0x23FF), (0x2460, 0x24FF), (0x25A0, 0x27BF),
-        (0x2900, 0x297F), (0x2B00, 0x2BFF), (0x1F000, 0x1FAFF),
+        (0x2190, 0x21FF),
+        (0x2300, 0x23FF),
+        (0x2460, 0x24FF),
+        (0x25A0, 0x27BF),
+        (0x2900, 0x297F),
+        (0x2B00, 0x2BFF),
+        (0x1F000, 0x1FAFF),
     )
-    build(SYSTEM / "ancient-scripts/Symbola_hint.ttf", OUT / "CafePolSymbols.ttf", symbols, "CafePol Symbols")
+    build(
+        SYSTEM / "ancient-scripts/Symbola_hint.ttf",
+        OUT / "CafePolSymbols.ttf",
+        symbols,
+        "CafePol Symbols",
+    )
     return 0
 
 

@@ -129,11 +129,10 @@ class DocumentPDF(FPDF):
         added to the document only then. HarfBuzz shapes right-to-left and Devanagari text:
         Latin, Greek, Cyrillic, CJK and Hangul need none with these fonts.
         """
-        if clean.isascii() or self._main_covers(clean):
-            family, fallback = fonts.MAIN_FAMILY, ()
-        else:
+        fallback: tuple[str, ...] = ()
+        family = fonts.MAIN_FAMILY
+        if not (clean.isascii() or self._main_covers(clean)):
             fallback = fonts.families_for(clean)
-            family = fonts.MAIN_FAMILY
         if fonts.has_arabic(clean):
             family = fonts.ARABIC_FAMILY
             fallback = (fonts.MAIN_FAMILY, *(f for f in fallback if f != fonts.ARABIC_FAMILY))

@@ -85,7 +85,7 @@ def test_sheet_is_alphabetical_with_walk_in_rows_and_notes(
     text = flat(pdf_text(render_attendance(meeting, regs, settings, creation_date=CREATED))[0])
     assert text.index("Bernard Lenoir") < text.index("émile Dubois") < text.index("Zoé Martin")
     assert "Notes" in text
-    walk_ins = text[text.index("Venus sans inscription"):]
+    walk_ins = text[text.index("Venus sans inscription") :]
     assert all(f"{n}." in walk_ins for n in range(1, 9))
 
 
@@ -93,8 +93,9 @@ def test_sheet_header_and_confidential_foot_on_every_page(
     meeting: MeetingDetail, settings: Settings
 ) -> None:
     regs = [_reg(i, f"Personne {i:02d}") for i in range(60)]
-    pages = [flat(p) for p in pdf_text(render_attendance(meeting, regs, settings,
-                                                         creation_date=CREATED))]
+    pages = [
+        flat(p) for p in pdf_text(render_attendance(meeting, regs, settings, creation_date=CREATED))
+    ]
     assert len(pages) >= 2
     for number, page in enumerate(pages, start=1):
         assert "Liste de présence" in page, number
@@ -114,8 +115,10 @@ def test_sheet_says_present_and_absent_as_checked_in(
         _reg(3, "Chloé Attendue", "confirmed"),
     ]
     lines = pdf_text(render_attendance(meeting, regs, settings, creation_date=CREATED))[0]
-    rows = {name: next(line for line in lines.splitlines() if name in line)
-            for name in ("Alice Venue", "Bruno Absent", "Chloé Attendue")}
+    rows = {
+        name: next(line for line in lines.splitlines() if name in line)
+        for name in ("Alice Venue", "Bruno Absent", "Chloé Attendue")
+    }
     assert "présent" in rows["Alice Venue"]
     assert "absent" in rows["Bruno Absent"] and "inscrit" not in rows["Bruno Absent"]
     assert "inscrit" in rows["Chloé Attendue"]
@@ -124,8 +127,9 @@ def test_sheet_says_present_and_absent_as_checked_in(
 def test_phones_only_when_asked(meeting: MeetingDetail, settings: Settings) -> None:
     regs = [_reg(1, "Alice Venue")]
     without = flat(pdf_text(render_attendance(meeting, regs, settings, creation_date=CREATED))[0])
-    with_phones = flat(pdf_text(render_attendance(meeting, regs, settings, creation_date=CREATED,
-                                                  phones=True))[0])
+    with_phones = flat(
+        pdf_text(render_attendance(meeting, regs, settings, creation_date=CREATED, phones=True))[0]
+    )
     assert "0470 12 34 56" not in without and "Téléphone" not in without
     assert "0470 12 34 56" in with_phones and "Téléphone" in with_phones
 
@@ -148,13 +152,15 @@ def test_cancelled_meeting_sheet_says_annulee(meeting: MeetingDetail, settings: 
 def test_sheet_counts_in_words(
     meeting: MeetingDetail, settings: Settings, lang: str, one: str, none: str
 ) -> None:
-    single = render_attendance(meeting, [_reg(1, "Alice")], settings, lang=lang,
-                               creation_date=CREATED)
+    single = render_attendance(
+        meeting, [_reg(1, "Alice")], settings, lang=lang, creation_date=CREATED
+    )
     empty = render_attendance(meeting, [], settings, lang=lang, creation_date=CREATED)
     assert one in flat(pdf_text(single)[0])
     assert none in flat(pdf_text(empty)[0])
-    two = render_attendance(meeting, [_reg(1, "A", people=2), _reg(2, "B")], settings,
-                            lang=lang, creation_date=CREATED)
+    two = render_attendance(
+        meeting, [_reg(1, "A", people=2), _reg(2, "B")], settings, lang=lang, creation_date=CREATED
+    )
     assert "2 inscriptions, 3 personnes" in flat(pdf_text(two)[0])
 
 
@@ -176,10 +182,16 @@ def test_plural_forms_follow_the_language_rule(lang: str) -> None:
 
 @pytest.mark.parametrize("fmt", ["a6", "receipt"])
 def test_slips_say_what_they_are(meeting: MeetingDetail, settings: Settings, fmt: str) -> None:
-    waiting = render_slip(_reg(3, "Alice", "waitlisted", waitlist_rank=2), meeting, settings, fmt,
-                          creation_date=CREATED)
-    cancelled = render_slip(_reg(4, "Alice", "cancelled"), meeting, settings, fmt,
-                            creation_date=CREATED)
+    waiting = render_slip(
+        _reg(3, "Alice", "waitlisted", waitlist_rank=2),
+        meeting,
+        settings,
+        fmt,
+        creation_date=CREATED,
+    )
+    cancelled = render_slip(
+        _reg(4, "Alice", "cancelled"), meeting, settings, fmt, creation_date=CREATED
+    )
     confirmed = render_slip(_reg(5, "Alice"), meeting, settings, fmt, creation_date=CREATED)
     assert "Liste d'attente — position 2" in flat(pdf_text(waiting)[0])
     assert _title(waiting).startswith("Liste d'attente — position 2")
@@ -195,8 +207,12 @@ def test_slip_without_any_page_carries_no_staff_note(
     meeting: MeetingDetail, settings: Settings
 ) -> None:
     bare = dataclasses.replace(meeting, event_url="")
-    pdf = render_slip(_reg(1, "Alice"), bare, dataclasses.replace(settings, zone_page_url=""),
-                      creation_date=CREATED)
+    pdf = render_slip(
+        _reg(1, "Alice"),
+        bare,
+        dataclasses.replace(settings, zone_page_url=""),
+        creation_date=CREATED,
+    )
     text = flat(pdf_text(pdf)[0])
     assert "pas de page en ligne" not in text and "Votre code" in text
 
@@ -314,7 +330,7 @@ def test_printing_tables_per_document(tmp_path: Path) -> None:
     config.write_text(
         '[printing]\nprinter = "Laser_A4"\nmedia = "A4"\ncopies = 2\n'
         '[printing.slip]\nprinter = "Ticket_80mm"\nmedia = "Custom.80x200mm"\n'
-        '[printing.flyer]\ncopies = 1\n',
+        "[printing.flyer]\ncopies = 1\n",
         encoding="utf-8",
     )
     printing = load_settings(config, environ={}).printing
@@ -411,9 +427,7 @@ def _print_settings(settings: Settings, tmp_path: Path) -> Settings:
     return dataclasses.replace(settings, printing=printing)
 
 
-def test_each_document_goes_to_its_printer(
-    cups: Cups, settings: Settings, tmp_path: Path
-) -> None:
+def test_each_document_goes_to_its_printer(cups: Cups, settings: Settings, tmp_path: Path) -> None:
     cups.queue("Laser", "file:///dev/null")
     cups.queue("Ticket", "file:///dev/null")
     settings = _print_settings(settings, tmp_path)
@@ -425,9 +439,7 @@ def test_each_document_goes_to_its_printer(
     assert "Ticket" in slip.message and "Laser" in flyer.message
 
 
-def test_paused_queue_is_reported_as_paused(
-    cups: Cups, settings: Settings, tmp_path: Path
-) -> None:
+def test_paused_queue_is_reported_as_paused(cups: Cups, settings: Settings, tmp_path: Path) -> None:
     cups.queue("Ticket", "cups-pdf:/")
     cups.queue("Laser", "cups-pdf:/")
     cups.run("cupsdisable", "-r", "Papier coincé", "Ticket")

@@ -45,12 +45,48 @@ class KioskSettings:
 
 
 @dataclass(frozen=True)
+class DocumentPrinter:
+    """`[printing.slip]`, `[printing.flyer]`…: where one kind of document goes (empty or 0:
+    as in `[printing]`). The slip to the counter's receipt printer, flyers to the A4 laser."""
+
+    printer: str = ""
+    media: str = ""
+    copies: int = 0
+
+
+# The kinds of document a `[printing.KIND]` table can name (services.document_files.document_kind).
+PRINTED_KINDS = (
+    "slip", "flyer", "programme", "attendance", "letter", "calls", "neighbourhood", "warnlist"
+)
+
+
+@dataclass(frozen=True)
 class PrintSettings:
     printer: str = ""
     media: str = ""
     copies: int = 1
     output_dir: str = ""
     lp_command: str = "lp"
+    slip: DocumentPrinter = field(default_factory=DocumentPrinter)
+    flyer: DocumentPrinter = field(default_factory=DocumentPrinter)
+    programme: DocumentPrinter = field(default_factory=DocumentPrinter)
+    attendance: DocumentPrinter = field(default_factory=DocumentPrinter)
+    letter: DocumentPrinter = field(default_factory=DocumentPrinter)
+    calls: DocumentPrinter = field(default_factory=DocumentPrinter)
+    neighbourhood: DocumentPrinter = field(default_factory=DocumentPrinter)
+    warnlist: DocumentPrinter = field(default_factory=DocumentPrinter)
+
+    def for_document(self, kind: str) -> PrintSettings:
+        """These settings with `[printing.KIND]` applied over them ("" or unknown: as they are)."""
+        own = getattr(self, kind, None) if kind in PRINTED_KINDS else None
+        if not isinstance(own, DocumentPrinter):
+            return self
+        return dataclasses.replace(
+            self,
+            printer=own.printer or self.printer,
+            media=own.media or self.media,
+            copies=own.copies or self.copies,
+        )
 
 
 @dataclass(frozen=True)
@@ -380,6 +416,7 @@ RANGES: dict[str, tuple[int, int]] = {
     "kiosk.pin_max_attempts": (1, 100),
     "kiosk.pin_lock_base_s": (1, 86_400),
     "printing.copies": (1, 100),
+    **{f"printing.{kind}.copies": (0, 100) for kind in PRINTED_KINDS},
     "backup.keep_daily": (1, 3650),
     "backup.keep_weekly": (0, 520),
     "backup.interval_h": (1, 8760),

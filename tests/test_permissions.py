@@ -297,6 +297,6 @@ def test_cli_actions_are_audited_as_cli(db_path: Path, tmp_path: Path, capsys) -
             AuditEntry.action == "document").order_by(AuditEntry.id)]
     assert added == [f"registration:{counter}", f"registration:{kiosk}"]
     assert documents == [
-        (str(tmp_path / "flyer.pdf"), f"flyer-{meeting}-a5.pdf"),
-        (str(tmp_path / "sheet.pdf"), f"attendance-{meeting}.pdf"),
+        (str(tmp_path / "flyer.pdf"), f"flyer-{meeting}-a5-fr.pdf"),
+        (str(tmp_path / "sheet.pdf"), f"attendance-{meeting}-fr.pdf"),
     ]

@@ -25,7 +25,7 @@ from cafepol_tui.cli.common import (
     write_file,
     write_output,
 )
-from cafepol_tui.i18n import N_, translator
+from cafepol_tui.i18n import N_, current_language, translator
 from cafepol_tui.safe_input import shown
 from cafepol_tui.services import document_files as names
 from cafepol_tui.settings import Settings
@@ -135,6 +135,9 @@ def add_commands(subparsers: Any) -> None:
     )
     attendance.add_argument(
         "meeting_id", type=bounded_int(1, ID_MAX), metavar="MEETING_ID", help=_("the meeting's id")
+    )
+    attendance.add_argument(
+        "--phones", action="store_true", help=_("print the phone numbers (left out by default)")
     )
 
     neighbourhood = add_command(
@@ -253,7 +256,7 @@ def cmd_flyer(args: argparse.Namespace, settings: Settings) -> int:
         settings = zone_settings(settings)
         meeting = get_meeting(args.meeting_id)
     pdf = render_flyer(meeting, settings, args.layout, args.copies, lang=settings.language)
-    name = names.flyer_name(meeting.id, args.layout)
+    name = names.flyer_name(meeting.id, args.layout, settings.language or current_language())
     return _emit_pdf(pdf, name, args, settings, out, copies=1, db=db)
 
 
@@ -269,7 +272,7 @@ def cmd_programme(args: argparse.Namespace, settings: Settings) -> int:
         commune = find_commune(args.commune).name if args.commune else None
         meetings = programme_meetings(month, commune)
     pdf = render_programme(meetings, settings, month, commune, lang=settings.language)
-    return _emit_pdf(pdf, names.programme_name(month, commune), args, settings, out, db=db)
+    return _emit_pdf(pdf, names.programme_name(month, commune, settings.language or current_language()), args, settings, out, db=db)
 
 
 def cmd_slip(args: argparse.Namespace, settings: Settings) -> int:
@@ -284,7 +287,9 @@ def cmd_slip(args: argparse.Namespace, settings: Settings) -> int:
         registration = get_registration(args.reference)
         meeting = get_meeting(registration.meeting_id)
     pdf = render_slip(registration, meeting, settings, args.format, lang=settings.language)
-    return _emit_pdf(pdf, names.slip_name(registration.reference), args, settings, out, db=db)
+    return _emit_pdf(pdf, names.slip_name(
+        registration.reference, settings.language or current_language(), args.format or settings.documents.slip_format
+    ), args, settings, out, db=db)
 
 
 def cmd_attendance(args: argparse.Namespace, settings: Settings) -> int:
@@ -298,8 +303,11 @@ def cmd_attendance(args: argparse.Namespace, settings: Settings) -> int:
         settings = zone_settings(settings)
         meeting = get_meeting(args.meeting_id)
         registrations = list_for_meeting(meeting.id)
-    pdf = render_attendance(meeting, registrations, settings, lang=settings.language)
-    return _emit_pdf(pdf, names.attendance_name(meeting.id), args, settings, out, db=db)
+    pdf = render_attendance(
+        meeting, registrations, settings, lang=settings.language, phones=args.phones
+    )
+    name = names.attendance_name(meeting.id, settings.language or current_language())
+    return _emit_pdf(pdf, name, args, settings, out, db=db)
 
 
 def cmd_share_kit(args: argparse.Namespace, settings: Settings) -> int:

@@ -32,8 +32,10 @@ The API for the UI and the CLI::
         fmt: "a6" or "receipt" (80 mm wide, as long as needed); None = settings.documents.slip_format.
 
     render_attendance(meeting: MeetingDetail, registrations: Sequence[RegistrationView],
-                      settings: Settings, *, lang=None, creation_date=None, progress=None) -> bytes
-        registrations as from services.registrations.list_for_meeting(meeting.id).
+                      settings: Settings, *, lang=None, creation_date=None, progress=None,
+                      phones: bool = False) -> bytes
+        registrations as from services.registrations.list_for_meeting(meeting.id); phone
+        numbers printed only with phones=True.
 
     render_programme(meetings: Sequence[MeetingDetail], settings: Settings, month: date,
                      commune: str | None = None, *, lang=None, creation_date=None,
@@ -42,8 +44,10 @@ The API for the UI and the CLI::
         parse_month("2026-12") -> date(2026, 12, 1); a bad month raises programme.MonthError.
 
     deliver(pdf: bytes, name: str, settings: Settings, print_: bool = True, *,
-            copies: int | None = None) -> PrintOutcome
-        Saves the PDF in settings.output_dir (atomically), then runs `lp` if print_.
+            copies: int | None = None, document: str | None = None) -> PrintOutcome
+        Saves the PDF in settings.output_dir (atomically), then runs `lp` if print_, with
+        the printer and media of [printing.KIND] (KIND: `document`, else read from `name`);
+        a paused or refusing queue, or CUPS stopped, is said as such (lpstat before/after).
         Never raises for disk or printer problems. PrintOutcome(ok: bool, path: Path | None,
         message: str (for a person, in the current language), job_id: str | None, printed: bool).
 

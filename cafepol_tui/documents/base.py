@@ -34,6 +34,7 @@ RED = (170, 20, 20)
 BLACK = (0, 0, 0)
 
 PT = 0.3528  # mm per point
+MIN_PT = 7.0  # no text is shrunk below this to fit: it wraps or ends with « … » instead
 CREATOR = cafepol_tui.__name__  # the PDF's Creator field: « cafepol_tui »
 
 
@@ -58,8 +59,8 @@ class DocumentPDF(FPDF):
         self._families: set[str] = set()
         self._add_family(fonts.MAIN_FAMILY)
         self.set_font(fonts.MAIN_FAMILY, "", 10)
-        self._fallback: str | None = None  # the family fpdf2 falls back on, if any
-        self._choices: dict[tuple[str, str], tuple[str, str | None, bool]] = {}
+        self._fallback: tuple[str, ...] = ()  # the families fpdf2 falls back on
+        self._choices: dict[tuple[str, str], tuple[str, tuple[str, ...], bool]] = {}
         self._shaping = True  # HarfBuzz for right-to-left runs (uharfbuzz is a dependency)
         self._style = ""
         self._size = 10.0
@@ -77,7 +78,8 @@ class DocumentPDF(FPDF):
     def _add_family(self, family: str) -> None:
         """Both faces of a shipped family, the first time the document needs them."""
         if family not in self._families:
-            for style in ("", "B"):
+            styles = ("",) if family in fonts.REGULAR_ONLY else ("", "B")
+            for style in styles:
                 self.add_font(family, style, str(fonts.font_path(family, style)))
             regular = self.fonts[family.lower()]
             assert isinstance(regular, TTFFont)
@@ -112,30 +114,31 @@ class DocumentPDF(FPDF):
         family, fallback, shaped = choice
         self.set_font(family, self._style, self._size if size is None else size)
         if fallback != self._fallback:
-            self.set_fallback_fonts([fallback] if fallback else [], exact_match=False)
+            self.set_fallback_fonts(list(fallback), exact_match=False)
             self._fallback = fallback
         if shaped and self._shaping:
             self.set_text_shaping(True)
         elif self.text_shaping:
             self.set_text_shaping(False)
 
-    def _choose(self, clean: str) -> tuple[str, str | None, bool]:
-        """(family, fallback family or None, shaped) for one cleaned string in the current style.
+    def _choose(self, clean: str) -> tuple[str, tuple[str, ...], bool]:
+        """(family, fallback families, shaped) for one cleaned string in the current style.
 
-        Arabic runs: Noto Sans Arabic, DejaVu for the rest. Otherwise DejaVu, with Noto to
-        fall back on only when DejaVu (in this style) lacks one of the characters.
-        HarfBuzz shapes only right-to-left text: Latin, Greek and Cyrillic need none with
-        these fonts.
+        Arabic runs: Noto Sans Arabic, DejaVu then the other fallbacks for the rest. Otherwise
+        DejaVu, with the fallback faces (CJK, Hangul, Devanagari, symbols) the text needs,
+        added to the document only then. HarfBuzz shapes right-to-left and Devanagari text:
+        Latin, Greek, Cyrillic, CJK and Hangul need none with these fonts.
         """
+        fallback: tuple[str, ...] = ()
+        family = fonts.MAIN_FAMILY
+        if not (clean.isascii() or self._main_covers(clean)):
+            fallback = fonts.families_for(clean)
         if fonts.has_arabic(clean):
-            family, fallback = fonts.ARABIC_FAMILY, fonts.MAIN_FAMILY
-        elif clean.isascii() or self._main_covers(clean):
-            family, fallback = fonts.MAIN_FAMILY, None
-        else:
-            family, fallback = fonts.MAIN_FAMILY, fonts.ARABIC_FAMILY
-        if fonts.ARABIC_FAMILY in (family, fallback):
-            self._add_family(fonts.ARABIC_FAMILY)
-        return family, fallback, fonts.is_right_to_left(clean)
+            family = fonts.ARABIC_FAMILY
+            fallback = (fonts.MAIN_FAMILY, *(f for f in fallback if f != fonts.ARABIC_FAMILY))
+        for name in (family, *fallback):
+            self._add_family(name)
+        return family, fallback, fonts.needs_shaping(clean)
 
     def _main_covers(self, clean: str) -> bool:
         font = self.fonts[fonts.MAIN_FAMILY.lower() + self._style]  # fpdf2: « dejavuB »
@@ -159,8 +162,9 @@ class DocumentPDF(FPDF):
     ) -> float:
         """One line in a box `w` wide, top at `y`: shrink to fit, then cut with « … ».
 
-        Returns the y under the line.
+        Returns the y under the line. Never shrinks below MIN_PT.
         """
+        min_size = max(min_size, MIN_PT)
         size = self._size
         clean = self._prepare(text, size)
         width = self.get_string_width(clean)
@@ -199,10 +203,11 @@ class DocumentPDF(FPDF):
     ) -> float:
         """Wrapped text in a box `w` wide and at most `max_lines` lines: shrink, then cut.
 
-        Returns the y under the last line.
+        Returns the y under the last line. Never shrinks below MIN_PT.
         """
         if not text.strip():
             return y
+        min_size = max(min_size, MIN_PT)
         size = self._size
         while True:
             clean = self._prepare(text, size)
@@ -302,6 +307,10 @@ class DocumentPDF(FPDF):
         self._apply_color(self._color)
         self.set_xy(x, y)
         self.cell(w, h, clean, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if self._fallback:
+            # fpdf2 may leave a fallback face as its current font when the text began with
+            # one: forget the family so the next set_font selects DejaVu again, for real.
+            self.font_family = ""
 
     def picture(self, image: Any, x: float, y: float, w: float, h: float) -> None:
         if self._ops is not None:

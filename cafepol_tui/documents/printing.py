@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cafepol_tui.i18n import translator
-from cafepol_tui.services.document_files import fallback_dir
-from cafepol_tui.settings import Settings
+from cafepol_tui.services.document_files import document_kind, fallback_dir
+from cafepol_tui.settings import PrintSettings, Settings
 
 _ = translator("texts")
 
 LP_TIMEOUT_S = 30
+LPSTAT_TIMEOUT_S = 10
 _JOB_ID = re.compile(r"request id is (\S+)")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -80,10 +81,18 @@ def _keep(pdf: bytes, name: str, settings: Settings) -> tuple[Path | None, str]:
 
 
 def lp_arguments(
-    path: Path, settings: Settings, copies: int | None = None, title: str = ""
+    path: Path,
+    settings: Settings,
+    copies: int | None = None,
+    title: str = "",
+    *,
+    printing: PrintSettings | None = None,
 ) -> list[str]:
-    """The `lp` command line: printer (-d), copies (-n), media (-o media=…), title (-t)."""
-    p = settings.printing
+    """The `lp` command line: printer (-d), copies (-n), media (-o media=…), title (-t).
+
+    `printing`: the settings for this kind of document (`PrintSettings.for_document`).
+    """
+    p = printing or settings.printing
     command = shlex.split(p.lp_command or "lp")
     if p.printer:
         command += ["-d", p.printer]
@@ -95,6 +104,90 @@ def lp_arguments(
     return [*command, str(path.resolve())]  # absolute: a name can't be taken for an option
 
 
+@dataclass(frozen=True)
+class QueueState:
+    """What `lpstat` says of a queue: `problem` is a sentence for the counter ('' when fine)."""
+
+    problem: str = ""
+    paused: bool = False
+    rejecting: bool = False
+    cups_down: bool = False
+
+
+def _lpstat(lp_command: str, *args: str) -> subprocess.CompletedProcess[str] | None:
+    """`lpstat` next to the configured `lp`, in the C locale (its words are parsed)."""
+    lp = shutil.which(shlex.split(lp_command or "lp")[0])
+    lpstat = str(Path(lp).with_name("lpstat")) if lp else "lpstat"
+    if shutil.which(lpstat) is None:
+        return None
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C"}
+    try:
+        return subprocess.run(
+            [lpstat, *args],
+            capture_output=True,
+            text=True,
+            timeout=LPSTAT_TIMEOUT_S,
+            check=False,
+            stdin=subprocess.DEVNULL,
+            env=env,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+
+
+def _reason(output: str) -> str:
+    """The reason CUPS gives on the lines under « printer X disabled since … - »."""
+    lines = [line.strip() for line in output.splitlines()[1:] if line.strip()]
+    lines = [line for line in lines if not line.lower().startswith(("form mounted", "content types",
+                                                                     "printer types", "description",
+                                                                     "alerts", "location",
+                                                                     "connection", "interface",
+                                                                     "on fault", "after fault",
+                                                                     "users allowed", "forms allowed",
+                                                                     "banner", "charset", "default",
+                                                                     "(none)", "-"))]
+    return lines[0].rstrip(". ") if lines else ""
+
+
+def queue_state(printer: str, lp_command: str = "lp") -> QueueState:
+    """Is CUPS running, is the queue (or the default one) paused or refusing jobs?
+
+    Without `lpstat` (another `lp` command, no CUPS client) nothing is known: no problem said.
+    """
+    done = _lpstat(lp_command, "-r")
+    if done is None:
+        return QueueState()
+    if "not running" in (done.stdout + done.stderr):
+        return QueueState(
+            _("CUPS ne tourne pas sur ce poste (service « cups » arrêté)"), cups_down=True
+        )
+    if not printer:
+        default = _lpstat(lp_command, "-d")
+        match = re.search(r"destination: (\S+)", default.stdout) if default else None
+        if match is None:
+            return QueueState()
+        printer = match.group(1)
+    accepting = _lpstat(lp_command, "-a", printer)
+    if accepting is not None and "not accepting" in accepting.stdout:
+        reason = _reason(accepting.stdout) or _("sans raison donnée")
+        return QueueState(
+            _("l'imprimante {printer} refuse les documents ({reason})").format(
+                printer=printer, reason=reason
+            ),
+            rejecting=True,
+        )
+    status = _lpstat(lp_command, "-p", printer)
+    if status is not None and re.search(r"^printer \S+ disabled", status.stdout, re.M):
+        reason = _reason(status.stdout) or _("sans raison donnée")
+        return QueueState(
+            _("l'imprimante {printer} est en pause ({reason})").format(
+                printer=printer, reason=reason
+            ),
+            paused=True,
+        )
+    return QueueState()
+
+
 def deliver(
     pdf: bytes,
     name: str,
@@ -102,12 +195,19 @@ def deliver(
     print_: bool = True,
     *,
     copies: int | None = None,
+    document: str | None = None,
 ) -> PrintOutcome:
     """Keep `pdf` as `name` in the output folder and, if `print_`, send it to the printer.
 
-    Never raises for a printing or disk problem: the outcome carries it. Safe to call from
-    a worker thread (no UI, no shared state).
+    The printer, media and copies are those of `[printing.KIND]` for `document` (by default
+    the kind read from `name`: « slip-… » goes to `[printing.slip]`). The queue is asked
+    first (`lpstat`): CUPS stopped, a queue refusing jobs or paused is said as such, and
+    asked again after the job is queued. Never raises for a printing or disk problem: the
+    outcome carries it. Safe to call from a worker thread (no UI, no shared state).
     """
+    printing = settings.printing.for_document(
+        document if document is not None else document_kind(name)
+    )
     path, problem = _keep(pdf, name, settings)
     if path is None:
         return PrintOutcome(False, None, _("Échec : {problem}.").format(problem=problem))
@@ -118,8 +218,8 @@ def deliver(
         saved = _("PDF enregistré : {path}").format(path=path)
         return PrintOutcome(not problem, path, saved if not problem else kept)
 
-    argv = lp_arguments(path, settings, copies, title=Path(name).stem)
-    printer = settings.printing.printer or _("par défaut")
+    argv = lp_arguments(path, settings, copies, title=Path(name).stem, printing=printing)
+    printer = printing.printer or _("par défaut")
     if shutil.which(argv[0]) is None:
         return PrintOutcome(
             False,
@@ -128,6 +228,15 @@ def deliver(
                 "Impression impossible : la commande « {command} » est introuvable "
                 "(CUPS n'est pas installé sur ce poste ?). {kept}"
             ).format(command=argv[0], kept=kept),
+        )
+    before = queue_state(printing.printer, printing.lp_command)
+    if before.cups_down or before.rejecting:
+        return PrintOutcome(
+            False,
+            path,
+            _("Impression impossible : {problem}. {kept}").format(
+                problem=before.problem, kept=kept
+            ),
         )
     try:
         done = subprocess.run(
@@ -169,6 +278,18 @@ def deliver(
         )
     match = _JOB_ID.search(done.stdout)
     job = match.group(1) if match else None
+    after = before if before.paused else queue_state(printing.printer, printing.lp_command)
+    if after.paused or after.rejecting or after.cups_down:
+        waiting = (
+            _("Document en attente (tâche {job}) : {problem} ; il sortira quand elle sera "
+              "relancée. Copie PDF : {path}")
+            if job
+            else _("Document en attente : {problem} ; il sortira quand elle sera relancée. "
+                   "Copie PDF : {path}")
+        )
+        return PrintOutcome(
+            False, path, waiting.format(job=job, problem=after.problem, path=path), job_id=job
+        )
     sent = (
         _("Document envoyé à l'imprimante {printer} (tâche {job}). Copie PDF : {path}")
         if job

@@ -14,10 +14,11 @@ from cafepol_tui.documents.texts import (
     CANCELLED,
     COMMUNE,
     HEADLINE,
-    NO_LINK,
     SLIP_ATTENDED,
     SLIP_CANCEL,
+    SLIP_CANCEL_WAITLIST,
     SLIP_CANCELLED,
+    SLIP_CANCELLED_NOTE,
     SLIP_NAME,
     SLIP_PEOPLE,
     SLIP_REFERENCE,
@@ -70,7 +71,7 @@ def render_slip(
                 )
             )
         link = event_link(meeting.event_url, settings.zone_page_url)
-        title = f"{t(SLIP_TITLE)} {registration.reference}"
+        title = f"{slip_heading(registration)} {registration.reference}"
         if fmt == "a6":
             pdf = DocumentPDF(A6, title=title, creation_date=creation_date)
             pdf.add_page()
@@ -88,6 +89,18 @@ def render_slip(
         pdf.add_page()
         pdf.replay(ops)
         return bytes(pdf.output())
+
+
+def slip_heading(registration: RegistrationView) -> str:
+    """What the slip is, in the current language: its title on paper and in the PDF."""
+    status = registration.status
+    if status == RegistrationStatus.WAITLISTED:
+        return t(SLIP_WAITLIST, rank=registration.waitlist_rank or "?")
+    if status == RegistrationStatus.CANCELLED:
+        return t(SLIP_CANCELLED)
+    if status == RegistrationStatus.ATTENDED:
+        return t(SLIP_ATTENDED)
+    return t(SLIP_TITLE)
 
 
 def _draw_slip(
@@ -110,20 +123,16 @@ def _draw_slip(
     y += 2.5
 
     status = registration.status
-    if status == RegistrationStatus.WAITLISTED:
-        heading = t(SLIP_WAITLIST, rank=registration.waitlist_rank or "?")
-        color = RED
-    elif status == RegistrationStatus.CANCELLED:
-        heading, color = t(SLIP_CANCELLED), RED
-    elif status == RegistrationStatus.ATTENDED:
-        heading, color = t(SLIP_ATTENDED), BLUE
-    else:
-        heading, color = t(SLIP_TITLE), BLUE
+    cancelled = status == RegistrationStatus.CANCELLED
+    color = RED if status in (RegistrationStatus.WAITLISTED, RegistrationStatus.CANCELLED) else BLUE
     pdf.use(12, bold=True, color=color)
-    y = pdf.para(heading, x, y, w, max_lines=2)
+    y = pdf.para(slip_heading(registration), x, y, w, max_lines=2)
     if status == RegistrationStatus.WAITLISTED:
         pdf.use(7.5, color=RED)
         y = pdf.para(t(SLIP_WAITLIST_NOTE), x, y, w, max_lines=2)
+    elif cancelled:
+        pdf.use(7.5, bold=True, color=RED)
+        y = pdf.para(t(SLIP_CANCELLED_NOTE), x, y, w, max_lines=3)
 
     pdf.use(7.5, color=GREY)
     y = pdf.put(t(SLIP_REFERENCE), x, y + 1.5, w, align="C")
@@ -133,7 +142,8 @@ def _draw_slip(
     # trailing « - » (dropped by normalise_reference, like any non-letter) keeps it from
     # being 6 base-32 characters: scanners and zxing read those as an Italian pharmacy code
     # (Code 32) when its check digit happens to fit, and type « A622393748 » for « LKKYDN ».
-    if all(ch in CODE39_CHARS for ch in registration.reference):
+    # A cancelled registration's slip lets no one in: no barcode for the door.
+    if not cancelled and all(ch in CODE39_CHARS for ch in registration.reference):
         y = pdf.barcode(registration.reference + "-", x, y + 0.5, w, BARCODE_MM) + 0.5
     pdf.use(9)
     y = pdf.para(t(SLIP_NAME, name=registration.name), x, y + 1, w, max_lines=2)
@@ -163,18 +173,19 @@ def _draw_slip(
     pdf.rule(x, y + 1.5, w)
     y += 3
 
-    phone = f" ({phone_for_print(meeting.officer_phone)})" if meeting.officer_phone else ""
-    pdf.use(7.5)
-    y = pdf.para(t(SLIP_CANCEL, phone=phone), x, y, w, max_lines=4)
+    if not cancelled:
+        phone = f" ({phone_for_print(meeting.officer_phone)})" if meeting.officer_phone else ""
+        how = SLIP_CANCEL_WAITLIST if status == RegistrationStatus.WAITLISTED else SLIP_CANCEL
+        pdf.use(7.5)
+        y = pdf.para(t(how, phone=phone), x, y, w, max_lines=4)
 
+    # Without an event page nor the zone's, the QR block is left out: public paper carries
+    # no note for staff.
     if link.image is not None and link.url:
         qr = min(QR_MM, w)
         pdf.picture(link.image, x + (w - qr) / 2, y + 1.5, qr, qr)
         y += qr + 1.5
-        pdf.use(6.5, color=GREY)
-        y = pdf.put(link.url, x, y, w, align="C", min_size=4.5)
-    else:
-        pdf.use(7.5, bold=True, color=RED)
-        y = pdf.para(t(NO_LINK), x, y + 1.5, w, max_lines=3)
+        pdf.use(7, color=GREY)
+        y = pdf.para(link.url, x, y, w, align="C", max_lines=2)
     pdf.rule(x, y + 1, w, LIGHT, 0.2)
     return y + 1

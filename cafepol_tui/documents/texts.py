@@ -68,6 +68,14 @@ SLIP_CANCEL = N_(
     "Votre place ira à une personne en liste d'attente."
 )
 SLIP_EVENT = N_("Page de l'événement :")
+# TRANSLATORS: {phone} as in the text above.
+SLIP_CANCEL_WAITLIST = N_(
+    "Pour quitter la liste d'attente : donnez ce code au guichet, sur la borne ou par "
+    "téléphone{phone}."
+)
+SLIP_CANCELLED_NOTE = N_(
+    "Cette inscription est annulée : ce document ne réserve aucune place à la rencontre."
+)
 ATTENDANCE_TITLE = N_("Liste de présence")
 ATTENDANCE_SEATS = N_("Places : {taken} / {capacity} · liste d'attente : {waiting}")
 ATTENDANCE_CONFIRMED = N_("Inscrits ({count} inscriptions, {people} personnes)")
@@ -100,6 +108,14 @@ CANCELLED_INFO_GENERIC = N_("Renseignements au guichet de votre commissariat")
 PROGRAMME_TITLE_ELIDED = N_("Programme du mois d'{month}")
 PROGRAMME_PHONE = N_("Inscription gratuite au guichet de votre commissariat ou par téléphone au {phone}.")
 PROGRAMME_OFFICER = N_("Avec {name}")
+# The confirmed parties' heading: {registrations} and {people} are the counts below, in words.
+ATTENDANCE_CONFIRMED_HEAD = N_("Inscrits ({registrations}, {people})")
+ATTENDANCE_WALK_INS = N_("Venus sans inscription")
+ATTENDANCE_COL_NOTES = N_("Notes")
+ATTENDANCE_CONFIDENTIAL = N_("Confidentiel — à détruire après la rencontre")
+ATTENDANCE_CANCELLED = N_("Cette rencontre est annulée : personne n'est attendu.")
+CANCEL_REASON = N_("Motif : {reason}")
+STATUS_ABSENT = N_("absent")
 PAGE = N_("Page {n}/{total}")
 PRINTED = N_("Imprimé le {when}")
 
@@ -151,6 +167,17 @@ def feminine_grade(grade: str) -> str:
     if feminine is None:
         return words
     return feminine[:1].upper() + feminine[1:] if words[:1].isupper() else feminine
+
+def plural(singular: str, many: str, n: int, **values: object) -> str:
+    """The form for `n` in the current language, {n} and the other fields filled in.
+
+    French counts 0 as singular (« 0 inscription »); the French source has no catalog to say
+    so, hence the rule here.
+    """
+    from cafepol_tui.i18n import current_language
+
+    k = 1 if n == 0 and current_language() == "fr" else n
+    return _.plural(singular, many, k).format(n=n, **values)
 
 
 def officer_line(gender: str, grade: str, name: str) -> str:

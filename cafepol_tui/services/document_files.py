@@ -16,30 +16,55 @@ from pathlib import Path
 # Documents without personal data (posters): the retention purge leaves them.
 PUBLIC_PREFIXES = ("flyer-", "programme-")
 
-_BY_REFERENCE = re.compile(r"^(?:slip|confirmation)-([A-Za-z0-9]+)\.pdf$")
-_BY_MEETING = re.compile(r"^attendance-(\d{1,18})\.pdf$")
+# Kept names carry the language and the layout (« flyer-12-a5-nl.pdf »): a Dutch flyer never
+# overwrites the French one. The older names (without them) are still read back for the purge.
+_BY_REFERENCE = re.compile(r"^(?:slip|confirmation)-([A-Za-z0-9]+)(?:-[a-z0-9]+)*\.pdf$")
+_BY_MEETING = re.compile(r"^attendance-(\d{1,18})(?:-[a-z0-9]+)*\.pdf$")
+
+# The `[printing.KIND]` table each kept name goes to (settings.PRINTED_KINDS).
+_KINDS = (
+    ("slip-", "slip"),
+    ("confirmation-", "slip"),
+    ("flyer-", "flyer"),
+    ("programme-", "programme"),
+    ("attendance-", "attendance"),
+    ("letter-", "letter"),
+    ("calls-", "calls"),
+    ("neighbourhood-", "neighbourhood"),
+    ("warn", "warnlist"),
+)
 
 
-def flyer_name(meeting_id: int, layout: str) -> str:
-    return f"flyer-{meeting_id}-{layout}.pdf"
+def _suffix(*parts: str) -> str:
+    return "".join(f"-{p.lower()}" for p in parts if p)
 
 
-def programme_name(month: date, commune: str | None = None) -> str:
+def flyer_name(meeting_id: int, layout: str, lang: str = "") -> str:
+    return f"flyer-{meeting_id}{_suffix(layout, lang)}.pdf"
+
+
+def programme_name(month: date, commune: str | None = None, lang: str = "") -> str:
     suffix = f"-{commune.lower()}" if commune else ""
-    return f"programme-{month:%Y-%m}{suffix}.pdf"
+    return f"programme-{month:%Y-%m}{suffix}{_suffix(lang)}.pdf"
 
 
-def slip_name(reference: str) -> str:
-    return f"slip-{reference}.pdf"
+def slip_name(reference: str, lang: str = "", layout: str = "") -> str:
+    return f"slip-{reference}{_suffix(lang, layout)}.pdf"
 
 
-def confirmation_name(reference: str) -> str:
+def confirmation_name(reference: str, lang: str = "", layout: str = "") -> str:
     """The slip the kiosk prints for the citizen after a sign-up."""
-    return f"confirmation-{reference}.pdf"
+    return f"confirmation-{reference}{_suffix(lang, layout)}.pdf"
 
 
-def attendance_name(meeting_id: int) -> str:
-    return f"attendance-{meeting_id}.pdf"
+def attendance_name(meeting_id: int, lang: str = "") -> str:
+    return f"attendance-{meeting_id}{_suffix(lang)}.pdf"
+
+
+def document_kind(file_name: str) -> str:
+    """« slip », « flyer »… for a kept file's name ('' when it is none of ours)."""
+    base = Path(file_name).name
+    return next((kind for prefix, kind in _KINDS if base.startswith(prefix)), "")
 
 
 def personal_reference(file_name: str) -> str | None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlparse, urlunparse
 
+from cafepol_tui.glyphs import undrawable
 from cafepol_tui.i18n import translator
 
 _ = translator("texts")
@@ -59,6 +60,18 @@ def fold(text: str) -> str:
     return " ".join(stripped.replace("’", "'").split())
 
 
+def check_printable(text: str, field: str) -> None:
+    """Refuse text holding a character none of the shipped fonts can print (it would be « � »)."""
+    missing = undrawable(text)
+    if missing:
+        shown = ", ".join(f"« {ch} » (U+{ord(ch):04X})" for ch in missing[:3])
+        raise ValidationError(
+            {field: _(
+                "Impossible d'imprimer {chars} : écrivez ce texte autrement."
+            ).format(chars=shown)}
+        )
+
+
 def clean_name(raw: str) -> str:
     name = " ".join(unicodedata.normalize("NFC", raw).split())
     if not name:
@@ -67,6 +80,7 @@ def clean_name(raw: str) -> str:
         raise ValidationError({"name": _("Le nom contient des caractères non autorisés.")})
     if len(name) > NAME_MAX:
         raise ValidationError({"name": _("Le nom est trop long ({max} caractères au maximum).").format(max=NAME_MAX)})
+    check_printable(name, "name")
     return name
 
 
@@ -137,6 +151,7 @@ def clean_text(raw: str, field: str, max_len: int, *, required: str | None = Non
                 length=len(text), max=max_len
             )}
         )
+    check_printable(text, field)
     return text
 
 

@@ -47,7 +47,7 @@ def test_without_out_the_pdf_goes_to_the_output_folder(
     assert _run(settings, "attendance", str(meeting.id)) == 0
     line = capsys.readouterr().out.strip()
     path = Path(line.split(" : ", 1)[1])
-    assert path.name == f"attendance-{meeting.id}.pdf" and path.read_bytes().startswith(b"%PDF")
+    assert path.name == f"attendance-{meeting.id}-fr.pdf" and path.read_bytes().startswith(b"%PDF")
 
 
 def test_slip_and_programme(meeting: MeetingDetail, settings: Settings, tmp_path: Path) -> None:

@@ -60,8 +60,8 @@ async def test_flyers_from_the_meeting_screen(app, zone, admin, tmp_path):
             assert bar.total == bar.progress == 5  # ceil(9 / 2) pages: A5 2-up by default
     assert len(kept_pdf(tmp_path / "out", "flyer-*.pdf").pages) == 5
     entry = AuditEntry.get(AuditEntry.action == "document")  # printing is audited, by name
-    assert (entry.actor, entry.detail) == ("Anne Admin", f"flyer-{zone['soon']}-a4-2up.pdf")
-    assert entry.target.endswith(f"flyer-{zone['soon']}-a4-2up.pdf")
+    assert (entry.actor, entry.detail) == ("Anne Admin", f"flyer-{zone['soon']}-a4-2up-fr.pdf")
+    assert entry.target.endswith(f"flyer-{zone['soon']}-a4-2up-fr.pdf")
 
 
 async def test_print_failure_keeps_the_attendance_sheet(app, zone, admin, tmp_path):

@@ -161,7 +161,7 @@ def test_purge_reaches_every_copy(world, db: peewee.Database, db_path: Path, tmp
 
     db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     assert _leaks(tmp_path) == {}
-    assert sorted(p.name for p in out.iterdir()) == ["flyer-3-a5.pdf"]  # names nobody
+    assert sorted(p.name for p in out.iterdir()) == ["flyer-3-a5-en.pdf"]  # names nobody
     concern = Concern.get_by_id(world["concern"])
     assert concern.description == ERASED_TEXT and concern.contact_name == ""
     # The meeting to come keeps its sign-up, in the live database and in every copy.
@@ -221,7 +221,7 @@ def test_the_kiosk_upkeep_purges_copies_and_documents(world, db: peewee.Database
                 deadline -= 1
         finally:
             scheduler.stop()
-    assert sorted(p.name for p in out.iterdir()) == ["flyer-3-a5.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == ["flyer-3-a5-en.pdf"]
     for copy in (*world["backups"], *world["asides"]):  # type: ignore[misc]
         data = Path(copy).read_bytes()
         assert not [s for s in SECRETS if s.encode() in data], copy

@@ -96,7 +96,11 @@ class ConfirmationScreen(KioskScreen):
                 registration = get_registration(self.result.reference)
             pdf = render_slip(registration, self.meeting, settings)
             outcome = deliver(
-                pdf, name=names.confirmation_name(self.result.reference), settings=settings
+                pdf,
+                name=names.confirmation_name(
+                    self.result.reference, current_language(), settings.documents.slip_format
+                ),
+                settings=settings,
             )
         except Exception:  # noqa: BLE001 - a citizen never sees a traceback
             logging.getLogger("cafepol.ui").exception("slip %s not printed", self.result.reference)

@@ -79,6 +79,8 @@ class PrintDialog(ReportsWorkerErrors, TranslatedBindings, ModalScreen[None]):
                 communes = [(name, name) for name in self.kiosk.settings.communes]
                 yield Select([(_("Toute la zone"), ""), *communes], value="",
                              allow_blank=False, id="commune")
+            if self.kind == ATTENDANCE:
+                yield Checkbox(_("Imprimer les numéros de téléphone"), value=False, id="phones")
             yield Label(_("Langue"))
             yield Select([(name, code) for code, name in LANGUAGES.items()],
                          value=current_language(), allow_blank=False, id="language")
@@ -117,6 +119,8 @@ class PrintDialog(ReportsWorkerErrors, TranslatedBindings, ModalScreen[None]):
                 self.say_error(_("Indiquez un nombre d'affiches de 1 à 10000."))
                 return
             options.update(layout=self.query_one("#layout", Select).value, copies=int(copies))
+        if self.kind == ATTENDANCE:
+            options["phones"] = self.query_one("#phones", Checkbox).value
         if self.kind == PROGRAMME:
             from cafepol_tui.documents.programme import MonthError, parse_month
 
@@ -192,17 +196,17 @@ class PrintDialog(ReportsWorkerErrors, TranslatedBindings, ModalScreen[None]):
                 meetings = programme_meetings(month, commune)  # type: ignore[arg-type]
             pdf = documents.render_programme(meetings, settings, month, commune,  # type: ignore[arg-type]
                                              lang=lang, progress=report)
-            return pdf, names.programme_name(month, commune)  # type: ignore[arg-type]
+            return pdf, names.programme_name(month, commune, lang)  # type: ignore[arg-type]
         with self.kiosk.database.connection_context():
             meeting = get_meeting(self.meeting_id or 0)
             registrations = list_for_meeting(meeting.id) if self.kind == ATTENDANCE else []
         if self.kind == ATTENDANCE:
             pdf = documents.render_attendance(meeting, registrations, settings, lang=lang,
-                                              progress=report)
-            return pdf, names.attendance_name(meeting.id)
+                                              progress=report, phones=bool(options["phones"]))
+            return pdf, names.attendance_name(meeting.id, lang)
         layout, copies = str(options["layout"]), int(options["copies"])  # type: ignore[call-overload]
         pdf = documents.render_flyer(meeting, settings, layout, copies, lang=lang, progress=report)
-        return pdf, names.flyer_name(meeting.id, layout)
+        return pdf, names.flyer_name(meeting.id, layout, lang)
 
     def finished(self, ok: bool, message: str) -> None:
         self.query_one("#prepare", Button).disabled = False

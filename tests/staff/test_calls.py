@@ -217,3 +217,44 @@ async def test_a_failed_message_is_sent_again(app, db, admin):
             await settle(pilot)
             await press(pilot, screen, "#retry", lambda: status(message_id) == "pending")
             await wait_until(pilot, lambda: "en attente" in table.get_row_at(0))
+
+
+async def test_give_feedback_through_the_dialog_writes_the_outbox_row(app, db, zone, officer):
+    from textual.widgets import Select, TextArea
+
+    from cafepol_tui.services import concerns as cs
+    from cafepol_tui.ui.screens.staff.concerns import ConcernScreen
+    from cafepol_tui.ui.screens.staff.form import FormDialog
+
+    concern_id = cs.create_concern(
+        cs.ConcernForm(
+            theme="Propreté",
+            description="Dépôts rue Haute",
+            wants_feedback=True,
+            contact_name="Ophélie Dupont",
+            contact_email="ophelie.d@exemple.be",
+        ),
+        officer,
+        now=FIXED_NOW,
+    )
+    with time_machine.travel(FIXED_NOW + timedelta(minutes=5), tick=False):
+        async with app.run_test(size=SIZE) as pilot:
+            await login(app, pilot, "5678")
+            screen = ConcernScreen(concern_id)
+            app.push_screen(screen)
+            await wait_until(pilot, lambda: screen.detail is not None)
+            await pilot.press("r")
+            await wait_until(pilot, lambda: isinstance(app.screen, FormDialog))
+            dialog = app.screen
+            await wait_until(pilot, lambda: dialog.query("#f-reply"))
+            dialog.query_one("#f-reply", TextArea).text = "Les dépôts ont été enlevés."
+            assert dialog.query_one("#f-channel", Select).value == "email"
+            await pilot.click("#form-ok")
+            await wait_until(pilot, lambda: app.screen is screen)
+    row = OutboxMessage.get(OutboxMessage.concern == concern_id)
+    assert (row.kind, row.channel, row.recipient) == (
+        NoticeKind.FEEDBACK,
+        NoticeChannel.EMAIL,
+        "ophelie.d@exemple.be",
+    )
+    assert "Les dépôts ont été enlevés." in row.body

@@ -26,6 +26,8 @@ from cafepol_tui.ui.screens.staff import labels
 from cafepol_tui.ui.screens.staff.base import StaffScreen
 
 if TYPE_CHECKING:
+    from textual.widgets.button import ButtonVariant
+
     from cafepol_tui.documents.printing import PrintOutcome
     from cafepol_tui.services.outbox import OutboxView
     from cafepol_tui.settings import Settings
@@ -34,7 +36,7 @@ _ = translator("staff")
 log = logging.getLogger("cafepol.ui.calls")
 
 RECENT = 200  # messages shown in the outbox tab
-OUTCOMES = (
+OUTCOMES: tuple[tuple[str, ButtonVariant], ...] = (
     (CallOutcome.REACHED, "success"),
     (CallOutcome.MESSAGE_LEFT, "primary"),
     (CallOutcome.NO_ANSWER, "default"),
@@ -145,7 +147,7 @@ class CallsScreen(StaffScreen):
             calls = outbox.call_list(now=now)
             letters = outbox.letters_to_print()
             messages = outbox.list_messages(limit=RECENT)
-        self.app.call_from_thread(self.show, calls, letters, messages)
+        self.app.call_from_thread(self.show, calls, letters, messages)  # type: ignore[arg-type]
 
     async def show(
         self, calls: list[OutboxView], letters: list[OutboxView], messages: list[OutboxView]

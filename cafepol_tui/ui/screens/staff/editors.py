@@ -567,6 +567,40 @@ def concern_update_dialog(kiosk: CafePolApp, detail: cs.ConcernDetail) -> FormDi
     )
 
 
+def feedback_dialog(kiosk: CafePolApp, detail: cs.ConcernDetail) -> FormDialog:
+    """« Donner le retour »: the reply, by a channel the contact allows (or in person)."""
+    from cafepol_tui.statuses import ReplyChannel
+
+    actor = _actor(kiosk)
+    allowed = [
+        c
+        for c, has in (
+            (ReplyChannel.EMAIL, detail.contact_email),
+            (ReplyChannel.LETTER, detail.contact_address),
+            (ReplyChannel.PHONE, detail.contact_phone),
+            (ReplyChannel.IN_PERSON, True),
+        )
+        if has
+    ]
+    choices = tuple((labels.reply_channel(c), str(c)) for c in allowed)
+
+    def save(v: dict[str, Any]) -> str:
+        cs.give_feedback(detail.id, v["reply"], v["channel"] or allowed[0], actor)
+        return _("Retour donné {channel} pour la doléance n° {id}.").format(
+            channel=labels.reply_channel(v["channel"] or allowed[0]), id=detail.id
+        )
+
+    return FormDialog(
+        kiosk,
+        _("Donner le retour — doléance n° {id}").format(id=detail.id),
+        [
+            Field("reply", _("Réponse au citoyen"), "", "text"),
+            Field("channel", _("Par"), str(allowed[0]), "select", choices),
+        ],
+        save,
+    )
+
+
 def purge_dialog(kiosk: CafePolApp) -> FormDialog:
     from cafepol_tui.db.models import utcnow
     from cafepol_tui.services.upkeep import purge_everywhere

@@ -21,8 +21,8 @@ from cafepol_tui.services import audit
 from cafepol_tui.services.concerns import ConcernSummary, list_concerns
 from cafepol_tui.services.formatting import format_clock, format_short_day
 from cafepol_tui.services.meetings import MeetingSummary, change_token, list_between
-from cafepol_tui.ui.screens.staff import labels, routes
 from cafepol_tui.statuses import OutboxStatus
+from cafepol_tui.ui.screens.staff import labels, routes
 from cafepol_tui.ui.screens.staff.base import StaffScreen
 
 if TYPE_CHECKING:

@@ -46,7 +46,7 @@ async def test_the_banner_while_email_is_down(settings, db, counter):
                 home = app.screen
                 assert isinstance(home, StaffHomeScreen)
                 banner = home.query_one("#staff-outages", Static)
-                await wait_until(pilot, lambda: banner.display)
+                await wait_until(pilot, lambda b=banner: b.display)
                 text = str(banner.render())
                 assert "E-mail en panne depuis" in text and "connection refused" in text
                 assert "les messages attendent" in text
@@ -56,6 +56,6 @@ async def test_the_banner_while_email_is_down(settings, db, counter):
                 with write_transaction(database_proxy.obj):
                     outbox._set_outage("email", "", FIXED_NOW)
                 home.load()
-                await wait_until(pilot, lambda: not banner.display)
+                await wait_until(pilot, lambda b=banner: not b.display)
                 await settle(pilot)
             app = make_app(settings, db)

@@ -258,3 +258,39 @@ async def test_give_feedback_through_the_dialog_writes_the_outbox_row(app, db, z
         "ophelie.d@exemple.be",
     )
     assert "Les dépôts ont été enlevés." in row.body
+
+
+async def test_hand_off_through_the_dialog(app, db, zone, officer):
+    from textual.widgets import Input, Select
+
+    from cafepol_tui.db.models import ConcernHandoff
+    from cafepol_tui.services import concerns as cs
+    from cafepol_tui.ui.screens.staff.concerns import ConcernScreen
+    from cafepol_tui.ui.screens.staff.form import FormDialog
+
+    concern_id = cs.create_concern(
+        cs.ConcernForm(theme="Propreté", description="Dépôts rue Haute"), officer, now=FIXED_NOW
+    )
+    with time_machine.travel(FIXED_NOW + timedelta(minutes=5), tick=False):
+        async with app.run_test(size=SIZE) as pilot:
+            await login(app, pilot, "5678")
+            screen = ConcernScreen(concern_id)
+            app.push_screen(screen)
+            await wait_until(pilot, lambda: screen.detail is not None)
+            await pilot.press("p")
+            await wait_until(pilot, lambda: isinstance(app.screen, FormDialog))
+            dialog = app.screen
+            await wait_until(pilot, lambda: dialog.query("#f-partner"))
+            dialog.query_one("#f-partner", Select).value = "Hygea"
+            dialog.query_one("#f-channel", Select).value = "letter"
+            dialog.query_one("#f-due_on", Input).value = "15/12/2026"
+            await pilot.click("#form-ok")
+            await wait_until(pilot, lambda: app.screen is screen)
+    handoff = ConcernHandoff.get(ConcernHandoff.concern == concern_id)
+    assert str(handoff.due_on) == "2026-12-15"
+    row = OutboxMessage.get(OutboxMessage.handoff == handoff.id)
+    assert (row.kind, row.channel, row.status) == (
+        NoticeKind.HANDOFF,
+        NoticeChannel.LETTER,
+        OutboxStatus.PENDING,
+    )

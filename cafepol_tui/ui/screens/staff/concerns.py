@@ -105,6 +105,7 @@ class ConcernScreen(StaffScreen):
     BINDINGS = [
         Binding("s", "update", N_("Suivi / changer l'état"), id="concern-update"),
         Binding("r", "feedback", N_("Donner le retour"), id="concern-feedback"),
+        Binding("p", "handoff", N_("Transmettre"), id="concern-handoff"),
     ]
 
     def __init__(self, concern_id: int) -> None:
@@ -190,3 +191,11 @@ class ConcernScreen(StaffScreen):
             self.notify(_("Cette doléance est terminée."), severity="warning")
             return
         self.app.push_screen(editors.feedback_dialog(self.kiosk, self.detail), self._saved)
+
+    def action_handoff(self) -> None:
+        if self.detail is None or self.refused(Permission.FOLLOW_UP):
+            return
+        if not self.detail.next_states:
+            self.notify(_("Cette doléance est terminée."), severity="warning")
+            return
+        self.app.push_screen(editors.handoff_dialog(self.kiosk, self.detail), self._saved)

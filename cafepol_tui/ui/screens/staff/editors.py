@@ -601,6 +601,32 @@ def feedback_dialog(kiosk: CafePolApp, detail: cs.ConcernDetail) -> FormDialog:
     )
 
 
+def handoff_dialog(kiosk: CafePolApp, detail: cs.ConcernDetail) -> FormDialog:
+    """« Transmettre »: the concern handed to a partner, by e-mail or a printed sheet."""
+    actor = _actor(kiosk)
+    ways = ((_("par e-mail"), "email"), (_("fiche imprimée"), "letter"))
+
+    def fields() -> list[Field]:  # in the dialog's worker thread
+        return [
+            Field("partner", _("Partenaire"), detail.partner or "", "select",
+                  _opts(cs.partner_names())),
+            Field(name="due_on", label=_("Réponse attendue pour le (JJ/MM/AAAA)")),
+            Field("channel", _("Envoi"), "email", "select", ways),
+            Field("note", _("Note pour le partenaire (facultatif)"), "", "text"),
+        ]
+
+    def save(v: dict[str, Any]) -> str:
+        cs.hand_off(detail.id, v["partner"] or "", v["due_on"], actor,
+                    channel=v["channel"] or "email", note=v["note"], sender=actor.name)
+        return _("Doléance n° {id} transmise à {partner}.").format(
+            id=detail.id, partner=v["partner"]
+        )
+
+    return FormDialog(
+        kiosk, _("Transmettre la doléance n° {id}").format(id=detail.id), fields, save
+    )
+
+
 def purge_dialog(kiosk: CafePolApp) -> FormDialog:
     from cafepol_tui.db.models import utcnow
     from cafepol_tui.services.upkeep import purge_everywhere

@@ -294,3 +294,21 @@ async def test_hand_off_through_the_dialog(app, db, zone, officer):
         NoticeChannel.LETTER,
         OutboxStatus.PENDING,
     )
+    with time_machine.travel(FIXED_NOW + timedelta(minutes=10), tick=False):
+        async with make_app(app.settings, db).run_test(size=SIZE) as pilot:
+            from textual.widgets import TextArea
+
+            again = pilot.app
+            await login(again, pilot, "5678")
+            screen = ConcernScreen(concern_id)
+            again.push_screen(screen)
+            await wait_until(pilot, lambda: screen.detail is not None)
+            await pilot.press("a")
+            await wait_until(pilot, lambda: isinstance(again.screen, FormDialog))
+            dialog = again.screen
+            await wait_until(pilot, lambda: dialog.query("#f-answer"))
+            dialog.query_one("#f-answer", TextArea).text = "Enlèvement prévu le 10 décembre."
+            await pilot.click("#form-ok")
+            await wait_until(pilot, lambda: again.screen is screen)
+    handoff = ConcernHandoff.get_by_id(handoff.id)
+    assert handoff.answer == "Enlèvement prévu le 10 décembre."

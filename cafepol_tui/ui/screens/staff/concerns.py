@@ -106,6 +106,7 @@ class ConcernScreen(StaffScreen):
         Binding("s", "update", N_("Suivi / changer l'état"), id="concern-update"),
         Binding("r", "feedback", N_("Donner le retour"), id="concern-feedback"),
         Binding("p", "handoff", N_("Transmettre"), id="concern-handoff"),
+        Binding("a", "partner_answer", N_("Réponse du partenaire"), id="concern-answer"),
     ]
 
     def __init__(self, concern_id: int) -> None:
@@ -199,3 +200,13 @@ class ConcernScreen(StaffScreen):
             self.notify(_("Cette doléance est terminée."), severity="warning")
             return
         self.app.push_screen(editors.handoff_dialog(self.kiosk, self.detail), self._saved)
+
+    def action_partner_answer(self) -> None:
+        from cafepol_tui.statuses import HandoffStatus
+
+        if self.detail is None or self.refused(Permission.FOLLOW_UP):
+            return
+        if not any(h.status == HandoffStatus.SENT for h in self.detail.handoffs):
+            self.notify(_("Aucune transmission n'attend de réponse."), severity="warning")
+            return
+        self.app.push_screen(editors.partner_answer_dialog(self.kiosk, self.detail), self._saved)

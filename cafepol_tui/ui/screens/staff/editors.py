@@ -627,6 +627,32 @@ def handoff_dialog(kiosk: CafePolApp, detail: cs.ConcernDetail) -> FormDialog:
     )
 
 
+def partner_answer_dialog(kiosk: CafePolApp, detail: cs.ConcernDetail) -> FormDialog:
+    """« Réponse du partenaire »: what a partner answered to a hand-off still waiting."""
+    from cafepol_tui.statuses import HandoffStatus
+
+    actor = _actor(kiosk)
+    waiting = [h for h in detail.handoffs if h.status == HandoffStatus.SENT]
+    choices = tuple(
+        (f"{h.partner} — {labels.short_date(h.due_on)}", str(h.id)) for h in waiting
+    )
+
+    def save(v: dict[str, Any]) -> str:
+        cs.record_partner_answer(int(v["handoff"] or waiting[0].id), v["answer"], actor)
+        return _("Réponse du partenaire notée.")
+
+    return FormDialog(
+        kiosk,
+        _("Réponse du partenaire — doléance n° {id}").format(id=detail.id),
+        [
+            Field("handoff", _("Transmission"), choices[0][1] if choices else "", "select",
+                  choices),
+            Field("answer", _("Réponse"), "", "text"),
+        ],
+        save,
+    )
+
+
 def purge_dialog(kiosk: CafePolApp) -> FormDialog:
     from cafepol_tui.db.models import utcnow
     from cafepol_tui.services.upkeep import purge_everywhere

@@ -102,7 +102,12 @@ class ConcernsScreen(StaffScreen):
 
 
 class ConcernScreen(StaffScreen):
-    BINDINGS = [Binding("s", "update", N_("Suivi / changer l'état"), id="concern-update")]
+    BINDINGS = [
+        Binding("s", "update", N_("Suivi / changer l'état"), id="concern-update"),
+        Binding("r", "feedback", N_("Donner le retour"), id="concern-feedback"),
+        Binding("p", "handoff", N_("Transmettre"), id="concern-handoff"),
+        Binding("a", "partner_answer", N_("Réponse du partenaire"), id="concern-answer"),
+    ]
 
     def __init__(self, concern_id: int) -> None:
         super().__init__()
@@ -169,7 +174,7 @@ class ConcernScreen(StaffScreen):
                 labels.short_datetime(u.at),
                 u.actor,
                 labels.concern_status(u.status),
-                u.note.replace("\n", " ")[:60],
+                u.note.replace("\n", " "),  # whole: the table scrolls sideways
             )
 
     def action_update(self) -> None:
@@ -179,3 +184,29 @@ class ConcernScreen(StaffScreen):
             self.notify(_("Cette doléance est terminée."), severity="warning")
             return
         self.app.push_screen(editors.concern_update_dialog(self.kiosk, self.detail), self._saved)
+
+    def action_feedback(self) -> None:
+        if self.detail is None or self.refused(Permission.FOLLOW_UP):
+            return
+        if not self.detail.next_states:
+            self.notify(_("Cette doléance est terminée."), severity="warning")
+            return
+        self.app.push_screen(editors.feedback_dialog(self.kiosk, self.detail), self._saved)
+
+    def action_handoff(self) -> None:
+        if self.detail is None or self.refused(Permission.FOLLOW_UP):
+            return
+        if not self.detail.next_states:
+            self.notify(_("Cette doléance est terminée."), severity="warning")
+            return
+        self.app.push_screen(editors.handoff_dialog(self.kiosk, self.detail), self._saved)
+
+    def action_partner_answer(self) -> None:
+        from cafepol_tui.statuses import HandoffStatus
+
+        if self.detail is None or self.refused(Permission.FOLLOW_UP):
+            return
+        if not any(h.status == HandoffStatus.SENT for h in self.detail.handoffs):
+            self.notify(_("Aucune transmission n'attend de réponse."), severity="warning")
+            return
+        self.app.push_screen(editors.partner_answer_dialog(self.kiosk, self.detail), self._saved)

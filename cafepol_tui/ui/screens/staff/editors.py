@@ -567,6 +567,92 @@ def concern_update_dialog(kiosk: CafePolApp, detail: cs.ConcernDetail) -> FormDi
     )
 
 
+def feedback_dialog(kiosk: CafePolApp, detail: cs.ConcernDetail) -> FormDialog:
+    """« Donner le retour »: the reply, by a channel the contact allows (or in person)."""
+    from cafepol_tui.statuses import ReplyChannel
+
+    actor = _actor(kiosk)
+    allowed = [
+        c
+        for c, has in (
+            (ReplyChannel.EMAIL, detail.contact_email),
+            (ReplyChannel.LETTER, detail.contact_address),
+            (ReplyChannel.PHONE, detail.contact_phone),
+            (ReplyChannel.IN_PERSON, True),
+        )
+        if has
+    ]
+    choices = tuple((labels.reply_channel(c), str(c)) for c in allowed)
+
+    def save(v: dict[str, Any]) -> str:
+        cs.give_feedback(detail.id, v["reply"], v["channel"] or allowed[0], actor)
+        return _("Retour donné {channel} pour la doléance n° {id}.").format(
+            channel=labels.reply_channel(v["channel"] or allowed[0]), id=detail.id
+        )
+
+    return FormDialog(
+        kiosk,
+        _("Donner le retour — doléance n° {id}").format(id=detail.id),
+        [
+            Field("reply", _("Réponse au citoyen"), "", "text"),
+            Field("channel", _("Par"), str(allowed[0]), "select", choices),
+        ],
+        save,
+    )
+
+
+def handoff_dialog(kiosk: CafePolApp, detail: cs.ConcernDetail) -> FormDialog:
+    """« Transmettre »: the concern handed to a partner, by e-mail or a printed sheet."""
+    actor = _actor(kiosk)
+    ways = ((_("par e-mail"), "email"), (_("fiche imprimée"), "letter"))
+
+    def fields() -> list[Field]:  # in the dialog's worker thread
+        return [
+            Field("partner", _("Partenaire"), detail.partner or "", "select",
+                  _opts(cs.partner_names())),
+            Field(name="due_on", label=_("Réponse attendue pour le (JJ/MM/AAAA)")),
+            Field("channel", _("Envoi"), "email", "select", ways),
+            Field("note", _("Note pour le partenaire (facultatif)"), "", "text"),
+        ]
+
+    def save(v: dict[str, Any]) -> str:
+        cs.hand_off(detail.id, v["partner"] or "", v["due_on"], actor,
+                    channel=v["channel"] or "email", note=v["note"], sender=actor.name)
+        return _("Doléance n° {id} transmise à {partner}.").format(
+            id=detail.id, partner=v["partner"]
+        )
+
+    return FormDialog(
+        kiosk, _("Transmettre la doléance n° {id}").format(id=detail.id), fields, save
+    )
+
+
+def partner_answer_dialog(kiosk: CafePolApp, detail: cs.ConcernDetail) -> FormDialog:
+    """« Réponse du partenaire »: what a partner answered to a hand-off still waiting."""
+    from cafepol_tui.statuses import HandoffStatus
+
+    actor = _actor(kiosk)
+    waiting = [h for h in detail.handoffs if h.status == HandoffStatus.SENT]
+    choices = tuple(
+        (f"{h.partner} — {labels.short_date(h.due_on)}", str(h.id)) for h in waiting
+    )
+
+    def save(v: dict[str, Any]) -> str:
+        cs.record_partner_answer(int(v["handoff"] or waiting[0].id), v["answer"], actor)
+        return _("Réponse du partenaire notée.")
+
+    return FormDialog(
+        kiosk,
+        _("Réponse du partenaire — doléance n° {id}").format(id=detail.id),
+        [
+            Field("handoff", _("Transmission"), choices[0][1] if choices else "", "select",
+                  choices),
+            Field("answer", _("Réponse"), "", "text"),
+        ],
+        save,
+    )
+
+
 def purge_dialog(kiosk: CafePolApp) -> FormDialog:
     from cafepol_tui.db.models import utcnow
     from cafepol_tui.services.upkeep import purge_everywhere

@@ -6,7 +6,8 @@ Reached only through the PIN screen. Its footer keys and buttons open the staff 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,8 +21,12 @@ from cafepol_tui.services import audit
 from cafepol_tui.services.concerns import ConcernSummary, list_concerns
 from cafepol_tui.services.formatting import format_clock, format_short_day
 from cafepol_tui.services.meetings import MeetingSummary, change_token, list_between
+from cafepol_tui.statuses import OutboxStatus
 from cafepol_tui.ui.screens.staff import labels, routes
 from cafepol_tui.ui.screens.staff.base import StaffScreen
+
+if TYPE_CHECKING:
+    from cafepol_tui.services.outbox import Outage
 
 _ = translator("staff")
 
@@ -48,6 +53,8 @@ class StaffHomeScreen(StaffScreen):
         )
         with Vertical(id="staff-home"):
             yield Static(heading, id="staff-heading", markup=False)
+            yield Static("", id="staff-outages", markup=False)
+            yield Static("", id="staff-counts", markup=False)
             yield Static(_("Doléances à suivre"), classes="staff-section", id="concerns-title")
             yield DataTable(id="staff-concerns", cursor_type="row", zebra_stripes=True)
             yield Static(_("Rencontres"), classes="staff-section")
@@ -68,6 +75,8 @@ class StaffHomeScreen(StaffScreen):
             _("N°"), _("Date"), _("Heure"), _("Commune"), _("Lieu"), _("Inscrits"), _("Statut")
         )
         self.query_one("#staff-meetings", DataTable).focus()
+        self.query_one("#staff-outages").display = False
+        self.query_one("#staff-counts").display = False
         self._token: object = None
         self.load()
         self.set_interval(POLL_S, self.poll_changes)
@@ -112,7 +121,52 @@ class StaffHomeScreen(StaffScreen):
             meetings = list_between(
                 now - timedelta(days=PAST_DAYS), now + timedelta(days=AHEAD_DAYS)
             )
+            notices = self.notices(now)
         self.app.call_from_thread(self.show, concerns, meetings, token)
+        self.app.call_from_thread(self.show_notices, *notices)
+
+    @staticmethod
+    def notices(now: datetime) -> tuple[list[Outage], dict[str, int]]:
+        """The channels down, and what waits for staff: calls, letters, failures, hand-offs."""
+        from cafepol_tui.services import outbox
+        from cafepol_tui.services.concerns import overdue_handoffs
+
+        counts = outbox.counts()
+        waiting = {
+            "calls": len(outbox.call_list(now=now)),
+            "letters": len(outbox.letters_to_print()),
+            "failed": counts.get(OutboxStatus.FAILED, 0),
+            "handoffs": len(overdue_handoffs(now=now)),
+        }
+        return outbox.outages(), waiting
+
+    def show_notices(self, outages: list[Outage], waiting: dict[str, int]) -> None:
+        banner = self.query_one("#staff-outages", Static)
+        banner.update("\n".join(
+            _("⚠ {channel} en panne depuis {since} : {error} — les messages attendent").format(
+                channel=labels.notice_channel(o.channel).capitalize(),
+                since=labels.short_datetime(o.since),
+                error=o.error,
+            )
+            for o in outages
+        ))
+        banner.display = bool(outages)
+        parts = []
+        if waiting["calls"]:
+            parts.append(_("☎ {count} appel(s) à passer").format(count=waiting["calls"]))
+        if waiting["letters"]:
+            parts.append(_("✉ {count} lettre(s) à imprimer").format(count=waiting["letters"]))
+        if waiting["failed"]:
+            parts.append(_("⚠ {count} message(s) en échec").format(count=waiting["failed"]))
+        if waiting["handoffs"]:
+            parts.append(
+                _("{count} transmission(s) sans réponse du partenaire").format(
+                    count=waiting["handoffs"]
+                )
+            )
+        line = self.query_one("#staff-counts", Static)
+        line.update(" · ".join(parts))
+        line.display = bool(parts)
 
     def show(
         self,

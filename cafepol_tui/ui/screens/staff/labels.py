@@ -14,7 +14,17 @@ from babel.numbers import format_decimal, format_percent
 
 from cafepol_tui.i18n import N_, current_language, translator
 from cafepol_tui.services.formatting import babel_locale, local
-from cafepol_tui.statuses import Channel, ConcernStatus, RegistrationStatus, StaffRole
+from cafepol_tui.statuses import (
+    CallOutcome,
+    Channel,
+    ConcernStatus,
+    NoticeChannel,
+    NoticeKind,
+    OutboxStatus,
+    RegistrationStatus,
+    ReplyChannel,
+    StaffRole,
+)
 
 _ = translator("staff")
 
@@ -50,6 +60,47 @@ CHANNELS: dict[str, str] = {
     Channel.PHONE: N_("téléphone"),
 }
 
+NOTICE_KIND: dict[str, str] = {
+    # TRANSLATORS: why a citizen is called or written to (the « À appeler » list, the outbox).
+    NoticeKind.CONFIRMATION: N_("Confirmation d'inscription"),
+    NoticeKind.WAITLISTED: N_("Sur liste d'attente"),
+    NoticeKind.PROMOTION: N_("Place libérée : inscription confirmée"),
+    NoticeKind.CANCELLATION: N_("Rencontre annulée"),
+    NoticeKind.CHANGE: N_("Rencontre modifiée"),
+    NoticeKind.REMINDER: N_("Rappel de la rencontre"),
+    NoticeKind.FEEDBACK: N_("Retour sur une doléance"),
+    NoticeKind.HANDOFF: N_("Doléance transmise à un partenaire"),
+}
+
+NOTICE_CHANNEL: dict[str, str] = {
+    NoticeChannel.EMAIL: N_("e-mail"),
+    NoticeChannel.SMS: N_("SMS"),
+    NoticeChannel.PHONE: N_("appel"),
+    NoticeChannel.LETTER: N_("lettre"),
+}
+
+OUTBOX_STATUS: dict[str, str] = {
+    OutboxStatus.PENDING: N_("en attente"),
+    OutboxStatus.SENDING: N_("en cours d'envoi"),
+    OutboxStatus.SENT: N_("envoyé"),
+    OutboxStatus.FAILED: N_("en échec"),
+    OutboxStatus.TO_CALL: N_("à appeler"),
+    OutboxStatus.DONE: N_("fait"),
+}
+
+CALL_OUTCOME: dict[str, str] = {
+    CallOutcome.REACHED: N_("Joint"),
+    CallOutcome.MESSAGE_LEFT: N_("Message laissé"),
+    CallOutcome.NO_ANSWER: N_("Pas de réponse"),
+}
+
+REPLY_CHANNEL: dict[str, str] = {
+    ReplyChannel.EMAIL: N_("par e-mail"),
+    ReplyChannel.LETTER: N_("par lettre"),
+    ReplyChannel.PHONE: N_("par téléphone"),
+    ReplyChannel.IN_PERSON: N_("en personne"),
+}
+
 
 def _label(labels: dict[str, str], code: str) -> str:
     return _(labels[code]) if code in labels else code
@@ -69,6 +120,26 @@ def role(code: str) -> str:
 
 def channel(code: str) -> str:
     return _label(CHANNELS, code)
+
+
+def notice_kind(code: str) -> str:
+    return _label(NOTICE_KIND, code)
+
+
+def notice_channel(code: str) -> str:
+    return _label(NOTICE_CHANNEL, code)
+
+
+def outbox_status(code: str) -> str:
+    return _label(OUTBOX_STATUS, code)
+
+
+def call_outcome(code: str) -> str:
+    return _label(CALL_OUTCOME, code)
+
+
+def reply_channel(code: str) -> str:
+    return _label(REPLY_CHANNEL, code)
 
 
 def locale() -> str:

@@ -140,6 +140,14 @@ ROUTES: tuple[Route, ...] = (
         key="d",
     ),
     Route(
+        "calls",
+        N_("À appeler"),
+        N_("Appels à passer, lettres à imprimer, messages envoyés"),
+        Lazy("calls", "CallsScreen"),
+        permission=Permission.NOTIFY,
+        key="a",
+    ),
+    Route(
         "new_concern",
         N_("Nouvelle doléance"),
         N_("Enregistrer une situation soulevée"),

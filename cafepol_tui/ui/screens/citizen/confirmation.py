@@ -27,8 +27,13 @@ def spaced(code: str) -> str:
     return f"{code[:3]} {code[3:]}"
 
 
-class ConfirmationScreen(KioskScreen):
-    BINDINGS: ClassVar[list[BindingType]] = []  # escape must not bring back the filled-in form
+class ConfirmationScreen(KioskScreen, inherit_bindings=False):
+    # Escape must not bring back the filled-in form, nor take the code away: only « Terminer »
+    # or the full idle time leave this screen.
+    BINDINGS: ClassVar[list[BindingType]] = []
+
+    def action_back(self) -> None:
+        """Nothing: the reference code stays on the screen."""
 
     def __init__(self, result: SignupResult, meeting: MeetingDetail) -> None:
         super().__init__()
@@ -64,7 +69,7 @@ class ConfirmationScreen(KioskScreen):
             yield Static(details, id="confirmation-details")
             yield Static("", id="print-status", classes="centered")
             with Horizontal(classes="actions"):
-                yield Button("🖨 " + _("Imprimer ma confirmation"), id="print-slip",
+                yield Button(_("Imprimer ma confirmation"), id="print-slip",
                              variant="success")
                 yield Button(_("Terminer"), id="finish", variant="primary")
 

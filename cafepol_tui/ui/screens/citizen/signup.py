@@ -139,6 +139,19 @@ class SignupScreen(KeyboardScreen):
     def _back(self) -> None:
         self.action_back()
 
+    def action_back(self) -> None:
+        """Back to the meeting; from a form with anything typed, only once the citizen says so."""
+        from cafepol_tui.ui.screens.citizen.leave import LeaveFormScreen
+
+        if self.has_typed():
+            self.app.push_screen(LeaveFormScreen(super().action_back))
+        else:
+            super().action_back()
+
+    def has_typed(self) -> bool:
+        form = self.read_form()
+        return any(value.strip() for value in (form.name, form.phone, form.email, form.topic))
+
     @on(Input.Submitted)
     def _next_field(self) -> None:
         self.focus_next()

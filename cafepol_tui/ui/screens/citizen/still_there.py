@@ -32,7 +32,8 @@ class StillThereScreen(KioskScreen, inherit_bindings=False):
 
     def show_left(self, left: float) -> None:
         self.left = left
-        self.query_one("#still-there-count", Digits).update(str(max(0, round(left))))
+        for count in self.query("#still-there-count").results(Digits):
+            count.update(str(max(0, round(left))))
 
     def tap_too_soon(self) -> bool:
         return False  # any touch, at once, keeps the form

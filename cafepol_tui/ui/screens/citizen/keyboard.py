@@ -30,6 +30,8 @@ class KeyboardScreen(KioskScreen):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if isinstance(event.widget, (Input, TextArea)):
             self.last_text_field = event.widget
+            for keyboard in self.query(TouchKeyboard):
+                keyboard.show_case()
 
     def sync_keyboard(self) -> None:
         for keyboard in self.query(TouchKeyboard):

@@ -56,7 +56,8 @@ class SignupScreen(KeyboardScreen):
             )
             with VerticalScroll(id="signup-form"):
                 yield Label(_("Votre nom et prénom *"), classes="field-label")
-                yield Input(placeholder=_("ex. Marie Dubois"), id="name", max_length=120)
+                yield Input(placeholder=_("ex. Marie Dubois"), id="name", max_length=120,
+                            classes="-names")
                 yield Static("", id="error-name", classes="field-error")
                 yield Label(_("Nombre de personnes (vous compris)"), classes="field-label")
                 yield PartySize(settings.kiosk.max_party_size, id="people")

@@ -251,7 +251,7 @@ class CafePolApp(App[None], inherit_bindings=False):
     def check_inactivity(self, now: float | None = None) -> None:
         """Back to a clean citizen home after the idle timeout, whatever screen is open.
 
-        A citizen screen other than home gets « Vous êtes toujours là ? » first: a countdown
+        A citizen screen with typed text gets « Vous êtes toujours là ? » first: a countdown
         (`STILL_THERE_S`) that any touch cancels, keeping what was typed.
         """
         from cafepol_tui.ui.screens.citizen.still_there import STILL_THERE_S, StillThereScreen
@@ -271,7 +271,8 @@ class CafePolApp(App[None], inherit_bindings=False):
         left = limit - idle
         if isinstance(screen, StillThereScreen):
             screen.show_left(left)
-        elif left <= min(STILL_THERE_S, limit / 3) and screen.id != "outage":
+        elif (left <= min(STILL_THERE_S, limit / 3) and isinstance(screen, KioskScreen)
+              and screen.warns_before_reset):
             self.push_screen(StillThereScreen(left))
 
     def reset_to_home(self) -> None:

@@ -156,8 +156,9 @@ async def test_the_next_citizen_cannot_paste_the_last_ones_name(kiosk, how):
             if how == "idle":
                 kiosk.check_inactivity(now=monotonic() + 61)
             else:  # « ← Retour » twice: the same citizen walks away before the timeout
-                await pilot.press("escape")
+                await pilot.press("escape")  # a typed form asks first
                 await settle(pilot)
+                await click_and_wait(pilot, "#leave")
                 await pilot.press("escape")
 
         field = await copy_name_then_come_back(kiosk, pilot, leave)

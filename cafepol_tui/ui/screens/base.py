@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import events
 from textual.binding import Binding
@@ -76,6 +76,9 @@ TAP_EVENTS = (events.MouseDown, events.MouseUp, events.Click)
 class KioskScreen(FinishesAfterWork, ReportsWorkerErrors, Screen[None]):
     BINDINGS = [Binding("escape", "back", "Retour", show=False, id="back")]
     _tap_armed_at: float | None = None
+    # True on screens with something typed to lose: « Vous êtes toujours là ? » comes before
+    # the idle reset (`CafePolApp.check_inactivity`).
+    warns_before_reset: ClassVar[bool] = False
 
     @property
     def kiosk(self) -> CafePolApp:

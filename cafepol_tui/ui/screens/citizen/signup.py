@@ -27,6 +27,7 @@ from cafepol_tui.statuses import Channel
 from cafepol_tui.ui.screens.base import Then
 from cafepol_tui.ui.screens.citizen.keyboard import KeyboardScreen
 from cafepol_tui.ui.widgets.party_size import PartySize
+from cafepol_tui.ui.widgets.tick_box import TickBox
 from cafepol_tui.ui.widgets.touch_keyboard import KeyboardToggle, TouchKeyboard
 
 _ = translator("kiosk")
@@ -68,7 +69,7 @@ class SignupScreen(KeyboardScreen):
                 yield Label(_("E-mail (facultatif)"), classes="field-label")
                 yield Input(placeholder=_("ex. prenom.nom@exemple.be"), id="email", max_length=254)
                 yield Static("", id="error-email", classes="field-error")
-                yield Checkbox(_("M'envoyer un rappel la veille (par e-mail)"), id="reminder")
+                yield TickBox(_("M'envoyer un rappel la veille (par e-mail)"), id="reminder")
                 yield Static(no_contact_notice(), id="no-contact-notice")
                 yield Label(
                     _("Ce que je voudrais aborder (facultatif, {n} caractères au plus)").format(
@@ -79,7 +80,7 @@ class SignupScreen(KeyboardScreen):
                 yield TextArea(id="topic", soft_wrap=True, show_line_numbers=False)
                 yield Static("", id="error-topic", classes="field-error")
                 yield Static(privacy_notice(settings.retention_days), id="privacy")
-                yield Checkbox(_("J'accepte que ces données soient enregistrées *"), id="consent")
+                yield TickBox(_("J'accepte que ces données soient enregistrées *"), id="consent")
                 yield Static("", id="error-consent", classes="field-error")
             yield Static("", id="form-error", classes="field-error")
             yield TouchKeyboard("letters", id="touch-keyboard")

@@ -74,9 +74,14 @@ def block_lines(text: str, width: int) -> list[str]:
 class BigText(Static):
     """Plain text, drawn in block letters in large print (or always, with `always=True`)."""
 
-    def __init__(self, text: str, *, always: bool = False, **kwargs: object) -> None:
+    def __init__(
+        self, text: str, *, big: str | None = None, always: bool = False, **kwargs: object
+    ) -> None:
+        """`big`: what is drawn in block letters, when shorter than `text` (a title without its
+        details)."""
         super().__init__(text, markup=False, **kwargs)  # type: ignore[arg-type]
         self.text = text
+        self.big_text = text if big is None else big
         self.always = always
 
     @property
@@ -87,9 +92,9 @@ class BigText(Static):
         if not self.big:
             return Text(self.text)
         width = self.size.width or (self.app.size.width - 4)
-        return Text("\n".join(block_lines(self.text, width)), justify="center")
+        return Text("\n".join(block_lines(self.big_text, width)), justify="center")
 
     def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[no-untyped-def]
         if not self.big:
             return super().get_content_height(container, viewport, width)
-        return len(block_lines(self.text, width))
+        return len(block_lines(self.big_text, width))

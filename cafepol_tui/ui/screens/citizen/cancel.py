@@ -23,6 +23,7 @@ from cafepol_tui.services.registrations import (
 from cafepol_tui.services.validation import NotFoundError, RefusedError
 from cafepol_tui.statuses import RegistrationStatus
 from cafepol_tui.ui.screens.citizen.keyboard import KeyboardScreen
+from cafepol_tui.ui.widgets.big_text import BigText
 from cafepol_tui.ui.widgets.meeting_table import first_upper
 from cafepol_tui.ui.widgets.touch_keyboard import KeyboardToggle, TouchKeyboard
 
@@ -36,7 +37,7 @@ class CancelScreen(KeyboardScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="cancel-page"):
-            yield Static(_("Annuler une inscription"), id="cancel-heading")
+            yield BigText(_("Annuler une inscription"), id="cancel-heading")
             yield Label(_("Code de référence (6 caractères, sur votre confirmation)"))
             yield Input(
                 placeholder=_("ex. K7M 3QX"),

@@ -17,6 +17,7 @@ from cafepol_tui.services.formatting import format_when
 from cafepol_tui.services.meetings import MeetingDetail
 from cafepol_tui.services.registrations import SignupResult
 from cafepol_tui.ui.screens.base import KioskScreen
+from cafepol_tui.ui.widgets.big_text import BigText
 from cafepol_tui.ui.widgets.meeting_table import first_upper
 
 _ = translator("kiosk")
@@ -61,7 +62,9 @@ class ConfirmationScreen(KioskScreen, inherit_bindings=False):
         with Vertical(id="confirmation-page"):
             yield Static(headline, id="confirmation-headline")
             yield Static(_("Votre code de référence :"), classes="centered")
-            yield Static(spaced(r.reference), id="reference")
+            yield BigText(spaced(r.reference), always=True, id="reference")
+            yield BigText(first_upper(format_when(m.starts_at, lang)), id="confirmation-when",
+                          classes="large-only")
             yield Static(
                 _("Notez-le : il sert à annuler votre inscription ici ou au guichet."),
                 classes="centered",

@@ -26,6 +26,7 @@ from cafepol_tui.services.validation import (
 from cafepol_tui.statuses import Channel
 from cafepol_tui.ui.screens.base import Then
 from cafepol_tui.ui.screens.citizen.keyboard import KeyboardScreen
+from cafepol_tui.ui.widgets.big_text import BigText
 from cafepol_tui.ui.widgets.party_size import PartySize
 from cafepol_tui.ui.widgets.tick_box import TickBox
 from cafepol_tui.ui.widgets.touch_keyboard import KeyboardToggle, TouchKeyboard
@@ -50,10 +51,10 @@ class SignupScreen(KeyboardScreen):
         m = self.meeting
         with Vertical(id="signup-page"):
             heading = _("Inscription") if not m.is_full else _("Inscription sur la liste d'attente")
-            yield Static(
+            yield BigText(
                 f"{heading} — {m.commune}, {m.place}, {format_when(m.starts_at, current_language())}",
+                big=heading,
                 id="signup-heading",
-                markup=False,
             )
             with VerticalScroll(id="signup-form"):
                 yield Label(_("Votre nom et prénom *"), classes="field-label")

@@ -65,3 +65,21 @@ async def test_the_code_is_big_in_normal_print_too(kiosk, meetings):
         assert BLOCKS & set(drawn(screen.query_one("#reference")))
         assert not screen.query_one("#confirmation-when").display
         assert "Votre code" in drawn(screen.query_one(".centered"))
+
+
+@pytest.mark.parametrize("size", [(100, 30), (120, 40)])
+async def test_the_meeting_qr_is_whole_above_the_buttons_in_large_print(kiosk, meetings, size):
+    async with kiosk.run_test(size=size) as pilot:
+        await settle(pilot)
+        await touch(pilot, "#preferences", "large-print")
+        await settle(pilot)
+        pilot.app.screen.query_one("#meetings").focus()
+        await pilot.press("enter")
+        await at_rest(pilot)
+        screen = pilot.app.screen
+        qr = screen.query_one("#qr")
+        shown = screen._compositor.find_widget(qr).visible_region
+        assert shown == qr.region and qr.region.height == len(qr.lines)  # not clipped
+        assert screen.region.contains_region(qr.region)
+        for button in screen.query(".actions Button"):
+            assert not button.region.overlaps(qr.region)

@@ -17,6 +17,7 @@ from cafepol_tui.services.formatting import format_when
 from cafepol_tui.services.meetings import MeetingDetail
 from cafepol_tui.services.registrations import SignupResult
 from cafepol_tui.ui.screens.base import KioskScreen
+from cafepol_tui.ui.screens.citizen.help import steps
 from cafepol_tui.ui.widgets.big_text import BigText
 from cafepol_tui.ui.widgets.meeting_table import first_upper
 
@@ -60,6 +61,7 @@ class ConfirmationScreen(KioskScreen, inherit_bindings=False):
                 "En cas de doute, le guichet peut vérifier avec votre code."
             ))
         with Vertical(id="confirmation-page"):
+            yield Static(steps(3), id="confirmation-steps", classes="centered")
             yield Static(headline, id="confirmation-headline")
             yield Static(_("Votre code de référence :"), classes="centered")
             yield BigText(spaced(r.reference), always=True, id="reference")

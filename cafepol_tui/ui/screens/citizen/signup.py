@@ -25,6 +25,7 @@ from cafepol_tui.services.validation import (
 )
 from cafepol_tui.statuses import Channel
 from cafepol_tui.ui.screens.base import Then
+from cafepol_tui.ui.screens.citizen.help import steps
 from cafepol_tui.ui.screens.citizen.keyboard import KeyboardScreen
 from cafepol_tui.ui.widgets.big_text import BigText
 from cafepol_tui.ui.widgets.party_size import PartySize
@@ -56,6 +57,7 @@ class SignupScreen(KeyboardScreen):
                 big=heading,
                 id="signup-heading",
             )
+            yield Static(steps(2), id="signup-steps")
             with VerticalScroll(id="signup-form"):
                 yield Label(_("Votre nom et prénom *"), classes="field-label")
                 yield Input(placeholder=_("ex. Marie Dubois"), id="name", max_length=120,
@@ -88,6 +90,7 @@ class SignupScreen(KeyboardScreen):
             with Horizontal(classes="actions"):
                 yield Button(_("← Retour"), id="back")
                 yield KeyboardToggle(id="keyboard-toggle")
+                yield Button(_("Besoin d'aide ?"), id="help-button")
                 yield Button(_("Confirmer mon inscription"), id="submit", variant="success")
 
     def on_mount(self) -> None:
@@ -141,6 +144,12 @@ class SignupScreen(KeyboardScreen):
     @on(Button.Pressed, "#back")
     def _back(self) -> None:
         self.action_back()
+
+    @on(Button.Pressed, "#help-button")
+    def _help(self) -> None:
+        from cafepol_tui.ui.screens.citizen.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
 
     def action_back(self) -> None:
         """Back to the meeting; from a form with anything typed, only once the citizen says so."""

@@ -34,9 +34,11 @@ class HelpScreen(KioskScreen):
         with Vertical(id="help-page"):
             yield BigText(_("Besoin d'aide ?"), always=True, id="help-heading")
             yield Static(
-                _("Adressez-vous au guichet d'accueil du commissariat, à l'entrée : un agent "
-                  "vous aidera volontiers, et peut vous inscrire ou annuler pour vous. "
-                  "Rien de ce que vous avez écrit ici n'est perdu."),
+                _(
+                    "Adressez-vous au guichet d'accueil du commissariat, à l'entrée : un agent "
+                    "vous aidera volontiers, et peut vous inscrire ou annuler pour vous. "
+                    "Rien de ce que vous avez écrit ici n'est perdu."
+                ),
                 id="help-text",
             )
             with Horizontal(classes="actions"):

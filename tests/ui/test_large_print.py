@@ -7,7 +7,7 @@ from textual.widgets import Input
 
 from cafepol_tui.ui.screens.citizen.confirmation import ConfirmationScreen
 from cafepol_tui.ui.widgets.big_text import block_lines
-from tests.pilot import at_rest, click_and_wait, settle, wait_for_screen
+from tests.pilot import at_rest, click_and_wait, screen_text, settle, wait_for_screen
 from tests.ui.conftest import touch
 
 BLOCKS = set("▀▄█")
@@ -64,7 +64,7 @@ async def test_the_code_is_big_in_normal_print_too(kiosk, meetings):
         await at_rest(pilot)
         assert BLOCKS & set(drawn(screen.query_one("#reference")))
         assert not screen.query_one("#confirmation-when").display
-        assert "Votre code" in drawn(screen.query_one(".centered"))
+        assert "Votre code de référence" in screen_text(pilot.app)
 
 
 @pytest.mark.parametrize("size", [(100, 30), (120, 40)])

@@ -10,7 +10,7 @@ import unicodedata
 from rich.text import Text
 from textual.widgets import Static
 
-# 3 columns × 5 rows per glyph, "#" lit.
+# 5 rows per glyph, "#" lit; 3 columns (M, N and W wider, so as not to be read H or U).
 FONT: dict[str, str] = {
     "A": ".#.#.#####.##.#",
     "B": "##.#.###.#.###.",
@@ -24,8 +24,8 @@ FONT: dict[str, str] = {
     "J": "..#..#..##.#.#.",
     "K": "#.##.###.#.##.#",
     "L": "#..#..#..#..###",
-    "M": "#.########.##.#",
-    "N": "##.#.##.##.##.#",
+    "M": "#...###.###.#.##...##...#",
+    "N": "#..###.##.###..##..#",
     "O": ".#.#.##.##.#.#.",
     "P": "##.#.###.#..#..",
     "Q": ".#.#.##.###..##",
@@ -34,7 +34,7 @@ FONT: dict[str, str] = {
     "T": "###.#..#..#..#.",
     "U": "#.##.##.##.####",
     "V": "#.##.##.##.#.#.",
-    "W": "#.##.########.#",
+    "W": "#...##...##.#.###.###...#",
     "X": "#.##.#.#.#.##.#",
     "Y": "#.##.#.#..#..#.",
     "Z": "###..#.#.#..###",
@@ -64,15 +64,17 @@ FONT: dict[str, str] = {
 ROWS, COLUMNS = 5, 3
 
 
-def _pixels(char: str) -> str:
+def _pixels(char: str) -> tuple[int, str]:
+    """(width, pattern) of `char`: without its accent, capital; unknown glyphs drawn « ? »."""
     base = unicodedata.normalize("NFD", char.upper())[:1] or " "
-    pattern = FONT.get(base, FONT["?"] if not base.isspace() else FONT[" "])
-    return pattern.ljust(ROWS * COLUMNS, ".")[: ROWS * COLUMNS]
+    pattern = FONT.get(base, FONT[" "] if base.isspace() else FONT["?"])
+    return len(pattern) // ROWS, pattern
 
 
 def block_lines(text: str, width: int) -> list[str]:
-    """`text` in block letters, wrapped at word boundaries to `width` cells (4 per letter)."""
-    per_line = max(1, width // (COLUMNS + 1))
+    """`text` in block letters, wrapped at word boundaries to `width` cells (4 per letter,
+    M, N and W a little wider)."""
+    per_line = max(1, width // (COLUMNS + 2))
     lines: list[str] = []
     current = ""
     for word in text.split():
@@ -92,10 +94,10 @@ def block_lines(text: str, width: int) -> list[str]:
         glyphs = [_pixels(c) for c in line]
         for top in range(0, ROWS + 1, 2):
             row = ""
-            for glyph in glyphs:
-                for column in range(COLUMNS):
-                    upper = top < ROWS and glyph[top * COLUMNS + column] == "#"
-                    lower = top + 1 < ROWS and glyph[(top + 1) * COLUMNS + column] == "#"
+            for columns, glyph in glyphs:
+                for column in range(columns):
+                    upper = top < ROWS and glyph[top * columns + column] == "#"
+                    lower = top + 1 < ROWS and glyph[(top + 1) * columns + column] == "#"
                     row += "█" if upper and lower else "▀" if upper else "▄" if lower else " "
                 row += " "
             drawn.append(row.rstrip())

@@ -28,6 +28,11 @@ def _isolate_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    # Pilot clicks follow each other faster than a finger: the kiosk's tap guard (taps right
+    # after a new screen are ignored) is off unless a test sets it, with a clock of its own.
+    from cafepol_tui.ui.app import CafePolApp
+
+    monkeypatch.setattr(CafePolApp, "tap_guard_s", 0.0)
 
 
 @pytest.fixture

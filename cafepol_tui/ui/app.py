@@ -19,6 +19,7 @@ from textual.worker import WorkerFailed
 
 from cafepol_tui.i18n import N_, current_language, set_language, translator
 from cafepol_tui.settings import Settings
+from cafepol_tui.ui.screens.base import TAP_GUARD_S, KioskScreen
 from cafepol_tui.ui.screens.citizen.home import HomeScreen
 
 if TYPE_CHECKING:
@@ -77,6 +78,10 @@ class CafePolApp(App[None], inherit_bindings=False):
     """Locked down: no inherited bindings (ctrl+q, ctrl+c…), no command palette for citizens."""
 
     CSS_PATH = "app.tcss"
+    # Taps and Enter right after a new citizen screen are ignored for this long (see
+    # `KioskScreen.tap_too_soon`), read from `tap_clock` (a monotonic clock; a test sets its own).
+    tap_guard_s: float = TAP_GUARD_S
+    tap_clock: Callable[[], float] = staticmethod(monotonic)
     TITLE = N_("Un café avec votre policier de quartier")
     ENABLE_COMMAND_PALETTE = False
     # The citizen mode's home is the default screen, and the mode is declared once it is up
@@ -200,6 +205,9 @@ class CafePolApp(App[None], inherit_bindings=False):
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
                               events.MouseScrollUp)):
             self.last_input = monotonic()
+        if (isinstance(event, events.Key) and event.key in ("enter", "space")
+                and isinstance(self.screen, KioskScreen) and self.screen.tap_too_soon()):
+            return  # the Enter of a double press: the new screen is not acted on unseen
         await super().on_event(event)
 
     # The citizen's choices on the home screen, each undone after the idle timeout.
@@ -241,12 +249,31 @@ class CafePolApp(App[None], inherit_bindings=False):
         return self.settings.kiosk.idle_timeout_s
 
     def check_inactivity(self, now: float | None = None) -> None:
-        """Back to a clean citizen home after the idle timeout, whatever screen is open."""
-        if (now or monotonic()) - self.last_input >= self.idle_limit:
-            self.last_input = now or monotonic()
+        """Back to a clean citizen home after the idle timeout, whatever screen is open.
+
+        A citizen screen with typed text gets « Vous êtes toujours là ? » first: a countdown
+        (`STILL_THERE_S`) that any touch cancels, keeping what was typed.
+        """
+        from cafepol_tui.ui.screens.citizen.still_there import STILL_THERE_S, StillThereScreen
+
+        now = now or monotonic()
+        idle = now - self.last_input
+        limit = self.idle_limit
+        if idle >= limit:
+            self.last_input = now
             if self.screen.id == "outage":  # keep a pending sign-up until it is confirmed
                 return
             self.reset_to_home()
+            return
+        if self.current_mode != "citizen" or len(self.screen_stack) <= 1:
+            return
+        screen = self.screen
+        left = limit - idle
+        if isinstance(screen, StillThereScreen):
+            screen.show_left(left)
+        elif (left <= min(STILL_THERE_S, limit / 3) and isinstance(screen, KioskScreen)
+              and screen.warns_before_reset):
+            self.push_screen(StillThereScreen(left))
 
     def reset_to_home(self) -> None:
         """Drop every open citizen screen (and so every half-typed form) and leave staff mode.

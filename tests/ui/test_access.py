@@ -27,15 +27,17 @@ def key(char: str) -> str:
 
 
 async def type_on_screen(pilot, text: str) -> None:
-    """Type with the on-screen keys: ⇧ before a capital, the space bar for a space."""
+    """Type with the on-screen keys: ⇧ before a capital, the space bar for a space, the accent
+    layer (« àéü ») before an accented letter."""
     for char in text:
         if char == " ":
             await pilot.click("#key-space")
-        elif char.isupper():
+            continue
+        if char.isupper():
             await pilot.click("#key-shift")
-            await pilot.click(key(char.lower()))
-        else:
-            await pilot.click(key(char))
+        if not pilot.app.screen.query(key(char.lower())):
+            await click_and_wait(pilot, "#key-accents")
+        await pilot.click(key(char.lower()))
 
 
 async def test_whole_sign_up_with_clicks_only(kiosk, meetings):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import events
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -64,12 +66,44 @@ class ReportsWorkerErrors:
         app.worker_failed(error, self)
 
 
+# A tap or Enter this soon after a screen (or a new button under the finger) came is ignored: the
+# second half of a double tap must not act on what the first one brought up.
+TAP_GUARD_S = 0.5
+
+TAP_EVENTS = (events.MouseDown, events.MouseUp, events.Click)
+
+
 class KioskScreen(FinishesAfterWork, ReportsWorkerErrors, Screen[None]):
     BINDINGS = [Binding("escape", "back", "Retour", show=False, id="back")]
+    _tap_armed_at: float | None = None
+    # True on screens with something typed to lose: « Vous êtes toujours là ? » comes before
+    # the idle reset (`CafePolApp.check_inactivity`).
+    warns_before_reset: ClassVar[bool] = False
 
     @property
     def kiosk(self) -> CafePolApp:
         return cast("CafePolApp", self.app)
+
+    def arm_tap_guard(self) -> None:
+        """From now, for `TAP_GUARD_S`, taps and Enter on this screen are ignored (a new screen,
+        or a new button where the finger may still be)."""
+        self._tap_armed_at = self.kiosk.tap_clock()
+
+    def tap_too_soon(self) -> bool:
+        """True while a tap or Enter would land on something the citizen has not seen yet.
+        Citizen screens only: staff mode is left as it is."""
+        app = self.kiosk
+        if self._tap_armed_at is None or app.current_mode == "staff":
+            return False
+        return app.tap_clock() - self._tap_armed_at < app.tap_guard_s
+
+    def on_screen_resume(self) -> None:
+        self.arm_tap_guard()
+
+    def _forward_event(self, event: Message) -> None:
+        if isinstance(event, TAP_EVENTS) and self.tap_too_soon():
+            return
+        super()._forward_event(event)  # type: ignore[arg-type]
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

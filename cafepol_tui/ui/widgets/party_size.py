@@ -24,6 +24,10 @@ class PartySize(Horizontal):
         yield Button("−", id="fewer", classes="stepper", tooltip=_("Une personne de moins"))
         yield Static(self.describe(1), id="party-count")
         yield Button("+", id="more", classes="stepper", tooltip=_("Une personne de plus"))
+        yield Static(
+            _("Plus de {n} personnes ? Adressez-vous au guichet.").format(n=self.maximum),
+            id="party-max",
+        )
 
     @staticmethod
     def describe(value: int) -> str:
@@ -33,6 +37,7 @@ class PartySize(Horizontal):
         self.query_one("#party-count", Static).update(self.describe(value))
         self.query_one("#fewer", Button).disabled = value <= 1
         self.query_one("#more", Button).disabled = value >= self.maximum
+        self.query_one("#party-max", Static).display = value >= self.maximum
 
     @on(Button.Pressed, "#fewer")
     def _fewer(self, event: Button.Pressed) -> None:

@@ -23,6 +23,7 @@ from cafepol_tui.services.registrations import (
 from cafepol_tui.services.validation import NotFoundError, RefusedError
 from cafepol_tui.statuses import RegistrationStatus
 from cafepol_tui.ui.screens.citizen.keyboard import KeyboardScreen
+from cafepol_tui.ui.widgets.big_text import BigText
 from cafepol_tui.ui.widgets.meeting_table import first_upper
 from cafepol_tui.ui.widgets.touch_keyboard import KeyboardToggle, TouchKeyboard
 
@@ -36,7 +37,7 @@ class CancelScreen(KeyboardScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="cancel-page"):
-            yield Static(_("Annuler une inscription"), id="cancel-heading")
+            yield BigText(_("Annuler une inscription"), id="cancel-heading")
             yield Label(_("Code de référence (6 caractères, sur votre confirmation)"))
             yield Input(
                 placeholder=_("ex. K7M 3QX"),
@@ -46,16 +47,19 @@ class CancelScreen(KeyboardScreen):
             )
             yield Static("", id="error-code", classes="field-error")
             yield Static("", id="cancel-found")
+            # The destructive button comes in a row of its own, under what was found, on the
+            # right: never where « Rechercher » was, never focused, never what Enter presses.
+            with Horizontal(id="confirm-cancel-row"):
+                yield Button(_("Oui, annuler cette inscription"), id="confirm-cancel",
+                             variant="error")
             yield TouchKeyboard("code", id="touch-keyboard")
             with Horizontal(classes="actions"):
                 yield Button(_("← Retour"), id="back")
                 yield KeyboardToggle(id="keyboard-toggle")
                 yield Button(_("Rechercher"), id="lookup", variant="primary")
-                yield Button(_("Oui, annuler cette inscription"), id="confirm-cancel",
-                             variant="error")
 
     def on_mount(self) -> None:
-        self.query_one("#confirm-cancel").display = False
+        self.query_one("#confirm-cancel-row").display = False
         self.query_one("#error-code").display = False
         self.query_one("#code", Input).focus()
         self.sync_keyboard()
@@ -72,8 +76,7 @@ class CancelScreen(KeyboardScreen):
 
     @on(Input.Changed, "#code")
     def _typing(self) -> None:
-        self.query_one("#confirm-cancel").display = False
-        self.query_one("#lookup").display = True
+        self.query_one("#confirm-cancel-row").display = False
 
     @on(Input.Submitted, "#code")
     @on(Button.Pressed, "#lookup")
@@ -112,10 +115,10 @@ class CancelScreen(KeyboardScreen):
         text.append(f"{first_upper(format_when(meeting.starts_at, current_language()))}\n")
         text.append(_.plural("{n} personne", "{n} personnes", people).format(n=people))
         self.say(found=text)
-        self.query_one("#lookup").display = False
-        confirm = self.query_one("#confirm-cancel", Button)
-        confirm.display = True
-        confirm.focus()
+        # Shown, not focused: Enter in the code field searches again, it never cancels; and
+        # the tap that searched can't land on it (a new button under the finger).
+        self.query_one("#confirm-cancel-row").display = True
+        self.arm_tap_guard()
 
     @on(Button.Pressed, "#confirm-cancel")
     def _confirm(self) -> None:
@@ -138,7 +141,7 @@ class CancelScreen(KeyboardScreen):
     def cancelled(self, error: str) -> None:
         confirm = self.query_one("#confirm-cancel", Button)
         confirm.disabled = False
-        confirm.display = False
+        self.query_one("#confirm-cancel-row").display = False
         if error:
             self.say(error)
             return

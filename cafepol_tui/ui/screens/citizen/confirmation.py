@@ -17,6 +17,8 @@ from cafepol_tui.services.formatting import format_when
 from cafepol_tui.services.meetings import MeetingDetail
 from cafepol_tui.services.registrations import SignupResult
 from cafepol_tui.ui.screens.base import KioskScreen
+from cafepol_tui.ui.screens.citizen.help import steps
+from cafepol_tui.ui.widgets.big_text import BigText
 from cafepol_tui.ui.widgets.meeting_table import first_upper
 
 _ = translator("kiosk")
@@ -27,8 +29,13 @@ def spaced(code: str) -> str:
     return f"{code[:3]} {code[3:]}"
 
 
-class ConfirmationScreen(KioskScreen):
-    BINDINGS: ClassVar[list[BindingType]] = []  # escape must not bring back the filled-in form
+class ConfirmationScreen(KioskScreen, inherit_bindings=False):
+    # Escape must not bring back the filled-in form, nor take the code away: only « Terminer »
+    # or the full idle time leave this screen.
+    BINDINGS: ClassVar[list[BindingType]] = []
+
+    def action_back(self) -> None:
+        """Nothing: the reference code stays on the screen."""
 
     def __init__(self, result: SignupResult, meeting: MeetingDetail) -> None:
         super().__init__()
@@ -54,9 +61,12 @@ class ConfirmationScreen(KioskScreen):
                 "En cas de doute, le guichet peut vérifier avec votre code."
             ))
         with Vertical(id="confirmation-page"):
+            yield Static(steps(3), id="confirmation-steps", classes="centered")
             yield Static(headline, id="confirmation-headline")
             yield Static(_("Votre code de référence :"), classes="centered")
-            yield Static(spaced(r.reference), id="reference")
+            yield BigText(spaced(r.reference), always=True, id="reference")
+            yield BigText(first_upper(format_when(m.starts_at, lang)), id="confirmation-when",
+                          classes="large-only")
             yield Static(
                 _("Notez-le : il sert à annuler votre inscription ici ou au guichet."),
                 classes="centered",
@@ -64,7 +74,7 @@ class ConfirmationScreen(KioskScreen):
             yield Static(details, id="confirmation-details")
             yield Static("", id="print-status", classes="centered")
             with Horizontal(classes="actions"):
-                yield Button("🖨 " + _("Imprimer ma confirmation"), id="print-slip",
+                yield Button(_("Imprimer ma confirmation"), id="print-slip",
                              variant="success")
                 yield Button(_("Terminer"), id="finish", variant="primary")
 

@@ -21,6 +21,7 @@ class KeyboardScreen(KioskScreen):
     # short code and PIN screens), never by a change of focus: nothing jumps under a finger
     # between touching a field and touching the next one.
     keyboard_wanted = False
+    warns_before_reset = True  # a typed form: « Vous êtes toujours là ? » before it goes
     last_text_field: Input | TextArea | None = None
 
     def on_resize(self, event: events.Resize) -> None:
@@ -30,6 +31,8 @@ class KeyboardScreen(KioskScreen):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if isinstance(event.widget, (Input, TextArea)):
             self.last_text_field = event.widget
+            for keyboard in self.query(TouchKeyboard):
+                keyboard.show_case()
 
     def sync_keyboard(self) -> None:
         for keyboard in self.query(TouchKeyboard):

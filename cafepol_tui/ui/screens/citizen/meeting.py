@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import peewee
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
@@ -33,6 +33,10 @@ def officer_title(gender: str, grade: str, name: str) -> tuple[str, str]:
     return label, titled_name(grade, name)
 
 
+# From this width, large print keeps the QR code (37 columns) beside a text column of ~55.
+QR_BESIDE_WIDTH = 96
+
+
 class MeetingScreen(KioskScreen):
     def __init__(self, meeting_id: int) -> None:
         super().__init__()
@@ -57,6 +61,12 @@ class MeetingScreen(KioskScreen):
 
     def on_mount(self) -> None:
         self.load()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """In large print the QR code goes beside the text where the screen is wide enough
+        (never under it, cut by the buttons)."""
+        self.query_one("#meeting-body").set_class(event.size.width >= QR_BESIDE_WIDTH,
+                                                  "-qr-beside")
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:

@@ -23,6 +23,7 @@ from cafepol_tui.services.staff import (
 )
 from cafepol_tui.ui.screens.base import Then
 from cafepol_tui.ui.screens.citizen.keyboard import KeyboardScreen
+from cafepol_tui.ui.widgets.big_text import BigText
 from cafepol_tui.ui.widgets.touch_keyboard import KeyboardToggle, TouchKeyboard
 
 _ = translator("kiosk")
@@ -33,7 +34,7 @@ class PinScreen(KeyboardScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pin-page"):
-            yield Static(_("Accès réservé au personnel"), id="pin-heading")
+            yield BigText(_("Accès réservé au personnel"), id="pin-heading")
             yield Label(_("Code PIN"))
             yield Input(password=True, restrict=r"[0-9]*", max_length=12, id="pin")
             yield Static("", id="pin-message", classes="field-error")

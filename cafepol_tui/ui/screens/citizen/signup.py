@@ -25,8 +25,11 @@ from cafepol_tui.services.validation import (
 )
 from cafepol_tui.statuses import Channel
 from cafepol_tui.ui.screens.base import Then
+from cafepol_tui.ui.screens.citizen.help import steps
 from cafepol_tui.ui.screens.citizen.keyboard import KeyboardScreen
+from cafepol_tui.ui.widgets.big_text import BigText
 from cafepol_tui.ui.widgets.party_size import PartySize
+from cafepol_tui.ui.widgets.tick_box import TickBox
 from cafepol_tui.ui.widgets.touch_keyboard import KeyboardToggle, TouchKeyboard
 
 _ = translator("kiosk")
@@ -49,14 +52,16 @@ class SignupScreen(KeyboardScreen):
         m = self.meeting
         with Vertical(id="signup-page"):
             heading = _("Inscription") if not m.is_full else _("Inscription sur la liste d'attente")
-            yield Static(
+            yield BigText(
                 f"{heading} — {m.commune}, {m.place}, {format_when(m.starts_at, current_language())}",
+                big=heading,
                 id="signup-heading",
-                markup=False,
             )
+            yield Static(steps(2), id="signup-steps")
             with VerticalScroll(id="signup-form"):
                 yield Label(_("Votre nom et prénom *"), classes="field-label")
-                yield Input(placeholder=_("ex. Marie Dubois"), id="name", max_length=120)
+                yield Input(placeholder=_("ex. Marie Dubois"), id="name", max_length=120,
+                            classes="-names")
                 yield Static("", id="error-name", classes="field-error")
                 yield Label(_("Nombre de personnes (vous compris)"), classes="field-label")
                 yield PartySize(settings.kiosk.max_party_size, id="people")
@@ -67,7 +72,7 @@ class SignupScreen(KeyboardScreen):
                 yield Label(_("E-mail (facultatif)"), classes="field-label")
                 yield Input(placeholder=_("ex. prenom.nom@exemple.be"), id="email", max_length=254)
                 yield Static("", id="error-email", classes="field-error")
-                yield Checkbox(_("M'envoyer un rappel la veille (par e-mail)"), id="reminder")
+                yield TickBox(_("M'envoyer un rappel la veille (par e-mail)"), id="reminder")
                 yield Static(no_contact_notice(), id="no-contact-notice")
                 yield Label(
                     _("Ce que je voudrais aborder (facultatif, {n} caractères au plus)").format(
@@ -78,13 +83,14 @@ class SignupScreen(KeyboardScreen):
                 yield TextArea(id="topic", soft_wrap=True, show_line_numbers=False)
                 yield Static("", id="error-topic", classes="field-error")
                 yield Static(privacy_notice(settings.retention_days), id="privacy")
-                yield Checkbox(_("J'accepte que ces données soient enregistrées *"), id="consent")
+                yield TickBox(_("J'accepte que ces données soient enregistrées *"), id="consent")
                 yield Static("", id="error-consent", classes="field-error")
             yield Static("", id="form-error", classes="field-error")
             yield TouchKeyboard("letters", id="touch-keyboard")
             with Horizontal(classes="actions"):
                 yield Button(_("← Retour"), id="back")
                 yield KeyboardToggle(id="keyboard-toggle")
+                yield Button(_("Besoin d'aide ?"), id="help-button")
                 yield Button(_("Confirmer mon inscription"), id="submit", variant="success")
 
     def on_mount(self) -> None:
@@ -138,6 +144,25 @@ class SignupScreen(KeyboardScreen):
     @on(Button.Pressed, "#back")
     def _back(self) -> None:
         self.action_back()
+
+    @on(Button.Pressed, "#help-button")
+    def _help(self) -> None:
+        from cafepol_tui.ui.screens.citizen.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_back(self) -> None:
+        """Back to the meeting; from a form with anything typed, only once the citizen says so."""
+        from cafepol_tui.ui.screens.citizen.leave import LeaveFormScreen
+
+        if self.has_typed():
+            self.app.push_screen(LeaveFormScreen(super().action_back))
+        else:
+            super().action_back()
+
+    def has_typed(self) -> bool:
+        form = self.read_form()
+        return any(value.strip() for value in (form.name, form.phone, form.email, form.topic))
 
     @on(Input.Submitted)
     def _next_field(self) -> None:

@@ -34,6 +34,7 @@ from cafepol_tui.services.validation import NotFoundError, RefusedError, Validat
 from cafepol_tui.statuses import RegistrationStatus
 from cafepol_tui.ui.screens.citizen.cancel import UNAVAILABLE
 from cafepol_tui.ui.screens.citizen.keyboard import KeyboardScreen
+from cafepol_tui.ui.widgets.big_text import BigText
 from cafepol_tui.ui.widgets.meeting_table import first_upper
 from cafepol_tui.ui.widgets.touch_keyboard import KeyboardToggle, TouchKeyboard
 
@@ -54,7 +55,7 @@ class StatusScreen(KeyboardScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="status-page"):
-            yield Static(_("Suivre mon inscription ou ma demande"), id="status-heading")
+            yield BigText(_("Suivre mon inscription ou ma demande"), id="status-heading")
             yield Label(_("Code de votre inscription (6 caractères) ou de votre demande (7)"))
             yield Input(
                 placeholder=_("ex. K7M 3QX"),

@@ -108,8 +108,18 @@ def meeting_lines(meeting: Meeting, lang: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _readable(phone: str) -> str:
+    """« 065 71 24 00 », as people dial it; a number that can't be parsed as stored."""
+    from cafepol_tui.services.validation import format_phone
+
+    try:
+        return format_phone(phone)
+    except Exception:
+        return phone
+
+
 def _closing(meeting: Meeting, code: str) -> str:
-    phone = counter_phone(meeting)
+    phone = _readable(counter_phone(meeting))
     lines = [_("Votre code : {code}").format(code=code)]
     if phone:
         lines.append(

@@ -8,6 +8,7 @@ screen's message line, never as a crash.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -108,7 +109,10 @@ class CallsScreen(StaffScreen):
                         yield Button(_("Renvoyer"), id="retry", variant="warning")
         yield self.compose_footer()
 
+    _refreshing: asyncio.Lock
+
     def on_mount(self) -> None:
+        self._refreshing = asyncio.Lock()
         self.query_one("#calls-message").display = False
         self.query_one("#outbox-table", DataTable).add_columns(
             _("N°"),
@@ -152,40 +156,43 @@ class CallsScreen(StaffScreen):
     async def show(
         self, calls: list[OutboxView], letters: list[OutboxView], messages: list[OutboxView]
     ) -> None:
-        self._calls = calls
-        self._messages = {m.id: m for m in messages}
-        tabs = self.query_one(TabbedContent)
-        tabs.get_tab("tab-calls").label = _("À appeler ({count})").format(count=len(calls))
-        tabs.get_tab("tab-letters").label = _("Lettres à imprimer ({count})").format(
-            count=len(letters)
-        )
-        box = self.query_one("#calls-list", VerticalScroll)
-        await box.remove_children()
-        if not calls:
-            await box.mount(Static(_("Aucun appel à passer maintenant."), classes="empty"))
-        for view in calls:
-            await box.mount(self.call_block(view))
-        self.query_one("#print-calls", Button).disabled = not calls
-        box = self.query_one("#letters-list", VerticalScroll)
-        await box.remove_children()
-        if not letters:
-            await box.mount(Static(_("Aucune lettre à imprimer."), classes="empty"))
-        for view in letters:
-            await box.mount(self.letter_block(view))
-        table = self.query_one("#outbox-table", DataTable)
-        table.clear()
-        for m in messages:
-            table.add_row(
-                str(m.id),
-                labels.short_datetime(m.created_at),
-                labels.outbox_status(m.status),
-                labels.notice_kind(m.kind),
-                labels.notice_channel(m.channel),
-                m.reference or "—",
-                str(m.attempts),
-                m.last_error.replace("\n", " ") or "—",
-                key=str(m.id),
+        # Mounted and resumed both load: one refresh at a time, or the second would mount
+        # blocks whose ids the first has just mounted (DuplicateIds).
+        async with self._refreshing:
+            self._calls = calls
+            self._messages = {m.id: m for m in messages}
+            tabs = self.query_one(TabbedContent)
+            tabs.get_tab("tab-calls").label = _("À appeler ({count})").format(count=len(calls))
+            tabs.get_tab("tab-letters").label = _("Lettres à imprimer ({count})").format(
+                count=len(letters)
             )
+            box = self.query_one("#calls-list", VerticalScroll)
+            await box.remove_children()
+            if not calls:
+                await box.mount(Static(_("Aucun appel à passer maintenant."), classes="empty"))
+            for view in calls:
+                await box.mount(self.call_block(view))
+            self.query_one("#print-calls", Button).disabled = not calls
+            box = self.query_one("#letters-list", VerticalScroll)
+            await box.remove_children()
+            if not letters:
+                await box.mount(Static(_("Aucune lettre à imprimer."), classes="empty"))
+            for view in letters:
+                await box.mount(self.letter_block(view))
+            table = self.query_one("#outbox-table", DataTable)
+            table.clear()
+            for m in messages:
+                table.add_row(
+                    str(m.id),
+                    labels.short_datetime(m.created_at),
+                    labels.outbox_status(m.status),
+                    labels.notice_kind(m.kind),
+                    labels.notice_channel(m.channel),
+                    m.reference or "—",
+                    str(m.attempts),
+                    m.last_error.replace("\n", " ") or "—",
+                    key=str(m.id),
+                )
 
     def call_block(self, view: OutboxView) -> Vertical:
         lines = [

@@ -50,13 +50,15 @@ async def screenshots(settings, db) -> None:
 
 def flyer(settings, db) -> None:
     from cafepol_tui.documents import render_flyer
+    from cafepol_tui.i18n import language
     from cafepol_tui.services.meetings import get_meeting, list_upcoming
 
     with db.connection_context():
         first = next(m for m in list_upcoming() if m.event_url and not m.is_cancelled)
         meeting = get_meeting(first.id)
     pdf = HERE / "flyer.pdf"
-    pdf.write_bytes(render_flyer(meeting, settings, "a5", creation_date=NOW))
+    with language("fr"):  # the kiosk pictures before left the process in Dutch
+        pdf.write_bytes(render_flyer(meeting, settings, "a5", creation_date=NOW))
     if shutil.which("pdftoppm"):
         subprocess.run(["pdftoppm", "-png", "-r", "70", "-singlefile", str(pdf),
                         str(HERE / "flyer")], check=True)

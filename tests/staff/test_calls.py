@@ -312,3 +312,40 @@ async def test_hand_off_through_the_dialog(app, db, zone, officer):
             await wait_until(pilot, lambda: again.screen is screen)
     handoff = ConcernHandoff.get_by_id(handoff.id)
     assert handoff.answer == "Enlèvement prévu le 10 décembre."
+
+
+async def test_a_concern_corrected_in_the_console_keeps_the_change_in_its_history(
+    app, db, zone, officer
+):
+    from textual.widgets import Input
+
+    from cafepol_tui.db.models import Concern, ConcernUpdate
+    from cafepol_tui.services import concerns as cs
+    from cafepol_tui.ui.screens.staff.concerns import ConcernScreen, ConcernsScreen
+    from cafepol_tui.ui.screens.staff.form import FormDialog
+
+    concern_id = cs.create_concern(
+        cs.ConcernForm(theme="Propreté", description="Dépôts", place="Rue Haute"),
+        officer,
+        now=FIXED_NOW,
+    )
+    with time_machine.travel(FIXED_NOW + timedelta(minutes=5), tick=False):
+        async with app.run_test(size=SIZE) as pilot:
+            await login(app, pilot, "5678")
+            mine = ConcernsScreen()
+            app.push_screen(mine)
+            await pilot.press("m")  # « Mes doléances »: the officer recorded it, so it is theirs
+            await wait_until(pilot, lambda: mine.query_one("#concern-list").row_count == 1)
+            screen = ConcernScreen(concern_id)
+            app.push_screen(screen)
+            await wait_until(pilot, lambda: screen.detail is not None)
+            await pilot.press("k")
+            await wait_until(pilot, lambda: isinstance(app.screen, FormDialog))
+            dialog = app.screen
+            await wait_until(pilot, lambda: dialog.query("#f-place"))
+            dialog.query_one("#f-place", Input).value = "Rue Haute 14"
+            await pilot.click("#form-ok")
+            await wait_until(pilot, lambda: app.screen is screen)
+    assert Concern.get_by_id(concern_id).place == "Rue Haute 14"
+    notes = [u.note for u in ConcernUpdate.select().where(ConcernUpdate.concern == concern_id)]
+    assert any("Rue Haute 14" in note for note in notes)

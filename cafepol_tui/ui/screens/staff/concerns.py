@@ -29,12 +29,14 @@ class ConcernsScreen(StaffScreen):
         Binding(
             "f", "toggle_finished", N_("Afficher/masquer les terminées"), id="concerns-finished"
         ),
+        Binding("m", "toggle_mine", N_("Mes doléances / toutes"), id="concerns-mine"),
     ]
     AUTO_FOCUS = "DataTable"
 
     def __init__(self) -> None:
         super().__init__()
         self.include_finished = False
+        self.mine = False  # only the concerns the signed-in account is in charge of
 
     def compose(self) -> ComposeResult:
         with Vertical(id="staff-concerns-page"):
@@ -45,6 +47,7 @@ class ConcernsScreen(StaffScreen):
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(
             _("N°"),
+            _("Référence"),
             _("Échéance"),
             _("État"),
             _("Thème"),
@@ -65,10 +68,17 @@ class ConcernsScreen(StaffScreen):
         self.include_finished = not self.include_finished
         self.load()
 
+    def action_toggle_mine(self) -> None:
+        self.mine = not self.mine
+        self.load()
+
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
         with self.kiosk.database.connection_context():
-            rows = list_concerns(include_finished=self.include_finished)
+            rows = list_concerns(
+                include_finished=self.include_finished,
+                owner=self.actor.name if self.mine else None,
+            )
         self.app.call_from_thread(self.show, rows)
 
     def show(self, rows: list[ConcernSummary]) -> None:
@@ -79,6 +89,7 @@ class ConcernsScreen(StaffScreen):
             due = labels.short_date(c.due_on) + (f" {late}" if c.overdue else "")
             table.add_row(
                 str(c.id),
+                c.reference,
                 due,
                 labels.concern_status(c.status),
                 c.theme,
@@ -93,6 +104,8 @@ class ConcernsScreen(StaffScreen):
             if self.include_finished
             else _("Doléances — en retard d'abord ({count}, sans les terminées)")
         )
+        if self.mine:
+            heading = _("Mes doléances") + " — " + heading
         self.query_one("#staff-heading", Static).update(heading.format(count=len(rows)))
 
     @on(DataTable.RowSelected)
@@ -107,6 +120,7 @@ class ConcernScreen(StaffScreen):
         Binding("r", "feedback", N_("Donner le retour"), id="concern-feedback"),
         Binding("p", "handoff", N_("Transmettre"), id="concern-handoff"),
         Binding("a", "partner_answer", N_("Réponse du partenaire"), id="concern-answer"),
+        Binding("k", "correct", N_("Corriger"), id="concern-correct"),
     ]
 
     def __init__(self, concern_id: int) -> None:
@@ -146,6 +160,9 @@ class ConcernScreen(StaffScreen):
             place += "   " + _("Rencontre n° {id}").format(id=d.meeting_id)
         lines = [
             state,
+            _("Référence : {reference}   Responsable : {owner}").format(
+                reference=d.reference, owner=d.owner or "—"
+            ),
             _("Échéance : {day}").format(day=labels.short_date(d.due_on)),
             _("Thème : {theme}   Commune : {commune}   Partenaire : {partner}").format(
                 theme=d.theme or "—", commune=d.commune or "—", partner=d.partner or "—"
@@ -166,6 +183,25 @@ class ConcernScreen(StaffScreen):
             lines.append(_("Pas de retour demandé"))
         if d.close_reason:
             lines.append(_("Clôturée sans retour : {reason}").format(reason=d.close_reason))
+        if d.reply_text:
+            delivered = _("remis") if d.reply_delivered else _("en cours d'envoi")
+            lines += [
+                "",
+                _("Retour ({channel}, {state}) :").format(
+                    channel=labels.reply_channel(d.reply_channel), state=delivered
+                ),
+                d.reply_text,
+            ]
+        for h in d.handoffs:
+            answer = h.answer or (_("en retard") if h.overdue else _("en attente"))
+            lines.append(
+                _("Transmise à {partner} le {day}, réponse pour le {due} : {answer}").format(
+                    partner=h.partner,
+                    day=labels.short_date(h.created_at.date()),
+                    due=labels.short_date(h.due_on),
+                    answer=answer,
+                )
+            )
         self.query_one("#concern-detail", Static).update("\n".join(lines))
         table = self.query_one(DataTable)
         table.clear()
@@ -210,3 +246,11 @@ class ConcernScreen(StaffScreen):
             self.notify(_("Aucune transmission n'attend de réponse."), severity="warning")
             return
         self.app.push_screen(editors.partner_answer_dialog(self.kiosk, self.detail), self._saved)
+
+    def action_correct(self) -> None:
+        if self.detail is None or self.refused(Permission.RECORD_CONCERN):
+            return
+        if not self.detail.next_states:
+            self.notify(_("Cette doléance est terminée."), severity="warning")
+            return
+        self.app.push_screen(editors.correct_dialog(self.kiosk, self.detail), self._saved)

@@ -721,3 +721,35 @@ def account_dialog(kiosk: CafePolApp) -> FormDialog:
         ],
         save,
     )
+
+
+def correct_dialog(kiosk: CafePolApp, detail: cs.ConcernDetail) -> FormDialog:
+    """« Corriger »: theme, place, description and contact; each change goes to the history."""
+    actor = _actor(kiosk)
+
+    def fields() -> list[Field]:  # in the dialog's worker thread
+        with kiosk.database.connection_context():
+            themes = tuple((name, name) for name in cs.theme_names())
+        if detail.theme and all(value != detail.theme for _label, value in themes):
+            themes = ((detail.theme, detail.theme), *themes)
+        found = [
+            Field("theme", _("Thème"), detail.theme, "select", themes),
+            Field("place", _("Lieu"), detail.place),
+            Field("description", _("Situation"), detail.description, "text"),
+        ]
+        if detail.wants_feedback:
+            found += [
+                Field("contact_name", _("Nom"), detail.contact_name),
+                Field("contact_phone", _("Téléphone"), detail.contact_phone),
+                Field("contact_email", _("E-mail"), detail.contact_email),
+                Field("contact_address", _("Adresse postale"), detail.contact_address, "text"),
+            ]
+        return found
+
+    def save(v: dict[str, Any]) -> str:
+        changed = cs.correct_concern(detail.id, actor, **{k: v[k] for k in v})
+        if not changed:
+            return _("Rien n'a changé.")
+        return _("Doléance n° {id} corrigée.").format(id=detail.id)
+
+    return FormDialog(kiosk, _("Corriger la doléance n° {id}").format(id=detail.id), fields, save)

@@ -22,7 +22,8 @@ from cafepol_tui.db.models import utcnow
 from cafepol_tui.i18n import language, translator
 from cafepol_tui.services import notices, outbox
 from cafepol_tui.services.outbox import DeliveryError, DeliveryReport, Outgoing, Transport
-from cafepol_tui.settings import MailSettings, Settings, SmsSettings, read_mail_password
+from cafepol_tui.services.smtp import open_session
+from cafepol_tui.settings import MailSettings, Settings, SmsSettings
 from cafepol_tui.statuses import NoticeChannel
 
 _ = translator("messages")  # what staff and `doctor` read of a failure
@@ -79,22 +80,8 @@ class SmtpTransport:
 
     def _connect(self) -> smtplib.SMTP:
         mail = self.mail
-        timeout = mail.timeout_s
         try:
-            client: smtplib.SMTP
-            if mail.security == "tls":
-                client = smtplib.SMTP_SSL(
-                    mail.host,
-                    mail.resolved_port,
-                    timeout=timeout,
-                    context=ssl.create_default_context(),
-                )
-            else:
-                client = smtplib.SMTP(mail.host, mail.resolved_port, timeout=timeout)
-                if mail.security == "starttls":
-                    client.starttls(context=ssl.create_default_context())
-            if mail.username:
-                client.login(mail.username, read_mail_password(mail))
+            return open_session(mail)
         except smtplib.SMTPAuthenticationError as exc:
             raise DeliveryError(
                 _("SMTP login refused ({code}): {reply}").format(
@@ -107,7 +94,6 @@ class SmtpTransport:
                     server=f"{mail.host}:{mail.resolved_port}", error=_describe(exc)
                 )
             ) from None
-        return client
 
     def send(self, message: Outgoing) -> None:
         built = self.build(message)

@@ -434,9 +434,9 @@ def _check_printer(settings: Settings, env: Mapping[str, str]) -> Check:
 def _check_mail(settings: Settings) -> Check:
     """The SMTP server answers (connect, EHLO, STARTTLS or TLS, login, NOOP): no message sent."""
     import smtplib
-    import ssl
 
-    from cafepol_tui.settings import SettingsError, read_mail_password
+    from cafepol_tui.services.smtp import open_session
+    from cafepol_tui.settings import SettingsError
 
     mail = settings.mail
     if not mail.enabled:
@@ -448,23 +448,8 @@ def _check_mail(settings: Settings) -> Check:
         )
     server = f"{mail.host}:{mail.resolved_port}"
     try:
-        client: smtplib.SMTP
-        if mail.security == "tls":
-            client = smtplib.SMTP_SSL(
-                mail.host,
-                mail.resolved_port,
-                timeout=mail.timeout_s,
-                context=ssl.create_default_context(),
-            )
-        else:
-            client = smtplib.SMTP(mail.host, mail.resolved_port, timeout=mail.timeout_s)
+        client = open_session(mail)
         try:
-            client.ehlo()
-            if mail.security == "starttls":
-                client.starttls(context=ssl.create_default_context())
-                client.ehlo()
-            if mail.username:
-                client.login(mail.username, read_mail_password(mail))
             code, _reply = client.noop()
         finally:
             try:

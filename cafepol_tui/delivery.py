@@ -142,7 +142,9 @@ def _smtp_reply(recipients: dict[str, tuple[int, bytes]]) -> str:
 
 
 def _describe(exc: BaseException) -> str:
-    if isinstance(exc, socket.timeout | TimeoutError):
+    # smtplib reports a server that accepts the connection then says nothing as
+    # SMTPServerDisconnected("Connection unexpectedly closed: timed out").
+    if isinstance(exc, socket.timeout | TimeoutError) or "timed out" in str(exc):
         return _("no answer (timeout)")
     if isinstance(exc, ConnectionRefusedError):
         return _("connection refused")

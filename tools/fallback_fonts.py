@@ -49,6 +49,11 @@ def ranges(*spans: tuple[int, int]) -> set[int]:
     return {p for lo, hi in spans for p in range(lo, hi + 1)}
 
 
+# Older fpdf2 (2.8.2) hands the spaces and punctuation between two fallback characters to the
+# fallback font too: each subset keeps printable ASCII and the no-break spaces for them.
+BASIC = ranges((0x20, 0x7E), (0xA0, 0xA0), (0x202F, 0x202F))
+
+
 def build(source: Path, target: Path, points: set[int], family: str | None) -> None:
     font = TTFont(source)
     options = subset.Options()
@@ -79,11 +84,13 @@ def main() -> int:
     cjk = common_ideographs() | ranges(
         (0x3000, 0x303F), (0x3040, 0x309F), (0x30A0, 0x30FF), (0x31F0, 0x31FF), (0xFF00, 0xFFEF)
     )
-    build(SYSTEM / "droid/DroidSansFallbackFull.ttf", OUT / "CafePolCJK.ttf", cjk, "CafePol CJK")
-    hangul = ranges((0xAC00, 0xD7A3), (0x1100, 0x11FF), (0x3130, 0x318F))
+    build(
+        SYSTEM / "droid/DroidSansFallbackFull.ttf", OUT / "CafePolCJK.ttf", cjk | BASIC, "CafePol CJK"
+    )
+    hangul = BASIC | ranges((0xAC00, 0xD7A3), (0x1100, 0x11FF), (0x3130, 0x318F))
     build(SYSTEM / "nanum/NanumGothic.ttf", OUT / "CafePolHangul.ttf", hangul, "CafePol Hangul")
     shutil.copyfile(SYSTEM / "lohit-devanagari/Lohit-Devanagari.ttf", OUT / "Lohit-Devanagari.ttf")
-    symbols = ranges(
+    symbols = BASIC | ranges(
         (0x2190, 0x21FF),
         (0x2300, 0x23FF),
         (0x2460, 0x24FF),

@@ -119,3 +119,13 @@ def screen_text(app: object) -> str:
     svg = app.export_screenshot()  # type: ignore[attr-defined]
     svg = re.sub(r"<(style|defs)\b.*?</\1>", "", svg, flags=re.S)  # styles and clip paths
     return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
+async def wake_kiosk(pilot: Pilot[Any]) -> Screen[Any]:
+    """After the idle reset: the calm screen is up; one touch takes it away and does nothing
+    else. Returns the screen below (the home)."""
+    app = pilot.app
+    await wait_until(pilot, lambda: app.screen.id == "welcome", what="the calm screen")
+    await pilot.click(offset=(1, 1))
+    await wait_until(pilot, lambda: app.screen.id != "welcome", what="the calm screen to go")
+    return app.screen

@@ -252,9 +252,11 @@ class CafePolApp(App[None], inherit_bindings=False):
         """Back to a clean citizen home after the idle timeout, whatever screen is open.
 
         A citizen screen with typed text gets « Vous êtes toujours là ? » first: a countdown
-        (`STILL_THERE_S`) that any touch cancels, keeping what was typed.
+        (`STILL_THERE_S`) that any touch cancels, keeping what was typed. The reset ends on the
+        calm screen (`WelcomeScreen`), which the next touch takes away.
         """
         from cafepol_tui.ui.screens.citizen.still_there import STILL_THERE_S, StillThereScreen
+        from cafepol_tui.ui.screens.citizen.welcome import WelcomeScreen
 
         now = now or monotonic()
         idle = now - self.last_input
@@ -263,7 +265,10 @@ class CafePolApp(App[None], inherit_bindings=False):
             self.last_input = now
             if self.screen.id == "outage":  # keep a pending sign-up until it is confirmed
                 return
+            if self.screen.id == "welcome":  # nobody came: the calm screen stays
+                return
             self.reset_to_home()
+            self.push_screen(WelcomeScreen())
             return
         if self.current_mode != "citizen" or len(self.screen_stack) <= 1:
             return

@@ -20,7 +20,7 @@ from cafepol_tui.ui.screens.staff.form import FormDialog, InfoDialog
 from cafepol_tui.ui.screens.staff.home import StaffHomeScreen
 from cafepol_tui.ui.screens.staff.meeting import StaffMeetingScreen
 from tests.conftest import FIXED_NOW
-from tests.pilot import click_and_wait, settle, wait_for_screen, wait_until
+from tests.pilot import click_and_wait, settle, wait_for_screen, wait_until, wake_kiosk
 from tests.ui.conftest import touch
 
 SIZE = (120, 40)
@@ -123,6 +123,7 @@ async def test_pin_lockout_and_idle_return(zone, admin, settings, db):
         assert app.current_mode == "staff"
         app.check_inactivity(now=app.last_input + 301)
         await settle(pilot)
+        await wake_kiosk(pilot)
         assert app.current_mode == "citizen" and isinstance(app.screen, HomeScreen)
 
 

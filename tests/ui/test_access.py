@@ -18,7 +18,7 @@ from cafepol_tui.ui.screens.citizen.signup import SignupScreen
 from cafepol_tui.ui.screens.staff.home import StaffHomeScreen
 from cafepol_tui.ui.widgets.meeting_table import MeetingTable
 from cafepol_tui.ui.widgets.touch_keyboard import TouchKeyboard
-from tests.pilot import click_and_wait, settle
+from tests.pilot import click_and_wait, settle, wake_kiosk
 from tests.ui.conftest import chip_text, touch
 
 
@@ -160,7 +160,7 @@ async def test_language_print_and_contrast_reset_after_idle(kiosk):
         assert isinstance(kiosk.screen, MeetingScreen)
         kiosk.check_inactivity(now=monotonic() + 61)
         await settle(pilot)
-        home = kiosk.screen
+        home = await wake_kiosk(pilot)
         assert isinstance(home, HomeScreen) and len(kiosk.screen_stack) == 1
         assert current_language() == "fr"
         assert not kiosk.large_print and not kiosk.high_contrast

@@ -17,7 +17,7 @@ from cafepol_tui.ui.screens.citizen.signup import SignupScreen
 from cafepol_tui.ui.screens.citizen.status import StatusScreen
 from tests.conftest import FIXED_NOW
 from tests.factories import FIXED_START, make_meeting, sign_up
-from tests.pilot import click_and_wait, screen_text, settle, wait_until
+from tests.pilot import click_and_wait, screen_text, settle, wait_until, wake_kiosk
 from tests.ui.conftest import touch
 
 NAME = "Marie-Thérèse Vandenbroucke"
@@ -64,6 +64,7 @@ async def test_a_code_shows_its_state_and_no_name(kiosk, meetings):
 
         kiosk.check_inactivity(now=monotonic() + 61)
         await settle(pilot)
+        await wake_kiosk(pilot)
         assert isinstance(kiosk.screen, HomeScreen) and len(kiosk.screen_stack) == 1
 
 

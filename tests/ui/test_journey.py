@@ -19,7 +19,7 @@ from cafepol_tui.ui.screens.citizen.signup import SignupScreen
 from cafepol_tui.ui.screens.staff.home import StaffHomeScreen
 from cafepol_tui.ui.widgets.meeting_table import MeetingTable
 from cafepol_tui.ui.widgets.party_size import PartySize
-from tests.pilot import at_rest, click_and_wait, settle
+from tests.pilot import at_rest, click_and_wait, settle, wake_kiosk
 from tests.ui.conftest import chip_text, touch
 
 
@@ -155,6 +155,7 @@ async def test_the_next_citizen_cannot_paste_the_last_ones_name(kiosk, how):
         async def leave() -> None:
             if how == "idle":
                 kiosk.check_inactivity(now=monotonic() + 61)
+                await wake_kiosk(pilot)
             else:  # « ← Retour » twice: the same citizen walks away before the timeout
                 await pilot.press("escape")  # a typed form asks first
                 await settle(pilot)
@@ -264,6 +265,7 @@ async def test_idle_timeout_returns_home_and_clears_the_form(kiosk):
         assert isinstance(kiosk.screen, SignupScreen)
         kiosk.check_inactivity(now=monotonic() + 61)
         await settle(pilot)
+        await wake_kiosk(pilot)
         assert isinstance(kiosk.screen, HomeScreen) and len(kiosk.screen_stack) == 1
         await pilot.press("enter")
         await settle(pilot)
@@ -322,6 +324,7 @@ async def test_staff_mode_times_out_to_citizen_home(kiosk, db):
         assert isinstance(kiosk.screen, StaffHomeScreen)
         kiosk.check_inactivity(now=monotonic() + 301)
         await settle(pilot)
+        await wake_kiosk(pilot)
         assert isinstance(kiosk.screen, HomeScreen) and kiosk.staff_user is None
 
 

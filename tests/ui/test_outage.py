@@ -14,7 +14,7 @@ from cafepol_tui.ui.screens.citizen.confirmation import ConfirmationScreen
 from cafepol_tui.ui.screens.citizen.home import HomeScreen
 from cafepol_tui.ui.screens.citizen.outage import OutageScreen
 from cafepol_tui.ui.screens.citizen.signup import SignupScreen
-from tests.pilot import wait_for_screen
+from tests.pilot import wait_for_screen, wake_kiosk
 
 
 async def test_the_confirmation_after_an_outage_gets_its_full_idle_time(
@@ -52,4 +52,5 @@ async def test_the_confirmation_after_an_outage_gets_its_full_idle_time(
         kiosk.check_inactivity(now=shown + limit - 2)
         assert isinstance(kiosk.screen, ConfirmationScreen), "cut before its idle time"
         kiosk.check_inactivity(now=shown + limit + 1)  # then the reset does come
+        await wake_kiosk(pilot)
         await wait_for_screen(pilot, HomeScreen)

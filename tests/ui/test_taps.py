@@ -17,7 +17,7 @@ from cafepol_tui.ui.screens.citizen.meeting import MeetingScreen
 from cafepol_tui.ui.screens.citizen.signup import SignupScreen
 from cafepol_tui.ui.screens.citizen.still_there import StillThereScreen
 from tests.factories import sign_up
-from tests.pilot import at_rest, click_and_wait, settle, wait_for_screen
+from tests.pilot import at_rest, click_and_wait, settle, wait_for_screen, wake_kiosk
 from tests.ui.conftest import touch
 
 
@@ -190,8 +190,9 @@ async def test_still_there_countdown_and_a_touch_keeps_the_form(kiosk, meetings)
         assert monotonic() - kiosk.last_input < 10  # the touch counted as activity
         idle_for(41)
         await wait_for_screen(pilot, StillThereScreen)
-        idle_for(61)  # nobody touched: a clean home
+        idle_for(61)  # nobody touched: a clean home, under the calm screen
         await settle(pilot)
+        await wake_kiosk(pilot)
         assert isinstance(kiosk.screen, HomeScreen) and len(kiosk.screen_stack) == 1
 
 

@@ -71,22 +71,29 @@ def _pixels(char: str) -> tuple[int, str]:
     return len(pattern) // ROWS, pattern
 
 
+def drawn_width(text: str) -> int:
+    """Cells `text` takes in block letters: each glyph and one blank after it, less the last."""
+    return max(0, sum(_pixels(c)[0] + 1 for c in text) - 1)
+
+
 def block_lines(text: str, width: int) -> list[str]:
     """`text` in block letters, wrapped at word boundaries to `width` cells (4 per letter,
     M, N and W a little wider)."""
-    per_line = max(1, width // (COLUMNS + 2))
     lines: list[str] = []
     current = ""
     for word in text.split():
         candidate = f"{current} {word}" if current else word
-        if len(candidate) <= per_line or not current:
+        if drawn_width(candidate) <= width or not current:
             current = candidate
         else:
             lines.append(current)
             current = word
-        while len(current) > per_line:  # a word longer than the line
-            lines.append(current[:per_line])
-            current = current[per_line:]
+        while drawn_width(current) > width and len(current) > 1:  # a word longer than the line
+            cut = len(current) - 1
+            while cut > 1 and drawn_width(current[:cut]) > width:
+                cut -= 1
+            lines.append(current[:cut])
+            current = current[cut:]
     if current:
         lines.append(current)
     drawn: list[str] = []

@@ -42,6 +42,9 @@ class KioskSettings:
     topic_max_length: int = 300
     pin_max_attempts: int = 5
     pin_lock_base_s: int = 30
+    # The kiosk has its own printer: the slip prints as the confirmation appears (the button
+    # stays for a copy when it failed). Off: the citizen asks for it with the button.
+    auto_print_slip: bool = False
 
 
 @dataclass(frozen=True)

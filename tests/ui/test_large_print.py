@@ -9,6 +9,7 @@ from cafepol_tui.ui.screens.citizen.confirmation import ConfirmationScreen
 from cafepol_tui.ui.widgets.big_text import block_lines
 from tests.pilot import at_rest, click_and_wait, screen_text, settle, wait_for_screen
 from tests.ui.conftest import touch
+from tests.ui.test_qr_widget import as_image
 
 BLOCKS = set("▀▄█")
 
@@ -67,12 +68,17 @@ async def test_the_code_is_big_in_normal_print_too(kiosk, meetings):
         assert "Votre code de référence" in screen_text(pilot.app)
 
 
-@pytest.mark.parametrize("size", [(100, 30), (120, 40)])
-async def test_the_meeting_qr_is_whole_above_the_buttons_in_large_print(kiosk, meetings, size):
+@pytest.mark.parametrize("large", [True, False], ids=["large", "normal"])
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)])
+async def test_the_meeting_qr_is_whole_above_the_buttons(kiosk, meetings, size, large):
+    """Whole on the screen, never under the buttons, and a phone reads it: the drawn lines are
+    rebuilt into an image and decoded with zxing-cpp."""
+    zxingcpp = pytest.importorskip("zxingcpp")
     async with kiosk.run_test(size=size) as pilot:
         await settle(pilot)
-        await touch(pilot, "#preferences", "large-print")
-        await settle(pilot)
+        if large:
+            await touch(pilot, "#preferences", "large-print")
+            await settle(pilot)
         pilot.app.screen.query_one("#meetings").focus()
         await pilot.press("enter")
         await at_rest(pilot)
@@ -83,3 +89,34 @@ async def test_the_meeting_qr_is_whole_above_the_buttons_in_large_print(kiosk, m
         assert screen.region.contains_region(qr.region)
         for button in screen.query(".actions Button"):
             assert not button.region.overlaps(qr.region)
+        drawn_lines = [qr.render_line(y).text for y in range(qr.region.height)]
+    decoded = zxingcpp.read_barcodes(as_image(drawn_lines))
+    assert [code.text for code in decoded] == [qr.url]
+
+
+@pytest.mark.parametrize("large", [True, False], ids=["large", "normal"])
+async def test_consent_and_confirm_are_in_sight_at_80x24(kiosk, meetings, large):
+    """No scrolling to find the box to tick nor the button it unlocks, errors shown or not."""
+    async with kiosk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if large:
+            await touch(pilot, "#preferences", "large-print")
+            await settle(pilot)
+        pilot.app.screen.query_one("#meetings").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        await click_and_wait(pilot, "#signup")
+        form = pilot.app.screen
+
+        def in_sight(selector: str) -> bool:
+            widget = form.query_one(selector)
+            region = widget.region
+            shown = form._compositor.find_widget(widget).visible_region
+            return region.height > 0 and shown == region and region.bottom <= 24
+
+        assert in_sight("#consent") and in_sight("#submit")
+        await click_and_wait(pilot, "#submit")  # nothing filled in: the errors come up
+        assert "⚠" in drawn(form.query_one("#error-consent"))
+        assert in_sight("#consent") and in_sight("#error-consent") and in_sight("#submit")
+        await click_and_wait(pilot, "#consent")
+        assert form.query_one("#consent").value

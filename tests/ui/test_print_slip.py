@@ -10,7 +10,7 @@ from textual.widgets import Checkbox, Input, Static
 
 from cafepol_tui.ui.app import make_app
 from cafepol_tui.ui.screens.citizen.confirmation import ConfirmationScreen
-from tests.pilot import click_and_wait, settle
+from tests.pilot import click_and_wait, settle, wait_until
 
 
 def fake_lp(folder, exit_code: int):
@@ -45,3 +45,32 @@ async def test_print_my_confirmation(settings, db, meetings, tmp_path, exit_code
     assert "-d Comptoir" in args and args.strip().endswith(".pdf")
     kept = list((tmp_path / "out").glob("confirmation-*.pdf"))
     assert len(kept) == 1 and kept[0].read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("auto", [True, False], ids=["kiosk-printer", "on-request"])
+async def test_the_slip_prints_by_itself_when_the_kiosk_has_a_printer(
+    settings, db, meetings, tmp_path, auto
+):
+    """`[kiosk] auto_print_slip`: the slip goes to `lp` as the confirmation appears, once."""
+    script, log = fake_lp(tmp_path, 0)
+    printing = dataclasses.replace(settings.printing, lp_command=str(script),
+                                   printer="Comptoir", output_dir=str(tmp_path / "out"))
+    kiosk = dataclasses.replace(settings.kiosk, auto_print_slip=auto)
+    app = make_app(dataclasses.replace(settings, printing=printing, kiosk=kiosk), db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await click_and_wait(pilot, "#signup")
+        app.screen.query_one("#name", Input).value = "Agnieszka Kowalczyk"
+        app.screen.query_one("#consent", Checkbox).value = True
+        await click_and_wait(pilot, "#submit")
+        screen = app.screen
+        assert isinstance(screen, ConfirmationScreen)
+        status = screen.query_one("#print-status", Static)
+        await wait_until(pilot, lambda: auto == ("s'imprime" in str(status.render())),
+                         what="the slip printed by itself")
+        await settle(pilot)
+        assert screen.query_one("#print-slip").disabled == auto  # no second slip by a tap
+    assert log.exists() == auto
+    assert len(list((tmp_path / "out").glob("confirmation-*.pdf"))) == (1 if auto else 0)

@@ -9,6 +9,7 @@ from cafepol_tui.ui.screens.citizen.help import HelpScreen
 from cafepol_tui.ui.screens.citizen.signup import SignupScreen
 from cafepol_tui.ui.widgets.party_size import PartySize
 from tests.pilot import at_rest, click_and_wait, screen_text, settle, wait_for_screen
+from tests.ui.conftest import touch
 
 
 async def open_form(pilot) -> SignupScreen:
@@ -48,3 +49,19 @@ async def test_the_steps_the_party_limit_and_help(kiosk, meetings):
         await wait_for_screen(pilot, ConfirmationScreen)
         await at_rest(pilot)
         assert "3 Confirmation" in screen_text(kiosk)
+
+
+async def test_help_from_the_home_screen(kiosk, meetings):
+    """« Besoin d'aide ? » on the home screen too: where the counter is, in block letters,
+    without promising to keep a form there is none of."""
+    async with kiosk.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = kiosk.screen
+        await touch(pilot, "#actions", "help")
+        help_screen = await wait_for_screen(pilot, HelpScreen)
+        await at_rest(pilot)
+        text = screen_text(kiosk)
+        assert "guichet" in text and "n'est perdu" not in text
+        assert help_screen.query_one("#help-heading").region.height >= 3
+        await click_and_wait(pilot, "#close-help")
+        assert kiosk.screen is home

@@ -84,6 +84,8 @@ class ConfirmationScreen(KioskScreen, inherit_bindings=False):
         # the kiosk, and restarts it each time it runs out) would otherwise leave this screen
         # a second or two before the idle reset.
         self.kiosk.last_input = monotonic()
+        if self.kiosk.settings.kiosk.auto_print_slip:
+            self._print()
 
     @on(Button.Pressed, "#print-slip")
     def _print(self) -> None:

@@ -27,20 +27,22 @@ def steps(current: int) -> Text:
 
 
 class HelpScreen(KioskScreen):
-    def __init__(self) -> None:
+    """`over_form`: opened from a form, which it says is kept."""
+
+    def __init__(self, over_form: bool = True) -> None:
         super().__init__(id="help")
+        self.over_form = over_form
 
     def compose(self) -> ComposeResult:
+        text = _(
+            "Adressez-vous au guichet d'accueil du commissariat, à l'entrée : un agent "
+            "vous aidera volontiers, et peut vous inscrire ou annuler pour vous."
+        )
+        if self.over_form:
+            text += " " + _("Rien de ce que vous avez écrit ici n'est perdu.")
         with Vertical(id="help-page"):
             yield BigText(_("Besoin d'aide ?"), always=True, id="help-heading")
-            yield Static(
-                _(
-                    "Adressez-vous au guichet d'accueil du commissariat, à l'entrée : un agent "
-                    "vous aidera volontiers, et peut vous inscrire ou annuler pour vous. "
-                    "Rien de ce que vous avez écrit ici n'est perdu."
-                ),
-                id="help-text",
-            )
+            yield Static(text, id="help-text")
             with Horizontal(classes="actions"):
                 yield Button(_("Fermer"), id="close-help", variant="primary")
 

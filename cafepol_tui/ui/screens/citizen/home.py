@@ -33,6 +33,7 @@ HIGH_CONTRAST = "high-contrast"
 CANCEL = "cancel"
 FOLLOW = "follow"
 NEIGHBOURHOOD = "neighbourhood"
+HELP = "help"
 STAFF = "staff"
 ALL_COMMUNES = ""
 
@@ -71,6 +72,7 @@ class HomeScreen(KioskScreen):
                     Chip(FOLLOW, _("Suivre mon inscription ou ma demande")),
                     Chip(NEIGHBOURHOOD, _("Ce qui a été fait")),
                     Chip(HIGH_CONTRAST, _("◐ Contraste élevé"), selected=self.kiosk.high_contrast),
+                    Chip(HELP, _("Besoin d'aide ?")),
                 ], outlined=outlined, id="actions")
                 yield ChipBar([Chip(STAFF, _("Personnel"), muted=True)], outlined=outlined,
                               id="staff-entry")
@@ -150,6 +152,10 @@ class HomeScreen(KioskScreen):
         elif event.chip.name == HIGH_CONTRAST:
             self.kiosk.set_high_contrast(not self.kiosk.high_contrast)
             await self.relayout(focus=("actions", HIGH_CONTRAST))
+        elif event.chip.name == HELP:
+            from cafepol_tui.ui.screens.citizen.help import HelpScreen
+
+            self.app.push_screen(HelpScreen(over_form=False))
 
     @on(ChipBar.Pressed, "#staff-entry")
     def _open_staff(self) -> None:

@@ -33,8 +33,10 @@ def officer_title(gender: str, grade: str, name: str) -> tuple[str, str]:
     return label, titled_name(grade, name)
 
 
-# From this width, large print keeps the QR code (37 columns) beside a text column of ~55.
-QR_BESIDE_WIDTH = 96
+# Below this height the event's address under the QR code would push the code under the
+# buttons: the code is what a phone needs, so the address goes (and large print's buttons are
+# a row less tall).
+QR_ADDRESS_MIN_HEIGHT = 30
 
 
 class MeetingScreen(KioskScreen):
@@ -44,16 +46,11 @@ class MeetingScreen(KioskScreen):
         self.meeting: MeetingDetail | None = None
 
     def compose(self) -> ComposeResult:
-        large = self.kiosk.large_print
         with Vertical(id="meeting-page"):
-            # Side by side; in large print the QR code goes under the text and the whole scrolls.
-            # Only the part that scrolls takes the focus, decided here: the screen gives the
-            # first focusable widget the focus before `on_mount` runs.
-            with VerticalScroll(id="meeting-body") as body:
-                body.can_focus = large
-                left = VerticalScroll(Static(_("Chargement…"), id="meeting-info"), id="meeting-left")
-                left.can_focus = not large
-                yield left
+            # Side by side in both print sizes: the text scrolls, the QR code stays whole above
+            # the buttons (under the text it was cut by them at 80×24 in large print).
+            with Horizontal(id="meeting-body"):
+                yield VerticalScroll(Static(_("Chargement…"), id="meeting-info"), id="meeting-left")
                 yield Vertical(id="meeting-qr")
             with Horizontal(classes="actions"):
                 yield Button(_("← Retour"), id="back")
@@ -63,10 +60,7 @@ class MeetingScreen(KioskScreen):
         self.load()
 
     def on_resize(self, event: events.Resize) -> None:
-        """In large print the QR code goes beside the text where the screen is wide enough
-        (never under it, cut by the buttons)."""
-        self.query_one("#meeting-body").set_class(event.size.width >= QR_BESIDE_WIDTH,
-                                                  "-qr-beside")
+        self.set_class(event.size.height < QR_ADDRESS_MIN_HEIGHT, "-short")
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:

@@ -83,8 +83,10 @@ class SignupScreen(KeyboardScreen):
                 yield TextArea(id="topic", soft_wrap=True, show_line_numbers=False)
                 yield Static("", id="error-topic", classes="field-error")
                 yield Static(privacy_notice(settings.retention_days), id="privacy")
-                yield TickBox(_("J'accepte que ces données soient enregistrées *"), id="consent")
-                yield Static("", id="error-consent", classes="field-error")
+            # Outside the scrolling form, just above « Confirmer »: on the smallest screen, in
+            # both print sizes, the consent is always in sight with the button it unlocks.
+            yield TickBox(_("J'accepte que ces données soient enregistrées *"), id="consent")
+            yield Static("", id="error-consent", classes="field-error")
             yield Static("", id="form-error", classes="field-error")
             yield TouchKeyboard("letters", id="touch-keyboard")
             with Horizontal(classes="actions"):

@@ -8,6 +8,7 @@ from rich.style import Style
 from textual.widgets import Input
 
 from cafepol_tui.ui.screens.citizen.confirmation import ConfirmationScreen
+from cafepol_tui.ui.screens.citizen.welcome import WelcomeScreen
 from tests.factories import sign_up
 from tests.pilot import at_rest, click_and_wait, settle, wait_for_screen
 from tests.ui.conftest import touch
@@ -68,7 +69,8 @@ def failures(app, where: str, minimum: float) -> list[str]:
 
 
 async def walk(pilot, theme: str, booked: str) -> list[str]:
-    """Home, meeting, form with errors, confirmation, waiting list, cancel, status and PIN."""
+    """Home, meeting, form with errors, confirmation, waiting list, cancel, status, PIN, help
+    and the welcome screen."""
     app = pilot.app
     minimum = MINIMUM[theme]
     seen: list[str] = []
@@ -120,6 +122,17 @@ async def walk(pilot, theme: str, booked: str) -> list[str]:
     await touch(pilot, "#staff-entry", "staff")
     await settle(pilot)
     await look("PIN")
+    await click_and_wait(pilot, "#back")
+    await touch(pilot, "#actions", "help")
+    await settle(pilot)
+    await look("help")
+    await click_and_wait(pilot, "#close-help")
+    # The calm screen after the idle reset (the reset brings the default theme back; a zone
+    # whose default is high contrast shows it in that theme, so both are measured).
+    app.push_screen(WelcomeScreen())
+    await wait_for_screen(pilot, WelcomeScreen)
+    await settle(pilot)
+    await look("welcome")
     return seen
 
 

@@ -19,6 +19,7 @@ many copies are printed. Crop marks start 5.5 mm inside the sheet, where printer
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -120,11 +121,18 @@ MAILBOX_LAYOUT = "a4-2up"
 MARGIN = 11.0
 WIDTH = A5[0] - 2 * MARGIN
 BAND_INSET = 7.5  # the blue band stays inside the printable area of every layout
-QR_SIZE = 40.0  # quiet zone included
+BAND_H = 22.0
+QR_SIZE = 36.0  # quiet zone included: as on the A6 flyer, 0.5 mm modules and more
 # The A6 flyer, in mm.
 A6_MARGIN = 8.0
 A6_WIDTH = A6[0] - 2 * A6_MARGIN
 A6_QR = 36.0
+# The introduction (12 pt, grey) takes the room the other sections leave, sentence by sentence.
+INTRO_GAP = 2.0  # mm between the sections at their closest, when room is made for it
+INTRO_LEADING = 1.3
+INTRO_MAX_LINES = 8
+# Where a sentence ends: « … », « . », « ! » or « ? » and a space before a capital.
+SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"(]?[A-ZÀ-ÖØ-Þ])")
 
 
 class LayoutError(ValueError):
@@ -279,9 +287,9 @@ def draw_flyer(
     spread down the page: no blank band under the introduction."""
     lang = current_language()
     x, w = MARGIN, WIDTH
-    band_h = 26.0
+    band_h = BAND_H
     _band(pdf, settings, meeting, BAND_INSET, A5[0] - 2 * BAND_INSET, BAND_INSET, band_h,
-          14, MIN_PT, 18)
+          14, MIN_PT, 16)
     foot_top = _foot(pdf, settings, x, w, A5[1] - MARGIN, 13, SMALL_PT)
 
     def headline(y: float) -> float:
@@ -331,21 +339,24 @@ def draw_flyer(
             return _signup(pdf, meeting, link, x, y, w)
 
     intro_text = meeting.description or settings.documents.intro_text or t(FLYER_INTRO)
-    line_h = MIN_PT * 0.3528 * 1.3
     sections = [headline, when_where, who_what]
     heights = [_measure(section, pdf) for section in sections]
     closing_h = _measure(closing, pdf)
-    top, gap = BAND_INSET + band_h + 4, 4.0
-    room = foot_top - 3 - top - sum(heights) - closing_h - gap * 4
-    intro_lines = 0 if meeting.is_cancelled else min(8, max(0, int(room // line_h)))
+    top = BAND_INSET + band_h + 3.5
+    if not meeting.is_cancelled:
+        # What is left between the sections at their closest (INTRO_GAP apart) holds the
+        # introduction: as many of its sentences as fit, never cut in the middle of one.
+        gaps = len(sections) + 1  # with the introduction and the closing block
+        room = foot_top - 3 - top - sum(heights) - closing_h - INTRO_GAP * gaps
+        text, lines = _fitting_intro(pdf, intro_text, w, room)
+        if text:
+            def intro(y: float) -> float:
+                pdf.use(MIN_PT, color=DARK_GREY)
+                return pdf.para(text, x, y, w, max_lines=lines, leading=INTRO_LEADING,
+                                min_size=MIN_PT)
 
-    def intro(y: float) -> float:
-        pdf.use(MIN_PT, color=DARK_GREY)
-        return pdf.para(intro_text, x, y, w, max_lines=intro_lines, min_size=MIN_PT)
-
-    if intro_lines >= 2:
-        sections.append(intro)
-        heights.append(_measure(intro, pdf))
+            sections.append(intro)
+            heights.append(_measure(intro, pdf))
     sections.append(closing)
     heights.append(closing_h)
     spare = foot_top - 3 - top - sum(heights)
@@ -357,6 +368,37 @@ def draw_flyer(
             y = max(y, foot_top - 3 - closing_h)
             pdf.stroke(x, y - gap / 2, x + w, y - gap / 2, BLUE, 0.4)
         y = section(y) + gap
+
+
+def _fitting_intro(pdf: DocumentPDF, text: str, w: float, room: float) -> tuple[str, int]:
+    """The introduction for `room` mm at 12 pt, and its lines: its first sentences, as many
+    as fit whole (a sentence cut short reads as a mistake; the standard introduction opens
+    with a one-line sentence for a busy flyer). A first sentence too long for the room ends
+    with « … » when two lines fit; ("", 0) when nothing fits."""
+    line_h = MIN_PT * 0.3528 * INTRO_LEADING
+    lines = min(INTRO_MAX_LINES, int(room // line_h))
+    if lines < 1:
+        return "", 0
+    pdf.use(MIN_PT, color=DARK_GREY)
+    sentences = SENTENCE_END.split(" ".join(text.split()))
+    fitting = ""
+    for end in range(1, len(sentences) + 1):
+        candidate = " ".join(sentences[:end])
+        if _lines_of(pdf, candidate, w) > lines:
+            break
+        fitting = candidate
+    if not fitting and lines >= 2:
+        fitting = sentences[0]  # `para` ends it with « … » at `lines`
+    return fitting, lines
+
+
+def _lines_of(pdf: DocumentPDF, text: str, w: float) -> int:
+    """How many lines `text` takes at the current font in a box `w` wide."""
+    line_h = pdf.font_size_pt * 0.3528 * INTRO_LEADING
+    with pdf.recording():
+        height = pdf.para(text, 0, 0, w, max_lines=99, leading=INTRO_LEADING,
+                          min_size=pdf.font_size_pt)
+    return round(height / line_h)
 
 
 def _signup(

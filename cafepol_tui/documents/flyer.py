@@ -18,12 +18,15 @@ many copies are printed. Crop marks start 5.5 mm inside the sheet, where printer
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from PIL import Image
 
 from cafepol_tui.documents import fonts
 from cafepol_tui.documents.base import BLUE, RED, DocumentPDF, Progress
@@ -127,6 +130,9 @@ QR_SIZE = 36.0  # quiet zone included: as on the A6 flyer, 0.5 mm modules and mo
 A6_MARGIN = 8.0
 A6_WIDTH = A6[0] - 2 * A6_MARGIN
 A6_QR = 36.0
+PHOTO_MM = 20.0  # the officer's photo on the A5 flyer, a disc this wide
+PHOTO_GAP = 3.0  # between it and the lines beside it
+PHOTO_PX = 300  # its pixels across: 380 dpi at 20 mm
 # The introduction (12 pt, grey) takes the room the other sections leave, sentence by sentence.
 INTRO_GAP = 2.0  # mm between the sections at their closest, when room is made for it
 INTRO_LEADING = 1.3
@@ -225,6 +231,28 @@ def logo_file(settings: Settings) -> Path | None:
     return found
 
 
+def officer_portrait(data: bytes | None) -> Image.Image | None:
+    """The officer's photo as printed: turned upright (a phone's EXIF orientation), cropped
+    to a square around the upper middle (where a portrait's face is), in a disc (an alpha
+    mask, drawn 4× larger then reduced for a smooth edge). None without a photo or when the
+    bytes can't be read (the zone file checked them: a row written by another tool)."""
+    if not data:
+        return None
+    from PIL import ImageDraw, ImageOps
+
+    try:
+        with Image.open(io.BytesIO(data)) as opened:
+            upright = ImageOps.exif_transpose(opened).convert("RGB")
+    except Exception:  # noqa: BLE001 - Pillow raises many kinds for a broken image
+        return None
+    square = ImageOps.fit(upright, (PHOTO_PX, PHOTO_PX), Image.Resampling.LANCZOS,
+                          centering=(0.5, 0.35))
+    mask = Image.new("L", (PHOTO_PX * 4, PHOTO_PX * 4), 0)
+    ImageDraw.Draw(mask).ellipse((0, 0, PHOTO_PX * 4 - 1, PHOTO_PX * 4 - 1), fill=255)
+    square.putalpha(mask.resize((PHOTO_PX, PHOTO_PX), Image.Resampling.LANCZOS))
+    return square
+
+
 def _band(
     pdf: DocumentPDF, settings: Settings, meeting: MeetingDetail, x: float, w: float,
     top: float, height: float, name_pt: float, commune_pt: float, logo_mm: float,
@@ -316,20 +344,39 @@ def draw_flyer(
             y = pdf.para(meeting.address, x, y, w, max_lines=2, leading=1.2, min_size=MIN_PT)
         return y
 
-    def who_what(y: float) -> float:
+    # The officer's photo, while it leaves room for the introduction (see below).
+    photo = [officer_portrait(meeting.officer_photo) if meeting.officer_name else None]
+
+    def who_what_text(y: float, beside: float = 0.0) -> float:
+        """The officer, partners and themes from `y`; a paragraph that starts beside the
+        photo (above `beside`) is set right of it, one line longer as it is narrower."""
         pdf.use(MIN_PT, color=INK)
+        paragraphs = []
         if meeting.officer_name:
-            y = pdf.para(officer_line(meeting.officer_gender, meeting.officer_grade,
-                                      meeting.officer_name), x, y, w, max_lines=2,
-                         min_size=MIN_PT)
+            paragraphs.append(officer_line(meeting.officer_gender, meeting.officer_grade,
+                                           meeting.officer_name))
         if meeting.partners:
-            y = pdf.para(t(PARTNERS, names=", ".join(meeting.partners)), x, y, w,
-                         max_lines=2, min_size=MIN_PT)
+            paragraphs.append(t(PARTNERS, names=", ".join(meeting.partners)))
         themes = meeting.themes_in(lang)
         if themes:
-            y = pdf.para(t(THEMES, names=" · ".join(themes)), x, y, w, max_lines=2,
-                         min_size=MIN_PT)
+            paragraphs.append(t(THEMES, names=" · ".join(themes)))
+        for text in paragraphs:
+            if y < beside - 0.5:
+                y = pdf.para(text, x + PHOTO_MM + PHOTO_GAP, y, w - PHOTO_MM - PHOTO_GAP,
+                             max_lines=3, min_size=MIN_PT)
+            else:
+                y = pdf.para(text, x, y, w, max_lines=2, min_size=MIN_PT)
         return y
+
+    def who_what(y: float) -> float:
+        portrait = photo[0]
+        if portrait is None:
+            return who_what_text(y)
+        # The officer's photo on the left, the lines beside it; centred on it when shorter.
+        text_h = _measure(lambda top: who_what_text(top, top + PHOTO_MM), pdf)
+        pdf.picture(portrait, x, y, PHOTO_MM, PHOTO_MM)
+        shift = max(0.0, (PHOTO_MM - text_h) / 2)
+        return max(who_what_text(y + shift, y + PHOTO_MM), y + PHOTO_MM)
 
     if meeting.is_cancelled:
         def closing(y: float) -> float:
@@ -346,9 +393,15 @@ def draw_flyer(
     if not meeting.is_cancelled:
         # What is left between the sections at their closest (INTRO_GAP apart) holds the
         # introduction: as many of its sentences as fit, never cut in the middle of one.
+        # It says what the meeting is: the photo gives way when it leaves no room for it.
         gaps = len(sections) + 1  # with the introduction and the closing block
         room = foot_top - 3 - top - sum(heights) - closing_h - INTRO_GAP * gaps
         text, lines = _fitting_intro(pdf, intro_text, w, room)
+        if not text and photo[0] is not None:
+            photo[0] = None
+            heights[2] = _measure(who_what, pdf)
+            room = foot_top - 3 - top - sum(heights) - closing_h - INTRO_GAP * gaps
+            text, lines = _fitting_intro(pdf, intro_text, w, room)
         if text:
             def intro(y: float) -> float:
                 pdf.use(MIN_PT, color=DARK_GREY)

@@ -9,7 +9,8 @@ line the law asks for, at 8 pt).
 
 The zone's identity comes from its zone file: the logo (PNG or SVG; cafepol's cup when it has
 none), a blue band, the commissariat's address, phone and opening hours, « Urgence : 101 / 112 »
-and the publisher. A cancelled meeting's flyer is a cancellation notice: the reason, the
+and the publisher; on the A5 flyer, the officer's photo beside their name when the file gives
+one. The introduction takes the room left, in whole sentences; the photo gives way to it. A cancelled meeting's flyer is a cancellation notice: the reason, the
 replacement's date if there is one, no sign-up block and no QR code.
 
 It is laid out once and replayed in every slot; the QR code is one image in the file however

@@ -52,10 +52,12 @@ def flyer(settings, db) -> None:
     from cafepol_tui.documents import render_flyer
     from cafepol_tui.i18n import language
     from cafepol_tui.services.meetings import get_meeting, list_upcoming
+    from cafepol_tui.services.zone import zone_settings
 
     with db.connection_context():
         first = next(m for m in list_upcoming() if m.event_url and not m.is_cancelled)
         meeting = get_meeting(first.id)
+        settings = zone_settings(settings)  # as `cafepol flyer` prints: the zone's name, foot
     pdf = HERE / "flyer.pdf"
     with language("fr"):  # the kiosk pictures before left the process in Dutch
         pdf.write_bytes(render_flyer(meeting, settings, "a5", creation_date=NOW))

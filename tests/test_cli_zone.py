@@ -13,7 +13,7 @@ from cafepol_tui.db.models import Commune, Zone
 from cafepol_tui.db.open import open_database
 from cafepol_tui.services.zone_file import shipped_zone_file
 from tests.test_cli_hostile import World, _assert_refused
-from tests.zones import logo_png, write_polderland
+from tests.zones import logo_png, photo_jpeg, write_polderland
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -50,6 +50,8 @@ def test_export_then_import_changes_nothing_logo_included(
     err = capsys.readouterr().err
     assert f"written {out}" in err and f"written {out.parent / 'polderland.png'}" in err
     assert (out.parent / "polderland.png").read_bytes() == logo_png()
+    assert f"written {out.parent / 'peeters.jpg'}" in err  # from photos/ in the source
+    assert (out.parent / "peeters.jpg").read_bytes() == photo_jpeg()
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# cafepol zone file")
     assert 'phone = "03 210 00 01"' in text  # as people dial it
@@ -69,6 +71,7 @@ def test_export_to_standard_output_says_the_logo_stays_behind(
     assert main(["--db", str(db), "zone", "export"]) == 0
     out, err = capsys.readouterr()
     assert 'name = "Politiezone Polderland"' in out and "logo" not in out
+    assert "photo" not in out  # nor the officers' photos
     assert "--out FILE" in err and len(err.splitlines()) == 1
 
 
@@ -84,6 +87,20 @@ def test_export_never_replaces_another_logo(
     _assert_refused(code, out, err, "is not the zone's logo")
     assert not (tmp_path / "zone.toml").exists()
     assert (tmp_path / "polderland.png").read_bytes() == logo_png((200, 0, 0))
+
+
+def test_export_never_replaces_another_photo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "zone.sqlite3"
+    assert main(["--db", str(db), "zone", "import", str(write_polderland(tmp_path))]) == 0
+    (tmp_path / "peeters.jpg").write_bytes(photo_jpeg((80, 80)))  # another picture
+    capsys.readouterr()
+    code = main(["--db", str(db), "zone", "export", "--out", str(tmp_path / "zone.toml")])
+    out, err = capsys.readouterr()
+    _assert_refused(code, out, err, "is not an officer's photo")
+    assert not (tmp_path / "zone.toml").exists()
+    assert (tmp_path / "peeters.jpg").read_bytes() == photo_jpeg((80, 80))
 
 
 def test_a_bad_file_imports_nothing_and_creates_no_database(

@@ -41,7 +41,14 @@ from cafepol_tui.services.zone_file import (
 )
 from cafepol_tui.settings import Settings
 from tests.conftest import FIXED_NOW
-from tests.zones import BORAINE_NAMES, POLDERLAND, POLDERLAND_NAMES, logo_png, write_polderland
+from tests.zones import (
+    BORAINE_NAMES,
+    POLDERLAND,
+    POLDERLAND_NAMES,
+    logo_png,
+    photo_jpeg,
+    write_polderland,
+)
 
 pytestmark = pytest.mark.usefixtures("english")  # the refusals are checked in their English source
 
@@ -127,7 +134,10 @@ def test_a_dutch_zone_is_imported_once_whatever_the_number_of_imports(db, polder
     assert (an.gender, an.grade, an.commune_id, an.commissariat, an.phone) == (
         "f", "hoofdinspecteur", westerveld.id, "Wijkpost Westerveld", ""
     )
-    assert Officer.get(Officer.name == "Inspecteur Jan Peeters").phone == "+3232100001"
+    jan = Officer.get(Officer.name == "Inspecteur Jan Peeters")
+    assert jan.phone == "+3232100001"
+    assert bytes(jan.photo) == photo_jpeg() and jan.photo_name == "peeters.jpg"
+    assert an.photo is None and an.photo_name == ""
     ocmw = Partner.get(Partner.name == "OCMW Oosterdijk")
     assert (ocmw.kind, ocmw.email, ocmw.phone) == ("welzijn", "info@ocmw-oosterdijk.be",
                                                    "+3232100050")
@@ -211,11 +221,21 @@ def test_export_then_import_changes_nothing(db, polderland, settings: Settings) 
     import_zone(read_zone_file(polderland))
     before = rows()
     exported = export_zone(settings)
-    assert exported == read_zone_file(polderland)  # the same zone
+    read = read_zone_file(polderland)
+    # The same zone; a photo read from a subfolder is named as it will be written: beside it.
+    assert read.officers[0].photo == "photos/peeters.jpg"
+    assert exported == dataclasses.replace(read, officers=tuple(
+        dataclasses.replace(o, photo=Path(o.photo).name) for o in read.officers
+    ))
+    assert exported.officers[0].photo_data == photo_jpeg()
     text = render_zone_file(exported)
-    assert parse_zone(tomllib.loads(text)) == dataclasses.replace(exported, logo_data=None)
+    assert parse_zone(tomllib.loads(text)) == dataclasses.replace(
+        exported, logo_data=None,
+        officers=tuple(dataclasses.replace(o, photo_data=None) for o in exported.officers),
+    )
     out = polderland.parent / "exported.toml"
     out.write_text(text, encoding="utf-8")
+    (out.parent / "peeters.jpg").write_bytes(photo_jpeg())  # as `zone export --out` writes it
     report = import_zone(read_zone_file(out))
     assert not report.changed and rows() == before
 
@@ -303,6 +323,12 @@ BAD_FILES: list[tuple[str, str]] = [
      "[zone], key 'logo': logo "),
     (_variant('logo = "polderland.png"', 'logo = "polderland.toml"'),
      "[zone], key 'logo': "),
+    (_variant('photo = "photos/peeters.jpg"', 'photo = "photos/missing.jpg"'),
+     "[[officers]] entry 1 (\"Inspecteur Jan Peeters\"), key 'photo': photo "),
+    (_variant('photo = "photos/peeters.jpg"', 'photo = "polderland.toml"'),
+     "[[officers]] entry 1 (\"Inspecteur Jan Peeters\"), key 'photo': "),
+    (_variant('photo = "photos/peeters.jpg"', 'photo = 3'),
+     "[[officers]] entry 1 (\"Inspecteur Jan Peeters\"), key 'photo': expected text"),
     (_variant('phone = "03 210 00 00"', 'phone = "12"'),
      "[[commissariats]] entry 1 (\"Commissariaat Oosterdijk\"), key 'phone': not a phone number"),
     (_variant('hours = "maandag', 'hours = "\\u001b[2Jmaandag'),
@@ -350,6 +376,53 @@ def test_a_bad_file_is_refused_naming_the_table_the_entry_and_the_key(
     assert message.startswith(f"zone file {polderland}")
     assert named in message
     assert len(message.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("picture", "said"),
+    [
+        (lambda: b"\xff\xd8\xff" + b"x" * (2 * 1024 * 1024), "too big (2097152 bytes at most)"),
+        (lambda: photo_jpeg()[:400], "is not a readable image"),
+        (lambda: b"GIF89a" + b"\0" * 100, "is not a PNG or JPEG image"),
+        (lambda: b"<svg xmlns='http://www.w3.org/2000/svg'/>", "is not a PNG or JPEG image"),
+        (lambda: _huge_png(), "is too large (6000 × 5000 pixels, 25 million at most)"),
+    ],
+    ids=["too-big", "cut", "gif", "svg", "too-many-pixels"],
+)
+def test_a_bad_photo_is_refused_naming_the_officer(
+    db, polderland: Path, picture, said: str
+) -> None:
+    photo = polderland.parent / "photos" / "peeters.jpg"
+    photo.write_bytes(picture())
+    with pytest.raises(ZoneFileError) as refused:
+        read_zone_file(polderland)
+    message = str(refused.value)
+    assert message.startswith(
+        f"zone file {polderland}: [[officers]] entry 1 (\"Inspecteur Jan Peeters\"), key 'photo': "
+    ), message
+    assert said in message and len(message.splitlines()) == 1
+    assert not Officer.select().exists()  # nothing imported
+
+
+def _huge_png() -> bytes:
+    """30 million pixels of one colour: a PNG of a few kilobytes."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("1", (6000, 5000)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_an_officer_without_a_photo_in_the_new_file_loses_it(db, polderland: Path) -> None:
+    import_zone(read_zone_file(polderland))
+    text = polderland.read_text(encoding="utf-8").replace('photo = "photos/peeters.jpg"\n', "")
+    polderland.write_text(text, encoding="utf-8")
+    report = import_zone(read_zone_file(polderland))
+    assert report.tables["officers"].updated == 1
+    jan = Officer.get(Officer.name == "Inspecteur Jan Peeters")
+    assert jan.photo is None and jan.photo_name == ""
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """Zone files for the tests: a second zone, Dutch-speaking, that has nothing of Boraine.
 
 Politiezone Polderland and its communes are made up (no real zone is described); its file uses
-what the shipped Boraine one doesn't: a logo, a publisher over two lines, case-insensitive
+what the shipped Boraine one doesn't: a logo, an officer's photo, a publisher over two lines, case-insensitive
 references, a postal code written as a number, e-mail and phone of a partner.
 """
 
@@ -50,6 +50,7 @@ grade = "inspecteur"
 gender = "m"
 commune = "Oosterdijk"
 phone = "03 210 00 01"
+photo = "photos/peeters.jpg"
 
 [[officers]]
 name = "Hoofdinspecteur An Janssens"
@@ -116,10 +117,28 @@ def logo_png(color: tuple[int, int, int] = (0, 90, 160)) -> bytes:
     return buffer.getvalue()
 
 
+def photo_jpeg(size: tuple[int, int] = (120, 160)) -> bytes:
+    """An officer's portrait: a face-coloured oval on a blue-grey ground, as a JPEG."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, (150, 165, 185))
+    w, h = size
+    ImageDraw.Draw(image).ellipse((w * 0.25, h * 0.15, w * 0.75, h * 0.6), fill=(225, 185, 150))
+    ImageDraw.Draw(image).rectangle((w * 0.1, h * 0.65, w * 0.9, h), fill=(30, 50, 100))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
 def write_polderland(folder: Path, text: str = POLDERLAND) -> Path:
-    """The Polderland zone file and its logo in `folder`; the file's path."""
+    """The Polderland zone file, its logo and its first officer's photo (in a subfolder) in
+    `folder`; the file's path."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "polderland.png").write_bytes(logo_png())
+    (folder / "photos").mkdir(exist_ok=True)
+    (folder / "photos" / "peeters.jpg").write_bytes(photo_jpeg())
     path = folder / "polderland.toml"
     path.write_text(text, encoding="utf-8")
     return path

@@ -12,7 +12,7 @@ import dataclasses
 import stat
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cafepol_tui.cli.common import (
     BadArgumentError,
@@ -37,6 +37,9 @@ from cafepol_tui.cli.common import (
 from cafepol_tui.i18n import translator
 from cafepol_tui.safe_input import shown
 from cafepol_tui.settings import Settings
+
+if TYPE_CHECKING:
+    from cafepol_tui.services.zone_file import ZoneFile
 
 _ = translator("messages")
 
@@ -68,7 +71,8 @@ def add_commands(subparsers: Any) -> None:
     )
     exported.add_argument(
         "--out", type=path_arg, metavar="FILE",
-        help=_("the zone file to write (default: standard output); its logo is written beside it"),
+        help=_("the zone file to write (default: standard output); its logo and the officers' "
+               "photos are written beside it"),
     )
 
 
@@ -106,32 +110,71 @@ def cmd_zone_export(args: argparse.Namespace, settings: Settings) -> int:
     out = check_out(args.out)
     with connected(settings):
         zone = export_zone(settings)
-    logo, logo_path = zone.logo_data, None
-    if logo is not None and out is None:
+    has_photos = any(o.photo_data is not None for o in zone.officers)
+    if out is None and (zone.logo_data is not None or has_photos):
         print(
-            _("the zone's logo is not written to standard output: give --out FILE to write it "
-              "beside the zone file"),
+            _("the zone's logo and the officers' photos are not written to standard output: "
+              "give --out FILE to write them beside the zone file"),
             file=sys.stderr,
         )
         zone = dataclasses.replace(
-            zone, zone=dataclasses.replace(zone.zone, logo=""), logo_data=None
+            zone,
+            zone=dataclasses.replace(zone.zone, logo=""),
+            logo_data=None,
+            officers=tuple(dataclasses.replace(o, photo="", photo_data=None)
+                           for o in zone.officers),
         )
-    elif logo is not None and out is not None:
-        # Under the name it was imported from: the exported file reads back the same.
-        logo_path = out.with_name(zone.zone.logo)
-        if not _check_logo_target(logo_path, logo, settings):
-            logo_path = None  # already there, the same image
+    pictures: list[tuple[Path, bytes]] = []  # to write beside the zone file
+    if out is not None:
+        zone, pictures = _pictures_beside(zone, out, settings)
     write_output(render_zone_file(zone), args.out)
-    if logo is not None and logo_path is not None:
-        write_file(logo_path, logo)
-        print(_("written {path}").format(path=shown(logo_path)), file=sys.stderr)
+    for path, data in pictures:
+        write_file(path, data)
+        print(_("written {path}").format(path=shown(path)), file=sys.stderr)
     return 0
 
 
-def _check_logo_target(path: Path, logo: bytes, settings: Settings) -> bool:
-    """May the logo be written at `path`, beside the zone file, under the name it was imported
-    from? True if nothing is there; False if the same image is; refused if anything else is
-    (another image included: it may be the zone's new logo, not imported yet)."""
+def _pictures_beside(zone: ZoneFile, out: Path, settings: Settings
+                     ) -> tuple[ZoneFile, list[tuple[Path, bytes]]]:
+    """The logo and photos to write beside `out`, under the names they were imported from
+    (the exported file reads back the same), each checked before anything is written. Two
+    photos imported under one name (from two folders) get a number: « photo-2.jpg »."""
+    names: dict[str, bytes] = {}
+
+    def place(name: str, data: bytes) -> str:
+        path = Path(name)
+        candidate, number = path.name, 1
+        while candidate in names and names[candidate] != data:
+            number += 1
+            candidate = f"{path.stem}-{number}{path.suffix}"
+        names[candidate] = data
+        return candidate
+
+    if zone.logo_data is not None:
+        logo = place(zone.zone.logo, zone.logo_data)
+        zone = dataclasses.replace(zone, zone=dataclasses.replace(zone.zone, logo=logo))
+    officers = tuple(
+        dataclasses.replace(o, photo=place(o.photo, o.photo_data))
+        if o.photo_data is not None else o
+        for o in zone.officers
+    )
+    zone = dataclasses.replace(zone, officers=officers)
+    kinds = {}
+    if zone.logo_data is not None:
+        kinds[zone.zone.logo] = _("the zone's logo")
+    pictures = []
+    for name, data in names.items():
+        path = out.with_name(name)
+        if _check_picture_target(path, data, settings, kinds.get(name, _("an officer's photo"))):
+            pictures.append((path, data))
+    return zone, pictures
+
+
+def _check_picture_target(path: Path, data: bytes, settings: Settings, what: str) -> bool:
+    """May a picture (`what`: the zone's logo, an officer's photo) be written at `path`, beside
+    the zone file, under the name it was imported from? True if nothing is there; False if the
+    same image is; refused if anything else is (another image included: it may be a new one,
+    not imported yet)."""
     where = shown(path)
     refuse_the_database(path, settings)
     try:
@@ -144,13 +187,13 @@ def _check_logo_target(path: Path, logo: bytes, settings: Settings) -> bool:
         ) from None
     if not stat.S_ISREG(info.st_mode):
         raise BadOutputError(_("can't write {path}: not a regular file").format(path=where))
-    if info.st_size == len(logo):
-        found = head(path, len(logo) + 1, _("can't write {path}: {error}"), BadOutputError)
-        if found == logo:
+    if info.st_size == len(data):
+        found = head(path, len(data) + 1, _("can't write {path}: {error}"), BadOutputError)
+        if found == data:
             return False
     raise BadOutputError(
         _(
-            "{path} exists and is not the zone's logo: it is not overwritten (export to "
-            "another folder, or remove it first)"
-        ).format(path=where)
+            "{path} exists and is not {what}: it is not overwritten (export to another "
+            "folder, or remove it first)"
+        ).format(path=where, what=what)
     )

@@ -200,6 +200,15 @@ def _v5_notices(migrator: SchemaMigrator) -> None:
         taken.add(reference)
         concern.update(reference=reference).where(concern.id == row[0]).execute()
 
+def _v6_officer_photo(migrator: SchemaMigrator) -> None:
+    """An officer's photo from the zone file (printed on the flyer beside the officer's
+    name), and the file name it came from. Additive: an older kiosk ignores both."""
+    migrator.migrate(
+        migrator.add_column("officer", "photo", peewee.BlobField(null=True)),
+        migrator.add_column("officer", "photo_name", peewee.CharField(max_length=120, default="")),
+    )
+
+
 def _v5_reference() -> str:
     """A concern reference as version 5 draws them (frozen copy of
     services.registrations.new_concern_reference: db never imports the services)."""
@@ -225,6 +234,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
         "and reminder, dismissed topics, replacement meetings",
         _v5_notices,
     ),
+    (6, "an officer's photo from the zone file", _v6_officer_photo),
 ]
 
 # The schema this program writes and reads: the last migration's (version 1 had none).

@@ -129,6 +129,11 @@ class Officer(BaseModel):
     grade = peewee.CharField(max_length=80, default="")
     gender = peewee.CharField(max_length=1, default="")  # "f", "m", "x" or "" (not said)
     active = peewee.BooleanField(default=True)
+    # Schema 6: the photo the zone file names (PNG or JPEG bytes, printed on the flyer), so
+    # that every kiosk of a shared database prints it; `photo_name` is the file name it was
+    # imported from, as the zone's `logo_name`.
+    photo = peewee.BlobField(null=True)
+    photo_name = peewee.CharField(max_length=120, default="")
 
 
 class Partner(BaseModel):

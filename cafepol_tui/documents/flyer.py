@@ -9,7 +9,8 @@ line the law asks for, at 8 pt).
 
 The zone's identity comes from its zone file: the logo (PNG or SVG; cafepol's cup when it has
 none), a blue band, the commissariat's address, phone and opening hours, « Urgence : 101 / 112 »
-and the publisher. A cancelled meeting's flyer is a cancellation notice: the reason, the
+and the publisher; on the A5 flyer, the officer's photo beside their name when the file gives
+one. The introduction takes the room left, in whole sentences; the photo gives way to it. A cancelled meeting's flyer is a cancellation notice: the reason, the
 replacement's date if there is one, no sign-up block and no QR code.
 
 It is laid out once and replayed in every slot; the QR code is one image in the file however
@@ -18,11 +19,15 @@ many copies are printed. Crop marks start 5.5 mm inside the sheet, where printer
 
 from __future__ import annotations
 
+import io
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from PIL import Image
 
 from cafepol_tui.documents import fonts
 from cafepol_tui.documents.base import BLUE, RED, DocumentPDF, Progress
@@ -120,11 +125,21 @@ MAILBOX_LAYOUT = "a4-2up"
 MARGIN = 11.0
 WIDTH = A5[0] - 2 * MARGIN
 BAND_INSET = 7.5  # the blue band stays inside the printable area of every layout
-QR_SIZE = 40.0  # quiet zone included
+BAND_H = 22.0
+QR_SIZE = 36.0  # quiet zone included: as on the A6 flyer, 0.5 mm modules and more
 # The A6 flyer, in mm.
 A6_MARGIN = 8.0
 A6_WIDTH = A6[0] - 2 * A6_MARGIN
 A6_QR = 36.0
+PHOTO_MM = 20.0  # the officer's photo on the A5 flyer, a disc this wide
+PHOTO_GAP = 3.0  # between it and the lines beside it
+PHOTO_PX = 300  # its pixels across: 380 dpi at 20 mm
+# The introduction (12 pt, grey) takes the room the other sections leave, sentence by sentence.
+INTRO_GAP = 2.0  # mm between the sections at their closest, when room is made for it
+INTRO_LEADING = 1.3
+INTRO_MAX_LINES = 8
+# Where a sentence ends: « … », « . », « ! » or « ? » and a space before a capital.
+SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"(]?[A-ZÀ-ÖØ-Þ])")
 
 
 class LayoutError(ValueError):
@@ -217,6 +232,28 @@ def logo_file(settings: Settings) -> Path | None:
     return found
 
 
+def officer_portrait(data: bytes | None) -> Image.Image | None:
+    """The officer's photo as printed: turned upright (a phone's EXIF orientation), cropped
+    to a square around the upper middle (where a portrait's face is), in a disc (an alpha
+    mask, drawn 4× larger then reduced for a smooth edge). None without a photo or when the
+    bytes can't be read (the zone file checked them: a row written by another tool)."""
+    if not data:
+        return None
+    from PIL import ImageDraw, ImageOps
+
+    try:
+        with Image.open(io.BytesIO(data)) as opened:
+            upright = ImageOps.exif_transpose(opened).convert("RGB")
+    except Exception:  # noqa: BLE001 - Pillow raises many kinds for a broken image
+        return None
+    square = ImageOps.fit(upright, (PHOTO_PX, PHOTO_PX), Image.Resampling.LANCZOS,
+                          centering=(0.5, 0.35))
+    mask = Image.new("L", (PHOTO_PX * 4, PHOTO_PX * 4), 0)
+    ImageDraw.Draw(mask).ellipse((0, 0, PHOTO_PX * 4 - 1, PHOTO_PX * 4 - 1), fill=255)
+    square.putalpha(mask.resize((PHOTO_PX, PHOTO_PX), Image.Resampling.LANCZOS))
+    return square
+
+
 def _band(
     pdf: DocumentPDF, settings: Settings, meeting: MeetingDetail, x: float, w: float,
     top: float, height: float, name_pt: float, commune_pt: float, logo_mm: float,
@@ -279,9 +316,9 @@ def draw_flyer(
     spread down the page: no blank band under the introduction."""
     lang = current_language()
     x, w = MARGIN, WIDTH
-    band_h = 26.0
+    band_h = BAND_H
     _band(pdf, settings, meeting, BAND_INSET, A5[0] - 2 * BAND_INSET, BAND_INSET, band_h,
-          14, MIN_PT, 18)
+          14, MIN_PT, 16)
     foot_top = _foot(pdf, settings, x, w, A5[1] - MARGIN, 13, SMALL_PT)
 
     def headline(y: float) -> float:
@@ -308,20 +345,39 @@ def draw_flyer(
             y = pdf.para(meeting.address, x, y, w, max_lines=2, leading=1.2, min_size=MIN_PT)
         return y
 
-    def who_what(y: float) -> float:
+    # The officer's photo, while it leaves room for the introduction (see below).
+    photo = [officer_portrait(meeting.officer_photo) if meeting.officer_name else None]
+
+    def who_what_text(y: float, beside: float = 0.0) -> float:
+        """The officer, partners and themes from `y`; a paragraph that starts beside the
+        photo (above `beside`) is set right of it, one line longer as it is narrower."""
         pdf.use(MIN_PT, color=INK)
+        paragraphs = []
         if meeting.officer_name:
-            y = pdf.para(officer_line(meeting.officer_gender, meeting.officer_grade,
-                                      meeting.officer_name), x, y, w, max_lines=2,
-                         min_size=MIN_PT)
+            paragraphs.append(officer_line(meeting.officer_gender, meeting.officer_grade,
+                                           meeting.officer_name))
         if meeting.partners:
-            y = pdf.para(t(PARTNERS, names=", ".join(meeting.partners)), x, y, w,
-                         max_lines=2, min_size=MIN_PT)
+            paragraphs.append(t(PARTNERS, names=", ".join(meeting.partners)))
         themes = meeting.themes_in(lang)
         if themes:
-            y = pdf.para(t(THEMES, names=" · ".join(themes)), x, y, w, max_lines=2,
-                         min_size=MIN_PT)
+            paragraphs.append(t(THEMES, names=" · ".join(themes)))
+        for text in paragraphs:
+            if y < beside - 0.5:
+                y = pdf.para(text, x + PHOTO_MM + PHOTO_GAP, y, w - PHOTO_MM - PHOTO_GAP,
+                             max_lines=3, min_size=MIN_PT)
+            else:
+                y = pdf.para(text, x, y, w, max_lines=2, min_size=MIN_PT)
         return y
+
+    def who_what(y: float) -> float:
+        portrait = photo[0]
+        if portrait is None:
+            return who_what_text(y)
+        # The officer's photo on the left, the lines beside it; centred on it when shorter.
+        text_h = _measure(lambda top: who_what_text(top, top + PHOTO_MM), pdf)
+        pdf.picture(portrait, x, y, PHOTO_MM, PHOTO_MM)
+        shift = max(0.0, (PHOTO_MM - text_h) / 2)
+        return max(who_what_text(y + shift, y + PHOTO_MM), y + PHOTO_MM)
 
     if meeting.is_cancelled:
         def closing(y: float) -> float:
@@ -331,21 +387,30 @@ def draw_flyer(
             return _signup(pdf, meeting, link, x, y, w)
 
     intro_text = meeting.description or settings.documents.intro_text or t(FLYER_INTRO)
-    line_h = MIN_PT * 0.3528 * 1.3
     sections = [headline, when_where, who_what]
     heights = [_measure(section, pdf) for section in sections]
     closing_h = _measure(closing, pdf)
-    top, gap = BAND_INSET + band_h + 4, 4.0
-    room = foot_top - 3 - top - sum(heights) - closing_h - gap * 4
-    intro_lines = 0 if meeting.is_cancelled else min(8, max(0, int(room // line_h)))
+    top = BAND_INSET + band_h + 3.5
+    if not meeting.is_cancelled:
+        # What is left between the sections at their closest (INTRO_GAP apart) holds the
+        # introduction: as many of its sentences as fit, never cut in the middle of one.
+        # It says what the meeting is: the photo gives way when it leaves no room for it.
+        gaps = len(sections) + 1  # with the introduction and the closing block
+        room = foot_top - 3 - top - sum(heights) - closing_h - INTRO_GAP * gaps
+        text, lines = _fitting_intro(pdf, intro_text, w, room)
+        if not text and photo[0] is not None:
+            photo[0] = None
+            heights[2] = _measure(who_what, pdf)
+            room = foot_top - 3 - top - sum(heights) - closing_h - INTRO_GAP * gaps
+            text, lines = _fitting_intro(pdf, intro_text, w, room)
+        if text:
+            def intro(y: float) -> float:
+                pdf.use(MIN_PT, color=DARK_GREY)
+                return pdf.para(text, x, y, w, max_lines=lines, leading=INTRO_LEADING,
+                                min_size=MIN_PT)
 
-    def intro(y: float) -> float:
-        pdf.use(MIN_PT, color=DARK_GREY)
-        return pdf.para(intro_text, x, y, w, max_lines=intro_lines, min_size=MIN_PT)
-
-    if intro_lines >= 2:
-        sections.append(intro)
-        heights.append(_measure(intro, pdf))
+            sections.append(intro)
+            heights.append(_measure(intro, pdf))
     sections.append(closing)
     heights.append(closing_h)
     spare = foot_top - 3 - top - sum(heights)
@@ -357,6 +422,37 @@ def draw_flyer(
             y = max(y, foot_top - 3 - closing_h)
             pdf.stroke(x, y - gap / 2, x + w, y - gap / 2, BLUE, 0.4)
         y = section(y) + gap
+
+
+def _fitting_intro(pdf: DocumentPDF, text: str, w: float, room: float) -> tuple[str, int]:
+    """The introduction for `room` mm at 12 pt, and its lines: its first sentences, as many
+    as fit whole (a sentence cut short reads as a mistake; the standard introduction opens
+    with a one-line sentence for a busy flyer). A first sentence too long for the room ends
+    with « … » when two lines fit; ("", 0) when nothing fits."""
+    line_h = MIN_PT * 0.3528 * INTRO_LEADING
+    lines = min(INTRO_MAX_LINES, int(room // line_h))
+    if lines < 1:
+        return "", 0
+    pdf.use(MIN_PT, color=DARK_GREY)
+    sentences = SENTENCE_END.split(" ".join(text.split()))
+    fitting = ""
+    for end in range(1, len(sentences) + 1):
+        candidate = " ".join(sentences[:end])
+        if _lines_of(pdf, candidate, w) > lines:
+            break
+        fitting = candidate
+    if not fitting and lines >= 2:
+        fitting = sentences[0]  # `para` ends it with « … » at `lines`
+    return fitting, lines
+
+
+def _lines_of(pdf: DocumentPDF, text: str, w: float) -> int:
+    """How many lines `text` takes at the current font in a box `w` wide."""
+    line_h = pdf.font_size_pt * 0.3528 * INTRO_LEADING
+    with pdf.recording():
+        height = pdf.para(text, 0, 0, w, max_lines=99, leading=INTRO_LEADING,
+                          min_size=pdf.font_size_pt)
+    return round(height / line_h)
 
 
 def _signup(

@@ -27,10 +27,12 @@ PARTNERS = N_("Avec : {names}")
 THEMES = N_("Thèmes : {names}")
 
 # The flyer's introduction when the zone configured none (`documents.intro_text`, printed as
-# typed) and the meeting has no description of its own.
+# typed) and the meeting has no description of its own. Its first sentence is short: a busy
+# A5 flyer has room for it alone (the flyer prints whole sentences, as many as fit).
+# TRANSLATORS: keep the first sentence short (one line of about 60 characters).
 FLYER_INTRO = N_(
-    "Autour d'un café, votre policier de quartier vous écoute : sentiment d'insécurité, "
-    "nuisances, cambriolages, vie du quartier… Chaque situation est entendue ; ce qui ne "
+    "Autour d'un café, votre policier de quartier vous écoute. Sentiment d'insécurité, "
+    "nuisances, cambriolages, vie du quartier : chaque situation est entendue ; ce qui ne "
     "peut être réglé sur place est suivi dans les jours qui suivent, et vous recevez une réponse."
 )
 SIGNUP_TITLE = N_("Inscription gratuite")

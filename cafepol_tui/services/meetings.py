@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -81,6 +81,8 @@ class MeetingDetail(MeetingSummary):
     station: Station | None = None
     replacement: MeetingRef | None = None
     theme_names: tuple[tuple[tuple[str, str], ...], ...] = ()
+    # The officer's photo from the zone file (PNG or JPEG bytes), printed on the A5 flyer.
+    officer_photo: bytes | None = field(default=None, repr=False)
 
     def themes_in(self, lang: str) -> tuple[str, ...]:
         """The themes' names in `lang` (else as `themes_shown`, else the zone's)."""
@@ -260,6 +262,7 @@ def get_meeting(meeting_id: int) -> MeetingDetail:
         waitlist_count=waitlist,
         officer_grade=officer.grade if officer else "",
         officer_gender=officer.gender if officer else "",
+        officer_photo=bytes(officer.photo) if officer and officer.photo is not None else None,
         themes_shown=themes_shown,
         station=_station(meeting.commune, officer),
         replacement=_replacement(meeting.replacement_id),

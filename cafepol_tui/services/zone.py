@@ -348,6 +348,8 @@ def import_zone(
                 "commune": towns.by_key[_key(o.commune)].id,
                 "commissariat": station_of[_key(o.commune)],
                 "phone": o.phone,
+                "photo": o.photo_data,
+                "photo_name": Path(o.photo).name if o.photo_data is not None else "",
             })
         partners = _Table(Partner, tables["partners"])
         for p in zone.partners:
@@ -458,7 +460,11 @@ def export_zone(settings: Settings) -> ZoneFile:
             for c in towns.values()
         ),
         officers=tuple(
-            OfficerEntry(o.name, towns[o.commune_id].name, o.grade, o.gender, o.phone)
+            OfficerEntry(
+                o.name, towns[o.commune_id].name, o.grade, o.gender, o.phone,
+                photo=o.photo_name if o.photo is not None else "",
+                photo_data=bytes(o.photo) if o.photo is not None else None,
+            )
             for o in Officer.select().where(Officer.active).order_by(Officer.id)
             if o.commune_id in towns
         ),

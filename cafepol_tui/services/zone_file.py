@@ -9,7 +9,7 @@ wrote gives the same `ZoneFile`. The names of the tables and keys are a contract
     [zone]             name, language (fr|nl|de|en), website, facebook, logo, publisher, emergency
     [[commissariats]]  name, address, phone, hours
     [[communes]]       name, postal_codes = [..], commissariat (a name above), places = [{name, address}]
-    [[officers]]       name, grade, gender (f|m|x), commune (a name above), phone
+    [[officers]]       name, grade, gender (f|m|x), commune (a name above), phone, photo
     [[partners]]       name, kind, email, phone
     [[themes]]         name (in the zone's language), fr, nl, de, en (its translations)
 
@@ -42,6 +42,8 @@ LANGUAGES = ("fr", "nl", "de", "en")
 GENDERS = ("f", "m", "x")
 FILE_MAX_BYTES = 1024 * 1024  # a zone file is a few kilobytes
 LOGO_MAX_BYTES = 2 * 1024 * 1024
+PHOTO_MAX_BYTES = 2 * 1024 * 1024  # an officer's photo: as a logo
+PICTURE_MAX_PIXELS = 25_000_000  # a small file can hold a huge image (a « decompression bomb »)
 PLACES_MAX = 50  # usual meeting places of one commune
 POSTAL_CODES_MAX = 40  # commune.postal_codes holds 200 characters
 POSTAL_CODE = re.compile(r"[1-9][0-9]{3}")  # Belgian postal codes
@@ -105,6 +107,12 @@ class OfficerEntry:
     grade: str = ""
     gender: str = ""
     phone: str = ""
+    photo: str = ""  # the file name, relative to the zone file (a PNG or JPEG)
+    photo_data: bytes | None = field(default=None, repr=False)  # the photo file's bytes
+
+
+# The keys of an [[officers]] entry (`photo_data` is read from the file `photo` names).
+OFFICER_KEYS = ("name", "commune", "grade", "gender", "phone", "photo")
 
 
 @dataclass(frozen=True)
@@ -177,9 +185,16 @@ def read_zone_file(path: str | os.PathLike[str]) -> ZoneFile:
     try:
         zone = parse_zone(data)
         logo_data = _read_logo(where.parent, zone.zone.logo) if zone.zone.logo else None
+        officers = tuple(
+            dataclasses.replace(
+                o, photo_data=_read_photo(where.parent, o.photo, _where("officers", i, o.name,
+                                                                         "photo"))
+            ) if o.photo else o
+            for i, o in enumerate(zone.officers)
+        )
     except ZoneFileError as exc:
         raise ZoneFileError(f"{prefix}: {exc}") from None
-    return dataclasses.replace(zone, logo_data=logo_data)
+    return dataclasses.replace(zone, logo_data=logo_data, officers=officers)
 
 
 def _read_text(path: Path, limit: int, what: str) -> str:
@@ -243,13 +258,12 @@ def _read_bytes(path: Path, limit: int, what: str) -> bytes:
 def _read_logo(folder: Path, name: str) -> bytes:
     """The logo beside the zone file: a PNG or JPEG image Pillow can read, or an SVG fpdf2
     can draw."""
-    path = Path(name).expanduser()
-    if not path.is_absolute():
-        path = folder / path
+    where = _where("zone", None, None, "logo")
+    path = _beside(folder, name)
     try:
         data = _read_bytes(path, LOGO_MAX_BYTES, _("logo"))
     except ZoneFileError as exc:
-        raise ZoneFileError(_where("zone", None, None, "logo") + f": {exc}") from None
+        raise ZoneFileError(f"{where}: {exc}") from None
     from cafepol_tui.services.zone import is_svg
 
     if is_svg(data):
@@ -259,26 +273,61 @@ def _read_logo(folder: Path, name: str) -> bytes:
             SVGObject(data.decode("utf-8"))
         except Exception:  # noqa: BLE001 - not XML, or an SVG fpdf2 can't draw
             raise ZoneFileError(
-                _where("zone", None, None, "logo") + ": " + _("{path} is not a readable image")
-                .format(path=shown(path))
+                where + ": " + _("{path} is not a readable image").format(path=shown(path))
             ) from None
         return data
     if not data.startswith((PNG_MAGIC, JPEG_MAGIC)):
         raise ZoneFileError(
-            _where("zone", None, None, "logo") + ": " + _("{path} is not a PNG, JPEG or SVG image")
-            .format(path=shown(path))
+            where + ": " + _("{path} is not a PNG, JPEG or SVG image").format(path=shown(path))
         )
-    try:
-        from PIL import Image
+    _check_picture(data, path, where)
+    return data
 
+
+def _read_photo(folder: Path, name: str, where: str) -> bytes:
+    """An officer's photo beside the zone file: a PNG or JPEG image Pillow can read (`where`:
+    the entry and key, for the refusal)."""
+    path = _beside(folder, name)
+    try:
+        data = _read_bytes(path, PHOTO_MAX_BYTES, _("photo"))
+    except ZoneFileError as exc:
+        raise ZoneFileError(f"{where}: {exc}") from None
+    if not data.startswith((PNG_MAGIC, JPEG_MAGIC)):
+        raise ZoneFileError(
+            where + ": " + _("{path} is not a PNG or JPEG image").format(path=shown(path))
+        )
+    _check_picture(data, path, where)
+    return data
+
+
+def _beside(folder: Path, name: str) -> Path:
+    """A file the zone file names: relative to the zone file's folder."""
+    path = Path(name).expanduser()
+    return path if path.is_absolute() else folder / path
+
+
+def _check_picture(data: bytes, path: Path, where: str) -> None:
+    """PNG or JPEG bytes that Pillow reads whole (not only their first bytes)."""
+    from PIL import Image
+
+    try:
         with Image.open(io.BytesIO(data)) as image:
             image.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height <= PICTURE_MAX_PIXELS:
+                image.load()  # verify() skips the pixel data: a cut file passes it
     except Exception:  # noqa: BLE001 - Pillow raises many kinds for a broken image
         raise ZoneFileError(
-            _where("zone", None, None, "logo") + ": " + _("{path} is not a readable image")
-            .format(path=shown(path))
+            where + ": " + _("{path} is not a readable image").format(path=shown(path))
         ) from None
-    return data
+    if width * height > PICTURE_MAX_PIXELS:
+        raise ZoneFileError(
+            where + ": " + _(
+                "{path} is too large ({width} × {height} pixels, {max} million at most)"
+            ).format(path=shown(path), width=width, height=height,
+                     max=PICTURE_MAX_PIXELS // 1_000_000)
+        )
 
 
 # --- checking ----------------------------------------------------------------------------
@@ -559,13 +608,14 @@ def parse_zone(data: Mapping[str, Any]) -> ZoneFile:
     raw = _entries(data, "officers")
     officers = []
     for entry in raw:
-        entry.check_keys(OfficerEntry.__dataclass_fields__)
+        entry.check_keys(OFFICER_KEYS)
         officers.append(OfficerEntry(
             name=entry.text("name", 120, required=True),
             grade=entry.text("grade", 80),
             gender=entry.choice("gender", GENDERS),
             commune=_reference(entry, "commune", towns, "communes", required=True),
             phone=entry.phone("phone"),
+            photo=entry.text("photo", 255),
         ))
     _unique(raw, [o.name for o in officers])
 
@@ -665,7 +715,8 @@ def render_zone_file(zone: ZoneFile) -> str:
     for o in zone.officers:
         lines += ["", "[[officers]]",
                   *_pairs([("name", o.name), ("grade", o.grade), ("gender", o.gender),
-                           ("commune", o.commune), ("phone", _dialled(o.phone))],
+                           ("commune", o.commune), ("phone", _dialled(o.phone)),
+                           ("photo", o.photo)],
                            ("name", "commune"))]
     for p in zone.partners:
         lines += ["", "[[partners]]",

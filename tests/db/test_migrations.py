@@ -272,7 +272,7 @@ def test_version_5_gives_every_concern_recorded_before_it_a_reference(v1_path: P
             "'2026-11-02 10:00:00', '2026-11-02 10:00:00')"
         )
         upgrade(db)
-        assert read_version(db) == 5
+        assert read_version(db) == SCHEMA_VERSION
         references = [row[0] for row in db.execute_sql('SELECT "reference" FROM "concern"')]
     assert len(references) == 2 and len(set(references)) == 2
     assert all(len(r) == 7 and set(r) <= set(REFERENCE_ALPHABET) for r in references)

@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from cafepol_tui.cli import main
+from cafepol_tui.documents.flyer import PHOTO_PX
 from cafepol_tui.settings import Settings
 from tests.documents.pdfcheck import flat, pdf_text, qr_codes
 from tests.ui.test_zone_kiosk import polderland_meeting
@@ -39,8 +40,10 @@ def test_a_flyer_of_another_zone_says_its_name_and_nothing_of_boraine(
         assert word not in text, word
     # No event of its own: the zone's page, from the zone file.
     assert qr_codes(pdf) == ["https://www.facebook.com/politiezonepolderland"]
-    # Two images: the QR code, and the zone's logo (its blue square, not cafepol's cup).
+    # Three images: the QR code, the zone's logo (its blue square, not cafepol's cup), and
+    # the officer's photo from the zone file (a disc: a square with an alpha channel).
     images = [i.image for i in PdfReader(io.BytesIO(pdf)).pages[0].images]
-    assert len(images) == 2
+    assert len(images) == 3
+    assert any(i.mode == "RGBA" and i.size == (PHOTO_PX, PHOTO_PX) for i in images)
     assert any(i.size == (64, 64) and i.convert("RGB").getpixel((5, 5)) == (0, 90, 160)
                for i in images)

@@ -125,7 +125,8 @@ async def wake_kiosk(pilot: Pilot[Any]) -> Screen[Any]:
     """After the idle reset: the calm screen is up; one touch takes it away and does nothing
     else. Returns the screen below (the home)."""
     app = pilot.app
-    await wait_until(pilot, lambda: app.screen.id == "welcome", what="the calm screen")
+    await wait_until(pilot, lambda: app.screen.id == "welcome" and app.screen.region.area > 0,
+                     what="the calm screen, laid out")
     await pilot.click(offset=(1, 1))
     await wait_until(pilot, lambda: app.screen.id != "welcome", what="the calm screen to go")
     return app.screen

@@ -84,7 +84,10 @@ class WelcomeScreen(KioskScreen, inherit_bindings=False):
 
     def show_meetings(self, meetings: list[MeetingSummary]) -> None:
         self._meetings = meetings
-        box = self.query_one("#welcome-meetings", Vertical)
+        found = self.query("#welcome-meetings")
+        if not found:  # a resize before the screen is composed (Textual 8.0): load() shows them
+            return
+        box = found.first(Vertical)
         box.remove_children()
         lang = current_language()
         shown = meetings[: meetings_that_fit(self.app.size.height)]

@@ -68,6 +68,16 @@ async def test_the_code_is_big_in_normal_print_too(kiosk, meetings):
         assert "Votre code de référence" in screen_text(pilot.app)
 
 
+async def open_first_meeting(pilot, large: bool) -> None:
+    """From home, in the print size asked for, open the first meeting by the keyboard."""
+    await settle(pilot)
+    if large:
+        await touch(pilot, "#preferences", "large-print")
+        await settle(pilot)
+    pilot.app.screen.query_one("#meetings").focus()
+    await pilot.press("enter")
+
+
 @pytest.mark.parametrize("large", [True, False], ids=["large", "normal"])
 @pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)])
 async def test_the_meeting_qr_is_whole_above_the_buttons(kiosk, meetings, size, large):
@@ -75,12 +85,7 @@ async def test_the_meeting_qr_is_whole_above_the_buttons(kiosk, meetings, size, 
     rebuilt into an image and decoded with zxing-cpp."""
     zxingcpp = pytest.importorskip("zxingcpp")
     async with kiosk.run_test(size=size) as pilot:
-        await settle(pilot)
-        if large:
-            await touch(pilot, "#preferences", "large-print")
-            await settle(pilot)
-        pilot.app.screen.query_one("#meetings").focus()
-        await pilot.press("enter")
+        await open_first_meeting(pilot, large)
         await at_rest(pilot)
         screen = pilot.app.screen
         qr = screen.query_one("#qr")
@@ -98,12 +103,7 @@ async def test_the_meeting_qr_is_whole_above_the_buttons(kiosk, meetings, size, 
 async def test_consent_and_confirm_are_in_sight_at_80x24(kiosk, meetings, large):
     """No scrolling to find the box to tick nor the button it unlocks, errors shown or not."""
     async with kiosk.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        if large:
-            await touch(pilot, "#preferences", "large-print")
-            await settle(pilot)
-        pilot.app.screen.query_one("#meetings").focus()
-        await pilot.press("enter")
+        await open_first_meeting(pilot, large)
         await settle(pilot)
         await click_and_wait(pilot, "#signup")
         form = pilot.app.screen

@@ -24,6 +24,17 @@ def fake_lp(folder, exit_code: int):
     return script, log
 
 
+async def sign_up_first_meeting(pilot) -> None:
+    """Home → the first meeting → the form, filled and confirmed."""
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    await click_and_wait(pilot, "#signup")
+    pilot.app.screen.query_one("#name", Input).value = "Agnieszka Kowalczyk"
+    pilot.app.screen.query_one("#consent", Checkbox).value = True
+    await click_and_wait(pilot, "#submit")
+
+
 @pytest.mark.parametrize(("exit_code", "expected"), [(0, "s'imprime"), (1, "n'a pas fonctionné")])
 async def test_print_my_confirmation(settings, db, meetings, tmp_path, exit_code, expected):
     script, log = fake_lp(tmp_path, exit_code)
@@ -31,13 +42,7 @@ async def test_print_my_confirmation(settings, db, meetings, tmp_path, exit_code
                                    printer="Comptoir", output_dir=str(tmp_path / "out"))
     app = make_app(dataclasses.replace(settings, printing=printing), db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await click_and_wait(pilot, "#signup")
-        app.screen.query_one("#name", Input).value = "Agnieszka Kowalczyk"
-        app.screen.query_one("#consent", Checkbox).value = True
-        await click_and_wait(pilot, "#submit")
+        await sign_up_first_meeting(pilot)
         assert isinstance(app.screen, ConfirmationScreen)
         await click_and_wait(pilot, "#print-slip")
         assert expected in str(app.screen.query_one("#print-status", Static).render())
@@ -58,13 +63,7 @@ async def test_the_slip_prints_by_itself_when_the_kiosk_has_a_printer(
     kiosk = dataclasses.replace(settings.kiosk, auto_print_slip=auto)
     app = make_app(dataclasses.replace(settings, printing=printing, kiosk=kiosk), db)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await click_and_wait(pilot, "#signup")
-        app.screen.query_one("#name", Input).value = "Agnieszka Kowalczyk"
-        app.screen.query_one("#consent", Checkbox).value = True
-        await click_and_wait(pilot, "#submit")
+        await sign_up_first_meeting(pilot)
         screen = app.screen
         assert isinstance(screen, ConfirmationScreen)
         status = screen.query_one("#print-status", Static)

@@ -54,6 +54,27 @@ async def open_form(pilot, clock: Clock) -> SignupScreen:
     return form  # type: ignore[return-value]
 
 
+async def test_one_tap_on_a_meeting_opens_it_once(kiosk, meetings):
+    """Textual runs each class's click handler along the MRO: the table's own and DataTable's
+    both selected the row, and one tap opened two meeting screens (« Retour » then showed the
+    same meeting again)."""
+    async with kiosk.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = pilot.app.screen.query_one("#meetings")
+        await pilot.click("#meetings", offset=(5, 4))  # the second meeting, not under the cursor
+        await wait_for_screen(pilot, MeetingScreen)
+        await settle(pilot)
+        assert [type(s) for s in pilot.app.screen_stack] == [HomeScreen, MeetingScreen]
+        assert pilot.app.screen.meeting_id == meetings[1].id
+        pilot.app.pop_screen()
+        await settle(pilot)
+        assert table.cursor_row == 1
+        await pilot.click("#meetings", offset=(5, 4))  # the row under the cursor this time
+        await wait_for_screen(pilot, MeetingScreen)
+        await settle(pilot)
+        assert [type(s) for s in pilot.app.screen_stack] == [HomeScreen, MeetingScreen]
+
+
 async def test_a_tap_right_after_a_new_screen_is_ignored(kiosk, meetings):
     clock = guarded(kiosk)
     async with kiosk.run_test(size=(120, 40)) as pilot:

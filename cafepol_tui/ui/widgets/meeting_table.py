@@ -62,6 +62,10 @@ class MeetingTable(DataTable[Text]):
         meta = event.style.meta
         before = self.cursor_coordinate
         await super()._on_click(event)
+        # Textual calls every class's handler along the MRO: without this, DataTable's would run
+        # again, see the cursor already on the row and select it a second time (one tap, two
+        # meeting screens).
+        event.prevent_default()
         row = meta.get("row", -1)
         if row >= 0 and self.cursor_coordinate.row == row and before.row != row:
             self.action_select_cursor()

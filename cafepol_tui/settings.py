@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
+import shlex
 import stat
+import string
 import tomllib
 import types
 import typing
@@ -162,6 +165,41 @@ class SmsSettings:
         return bool(self.command)
 
 
+# The text is written on the command's standard input; {voice}, {rate} and {volume} are
+# replaced in its words (`services.speech.speech_argv`).
+DEFAULT_SPEECH_COMMAND = "espeak-ng -v {voice} -s {rate} -a {volume}"
+SPEECH_PLACEHOLDERS = ("voice", "rate", "volume")
+
+
+@dataclass(frozen=True)
+class SpeechVoices:
+    """`[speech.voices]`: the engine's voice for each language of the kiosk."""
+
+    fr: str = "fr-be"
+    nl: str = "nl"
+    de: str = "de"
+    en: str = "en-gb"
+
+
+@dataclass(frozen=True)
+class SpeechSettings:
+    """The « Écouter » mode: the kiosk says what is on the screen (EN 301 549 § 5.1.3).
+
+    Off unless `enabled`; with the engine missing the kiosk offers no « Écouter » at all.
+    Names, phone numbers, e-mail addresses and reference codes are spoken only with
+    `private_listening` (a headset, not a loudspeaker the queue behind can hear)."""
+
+    enabled: bool = False
+    command: str = DEFAULT_SPEECH_COMMAND
+    rate: int = 150  # words a minute (espeak-ng's -s); 175 is its own default
+    volume: int = 100  # espeak-ng's -a: 0 to 200
+    private_listening: bool = False
+    voices: SpeechVoices = field(default_factory=SpeechVoices)
+
+    def voice(self, lang: str) -> str:
+        return str(getattr(self.voices, lang, "") or self.voices.fr)
+
+
 @dataclass(frozen=True)
 class Settings:
     # The zone is data: `cafepol zone import FILE` puts its name, page and communes in the
@@ -181,6 +219,7 @@ class Settings:
     logging: LogSettings = field(default_factory=LogSettings)
     mail: MailSettings = field(default_factory=MailSettings)
     sms: SmsSettings = field(default_factory=SmsSettings)
+    speech: SpeechSettings = field(default_factory=SpeechSettings)
 
     @property
     def default_language(self) -> str:
@@ -355,6 +394,7 @@ def _validate(settings: Settings) -> Settings:
                 )
             )
     _validate_mail(settings.mail)
+    _validate_speech(settings.speech)
     sms = settings.sms
     if sms.command and not any("{number}" in part for part in sms.command):
         raise SettingsError(_("sms.command: one of its words must hold {number}"))
@@ -389,6 +429,43 @@ def _validate_mail(mail: MailSettings) -> None:
         problem = path_problem(mail.password_file)
         if problem:
             raise SettingsError(_("mail.password_file: {problem}").format(problem=problem))
+
+
+VOICE_NAME = re.compile(r"[A-Za-z0-9_+.-]{1,60}")
+
+
+def _validate_speech(speech: SpeechSettings) -> None:
+    """The command must split into words and use only the placeholders it is given."""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in speech.command):
+        raise SettingsError(_("speech.command: control characters are not allowed"))
+    try:
+        words = shlex.split(speech.command)
+    except ValueError as exc:
+        raise SettingsError(
+            _("speech.command: can't be split into words: {error}").format(error=exc)
+        ) from None
+    if not words:
+        raise SettingsError(_("speech.command: give the command that speaks its standard input"))
+    for word in words:
+        try:
+            names = {name for _text, name, _spec, _conv in string.Formatter().parse(word) if name}
+        except ValueError as exc:
+            raise SettingsError(
+                _("speech.command: {word}: {error}").format(word=shown(word, 60), error=exc)
+            ) from None
+        unknown = names - set(SPEECH_PLACEHOLDERS)
+        if unknown:
+            raise SettingsError(
+                _("speech.command: unknown placeholder {{{name}}} (known: {{voice}}, {{rate}}, "
+                  "{{volume}})").format(name=shown(sorted(unknown)[0], 40))
+            )
+    for lang in LANGUAGES:
+        voice = getattr(speech.voices, lang)
+        if not VOICE_NAME.fullmatch(voice):
+            raise SettingsError(
+                _("speech.voices.{lang}: a voice name of letters, digits and - _ + . "
+                  "(not {value})").format(lang=lang, value=shown(repr(voice), 40))
+            )
 
 
 def read_mail_password(mail: MailSettings) -> str:
@@ -428,6 +505,8 @@ RANGES: dict[str, tuple[int, int]] = {
     "mail.port": (0, 65535),
     "mail.timeout_s": (1, 600),
     "sms.timeout_s": (1, 600),
+    "speech.rate": (80, 450),
+    "speech.volume": (0, 200),
 }
 # A number added to the settings without its own range still can't be absurd.
 DEFAULT_RANGE = (0, 1_000_000_000)

@@ -98,6 +98,7 @@ def run_checks(
         ("printer", lambda: _check_printer(settings, env)),
         ("mail", lambda: _check_mail(settings)),
         ("outbox", lambda: _check_outbox(settings)),
+        ("speech", lambda: _check_speech(settings)),
         ("assets", lambda: _check_assets(settings, assets_dir)),
         ("log", lambda: _check_log(settings)),
         ("terminal", lambda: _terminal_step(terminal_size, env)),
@@ -479,6 +480,34 @@ def _check_mail(settings: Settings) -> Check:
     return Check(
         "mail", OK, _("{server} answers ({security})").format(server=server, security=mail.security)
     )
+
+
+def _check_speech(settings: Settings) -> Check:
+    """« Écouter »: the engine is installed, and espeak-ng has a voice for each language."""
+    from cafepol_tui.services.speech import engine_path, missing_voices
+
+    speech = settings.speech
+    if not speech.enabled:
+        return Check("speech", OK, _("off ([speech] enabled = false): no « Écouter » mode"))
+    program = engine_path(speech)
+    if program is None:
+        return Check(
+            "speech",
+            WARN,
+            _("{command} not found: the kiosk shows no « Écouter » button (install espeak-ng, "
+              "or set [speech] command)").format(command=speech.command.split()[0]),
+        )
+    missing = missing_voices(speech, program)
+    if missing:
+        return Check(
+            "speech",
+            WARN,
+            _("{program}: no voice {voices} ([speech.voices])").format(
+                program=program, voices=", ".join(missing)
+            ),
+        )
+    privacy = _("private listening") if speech.private_listening else _("loudspeaker")
+    return Check("speech", OK, _("{program} ({privacy})").format(program=program, privacy=privacy))
 
 
 def _check_outbox(settings: Settings) -> Check:

@@ -18,9 +18,11 @@ from textual.theme import Theme
 from textual.worker import WorkerFailed
 
 from cafepol_tui.i18n import N_, current_language, set_language, translator
+from cafepol_tui.services.speech import Speaker
 from cafepol_tui.settings import Settings
 from cafepol_tui.ui.screens.base import TAP_GUARD_S, KioskScreen
 from cafepol_tui.ui.screens.citizen.home import HomeScreen
+from cafepol_tui.ui.speech import LISTEN_KEY, REPEAT_KEY, Narrator
 
 if TYPE_CHECKING:
     from cafepol_tui.services.staff import StaffUser
@@ -92,6 +94,8 @@ class CafePolApp(App[None], inherit_bindings=False):
     BINDINGS = [
         Binding("tab", "app.focus_next", "Suivant", show=False, id="focus-next"),
         Binding("shift+tab", "app.focus_previous", "Précédent", show=False, id="focus-previous"),
+        Binding(LISTEN_KEY, "app.listen", "Écouter", show=False, id="listen"),
+        Binding(REPEAT_KEY, "app.repeat", "Répéter", show=False, id="repeat"),
     ]
 
     def __init__(
@@ -110,6 +114,9 @@ class CafePolApp(App[None], inherit_bindings=False):
         # False when the kiosk started while the database was unreachable: the outage
         # screen's probe creates or upgrades the schema once it answers (`probe_database`).
         self._schema_ready = schema_ready
+        # « Écouter »: a voice only where it is switched on and its engine is installed.
+        speaker = Speaker(settings.speech) if settings.speech.enabled else None
+        self.narrator = Narrator(self, speaker)
         self.register_theme(CONTRAST_THEME)
         self.default_theme = self.theme
         set_language(settings.language)
@@ -117,6 +124,21 @@ class CafePolApp(App[None], inherit_bindings=False):
 
     def get_default_screen(self) -> Screen[None]:
         return HomeScreen()
+
+    def on_unmount(self) -> None:
+        self.narrator.close()
+
+    def action_listen(self) -> None:
+        """F2: « Écouter » on or off (citizen mode, where the kiosk can speak)."""
+        if self.current_mode != "citizen" or not self.narrator.available:
+            return
+        self.narrator.toggle()
+        home = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(home, HomeScreen):
+            home.show_listening()
+
+    def action_repeat(self) -> None:
+        self.narrator.repeat()
 
     def on_mount(self) -> None:
         self.add_mode("citizen", HomeScreen)
@@ -285,6 +307,7 @@ class CafePolApp(App[None], inherit_bindings=False):
 
         The next citizen finds the kiosk as configured: default language, normal print.
         """
+        self.narrator.stop()  # « Écouter » ends with the citizen who started it
         if self.current_mode == "staff":
             self.leave_staff_mode()
             return
@@ -313,6 +336,7 @@ class CafePolApp(App[None], inherit_bindings=False):
                     history.clear()
 
     def enter_staff_mode(self, user: StaffUser) -> None:
+        self.narrator.stop()
         self.staff_user = user
         while len(self.screen_stack) > 1:
             self.pop_screen()

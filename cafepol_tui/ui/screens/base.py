@@ -13,7 +13,12 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
+    # Types only: the first screen must not load the text widgets (see citizen.keyboard).
+    from textual.widgets import Checkbox, DataTable, Input, TextArea
+
     from cafepol_tui.ui.app import CafePolApp
+    from cafepol_tui.ui.widgets.chip_bar import ChipBar
+    from cafepol_tui.ui.widgets.party_size import PartySize
 
 
 class WorkerHandled(Exception):  # noqa: N818 - a signal, not an error
@@ -99,6 +104,32 @@ class KioskScreen(FinishesAfterWork, ReportsWorkerErrors, Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.arm_tap_guard()
+        self.kiosk.narrator.screen_shown(self)
+
+    # « Écouter » (ui.speech): what the citizen moves to and changes is said.
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.kiosk.narrator.focus_moved(event.widget)
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self.kiosk.narrator.control_changed(event.checkbox)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.kiosk.narrator.control_changed(event.data_table)
+
+    def on_chip_bar_moved(self, event: ChipBar.Moved) -> None:
+        self.kiosk.narrator.control_changed(event.bar)
+
+    def on_party_size_changed(self, event: PartySize.Changed) -> None:
+        focused = self.focused
+        if focused is not None and focused.parent is event.party_size:
+            self.kiosk.narrator.control_changed(focused)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.kiosk.narrator.typed(event.input, event.value)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self.kiosk.narrator.typed(event.text_area, event.text_area.text)
 
     def _forward_event(self, event: Message) -> None:
         if isinstance(event, TAP_EVENTS) and self.tap_too_soon():

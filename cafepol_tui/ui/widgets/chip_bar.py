@@ -29,6 +29,10 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from cafepol_tui.i18n import translator
+
+_ = translator("kiosk")
+
 CHIP_HEIGHT = 3
 GAP = 1  # columns between two chips
 PADDING = 1  # columns each side of a label (the outline's place in high contrast)
@@ -144,17 +148,30 @@ class ChipBar(Widget, can_focus=True):
         def control(self) -> ChipBar:
             return self.bar
 
+    @dataclass
+    class Moved(Message):
+        """The keyboard cursor moved to another chip (said aloud in « Écouter » mode)."""
+
+        bar: ChipBar
+
+        @property
+        def control(self) -> ChipBar:
+            return self.bar
+
     def __init__(
         self,
         chips: list[Chip],
         *,
         outlined: bool = False,
+        name: str = "",
         id: str | None = None,  # noqa: A002 - Textual's own name for it
         classes: str | None = None,
     ) -> None:
+        """`name`: what the row is for (« Commune »), said before the chip in « Écouter »."""
         super().__init__(id=id, classes=classes)
         self.chips = list(chips)
         self.outlined = outlined
+        self.group_name = name
         chosen = [i for i, chip in enumerate(self.chips) if chip.selected]
         self.set_reactive(ChipBar.cursor, chosen[0] if chosen else 0)
 
@@ -203,6 +220,18 @@ class ChipBar(Widget, can_focus=True):
 
     def watch_cursor(self) -> None:
         self.refresh()
+        self.post_message(self.Moved(self))
+
+    def spoken(self) -> str:
+        """« Commune, Boussu, choisi, 2 sur 6. »"""
+        if not self.chips:
+            return ""
+        chip = self.chips[min(self.cursor, len(self.chips) - 1)]
+        parts = [self.group_name, chip.label]
+        if chip.selected:
+            parts.append(_("choisi"))
+        parts.append(_("{i} sur {n}").format(i=self.cursor + 1, n=len(self.chips)))
+        return ", ".join(p for p in parts if p) + "."
 
     def _on_focus(self, event: events.Focus) -> None:
         self.refresh()

@@ -152,6 +152,18 @@ class MeetingTable(DataTable[Text]):
             return when, where
         return when, where, seats
 
+    def spoken(self) -> str:
+        """The meeting under the cursor, as a sentence: « Mardi 1 décembre, à 14 h, Frameries,
+        Salle des fêtes, 12 places libres. Rencontre 1 sur 3. »"""
+        if not self._meetings or not self.row_count:
+            return _("Liste des rencontres, vide.")
+        row = min(max(self.cursor_row, 0), len(self._meetings) - 1)
+        m = self._meetings[row]
+        when = first_upper(format_day(m.starts_at, self.lang, year=False))
+        clock = _("à {time}").format(time=format_clock(m.starts_at, self.lang))
+        place = ", ".join((when, clock, m.commune, m.place, availability_text(m)))
+        return f"{place}. " + _("Rencontre {i} sur {n}.").format(i=row + 1, n=len(self._meetings))
+
     def _current_key(self) -> str | None:
         if not self.row_count:
             return None

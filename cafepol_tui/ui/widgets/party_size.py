@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Button, Static
 
@@ -15,6 +18,16 @@ _ = translator("kiosk")
 
 class PartySize(Horizontal):
     value: reactive[int] = reactive(1)
+
+    @dataclass
+    class Changed(Message):
+        """The number of people changed (said aloud in « Écouter » mode)."""
+
+        party_size: PartySize
+
+        @property
+        def control(self) -> PartySize:
+            return self.party_size
 
     def __init__(self, maximum: int, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -33,7 +46,12 @@ class PartySize(Horizontal):
     def describe(value: int) -> str:
         return _.plural("{n} personne", "{n} personnes", value).format(n=value)
 
+    def spoken_state(self) -> str:
+        """Said after the − or + button's name: « 2 personnes »."""
+        return self.describe(self.value)
+
     def watch_value(self, value: int) -> None:
+        self.post_message(self.Changed(self))
         self.query_one("#party-count", Static).update(self.describe(value))
         self.query_one("#fewer", Button).disabled = value <= 1
         self.query_one("#more", Button).disabled = value >= self.maximum

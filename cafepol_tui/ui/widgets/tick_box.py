@@ -9,6 +9,9 @@ from textual.widgets import Checkbox
 
 
 class TickBox(Checkbox):
+    # Said after the box's label and state in « Écouter » mode (the consent's privacy notice).
+    speech_hint: str = ""
+
     @property
     def _button(self) -> Content:
         button_style = self.get_visual_style("toggle--button")

@@ -23,6 +23,7 @@ from cafepol_tui.services.registrations import (
 from cafepol_tui.services.validation import NotFoundError, RefusedError
 from cafepol_tui.statuses import RegistrationStatus
 from cafepol_tui.ui.screens.citizen.keyboard import KeyboardScreen
+from cafepol_tui.ui.speech import speak_found
 from cafepol_tui.ui.widgets.big_text import BigText
 from cafepol_tui.ui.widgets.meeting_table import first_upper
 from cafepol_tui.ui.widgets.touch_keyboard import KeyboardToggle, TouchKeyboard
@@ -73,6 +74,7 @@ class CancelScreen(KeyboardScreen):
         box.update(f"⚠ {error}" if error else "")
         box.display = bool(error)
         self.query_one("#cancel-found", Static).update(found)
+        speak_found(self.kiosk.narrator, error, found)
 
     @on(Input.Changed, "#code")
     def _typing(self) -> None:
@@ -153,3 +155,4 @@ class CancelScreen(KeyboardScreen):
     @on(Button.Pressed, "#back")
     def _back(self) -> None:
         self.action_back()
+

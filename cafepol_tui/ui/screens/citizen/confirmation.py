@@ -18,6 +18,7 @@ from cafepol_tui.services.meetings import MeetingDetail
 from cafepol_tui.services.registrations import SignupResult
 from cafepol_tui.ui.screens.base import KioskScreen
 from cafepol_tui.ui.screens.citizen.help import steps
+from cafepol_tui.ui.speech import spelled
 from cafepol_tui.ui.widgets.big_text import BigText
 from cafepol_tui.ui.widgets.meeting_table import first_upper
 
@@ -84,8 +85,29 @@ class ConfirmationScreen(KioskScreen, inherit_bindings=False):
         # the kiosk, and restarts it each time it runs out) would otherwise leave this screen
         # a second or two before the idle reset.
         self.kiosk.last_input = monotonic()
-        if self.kiosk.settings.kiosk.auto_print_slip:
+        narrator = self.kiosk.narrator
+        # Heard without a headset, the code is not said aloud: it is on the slip, printed now.
+        if self.kiosk.settings.kiosk.auto_print_slip or (narrator.active and not narrator.private):
             self._print()
+
+    def spoken(self) -> str:
+        """The outcome, the code (aloud only with private listening), the meeting."""
+        r, m = self.result, self.meeting
+        lang = current_language()
+        if r.confirmed:
+            outcome = _("Votre inscription est confirmée.")
+        else:
+            outcome = _("Vous êtes sur la liste d'attente, en position {rank}.").format(
+                rank=r.waitlist_rank
+            )
+        if self.kiosk.narrator.private:
+            code = _("Votre code de référence : {code}.").format(code=spelled(r.reference))
+        else:
+            code = _("Votre code est imprimé sur votre ticket.")
+        people = _.plural("{n} personne", "{n} personnes", r.people).format(n=r.people)
+        when = first_upper(format_when(m.starts_at, lang))
+        return " ".join((outcome, code, f"{m.commune}, {m.place}. {when}. {m.address}. {people}.",
+                         _("Choisissez « Terminer » quand vous avez votre ticket.")))
 
     @on(Button.Pressed, "#print-slip")
     def _print(self) -> None:
@@ -127,13 +149,21 @@ class ConfirmationScreen(KioskScreen, inherit_bindings=False):
     def printed(self, ok: bool) -> None:
         status = self.query_one("#print-status", Static)
         if ok:
-            status.update("✔ " + _("Votre confirmation s'imprime : prenez-la à l'imprimante."))
+            message = _("Votre confirmation s'imprime : prenez-la à l'imprimante.")
+            status.update("✔ " + message)
+            self.kiosk.narrator.note(message)
         else:
             status.update("⚠ " + _(
                 "L'impression n'a pas fonctionné. Notez votre code ci-dessus ; "
                 "le guichet peut vous en imprimer une copie."
             ))
             self.query_one("#print-slip", Button).disabled = False
+            self.kiosk.narrator.note(
+                _("L'impression n'a pas fonctionné. Le guichet peut vous en imprimer une "
+                  "copie : demandez-la avec votre nom."),
+                private=_("L'impression n'a pas fonctionné. Votre code : {code}. Le guichet peut "
+                          "vous en imprimer une copie.").format(code=spelled(self.result.reference)),
+            )
 
     @on(Button.Pressed, "#finish")
     def _finish(self) -> None:

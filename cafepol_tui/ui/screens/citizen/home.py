@@ -17,6 +17,7 @@ from cafepol_tui.db.engine import connection_deadline
 from cafepol_tui.i18n import LANGUAGES, current_language, translator
 from cafepol_tui.services.meetings import MeetingSummary, change_token, list_upcoming
 from cafepol_tui.ui.screens.base import KioskScreen, WorkerHandled
+from cafepol_tui.ui.speech import LISTEN_LABEL, REPEAT_LABEL
 from cafepol_tui.ui.widgets.chip_bar import Chip, ChipBar
 from cafepol_tui.ui.widgets.meeting_table import MeetingTable, fill_day_cache
 
@@ -34,6 +35,8 @@ CANCEL = "cancel"
 FOLLOW = "follow"
 NEIGHBOURHOOD = "neighbourhood"
 HELP = "help"
+LISTEN = "listen"
+REPEAT = "repeat"
 STAFF = "staff"
 ALL_COMMUNES = ""
 
@@ -60,10 +63,11 @@ class HomeScreen(KioskScreen):
             # Each language named in itself; the chosen one is marked with ✓, not only coloured.
             languages = [Chip(code, name, selected=code == lang) for code, name in LANGUAGES.items()]
             large_print = Chip(LARGE_PRINT, _("A+ Grands caractères"), selected=self.kiosk.large_print)
-            yield ChipBar([*languages, large_print], outlined=outlined, id="preferences")
+            yield ChipBar([*languages, large_print, *self.listening_chips()], outlined=outlined,
+                          name=_("Langue et affichage"), id="preferences")
             communes = [Chip(ALL_COMMUNES, _("Toutes"), selected=True)]
             communes += [Chip(name, name) for name in self.kiosk.settings.communes]
-            yield ChipBar(communes, outlined=outlined, id="communes")
+            yield ChipBar(communes, outlined=outlined, name=_("Commune"), id="communes")
             yield MeetingTable(id="meetings")
             yield Static(_("Chargement des rencontres…"), id="status-line")
             with Horizontal(id="home-actions"):
@@ -73,12 +77,46 @@ class HomeScreen(KioskScreen):
                     Chip(NEIGHBOURHOOD, _("Ce qui a été fait")),
                     Chip(HIGH_CONTRAST, _("◐ Contraste élevé"), selected=self.kiosk.high_contrast),
                     Chip(HELP, _("Besoin d'aide ?")),
-                ], outlined=outlined, id="actions")
+                ], outlined=outlined, name=_("Autres choix"), id="actions")
                 yield ChipBar([Chip(STAFF, _("Personnel"), muted=True)], outlined=outlined,
                               id="staff-entry")
 
+    def listening_chips(self) -> list[Chip]:
+        """« Écouter » where the kiosk can speak; « Répéter » beside it while it does."""
+        narrator = self.kiosk.narrator
+        if not narrator.available:
+            return []
+        chips = [Chip(LISTEN, _(LISTEN_LABEL), selected=narrator.active)]
+        if narrator.active:
+            chips.append(Chip(REPEAT, _(REPEAT_LABEL)))
+        return chips
+
+    def show_listening(self) -> None:
+        """« Écouter » was switched on or off (here or by its key): the chips say so."""
+        bar = self.query_one("#preferences", ChipBar)
+        kept = [c for c in bar.chips if c.name not in (LISTEN, REPEAT)]
+        name = bar.chips[bar.cursor].name if bar.chips else ""
+        bar.chips = kept + self.listening_chips()
+        names = [c.name for c in bar.chips]
+        bar.set_reactive(ChipBar.cursor, names.index(name) if name in names else 0)
+        bar.refresh(layout=True)
+
+    def spoken(self) -> str | None:
+        """The title, the zone, how many meetings and how to go through them."""
+        if not self._shown:
+            return None
+        status = self.query_one("#status-line", Static)
+        return " ".join((
+            _("Un café avec votre policier de quartier."),
+            f"{self.kiosk.settings.zone_name}." if self.kiosk.settings.zone_name else "",
+            str(status.content).rstrip(".") + ".",
+            _("Flèches haut et bas : parcourir les rencontres ; Entrée : ouvrir celle qui est "
+              "dite. Tab : les langues, les communes et les autres choix."),
+        ))
+
     def on_mount(self) -> None:
         self._token: object = None
+        self._shown = False
         self.load()
         self.set_interval(LIVE_REFRESH_S, self.poll_changes)
 
@@ -100,6 +138,8 @@ class HomeScreen(KioskScreen):
         commune = self.commune
         await self.recompose()
         self.query_one("#communes", ChipBar).select(commune or ALL_COMMUNES)
+        self._shown = False  # « Écouter » says the home again, in its new language, once loaded
+        self.kiosk.narrator.screen_shown(self)
         self.load()
         if focus:
             bar = self.query_one(f"#{focus[0]}", ChipBar)
@@ -122,6 +162,12 @@ class HomeScreen(KioskScreen):
     @on(ChipBar.Pressed, "#preferences")
     async def _preference(self, event: ChipBar.Pressed) -> None:
         name = event.chip.name
+        if name == LISTEN:
+            self.kiosk.action_listen()
+            return
+        if name == REPEAT:
+            self.kiosk.narrator.repeat()
+            return
         if name == LARGE_PRINT:
             self.kiosk.set_large_print(not self.kiosk.large_print)
         elif name != current_language():
@@ -205,6 +251,9 @@ class HomeScreen(KioskScreen):
         else:
             status.update(_.plural("{n} rencontre à venir", "{n} rencontres à venir", count)
                           .format(n=count))
+        if not self._shown:
+            self._shown = True
+            self.kiosk.narrator.screen_ready(self)
 
     @on(DataTable.RowSelected, "#meetings")
     def _open_meeting(self, event: DataTable.RowSelected) -> None:

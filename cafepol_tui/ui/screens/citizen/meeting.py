@@ -121,6 +121,21 @@ class MeetingScreen(KioskScreen):
         signup.disabled = m.is_cancelled
         if m.is_full and not m.is_cancelled:
             signup.label = _("S'inscrire sur la liste d'attente")
+        self._spoken = text.plain
+        self.kiosk.narrator.screen_ready(self)
+
+    def spoken(self) -> str | None:
+        """Everything the screen says about the meeting, once it is read."""
+        if self.meeting is None:
+            return None
+        said = [line.strip().rstrip(".") + "." for line in self._spoken.splitlines() if line.strip()]
+        signup = self.query_one("#signup", Button)
+        if signup.disabled:
+            said.append(_("Tab : le bouton « Retour »."))
+        else:
+            said.append(_("Tab : les boutons « Retour » et « {signup} ».").format(
+                signup=signup.label.plain))
+        return " ".join(said)
 
     @on(Button.Pressed, "#back")
     def _back(self) -> None:

@@ -91,6 +91,9 @@ class OutageScreen(FinishesAfterWork, Screen[None]):
             pending.display = self.pending
             yield pending
 
+    def on_screen_resume(self) -> None:
+        self.kiosk.narrator.screen_shown(self)
+
     def on_mount(self) -> None:
         self.set_interval(RETRY_EVERY_S, self._tick)
 

@@ -96,9 +96,21 @@ class SignupScreen(KeyboardScreen):
                 yield Button(_("Confirmer mon inscription"), id="submit", variant="success")
 
     def on_mount(self) -> None:
+        # Heard with the box in « Écouter » mode: what the citizen agrees to.
+        consent = self.query_one("#consent", TickBox)
+        consent.speech_hint = privacy_notice(self.kiosk.settings.retention_days)
         self.query_one("#name", Input).focus()
         self.sync_keyboard()
         self.show_no_contact()
+
+    def spoken(self) -> str:
+        heading = self.query_one("#signup-heading", BigText).text
+        return " ".join((
+            heading + ".",
+            _("Étape 2 sur 3 : vos coordonnées."),
+            _("Seul votre nom est obligatoire. Tab : champ suivant. Cochez le consentement, "
+              "puis choisissez « Confirmer mon inscription »."),
+        ))
 
     @on(Input.Changed, "#phone")
     @on(Input.Changed, "#email")
@@ -137,6 +149,8 @@ class SignupScreen(KeyboardScreen):
         form_error = self.query_one("#form-error", Static)
         form_error.update(f"⚠ {general}" if general else "")
         form_error.display = bool(general)
+        if general:
+            self.kiosk.narrator.note(general)
         first = next((f for f in FIELDS if f in errors), None)
         if first is not None:
             target = self.query_one(f"#{first}")

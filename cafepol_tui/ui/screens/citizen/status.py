@@ -34,6 +34,7 @@ from cafepol_tui.services.validation import NotFoundError, RefusedError, Validat
 from cafepol_tui.statuses import RegistrationStatus
 from cafepol_tui.ui.screens.citizen.cancel import UNAVAILABLE
 from cafepol_tui.ui.screens.citizen.keyboard import KeyboardScreen
+from cafepol_tui.ui.speech import speak_found
 from cafepol_tui.ui.widgets.big_text import BigText
 from cafepol_tui.ui.widgets.meeting_table import first_upper
 from cafepol_tui.ui.widgets.touch_keyboard import KeyboardToggle, TouchKeyboard
@@ -88,6 +89,7 @@ class StatusScreen(KeyboardScreen):
         box.update(f"⚠ {error}" if error else "")
         box.display = bool(error)
         self.query_one("#status-found", Static).update(found)
+        speak_found(self.kiosk.narrator, error, found)
 
     @on(Input.Changed, "#code")
     def _typing(self) -> None:

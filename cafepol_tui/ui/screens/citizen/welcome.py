@@ -21,11 +21,13 @@ from cafepol_tui.i18n import LANGUAGES, N_, current_language, language, translat
 from cafepol_tui.services.formatting import format_clock, format_short_day
 from cafepol_tui.services.meetings import MeetingSummary, list_upcoming
 from cafepol_tui.ui.screens.base import KioskScreen
+from cafepol_tui.ui.speech import LISTEN_KEY
 from cafepol_tui.ui.widgets.big_text import BigText
 
 _ = translator("kiosk")
 
 TOUCH_TO_START = N_("Touchez l'écran pour commencer")
+LISTEN_WITH_KEY = N_("Écouter : touche {key}")
 # The meetings are read again now and then: the screen may stay up for hours.
 REFRESH_S = 60.0
 # Rows a meeting takes (three of block letters, one for the place) and rows kept for the rest.
@@ -59,6 +61,13 @@ class WelcomeScreen(KioskScreen, inherit_bindings=False):
                     with language(code):
                         others.append(_(TOUCH_TO_START))
             yield Static(" · ".join(others), id="welcome-others")
+            if self.kiosk.narrator.available:
+                # The key is marked by touch on the kiosk's keyboard (README, « Mode vocal »).
+                listen = []
+                for code in (lang, *(c for c in LANGUAGES if c != lang)):
+                    with language(code):
+                        listen.append(_(LISTEN_WITH_KEY).format(key="F2"))
+                yield Static(" · ".join(listen), id="welcome-listen")
 
     def on_mount(self) -> None:
         self.load()
@@ -90,7 +99,8 @@ class WelcomeScreen(KioskScreen, inherit_bindings=False):
         box = found.first(Vertical)
         box.remove_children()
         lang = current_language()
-        shown = meetings[: meetings_that_fit(self.app.size.height)]
+        kept = 1 if self.query("#welcome-listen") else 0  # the « Écouter » line
+        shown = meetings[: meetings_that_fit(self.app.size.height - kept)]
         if not shown:
             return
         rows: list[Static] = [Static(_("Prochaines rencontres"), classes="welcome-next")]
@@ -121,3 +131,5 @@ class WelcomeScreen(KioskScreen, inherit_bindings=False):
         event.stop()
         event.prevent_default()
         self.wake()
+        if event.key == LISTEN_KEY:  # wakes the kiosk talking
+            self.kiosk.action_listen()

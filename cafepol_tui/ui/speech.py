@@ -67,6 +67,12 @@ def plain(widget: Widget) -> str:
     return plain_text if isinstance(plain_text, str) else str(content)
 
 
+def label_text(label: object) -> str:
+    """A Button's label (Content, Rich Text or str) as plain text."""
+    text = getattr(label, "plain", label)
+    return text if isinstance(text, str) else str(text)
+
+
 def sentence(*parts: str) -> str:
     """Parts joined with commas, ended with a full stop (a pause in every voice)."""
     kept = [p.strip().rstrip(".:") for p in parts if p and p.strip()]
@@ -96,6 +102,13 @@ class Narrator:
     def available(self) -> bool:
         """The kiosk can speak: `[speech] enabled` and its engine installed."""
         return self.speaker is not None and self.speaker.available
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing left to say: no flush planned, the speaker silent (tests wait on it)."""
+        return not self._flush_planned and (
+            self.speaker is None or self.speaker.wait_until_quiet(0)
+        )
 
     @property
     def private(self) -> bool:
@@ -136,7 +149,11 @@ class Narrator:
             self.start()
 
     def repeat(self) -> None:
+        """« Répéter »: the last thing said, again (not the « Répéter » chip just touched)."""
         if self.active and self.last:
+            focused = self.app.focused
+            self._focused = focused
+            self._described = describe(focused, private=self.private) if focused else ""
             self._say(self.last)
 
     def close(self) -> None:
@@ -267,6 +284,7 @@ def field_error(widget: Widget) -> str:
 def describe(widget: Widget, *, private: bool) -> str:
     """What the focused control is and how it stands, in one sentence."""
     # Here, not at the top: the first screen has none of these and must not wait for them.
+    from textual.containers import ScrollableContainer
     from textual.widgets import Button, Checkbox, Input, TextArea
 
     if isinstance(widget, Spoken):
@@ -279,13 +297,13 @@ def describe(widget: Widget, *, private: bool) -> str:
             f" {hint}" if hint else ""
         )
     if isinstance(widget, Button):
-        label = str(widget.tooltip) if widget.tooltip else widget.label.plain
+        label = str(widget.tooltip) if widget.tooltip else label_text(widget.label)
         parts = [label, _("bouton")]
         if widget.disabled:
             parts.append(_("indisponible"))
-        state = getattr(widget.parent, "spoken_state", None)
-        if callable(state):
-            parts.append(str(state()))
+        spoken_state = getattr(widget.parent, "spoken_state", None)
+        if callable(spoken_state):
+            parts.append(str(spoken_state()))
         return sentence(*parts)
     if isinstance(widget, (Input, TextArea)):
         value = widget.value if isinstance(widget, Input) else widget.text
@@ -297,6 +315,8 @@ def describe(widget: Widget, *, private: bool) -> str:
         else:
             state = _("rempli")
         return sentence(kind, field_label(widget), state, field_error(widget))
+    if isinstance(widget, ScrollableContainer):  # a page longer than the screen
+        return _("Texte : flèches haut et bas pour le faire défiler.")
     return ""
 
 

@@ -1,4 +1,8 @@
-"""« Écouter »: what the kiosk says, heard through a command that records what it is given."""
+"""« Écouter »: what the kiosk says, heard through a command that records what it is given.
+
+The journeys are made the way a citizen who can't see the screen makes them: only keys, and
+each next key chosen from what was just heard (`tab_to` listens for the control it wants).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,27 @@ import dataclasses
 import json
 import shlex
 import sys
+from collections.abc import Awaitable
 from pathlib import Path
+from time import monotonic
 
 import pytest
 
+from cafepol_tui.db.models import Registration
+from cafepol_tui.i18n import language, translator
+from cafepol_tui.services.doctor import run_checks
 from cafepol_tui.ui.app import make_app
-from tests.pilot import settle, wait_until
+from cafepol_tui.ui.screens.citizen.confirmation import ConfirmationScreen
+from cafepol_tui.ui.screens.citizen.home import LISTEN, REPEAT, HomeScreen
+from cafepol_tui.ui.screens.citizen.meeting import MeetingScreen
+from cafepol_tui.ui.screens.citizen.signup import SignupScreen
+from cafepol_tui.ui.speech import spelled
+from cafepol_tui.ui.widgets.chip_bar import ChipBar
+from tests.pilot import click_and_wait, settle, wait_for_screen, wait_until, wake_kiosk
+from tests.ui.conftest import touch
+from tests.ui.test_print_slip import fake_lp
+
+_ = translator("kiosk")
 
 RECORDER = '''
 import json, sys, time
@@ -25,17 +44,20 @@ if slow:
         out.write(json.dumps({"done": text.strip()}) + "\\n")
 '''
 
+NAME, PHONE = "Marie Dubois", "0470 12 34 56"
+
 
 class Recorder:
-    """A speech command that writes down each utterance (and its voice, rate, volume)."""
+    """A speech command that writes down each utterance with its words (voice, rate, volume).
+    `slow`: it then speaks for 30 s, unless it is cut off."""
 
     def __init__(self, folder: Path, slow: bool = False) -> None:
         self.script = folder / "say.py"
         self.script.write_text(RECORDER, encoding="utf-8")
         self.log = folder / "said.jsonl"
-        self.command = " ".join(shlex.quote(str(p)) for p in (
-            sys.executable, self.script, self.log, "slow" if slow else "fast"
-        )) + " -v {voice} -s {rate} -a {volume}"
+        words = (sys.executable, self.script, self.log, "slow" if slow else "fast")
+        self.command = " ".join(shlex.quote(str(w)) for w in words)
+        self.command += " -v {voice} -s {rate} -a {volume}"
 
     def records(self) -> list[dict]:
         if not self.log.exists():
@@ -45,28 +67,265 @@ class Recorder:
     def said(self) -> list[str]:
         return [r["text"] for r in self.records() if "text" in r]
 
+    def voices(self) -> set[str]:
+        return {r["argv"][r["argv"].index("-v") + 1] for r in self.records() if "argv" in r}
+
 
 @pytest.fixture
 def recorder(tmp_path) -> Recorder:
     return Recorder(tmp_path)
 
 
-def speaking(settings, db, recorder, **speech):
+def speaking(settings, db, recorder, tmp_path, *, lang="fr", **speech):
+    """A kiosk that speaks through `recorder`, and prints to a recording `lp`."""
     spoken = dataclasses.replace(settings.speech, enabled=True, command=recorder.command, **speech)
-    return make_app(dataclasses.replace(settings, speech=spoken), db)
+    script, _log = fake_lp(tmp_path, 0)
+    printing = dataclasses.replace(settings.printing, lp_command=str(script),
+                                   output_dir=str(tmp_path / "out"))
+    return make_app(dataclasses.replace(settings, speech=spoken, printing=printing,
+                                        language=lang), db)
 
 
-async def test_explore(settings, db, meetings, recorder):
-    app = speaking(settings, db, recorder)
+def t(lang: str, message: str, **values: object) -> str:
+    """`message` as the kiosk says it in `lang`."""
+    with language(lang):
+        text = _(message)
+    return text.format(**values) if values else text
+
+
+async def hear(pilot, recorder: Recorder, *keys: str, doing: Awaitable[object] | None = None) -> str:
+    """Press `keys` (or await `doing`: a touch) and return all that was said because of it."""
+    before = len(recorder.said())
+    if keys:
+        await pilot.press(*keys)
+    if doing is not None:
+        await doing
+    await settle(pilot)
+    await wait_until(pilot, lambda: pilot.app.narrator.quiet, what="the kiosk to finish speaking")
+    return " ".join(recorder.said()[before:])
+
+
+async def tab_to(pilot, recorder: Recorder, wanted: str, limit: int = 40) -> str:
+    """Tab until the control said starts with `wanted`, as a citizen listening would."""
+    heard = []
+    for _ in range(limit):
+        said = await hear(pilot, recorder, "tab")
+        heard.append(said)
+        if said.startswith(wanted):
+            return said
+    raise AssertionError(f"never heard {wanted!r}; heard {heard}")
+
+
+def keys_for(text: str) -> list[str]:
+    return ["space" if ch == " " else ch for ch in text]
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "de", "en"])
+async def test_a_whole_sign_up_with_the_keyboard_and_the_voice_alone(
+    settings, db, meetings, recorder, tmp_path, lang
+):
+    app = speaking(settings, db, recorder, tmp_path, lang=lang)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        said = await hear(pilot, recorder, "f2")
+        assert said.startswith(t(lang, "Mode Écouter. Touche Tab : élément suivant. Flèches : "
+                                       "changer de choix. Entrée : choisir. Échap : retour. F3 : "
+                                       "répéter. F2 : arrêter."))
+        assert t(lang, "Un café avec votre policier de quartier.") in said
+        assert "Salle Le Trianon" in said and t(lang, "Rencontre {i} sur {n}.", i=1, n=3) in said
+
+        said = await hear(pilot, recorder, "down")
+        assert "Boussu" in said and "Cafétéria du Grand-Hornu" in said
+        assert t(lang, "Rencontre {i} sur {n}.", i=2, n=3) in said
+        assert "Salle Le Trianon" not in said  # only the row moved to
+        said = await hear(pilot, recorder, "up")
+        assert "Salle Le Trianon" in said
+
+        said = await hear(pilot, recorder, "enter")
+        assert isinstance(app.screen, MeetingScreen)
+        assert "Salle Le Trianon" in said and "Hygea" in said and "Inspecteur Test" in said
+
+        await tab_to(pilot, recorder, t(lang, "S'inscrire"))
+        said = await hear(pilot, recorder, "enter")
+        assert isinstance(app.screen, SignupScreen)
+        assert t(lang, "Étape 2 sur 3 : vos coordonnées.") in said
+        assert t(lang, "Champ de texte") in said and t(lang, "vide") in said
+
+        said = await hear(pilot, recorder, *keys_for(NAME))
+        assert said == ""  # what is typed is not echoed through a loudspeaker
+        await tab_to(pilot, recorder, t(lang, "Une personne de plus"))
+        said = await hear(pilot, recorder, "enter")
+        with language(lang):
+            assert _.plural("{n} personne", "{n} personnes", 2).format(n=2) in said
+
+        said = await tab_to(pilot, recorder, t(lang, "Case à cocher"))
+        assert t(lang, "non cochée") in said
+        assert said.startswith(t(lang, "Case à cocher") + ", " + t(
+            lang, "J'accepte que ces données soient enregistrées *").replace(
+                "*", t(lang, "obligatoire")))
+        said = await hear(pilot, recorder, "space")
+        assert t(lang, "cochée") in said and t(lang, "non cochée") not in said
+
+        await tab_to(pilot, recorder, t(lang, "Confirmer mon inscription"))
+        said = await hear(pilot, recorder, "enter")
+        await wait_for_screen(pilot, ConfirmationScreen)
+        said += " " + await hear(pilot, recorder)
+        assert t(lang, "Votre inscription est confirmée.") in said
+        assert t(lang, "Votre code est imprimé sur votre ticket.") in said
+        await wait_until(pilot, lambda: any(
+            t(lang, "Votre confirmation s'imprime : prenez-la à l'imprimante.") in s
+            for s in recorder.said()), what="the slip to be said printed")
+
+    registration = Registration.get(Registration.name == NAME)
+    assert registration.people == 2
+    everything = " ".join(recorder.said())
+    for private in ("Marie", "Dubois", registration.reference, spelled(registration.reference)):
+        assert private not in everything
+    assert recorder.voices() == {settings.speech.voice(lang)}
+    if lang != "fr":  # really in the language, not French left untranslated
+        assert "Case à cocher" not in everything and "Votre code est imprimé" not in everything
+
+
+async def test_with_private_listening_what_is_typed_and_the_code_are_said(
+    settings, db, meetings, recorder, tmp_path
+):
+    app = speaking(settings, db, recorder, tmp_path, private_listening=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await hear(pilot, recorder, "f2")
+        await hear(pilot, recorder, "enter")
+        await tab_to(pilot, recorder, "S'inscrire")
+        await hear(pilot, recorder, "enter")
+        said = []
+        for key in keys_for("Marie"):
+            said.append(await hear(pilot, recorder, key))
+        assert said == list("Marie")
+        said_next = await tab_to(pilot, recorder, "Une personne de plus")
+        assert "Marie" not in said_next
+        said_back = await hear(pilot, recorder, "shift+tab")
+        assert said_back == "Champ de texte, Votre nom et prénom obligatoire, contenu : Marie."
+        await tab_to(pilot, recorder, "Case à cocher")
+        await hear(pilot, recorder, "space")
+        await tab_to(pilot, recorder, "Confirmer mon inscription")
+        said = await hear(pilot, recorder, "enter")
+        await wait_for_screen(pilot, ConfirmationScreen)
+        said += " " + await hear(pilot, recorder)
+    reference = Registration.get(Registration.name == "Marie").reference
+    assert f"Votre code de référence : {spelled(reference)}." in said
+    assert "imprimé sur votre ticket" not in said
+    assert not (tmp_path / "lp.args").exists()  # a headset kiosk prints only when asked
+
+
+async def test_a_refused_form_says_what_to_correct(settings, db, meetings, recorder, tmp_path):
+    app = speaking(settings, db, recorder, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await hear(pilot, recorder, "f2")
+        await hear(pilot, recorder, "enter")
+        await tab_to(pilot, recorder, "S'inscrire")
+        await hear(pilot, recorder, "enter")
+        await tab_to(pilot, recorder, "Confirmer mon inscription")
+        said = await hear(pilot, recorder, "enter")
+        assert said.startswith("Vérifiez les champs signalés. Champ de texte, Votre nom et "
+                               "prénom obligatoire, vide, Erreur : ")
+        assert app.screen.focused.id == "name"
+        said = await tab_to(pilot, recorder, "Case à cocher")
+        assert "Erreur : " in said  # the consent's own message
+
+
+async def test_the_next_thing_focused_cuts_off_what_is_being_said(
+    settings, db, meetings, tmp_path
+):
+    """A command that would speak for 30 s: moving on ends it at once, then says the new row."""
+    slow = Recorder(tmp_path, slow=True)
+    app = speaking(settings, db, slow, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("f2")
+        await wait_until(pilot, lambda: len(slow.said()) == 1, what="the home to be said")
+        started = monotonic()
+        await pilot.press("down")
+        await wait_until(pilot, lambda: len(slow.said()) == 2, what="the next row to be said")
+        assert monotonic() - started < 15  # not after the first utterance's 30 s
+        assert "Rencontre 2 sur 3." in slow.said()[1]
+        await pilot.press("f3")  # « Répéter »: the row again, cutting off its first reading
+        await wait_until(pilot, lambda: len(slow.said()) == 3, what="the row said again")
+        assert slow.said()[2] == slow.said()[1]
+        app.narrator.stop()
+        assert app.narrator.speaker.wait_until_quiet(10)
+    assert not [r for r in slow.records() if "done" in r]  # none was left to finish
+
+
+async def test_touch_only_listen_repeat_and_another_language(
+    settings, db, meetings, recorder, tmp_path
+):
+    app = speaking(settings, db, recorder, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("enter")
+        said = await hear(pilot, recorder, doing=touch(pilot, "#preferences", LISTEN))
+        assert "Mode Écouter" in said and "3 rencontres à venir." in said
+        bar = app.screen.query_one("#preferences", ChipBar)
+        assert bar.chip(LISTEN).selected and bar.chip(REPEAT).label == "Répéter"
+        last = app.narrator.last
+        assert await hear(pilot, recorder, doing=touch(pilot, "#preferences", REPEAT)) == last
+
+        said = await hear(pilot, recorder, doing=touch(pilot, "#preferences", "nl"))
+        assert t("nl", "Un café avec votre policier de quartier.") in said
+        assert recorder.records()[-1]["argv"][:2] == ["-v", "nl"]
+
+        # A tap on the second meeting.
+        said = await hear(pilot, recorder, doing=pilot.click("#meetings", offset=(5, 4)))
+        assert isinstance(app.screen, MeetingScreen)
+        assert "Cafétéria du Grand-Hornu" in said
+        said = await hear(pilot, recorder, doing=click_and_wait(pilot, "#signup"))
+        assert t("nl", "Étape 2 sur 3 : vos coordonnées.") in said
+
+
+async def test_listening_ends_with_the_idle_reset_and_the_calm_screen_offers_it_again(
+    settings, db, meetings, recorder, tmp_path
+):
+    app = speaking(settings, db, recorder, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        for _ in range(4):
-            print("focused", app.focused)
-            await pilot.press("tab")
-            await settle(pilot)
-        await wait_until(pilot, lambda: app.narrator.speaker.wait_until_quiet(0))
-        print(*recorder.records(), sep="\n")
+        await hear(pilot, recorder, "f2")
+        await hear(pilot, recorder, "enter")
+        assert app.narrator.active
+        app.check_inactivity(now=app.last_input + settings.kiosk.idle_timeout_s + 1)
+        await wait_until(pilot, lambda: app.screen.id == "welcome"
+                         and app.screen.query("#welcome-touch"), what="the calm screen")
+        assert not app.narrator.active
+        assert "Écouter : touche F2" in str(app.screen.query_one("#welcome-listen").content)
+        before = len(recorder.said())
+        await settle(pilot)
+        assert len(recorder.said()) == before  # the calm screen is quiet
+        said = await hear(pilot, recorder, "f2")  # wakes the kiosk, talking
+        assert isinstance(app.screen, HomeScreen) and app.narrator.active
+        assert said.startswith("Mode Écouter.")
+
+
+async def test_without_its_engine_the_kiosk_offers_no_listening(settings, db, meetings, tmp_path):
+    speech = dataclasses.replace(settings.speech, enabled=True,
+                                 command="cafepol-no-such-voice -v {voice}")
+    app = make_app(dataclasses.replace(settings, speech=speech), db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        names = [c.name for c in app.screen.query_one("#preferences", ChipBar).chips]
+        assert LISTEN not in names
+        await pilot.press("f2")
+        await settle(pilot)
+        assert not app.narrator.active
+        app.check_inactivity(now=app.last_input + settings.kiosk.idle_timeout_s + 1)
+        await wait_until(pilot, lambda: app.screen.id == "welcome"
+                         and app.screen.query("#welcome-touch"), what="the calm screen")
+        assert not app.screen.query("#welcome-listen")
+        await wake_kiosk(pilot)
+    check = next(c for c in run_checks(dataclasses.replace(settings, speech=speech))
+                 if c.name == "speech")
+    assert check.status == "WARN" and "cafepol-no-such-voice not found" in check.detail
+
+
+async def test_speech_off_by_default(kiosk):
+    async with kiosk.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        names = [c.name for c in kiosk.screen.query_one("#preferences", ChipBar).chips]
+        assert LISTEN not in names and kiosk.narrator.speaker is None

@@ -15,6 +15,7 @@ from cafepol_tui.services.formatting import format_span
 from cafepol_tui.services.meetings import MeetingDetail, availability_text, get_meeting
 from cafepol_tui.services.validation import titled_name
 from cafepol_tui.ui.screens.base import KioskScreen
+from cafepol_tui.ui.speech import label_text
 from cafepol_tui.ui.widgets.meeting_table import first_upper
 from cafepol_tui.ui.widgets.qr import QRCode
 
@@ -134,7 +135,7 @@ class MeetingScreen(KioskScreen):
             said.append(_("Tab : le bouton « Retour »."))
         else:
             said.append(_("Tab : les boutons « Retour » et « {signup} ».").format(
-                signup=signup.label.plain))
+                signup=label_text(signup.label)))
         return " ".join(said)
 
     @on(Button.Pressed, "#back")

@@ -488,13 +488,13 @@ def _check_speech(settings: Settings) -> Check:
 
     speech = settings.speech
     if not speech.enabled:
-        return Check("speech", OK, _("off ([speech] enabled = false): no « Écouter » mode"))
+        return Check("speech", OK, _("off ([speech] enabled = false): no listening mode"))
     program = engine_path(speech)
     if program is None:
         return Check(
             "speech",
             WARN,
-            _("{command} not found: the kiosk shows no « Écouter » button (install espeak-ng, "
+            _("{command} not found: the kiosk shows no Listen button (install espeak-ng, "
               "or set [speech] command)").format(command=speech.command.split()[0]),
         )
     missing = missing_voices(speech, program)

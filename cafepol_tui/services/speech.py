@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -42,6 +43,7 @@ POLL_S = 0.05
 # (✔ ⚠ ☕ ◐ ←, « »): a voice would read their Unicode names, or stumble.
 SILENT_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "So")
 SILENT = "«»‹›*"
+SPACE_BEFORE_STOP = re.compile(r"\s+([.,])")  # what a left-out « » leaves: « Retour » .
 
 
 def speakable(text: str) -> str:
@@ -55,7 +57,8 @@ def speakable(text: str) -> str:
             continue
         else:
             kept.append(ch)
-    return " ".join("".join(kept).split())[:MAX_CHARS]
+    text = " ".join("".join(kept).split())
+    return SPACE_BEFORE_STOP.sub(r"\1", text)[:MAX_CHARS]
 
 
 def speech_argv(settings: SpeechSettings, lang: str) -> list[str]:

@@ -227,9 +227,14 @@ class Narrator:
         self._notes.clear()
         focused = self.app.focused
         described = describe(focused, private=self.private) if focused is not None else ""
-        changed = focused is not self._focused or described != self._described
-        if described and (changed or parts):  # a title or a note: the focus follows it
-            parts.append(described)
+        moved = focused is not self._focused
+        if focused is not None and described and (
+            moved or described != self._described or parts
+        ):
+            # The same control, only its state changed (a box ticked): its state, not its hint.
+            short = not moved and not parts
+            parts.append(describe(focused, private=self.private, short=True) if short
+                         else described)
         self._focused = focused
         self._described = described
         if parts:
@@ -281,8 +286,9 @@ def field_error(widget: Widget) -> str:
     return _("Erreur : {message}").format(message=message) if message else ""
 
 
-def describe(widget: Widget, *, private: bool) -> str:
-    """What the focused control is and how it stands, in one sentence."""
+def describe(widget: Widget, *, private: bool, short: bool = False) -> str:
+    """What the focused control is and how it stands, in one sentence (`short`: without the
+    hint that goes with it, for a change of its state)."""
     # Here, not at the top: the first screen has none of these and must not wait for them.
     from textual.containers import ScrollableContainer
     from textual.widgets import Button, Checkbox, Input, TextArea
@@ -293,17 +299,17 @@ def describe(widget: Widget, *, private: bool) -> str:
     if isinstance(widget, Checkbox):
         state = _("cochée") if widget.value else _("non cochée")
         label = widget.label.plain.replace("*", _("obligatoire"))
-        return sentence(_("Case à cocher"), label, state, field_error(widget)) + (
-            f" {hint}" if hint else ""
-        )
+        said = sentence(_("Case à cocher"), label, state, field_error(widget))
+        return f"{said} {hint}" if hint and not short else said
     if isinstance(widget, Button):
         label = str(widget.tooltip) if widget.tooltip else label_text(widget.label)
         parts = [label, _("bouton")]
         if widget.disabled:
             parts.append(_("indisponible"))
-        spoken_state = getattr(widget.parent, "spoken_state", None)
-        if callable(spoken_state):
-            parts.append(str(spoken_state()))
+        number = widget.parent  # the − and + of a number (PartySize) say its label and value
+        spoken_state = getattr(number, "spoken_state", None)
+        if isinstance(number, Widget) and callable(spoken_state):
+            parts += [field_label(number), str(spoken_state())]
         return sentence(*parts)
     if isinstance(widget, (Input, TextArea)):
         value = widget.value if isinstance(widget, Input) else widget.text

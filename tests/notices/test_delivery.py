@@ -315,7 +315,9 @@ def test_the_outbox_and_send_commands(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "lost" in err[0]
     smtp.stop()
-    with write_transaction(database_proxy.obj):
+    # Queued and sent at the same fixed moment: queued at today's real time, it would not be
+    # due yet at SENT_AT once today is past it (the test failed from 4 December 2026 on).
+    with time_machine.travel(SENT_AT), write_transaction(database_proxy.obj):
         outbox.enqueue(
             NoticeKind.PROMOTION, NoticeChannel.EMAIL, recipient="x@example.be", body="x"
         )

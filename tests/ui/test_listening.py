@@ -329,3 +329,17 @@ async def test_speech_off_by_default(kiosk):
         await settle(pilot)
         names = [c.name for c in kiosk.screen.query_one("#preferences", ChipBar).chips]
         assert LISTEN not in names and kiosk.narrator.speaker is None
+
+
+async def test_choosing_a_commune_says_how_many_meetings_it_has(
+    settings, db, meetings, recorder, tmp_path
+):
+    app = speaking(settings, db, recorder, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await hear(pilot, recorder, "f2")
+        said = await tab_to(pilot, recorder, "Commune, Toutes, choisi, 1 sur 6.")
+        said = await hear(pilot, recorder, "right")
+        assert said == "Commune, Boussu, 2 sur 6."
+        said = await hear(pilot, recorder, "enter")
+        assert said == "1 rencontre à venir. Commune, Boussu, choisi, 2 sur 6."

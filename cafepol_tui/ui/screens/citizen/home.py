@@ -17,7 +17,7 @@ from cafepol_tui.db.engine import connection_deadline
 from cafepol_tui.i18n import LANGUAGES, current_language, translator
 from cafepol_tui.services.meetings import MeetingSummary, change_token, list_upcoming
 from cafepol_tui.ui.screens.base import KioskScreen, WorkerHandled
-from cafepol_tui.ui.speech import LISTEN_LABEL, REPEAT_LABEL
+from cafepol_tui.ui.speech import LISTEN_LABEL, REPEAT_LABEL, sentence
 from cafepol_tui.ui.widgets.chip_bar import Chip, ChipBar
 from cafepol_tui.ui.widgets.meeting_table import MeetingTable, fill_day_cache
 
@@ -117,6 +117,7 @@ class HomeScreen(KioskScreen):
     def on_mount(self) -> None:
         self._token: object = None
         self._shown = False
+        self._say_count = False
         self.load()
         self.set_interval(LIVE_REFRESH_S, self.poll_changes)
 
@@ -179,6 +180,7 @@ class HomeScreen(KioskScreen):
     @on(ChipBar.Pressed, "#communes")
     def _filter(self, event: ChipBar.Pressed) -> None:
         event.bar.select(event.chip.name)
+        self._say_count = True  # « Écouter »: how many meetings the commune has, once shown
         self.load()
 
     @on(ChipBar.Pressed, "#actions")
@@ -254,6 +256,9 @@ class HomeScreen(KioskScreen):
         if not self._shown:
             self._shown = True
             self.kiosk.narrator.screen_ready(self)
+        elif self._say_count:
+            self.kiosk.narrator.note(sentence(str(status.content)))
+        self._say_count = False
 
     @on(DataTable.RowSelected, "#meetings")
     def _open_meeting(self, event: DataTable.RowSelected) -> None:

@@ -196,6 +196,8 @@ class Narrator:
 
     def typed(self, widget: Input | TextArea, value: str) -> None:
         """A character typed: echoed only with private listening (it is the citizen's data)."""
+        if getattr(widget, "password", False):  # a PIN is never said, not even in a headset
+            return
         if self.active and self.private and widget is self.app.focused and value:
             self._say(value[-1] if value[-1] != " " else _("espace"))
 

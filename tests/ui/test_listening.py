@@ -343,3 +343,33 @@ async def test_choosing_a_commune_says_how_many_meetings_it_has(
         assert said == "Commune, Boussu, 2 sur 6."
         said = await hear(pilot, recorder, "enter")
         assert said == "1 rencontre à venir. Commune, Boussu, choisi, 2 sur 6."
+
+
+@pytest.mark.parametrize("private", [False, True], ids=["loudspeaker", "headset"])
+async def test_a_code_typed_to_cancel_is_spelled_only_in_a_headset_and_a_pin_never(
+    settings, db, meetings, recorder, tmp_path, private
+):
+    from cafepol_tui.ui.screens.citizen.cancel import CancelScreen
+    from cafepol_tui.ui.screens.citizen.pin import PinScreen
+    from tests.factories import sign_up
+
+    code = sign_up(meetings[0], "Jeanne Pirson", 1).reference
+    app = speaking(settings, db, recorder, tmp_path, private_listening=private)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await hear(pilot, recorder, "f2")
+        app.push_screen(CancelScreen())
+        await wait_for_screen(pilot, CancelScreen)
+        assert "Annuler une inscription" in await hear(pilot, recorder)
+        said = await hear(pilot, recorder, *code.lower(), "enter")
+        assert "Frameries — Salle Le Trianon." in said and "Jeanne" not in said
+        assert (spelled(code) in said) is private
+        assert code not in said
+        app.pop_screen()
+        app.push_screen(PinScreen())
+        await wait_for_screen(pilot, PinScreen)
+        assert "Accès réservé au personnel" in await hear(pilot, recorder)
+        said = await hear(pilot, recorder, *"4321")
+        assert said == ""
+        said = await hear(pilot, recorder, "shift+tab", "tab")
+        assert "4321" not in said and "4, 3" not in said and "rempli" in said

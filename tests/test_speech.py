@@ -104,3 +104,21 @@ def test_espeak_ng_speaks_each_language_into_a_wav_file(tmp_path, lang):
     assert 2.0 < lengths[0] < 12.0, lengths
     assert lengths[1] > lengths[0] * 1.4, lengths
 
+
+
+def test_doctor_names_the_engine_and_a_missing_voice(settings, english):
+    from dataclasses import replace
+
+    from cafepol_tui.services.doctor import run_checks
+    from cafepol_tui.settings import SpeechVoices
+
+    def speech_line(speech: SpeechSettings):
+        return next(c for c in run_checks(replace(settings, speech=speech)) if c.name == "speech")
+
+    off = speech_line(SpeechSettings())
+    assert (off.status, off.detail) == ("OK", "off ([speech] enabled = false): no listening mode")
+    engine_required()
+    on = speech_line(SpeechSettings(enabled=True))
+    assert on.status == "OK" and "espeak-ng (loudspeaker)" in on.detail
+    wrong = speech_line(SpeechSettings(enabled=True, voices=SpeechVoices(nl="xx-nope")))
+    assert wrong.status == "WARN" and "no voice xx-nope" in wrong.detail

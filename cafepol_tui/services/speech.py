@@ -110,6 +110,7 @@ class Speaker:
         self.settings = settings
         self._lock = threading.Condition()
         self._next: Utterance | None = None
+        self._later: list[Utterance] = []  # said after the current one (`say_after`)
         self._process: subprocess.Popen[bytes] | None = None
         self._busy = False
         self._cut = False  # the utterance being spoken is to stop
@@ -130,7 +131,22 @@ class Speaker:
             if self._closed:
                 return
             self._next = Utterance(text, lang) if text else None
+            self._later.clear()
             self._interrupt()
+            self._start_thread()
+            self._lock.notify_all()
+
+    def say_after(self, text: str, lang: str) -> None:
+        """Say `text` once what is being said (and waiting) has been said: news that came by
+        itself (the slip printed) must not cut off the screen the citizen is listening to."""
+        text = speakable(text)
+        with self._lock:
+            if self._closed or not text:
+                return
+            if self._next is None and not self._busy:
+                self._next = Utterance(text, lang)
+            else:
+                self._later.append(Utterance(text, lang))
             self._start_thread()
             self._lock.notify_all()
 
@@ -138,6 +154,7 @@ class Speaker:
         """Silence now, and nothing waiting."""
         with self._lock:
             self._next = None
+            self._later.clear()
             self._interrupt()
             self._lock.notify_all()
 
@@ -146,6 +163,7 @@ class Speaker:
         with self._lock:
             self._closed = True
             self._next = None
+            self._later.clear()
             self._interrupt()
             self._lock.notify_all()
         if self._thread is not None:
@@ -155,7 +173,8 @@ class Speaker:
         """True once nothing is being said or waiting (tests and the benchmark wait on it)."""
         with self._lock:
             return self._lock.wait_for(
-                lambda: self._next is None and not self._busy, timeout=timeout
+                lambda: self._next is None and not self._later and not self._busy,
+                timeout=timeout,
             )
 
     # --- the worker thread ----------------------------------------------------------------
@@ -190,6 +209,8 @@ class Speaker:
                 with self._lock:
                     self._busy = False
                     self._process = None
+                    if self._next is None and self._later:
+                        self._next = self._later.pop(0)
                     self._lock.notify_all()
 
     def _speak(self, utterance: Utterance) -> None:

@@ -184,15 +184,20 @@ class Narrator:
         if self.active and widget is self.app.focused:
             self._plan()
 
-    def note(self, text: str, *, private: str | None = None) -> None:
+    def note(self, text: str, *, private: str | None = None, after: bool = False) -> None:
         """Something the screen reports. `private`: the same with the citizen's own data (a
-        code, a name), said instead only with private listening."""
+        code, a name), said instead only with private listening. `after`: news that came by
+        itself (the slip printed), said once what is being said is finished."""
         if not self.active:
             return
         said = private if (private is not None and self.private) else text
-        if said.strip():
-            self._notes.append(said)
-            self._plan()
+        if not said.strip():
+            return
+        if after and self.speaker is not None:
+            self.speaker.say_after(said, current_language())
+            return
+        self._notes.append(said)
+        self._plan()
 
     def typed(self, widget: Input | TextArea, value: str) -> None:
         """A character typed: echoed only with private listening (it is the citizen's data)."""

@@ -59,6 +59,7 @@ def test_healthy_setup_is_all_ok(healthy: Settings, assets_dir: Path) -> None:
         "printer",
         "mail",
         "outbox",
+        "speech",
         "assets",
         "log",
         "terminal",
@@ -198,7 +199,7 @@ def test_cli_doctor_exit_codes(
     config = _config(tmp_path, healthy)
     assert main(["--config", str(config), "--db", str(db_path), "doctor"]) == 0
     out = capsys.readouterr().out
-    assert out.count("\n") == 10 and all(line.startswith("OK") for line in out.splitlines())
+    assert out.count("\n") == 11 and all(line.startswith("OK") for line in out.splitlines())
 
     missing = _config(tmp_path, healthy, printer="Etage2")
     assert main(["--config", str(missing), "--db", str(db_path), "doctor"]) == 2
@@ -222,7 +223,7 @@ def test_cli_doctor_broken_config(cli_env: None, tmp_path: Path, capsys) -> None
     assert main(["--config", str(bad), "doctor"]) == 2
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("FAIL  config") and "printing.printer" in out
-    assert len(out.splitlines()) == 10  # the other checks still ran, on the defaults
+    assert len(out.splitlines()) == 11  # the other checks still ran, on the defaults
 
 
 def test_no_printer_configured_uses_the_cups_default(

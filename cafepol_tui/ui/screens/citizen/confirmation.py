@@ -151,7 +151,7 @@ class ConfirmationScreen(KioskScreen, inherit_bindings=False):
         if ok:
             message = _("Votre confirmation s'imprime : prenez-la à l'imprimante.")
             status.update("✔ " + message)
-            self.kiosk.narrator.note(message)
+            self.kiosk.narrator.note(message, after=True)
         else:
             status.update("⚠ " + _(
                 "L'impression n'a pas fonctionné. Notez votre code ci-dessus ; "
@@ -163,6 +163,7 @@ class ConfirmationScreen(KioskScreen, inherit_bindings=False):
                   "copie : demandez-la avec votre nom."),
                 private=_("L'impression n'a pas fonctionné. Votre code : {code}. Le guichet peut "
                           "vous en imprimer une copie.").format(code=spelled(self.result.reference)),
+                after=True,
             )
 
     @on(Button.Pressed, "#finish")

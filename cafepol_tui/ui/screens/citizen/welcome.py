@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import peewee
+from rich.cells import cell_len
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -21,7 +22,7 @@ from cafepol_tui.i18n import LANGUAGES, N_, current_language, language, translat
 from cafepol_tui.services.formatting import format_clock, format_short_day
 from cafepol_tui.services.meetings import MeetingSummary, list_upcoming
 from cafepol_tui.ui.screens.base import KioskScreen
-from cafepol_tui.ui.speech import LISTEN_KEY
+from cafepol_tui.ui.speech import LISTEN_KEY, plain
 from cafepol_tui.ui.widgets.big_text import BigText
 
 _ = translator("kiosk")
@@ -99,8 +100,7 @@ class WelcomeScreen(KioskScreen, inherit_bindings=False):
         box = found.first(Vertical)
         box.remove_children()
         lang = current_language()
-        kept = 1 if self.query("#welcome-listen") else 0  # the « Écouter » line
-        shown = meetings[: meetings_that_fit(self.app.size.height - kept)]
+        shown = meetings[: meetings_that_fit(self.app.size.height - self.listen_rows())]
         if not shown:
             return
         rows: list[Static] = [Static(_("Prochaines rencontres"), classes="welcome-next")]
@@ -110,6 +110,15 @@ class WelcomeScreen(KioskScreen, inherit_bindings=False):
             rows.append(Static(f"{meeting.commune} — {meeting.place}", markup=False,
                                classes="welcome-place"))
         box.mount_all(rows)
+
+    def listen_rows(self) -> int:
+        """Rows to keep for the « Écouter » line: its wrapped lines, twice (at 80 columns the
+        lines above it wrap too, past what `ROWS_KEPT` counts)."""
+        found = self.query("#welcome-listen")
+        if not found:
+            return 0
+        width = max(self.app.size.width - 2, 20)
+        return 2 * -(-cell_len(plain(found.first(Static))) // width)
 
     def wake(self) -> None:
         if self.app.screen is self:

@@ -128,10 +128,16 @@ class Narrator:
         self._focused = None
         self._plan()
 
-    def stop(self) -> None:
-        """Silence and the mode off (the idle reset, staff mode, F2 again)."""
+    def stop(self, farewell: str = "") -> None:
+        """Silence and the mode off (the idle reset, staff mode, F2 again); `farewell` is said
+        last (« Terminer »)."""
+        if not self.active:
+            return
         if self.speaker is not None:
-            self.speaker.stop()
+            if farewell:
+                self.speaker.say(farewell, current_language())
+            else:
+                self.speaker.stop()
         self.active = False
         self.last = ""
         self._notes.clear()
@@ -141,10 +147,7 @@ class Narrator:
 
     def toggle(self) -> None:
         if self.active:
-            if self.speaker is not None:
-                self.speaker.say(_("Mode Écouter arrêté."), current_language())
-            self.active = False
-            self.stop()
+            self.stop(farewell=_("Mode Écouter arrêté."))
         else:
             self.start()
 

@@ -175,6 +175,10 @@ async def test_a_whole_sign_up_with_the_keyboard_and_the_voice_alone(
         await wait_until(pilot, lambda: any(
             t(lang, "Votre confirmation s'imprime : prenez-la à l'imprimante.") in s
             for s in recorder.said()), what="the slip to be said printed")
+        assert app.focused.id == "finish"  # said with the outcome: « Terminer, bouton »
+        said = await hear(pilot, recorder, "enter")
+        assert said == t(lang, "Merci, et à bientôt au café.")
+        assert isinstance(app.screen, HomeScreen) and not app.narrator.active
 
     registration = Registration.get(Registration.name == NAME)
     assert registration.people == 2

@@ -168,4 +168,5 @@ class ConfirmationScreen(KioskScreen, inherit_bindings=False):
 
     @on(Button.Pressed, "#finish")
     def _finish(self) -> None:
+        self.kiosk.narrator.stop(farewell=_("Merci, et à bientôt au café."))
         self.kiosk.reset_to_home()

@@ -167,7 +167,7 @@ class Speaker:
             self._interrupt()
             self._lock.notify_all()
         if self._thread is not None:
-            self._thread.join(timeout=MAX_UTTERANCE_S)
+            self._thread.join(timeout=TERMINATE_GRACE_S * 5)
 
     def wait_until_quiet(self, timeout: float) -> bool:
         """True once nothing is being said or waiting (tests and the benchmark wait on it)."""

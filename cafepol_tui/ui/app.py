@@ -18,7 +18,6 @@ from textual.theme import Theme
 from textual.worker import WorkerFailed
 
 from cafepol_tui.i18n import N_, current_language, set_language, translator
-from cafepol_tui.services.speech import Speaker
 from cafepol_tui.settings import Settings
 from cafepol_tui.ui.screens.base import TAP_GUARD_S, KioskScreen
 from cafepol_tui.ui.screens.citizen.home import HomeScreen
@@ -115,7 +114,11 @@ class CafePolApp(App[None], inherit_bindings=False):
         # screen's probe creates or upgrades the schema once it answers (`probe_database`).
         self._schema_ready = schema_ready
         # « Écouter »: a voice only where it is switched on and its engine is installed.
-        speaker = Speaker(settings.speech) if settings.speech.enabled else None
+        speaker = None
+        if settings.speech.enabled:  # imported only then: the first screen must not wait
+            from cafepol_tui.services.speech import Speaker
+
+            speaker = Speaker(settings.speech)
         self.narrator = Narrator(self, speaker)
         self.register_theme(CONTRAST_THEME)
         self.default_theme = self.theme

@@ -21,6 +21,7 @@ came, a note) and may offer `spoken()`; the rest is read here from the widgets t
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from rich.text import Text
@@ -28,17 +29,12 @@ from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from cafepol_tui.i18n import N_, current_language, translator
-from cafepol_tui.services.registrations import (
-    CONCERN_REFERENCE_LENGTH,
-    REFERENCE_ALPHABET,
-    REFERENCE_LENGTH,
-)
-from cafepol_tui.services.speech import Speaker
 
 if TYPE_CHECKING:
     from textual.screen import Screen
     from textual.widgets import Input, TextArea
 
+    from cafepol_tui.services.speech import Speaker
     from cafepol_tui.ui.app import CafePolApp
 
 _ = translator("kiosk")
@@ -336,8 +332,21 @@ def describe(widget: Widget, *, private: bool, short: bool = False) -> str:
     return ""
 
 
-# A registration's (6) or a concern's (7) reference code, as the screens write it.
-CODE = re.compile(rf"\b[{REFERENCE_ALPHABET}]{{{REFERENCE_LENGTH},{CONCERN_REFERENCE_LENGTH}}}\b")
+@cache
+def reference_code() -> re.Pattern[str]:
+    """A registration's (6) or a concern's (7) reference code, as the screens write it.
+
+    Made on first use: the registrations module is not needed before a sign-up, and the first
+    screen must not wait for it."""
+    from cafepol_tui.services.registrations import (
+        CONCERN_REFERENCE_LENGTH,
+        REFERENCE_ALPHABET,
+        REFERENCE_LENGTH,
+    )
+
+    return re.compile(
+        rf"\b[{REFERENCE_ALPHABET}]{{{REFERENCE_LENGTH},{CONCERN_REFERENCE_LENGTH}}}\b"
+    )
 
 
 def speak_found(narrator: Narrator, error: str, found: Text | str) -> None:
@@ -351,7 +360,8 @@ def speak_found(narrator: Narrator, error: str, found: Text | str) -> None:
     if not lines:
         return
     said = " ".join(sentence(line) for line in lines)
+    code = reference_code()
     narrator.note(
-        " ".join(CODE.sub("", said).split()),
-        private=CODE.sub(lambda found: spelled(found.group()), said),
+        " ".join(code.sub("", said).split()),
+        private=code.sub(lambda found: spelled(found.group()), said),
     )

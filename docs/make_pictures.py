@@ -48,6 +48,31 @@ async def screenshots(settings, db) -> None:
         app.save_screenshot("kiosk-large-print-nl.svg", path=str(HERE))
 
 
+async def listening(settings, db) -> None:
+    """« Écouter » on (espeak-ng, silenced), then the calm screen that offers it with F2."""
+    import dataclasses
+
+    from cafepol_tui.i18n import set_language
+    from cafepol_tui.ui.app import make_app
+
+    set_language("fr")
+    speech = dataclasses.replace(settings.speech, enabled=True, volume=0)
+    app = make_app(dataclasses.replace(settings, speech=speech), db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.pause()
+        app.save_screenshot("kiosk-listening.svg", path=str(HERE))
+        app.check_inactivity(now=app.last_input + settings.kiosk.idle_timeout_s + 1)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        app.save_screenshot("kiosk-calm.svg", path=str(HERE))
+
+
 def flyer(settings, db) -> None:
     from cafepol_tui.documents import render_flyer
     from cafepol_tui.i18n import language
@@ -76,6 +101,7 @@ def main() -> None:
         with db.connection_context():
             seed_demo()
         asyncio.run(screenshots(settings, db))
+        asyncio.run(listening(settings, db))
         flyer(settings, db)
 
 

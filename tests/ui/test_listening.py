@@ -377,3 +377,26 @@ async def test_a_code_typed_to_cancel_is_spelled_only_in_a_headset_and_a_pin_nev
         assert said == ""
         said = await hear(pilot, recorder, "shift+tab", "tab")
         assert "4321" not in said and "4, 3" not in said and "rempli" in said
+
+
+async def test_a_full_meeting_says_the_waiting_list_and_the_place_in_it(
+    settings, db, meetings, recorder, tmp_path
+):
+    app = speaking(settings, db, recorder, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await hear(pilot, recorder, "f2")
+        said = await hear(pilot, recorder, "down", "enter")
+        assert "Complet – liste d'attente" in said and "Places : Complet" in said
+        await tab_to(pilot, recorder, "S'inscrire sur la liste d'attente")
+        said = await hear(pilot, recorder, "enter")
+        assert said.startswith("Inscription sur la liste d'attente — Boussu")
+        await hear(pilot, recorder, *keys_for("Jules Hanot"))
+        await tab_to(pilot, recorder, "Case à cocher")
+        await hear(pilot, recorder, "space")
+        await tab_to(pilot, recorder, "Confirmer mon inscription")
+        said = await hear(pilot, recorder, "enter")
+        await wait_for_screen(pilot, ConfirmationScreen)
+        said += " " + await hear(pilot, recorder)
+    assert "Vous êtes sur la liste d'attente, en position 2." in said  # after Nguyễn Thị Hoa
+    assert "Votre code est imprimé sur votre ticket." in said and "Jules" not in said

@@ -106,9 +106,12 @@ def test_espeak_ng_speaks_each_language_into_a_wav_file(tmp_path, lang):
 
 
 
-def test_doctor_names_the_engine_and_a_missing_voice(settings, english):
+def test_doctor_names_the_engine_a_missing_voice_and_a_missing_sound_card(
+    settings, english, monkeypatch
+):
     from dataclasses import replace
 
+    from cafepol_tui.services import doctor
     from cafepol_tui.services.doctor import run_checks
     from cafepol_tui.settings import SpeechVoices
 
@@ -118,7 +121,13 @@ def test_doctor_names_the_engine_and_a_missing_voice(settings, english):
     off = speech_line(SpeechSettings())
     assert (off.status, off.detail) == ("OK", "off ([speech] enabled = false): no listening mode")
     engine_required()
-    on = speech_line(SpeechSettings(enabled=True))
-    assert on.status == "OK" and "espeak-ng (loudspeaker)" in on.detail
     wrong = speech_line(SpeechSettings(enabled=True, voices=SpeechVoices(nl="xx-nope")))
     assert wrong.status == "WARN" and "no voice xx-nope" in wrong.detail
+    monkeypatch.setattr(doctor, "sound_output_found", lambda: False)
+    mute = speech_line(SpeechSettings(enabled=True))
+    assert mute.status == "WARN" and "no sound card" in mute.detail
+    to_file = speech_line(SpeechSettings(enabled=True, command="espeak-ng -v {voice} -w out.wav"))
+    assert to_file.status == "OK"
+    monkeypatch.setattr(doctor, "sound_output_found", lambda: True)
+    on = speech_line(SpeechSettings(enabled=True))
+    assert on.status == "OK" and "espeak-ng (loudspeaker)" in on.detail

@@ -27,7 +27,7 @@ from cafepol_tui.db.migrations import SCHEMA_VERSION
 from cafepol_tui.db.models import ALL_MODELS
 from cafepol_tui.i18n import translator
 from cafepol_tui.services.formatting import format_ago, format_bytes
-from cafepol_tui.settings import Settings, default_config_path
+from cafepol_tui.settings import Settings, SpeechSettings, default_config_path
 
 _ = translator("messages")
 
@@ -506,8 +506,33 @@ def _check_speech(settings: Settings) -> Check:
                 program=program, voices=", ".join(missing)
             ),
         )
+    if plays_itself(speech) and not sound_output_found():
+        return Check(
+            "speech",
+            WARN,
+            _("{program}: no sound card (/dev/snd) nor sound server: nothing will be heard")
+            .format(program=program),
+        )
     privacy = _("private listening") if speech.private_listening else _("loudspeaker")
     return Check("speech", OK, _("{program} ({privacy})").format(program=program, privacy=privacy))
+
+
+def plays_itself(speech: SpeechSettings) -> bool:
+    """espeak-ng playing its voice itself (not writing it to a file or a pipe)."""
+    words = speech.command.split()
+    return (bool(words) and Path(words[0]).name in ("espeak-ng", "espeak")
+            and not {"-w", "--stdout"} & set(words) and "|" not in speech.command)
+
+
+def sound_output_found(environ: Mapping[str, str] | None = None) -> bool:
+    """A sound card, or a PulseAudio or PipeWire server of this user, to play the voice on."""
+    env = os.environ if environ is None else environ
+    if Path("/dev/snd").is_dir() and any(Path("/dev/snd").glob("pcm*")):
+        return True
+    runtime = Path(env.get("XDG_RUNTIME_DIR", f"/run/user/{os.getuid()}"))
+    return bool(env.get("PULSE_SERVER")) or any(
+        (runtime / name).exists() for name in ("pulse/native", "pipewire-0")
+    )
 
 
 def _check_outbox(settings: Settings) -> Check:

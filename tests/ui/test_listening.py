@@ -11,6 +11,7 @@ import json
 import shlex
 import sys
 from collections.abc import Awaitable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from time import monotonic
 
@@ -105,6 +106,16 @@ async def hear(pilot, recorder: Recorder, *keys: str, doing: Awaitable[object] |
     return " ".join(recorder.said()[before:])
 
 
+@asynccontextmanager
+async def listening(settings, db, recorder, tmp_path, **speech):
+    """A speaking kiosk, its home loaded, « Écouter » started with F2 and its welcome heard."""
+    app = speaking(settings, db, recorder, tmp_path, **speech)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await hear(pilot, recorder, "f2")
+        yield app, pilot
+
+
 async def tab_to(pilot, recorder: Recorder, wanted: str, limit: int = 40) -> str:
     """Tab until the control said starts with `wanted`, as a citizen listening would."""
     heard = []
@@ -193,10 +204,7 @@ async def test_a_whole_sign_up_with_the_keyboard_and_the_voice_alone(
 async def test_with_private_listening_what_is_typed_and_the_code_are_said(
     settings, db, meetings, recorder, tmp_path
 ):
-    app = speaking(settings, db, recorder, tmp_path, private_listening=True)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await hear(pilot, recorder, "f2")
+    async with listening(settings, db, recorder, tmp_path, private_listening=True) as (app, pilot):
         await hear(pilot, recorder, "enter")
         await tab_to(pilot, recorder, "S'inscrire")
         await hear(pilot, recorder, "enter")
@@ -221,10 +229,7 @@ async def test_with_private_listening_what_is_typed_and_the_code_are_said(
 
 
 async def test_a_refused_form_says_what_to_correct(settings, db, meetings, recorder, tmp_path):
-    app = speaking(settings, db, recorder, tmp_path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await hear(pilot, recorder, "f2")
+    async with listening(settings, db, recorder, tmp_path) as (app, pilot):
         await hear(pilot, recorder, "enter")
         await tab_to(pilot, recorder, "S'inscrire")
         await hear(pilot, recorder, "enter")
@@ -288,10 +293,7 @@ async def test_touch_only_listen_repeat_and_another_language(
 async def test_listening_ends_with_the_idle_reset_and_the_calm_screen_offers_it_again(
     settings, db, meetings, recorder, tmp_path
 ):
-    app = speaking(settings, db, recorder, tmp_path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await hear(pilot, recorder, "f2")
+    async with listening(settings, db, recorder, tmp_path) as (app, pilot):
         await hear(pilot, recorder, "enter")
         assert app.narrator.active
         app.check_inactivity(now=app.last_input + settings.kiosk.idle_timeout_s + 1)
@@ -338,10 +340,7 @@ async def test_speech_off_by_default(kiosk):
 async def test_choosing_a_commune_says_how_many_meetings_it_has(
     settings, db, meetings, recorder, tmp_path
 ):
-    app = speaking(settings, db, recorder, tmp_path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await hear(pilot, recorder, "f2")
+    async with listening(settings, db, recorder, tmp_path) as (app, pilot):
         said = await tab_to(pilot, recorder, "Commune, Toutes, choisi, 1 sur 6.")
         said = await hear(pilot, recorder, "right")
         assert said == "Commune, Boussu, 2 sur 6."
@@ -358,10 +357,7 @@ async def test_a_code_typed_to_cancel_is_spelled_only_in_a_headset_and_a_pin_nev
     from tests.factories import sign_up
 
     code = sign_up(meetings[0], "Jeanne Pirson", 1).reference
-    app = speaking(settings, db, recorder, tmp_path, private_listening=private)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await hear(pilot, recorder, "f2")
+    async with listening(settings, db, recorder, tmp_path, private_listening=private) as (app, pilot):
         app.push_screen(CancelScreen())
         await wait_for_screen(pilot, CancelScreen)
         assert "Annuler une inscription" in await hear(pilot, recorder)
@@ -382,10 +378,7 @@ async def test_a_code_typed_to_cancel_is_spelled_only_in_a_headset_and_a_pin_nev
 async def test_a_full_meeting_says_the_waiting_list_and_the_place_in_it(
     settings, db, meetings, recorder, tmp_path
 ):
-    app = speaking(settings, db, recorder, tmp_path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await hear(pilot, recorder, "f2")
+    async with listening(settings, db, recorder, tmp_path) as (app, pilot):
         said = await hear(pilot, recorder, "down", "enter")
         assert "Complet – liste d'attente" in said and "Places : Complet" in said
         await tab_to(pilot, recorder, "S'inscrire sur la liste d'attente")

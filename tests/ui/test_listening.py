@@ -393,3 +393,16 @@ async def test_a_full_meeting_says_the_waiting_list_and_the_place_in_it(
         said += " " + await hear(pilot, recorder)
     assert "Vous êtes sur la liste d'attente, en position 2." in said  # after Nguyễn Thị Hoa
     assert "Votre code est imprimé sur votre ticket." in said and "Jules" not in said
+
+
+async def test_the_kiosk_closing_leaves_no_voice_behind(settings, db, meetings, tmp_path):
+    """The speaking command runs in a session of its own: the App's end must stop it."""
+    slow = Recorder(tmp_path, slow=True)
+    app = speaking(settings, db, slow, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: len(slow.said()) == 1, what="the home to be said")
+        process = app.narrator.speaker._process
+        assert process is not None and process.poll() is None
+    assert process.wait(timeout=10) < 0  # ended by a signal, not after its 30 s

@@ -72,7 +72,10 @@ def label_text(label: object) -> str:
 def sentence(*parts: str) -> str:
     """Parts joined with commas, ended with a full stop (a pause in every voice)."""
     kept = [p.strip().rstrip(".:") for p in parts if p and p.strip()]
-    return ", ".join(kept) + "." if kept else ""
+    if not kept:
+        return ""
+    said = ", ".join(kept)
+    return said if said.endswith(("?", "!", "…")) else said + "."
 
 
 def spelled(code: str) -> str:

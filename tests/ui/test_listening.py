@@ -406,3 +406,25 @@ async def test_the_kiosk_closing_leaves_no_voice_behind(settings, db, meetings, 
         process = app.narrator.speaker._process
         assert process is not None and process.poll() is None
     assert process.wait(timeout=10) < 0  # ended by a signal, not after its 30 s
+
+
+async def test_dialogs_say_their_question_and_their_answers(
+    settings, db, meetings, recorder, tmp_path
+):
+    """Screens without a `spoken()` of their own say their heading and lines: leaving a typed
+    form, help."""
+    async with listening(settings, db, recorder, tmp_path) as (app, pilot):
+        await hear(pilot, recorder, "enter")
+        await tab_to(pilot, recorder, "S'inscrire")
+        await hear(pilot, recorder, "enter")
+        await hear(pilot, recorder, *keys_for("Luc"))
+        said = await hear(pilot, recorder, "escape")
+        assert said.startswith("Quitter le formulaire ? Ce que vous avez écrit sera effacé.")
+        assert said.endswith("Non, continuer, bouton.")
+        said = await hear(pilot, recorder, "enter")  # « Non, continuer »: back to the form
+        assert isinstance(app.screen, SignupScreen) and said.startswith("Inscription")
+        said = await tab_to(pilot, recorder, "Besoin d'aide ?")
+        said = await hear(pilot, recorder, "enter")
+        assert said.startswith("Besoin d'aide ? Adressez-vous au guichet d'accueil")
+        assert "Rien de ce que vous avez écrit ici n'est perdu." in said
+        assert said.endswith("Fermer, bouton.")

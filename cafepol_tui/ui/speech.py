@@ -206,7 +206,9 @@ class Narrator:
         if getattr(widget, "password", False):  # a PIN is never said, not even in a headset
             return
         if self.active and self.private and widget is self.app.focused and value:
-            self._say(value[-1] if value[-1] != " " else _("espace"))
+            if self.speaker is not None:  # not kept for « Répéter »: that says the field
+                self.speaker.say(value[-1] if value[-1] != " " else _("espace"),
+                                 current_language())
 
     # --- saying it ------------------------------------------------------------------------
 

@@ -185,6 +185,14 @@ class ChipBar(Widget, can_focus=True):
         self.chips = [replace(chip, selected=chip.name == name) for chip in self.chips]
         self.refresh(layout=True)  # the ✓ makes a chip wider
 
+    def set_chips(self, chips: list[Chip]) -> None:
+        """Other chips (one added or gone), the keyboard cursor kept on the same one."""
+        current = self.chips[self.cursor].name if self.chips else None
+        self.chips = list(chips)
+        names = [chip.name for chip in self.chips]
+        self.set_reactive(ChipBar.cursor, names.index(current) if current in names else 0)
+        self.refresh(layout=True)
+
     def press(self, name: str) -> None:
         """Press the chip called `name`, as a finger would."""
         index = next(i for i, chip in enumerate(self.chips) if chip.name == name)

@@ -95,11 +95,7 @@ class HomeScreen(KioskScreen):
         """« Écouter » was switched on or off (here or by its key): the chips say so."""
         bar = self.query_one("#preferences", ChipBar)
         kept = [c for c in bar.chips if c.name not in (LISTEN, REPEAT)]
-        name = bar.chips[bar.cursor].name if bar.chips else ""
-        bar.chips = kept + self.listening_chips()
-        names = [c.name for c in bar.chips]
-        bar.set_reactive(ChipBar.cursor, names.index(name) if name in names else 0)
-        bar.refresh(layout=True)
+        bar.set_chips(kept + self.listening_chips())
 
     def spoken(self) -> str | None:
         """The title, the zone, how many meetings and how to go through them."""

@@ -107,7 +107,7 @@ def test_espeak_ng_speaks_each_language_into_a_wav_file(tmp_path, lang):
 
 
 def test_doctor_names_the_engine_a_missing_voice_and_a_missing_sound_card(
-    settings, english, monkeypatch
+    settings, english, monkeypatch, tmp_path
 ):
     from dataclasses import replace
 
@@ -118,6 +118,10 @@ def test_doctor_names_the_engine_a_missing_voice_and_a_missing_sound_card(
     def speech_line(speech: SpeechSettings):
         return next(c for c in run_checks(replace(settings, speech=speech)) if c.name == "speech")
 
+    database = tmp_path / "cafepol.sqlite3"
+    database.write_bytes(b"SQLite format 3\x00")
+    not_a_program = speech_line(SpeechSettings(enabled=True, command=f"{database} -v {{voice}}"))
+    assert not_a_program.status == "WARN" and "is not a program" in not_a_program.detail
     off = speech_line(SpeechSettings())
     assert (off.status, off.detail) == ("OK", "off ([speech] enabled = false): no listening mode")
     engine_required()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -22,6 +23,7 @@ from pathlib import Path
 import peewee
 
 import cafepol_tui
+from cafepol_tui import safe_input
 from cafepol_tui.db.engine import make_database
 from cafepol_tui.db.migrations import SCHEMA_VERSION
 from cafepol_tui.db.models import ALL_MODELS
@@ -490,12 +492,21 @@ def _check_speech(settings: Settings) -> Check:
     if not speech.enabled:
         return Check("speech", OK, _("off ([speech] enabled = false): no listening mode"))
     program = engine_path(speech)
+    first = shlex.split(speech.command)[0]
+    if program is None and "/" in first and Path(first).expanduser().exists():
+        return Check(
+            "speech",
+            WARN,
+            _("{command} is not a program the kiosk can run: no Listen button").format(
+                command=safe_input.shown(first, 200)
+            ),
+        )
     if program is None:
         return Check(
             "speech",
             WARN,
             _("{command} not found: the kiosk shows no Listen button (install espeak-ng, "
-              "or set [speech] command)").format(command=speech.command.split()[0]),
+              "or set [speech] command)").format(command=safe_input.shown(first, 200)),
         )
     missing = missing_voices(speech, program)
     if missing:
@@ -519,9 +530,9 @@ def _check_speech(settings: Settings) -> Check:
 
 def plays_itself(speech: SpeechSettings) -> bool:
     """espeak-ng playing its voice itself (not writing it to a file or a pipe)."""
-    words = speech.command.split()
+    words = shlex.split(speech.command)
     return (bool(words) and Path(words[0]).name in ("espeak-ng", "espeak")
-            and not {"-w", "--stdout"} & set(words) and "|" not in speech.command)
+            and not {"-w", "--stdout"} & set(words))
 
 
 def sound_output_found(environ: Mapping[str, str] | None = None) -> bool:

@@ -117,7 +117,6 @@ class Speaker:
         self._closed = False
         self._thread: threading.Thread | None = None
         self._broken = False  # the command could not be started: said once in the log
-        self.spoken = 0  # utterances handed to the command (the benchmark counts them)
 
     @property
     def available(self) -> bool:
@@ -232,7 +231,6 @@ class Speaker:
         self._broken = False
         with self._lock:
             self._process = process
-            self.spoken += 1
             if self._cut or self._closed:  # stopped, or a newer one came, while starting
                 _signal_group(process, signal.SIGTERM)
         assert process.stdin is not None

@@ -127,6 +127,16 @@ async def tab_to(pilot, recorder: Recorder, wanted: str, limit: int = 40) -> str
     raise AssertionError(f"never heard {wanted!r}; heard {heard}")
 
 
+async def consent_and_confirm(pilot, recorder: Recorder) -> str:
+    """On the form: tick the consent and confirm, by ear (French); what the outcome said."""
+    await tab_to(pilot, recorder, "Case à cocher")
+    await hear(pilot, recorder, "space")
+    await tab_to(pilot, recorder, "Confirmer mon inscription")
+    said = await hear(pilot, recorder, "enter")
+    await wait_for_screen(pilot, ConfirmationScreen)
+    return said + " " + await hear(pilot, recorder)
+
+
 def keys_for(text: str) -> list[str]:
     return ["space" if ch == " " else ch for ch in text]
 
@@ -216,12 +226,7 @@ async def test_with_private_listening_what_is_typed_and_the_code_are_said(
         assert "Marie" not in said_next
         said_back = await hear(pilot, recorder, "shift+tab")
         assert said_back == "Champ de texte, Votre nom et prénom obligatoire, contenu : Marie."
-        await tab_to(pilot, recorder, "Case à cocher")
-        await hear(pilot, recorder, "space")
-        await tab_to(pilot, recorder, "Confirmer mon inscription")
-        said = await hear(pilot, recorder, "enter")
-        await wait_for_screen(pilot, ConfirmationScreen)
-        said += " " + await hear(pilot, recorder)
+        said = await consent_and_confirm(pilot, recorder)
     reference = Registration.get(Registration.name == "Marie").reference
     assert f"Votre code de référence : {spelled(reference)}." in said
     assert "imprimé sur votre ticket" not in said
@@ -385,12 +390,7 @@ async def test_a_full_meeting_says_the_waiting_list_and_the_place_in_it(
         said = await hear(pilot, recorder, "enter")
         assert said.startswith("Inscription sur la liste d'attente — Boussu")
         await hear(pilot, recorder, *keys_for("Jules Hanot"))
-        await tab_to(pilot, recorder, "Case à cocher")
-        await hear(pilot, recorder, "space")
-        await tab_to(pilot, recorder, "Confirmer mon inscription")
-        said = await hear(pilot, recorder, "enter")
-        await wait_for_screen(pilot, ConfirmationScreen)
-        said += " " + await hear(pilot, recorder)
+        said = await consent_and_confirm(pilot, recorder)
     assert "Vous êtes sur la liste d'attente, en position 2." in said  # after Nguyễn Thị Hoa
     assert "Votre code est imprimé sur votre ticket." in said and "Jules" not in said
 
